@@ -1,0 +1,24 @@
+package io.crewstream.schemas;
+
+/** How a topic's record key is formed. Keys are UTF-8 strings on every topic. */
+public enum KeyFormat {
+
+    /** The upstream connection id; all records of one connection share a partition, so their order holds. */
+    CONNECTION_ID("<connectionId>"),
+
+    /** {@link SessionStateKey}: connection id and session key; one compacted row per session. */
+    CONNECTION_AND_SESSION_KEY("<connectionId>/<sessionKey>"),
+
+    /** The key of the record that failed, copied unchanged (may be null). */
+    SOURCE_KEY("<the failed record's key>");
+
+    private final String pattern;
+
+    KeyFormat(String pattern) {
+        this.pattern = pattern;
+    }
+
+    public String pattern() {
+        return this.pattern;
+    }
+}

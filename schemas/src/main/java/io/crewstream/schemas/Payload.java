@@ -1,0 +1,73 @@
+package io.crewstream.schemas;
+
+import java.util.List;
+
+import io.crewstream.schemas.records.ConnectionState;
+import io.crewstream.schemas.records.ConnectionStatusEvent;
+import io.crewstream.schemas.records.DeadLetter;
+import io.crewstream.schemas.records.RawFrame;
+import io.crewstream.schemas.records.SessionEvent;
+import io.crewstream.schemas.records.SessionState;
+import io.crewstream.schemas.sse.GatewayStatus;
+import io.crewstream.schemas.sse.SessionRemovedPayload;
+import io.crewstream.schemas.sse.SessionsRefresh;
+import io.crewstream.schemas.sse.SseSession;
+
+/**
+ * Every value shape that crosses a process boundary, with its Java type, its JSON Schema and its golden examples
+ * (all shipped in this jar under {@code crewstream/}). Topic values and SSE payloads alike are listed here so that
+ * tests can check every one of them and consumers in other languages can find the schema for a name.
+ */
+public enum Payload {
+
+    SESSION_EVENT("session-event", SessionEvent.class,
+            List.of("session-event.snapshot-chunk", "session-event.session-upserted", "session-event.session-removed")),
+    CONNECTION_STATUS("connection-status", ConnectionStatusEvent.class, List.of("connection-status")),
+    RAW_FRAME("raw-frame", RawFrame.class, List.of("raw-frame")),
+    SESSION_STATE("session-state", SessionState.class, List.of("session-state")),
+    CONNECTION_STATE("connection-state", ConnectionState.class, List.of("connection-state")),
+    DEAD_LETTER("dead-letter", DeadLetter.class, List.of("dead-letter")),
+
+    SSE_SESSIONS_REFRESH("sse-sessions-refresh", SessionsRefresh.class, List.of("sse-sessions-refresh")),
+    SSE_SESSION("sse-session", SseSession.class, List.of("sse-session")),
+    SSE_SESSION_REMOVED("sse-session-removed", SessionRemovedPayload.class, List.of("sse-session-removed")),
+    SSE_GATEWAY_STATUS("sse-gateway-status", GatewayStatus.class, List.of("sse-gateway-status"));
+
+    /** Base of every schema's {@code $id}; it maps onto the classpath folder {@link #SCHEMA_FOLDER}. */
+    public static final String SCHEMA_ID_BASE = "https://crewstream.io/schemas/v" + SchemaVersion.CURRENT + "/";
+    public static final String SCHEMA_FOLDER = "crewstream/schemas/v" + SchemaVersion.CURRENT + "/";
+    public static final String EXAMPLE_FOLDER = "crewstream/examples/v" + SchemaVersion.CURRENT + "/";
+
+    private final String schemaName;
+    private final Class<?> javaType;
+    private final List<String> exampleNames;
+
+    Payload(String schemaName, Class<?> javaType, List<String> exampleNames) {
+        this.schemaName = schemaName;
+        this.javaType = javaType;
+        this.exampleNames = exampleNames;
+    }
+
+    public String schemaName() {
+        return this.schemaName;
+    }
+
+    public Class<?> javaType() {
+        return this.javaType;
+    }
+
+    /** The schema's {@code $id}. */
+    public String schemaId() {
+        return SCHEMA_ID_BASE + this.schemaName + ".schema.json";
+    }
+
+    /** Classpath resource of the JSON Schema (draft 2020-12). */
+    public String schemaResource() {
+        return SCHEMA_FOLDER + this.schemaName + ".schema.json";
+    }
+
+    /** Classpath resources of the golden examples; each validates against the schema and round-trips unchanged. */
+    public List<String> exampleResources() {
+        return this.exampleNames.stream().map(name -> EXAMPLE_FOLDER + name + ".json").toList();
+    }
+}

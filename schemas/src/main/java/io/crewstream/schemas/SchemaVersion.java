@@ -1,0 +1,33 @@
+package io.crewstream.schemas;
+
+/**
+ * The version of the record shapes on crewstream's topics.
+ *
+ * <p>Evolution rule: within a version the contract is additive only. A new optional field may appear at any time
+ * and readers ignore fields they do not know; removing or renaming a field, making an optional field required,
+ * changing a field's type or meaning, or adding a value to a closed enum is a breaking change that takes a new
+ * version, new JSON Schemas under {@code crewstream/schemas/v<N>} and new topic names (suffix {@code .v<N>}), so
+ * that old and new producers never share a topic.
+ */
+public final class SchemaVersion {
+
+    /** The version this library writes and the only one it reads. */
+    public static final int CURRENT = 1;
+
+    private SchemaVersion() {
+    }
+
+    /**
+     * Checks the {@code schemaVersion} of a record being constructed (by a producer or by the deserializer).
+     * @return the version, for use in a record's canonical constructor
+     */
+    public static int require(Integer version, String recordName) {
+        if (version == null) {
+            throw new MissingFieldException(recordName, "schemaVersion");
+        }
+        if (version != CURRENT) {
+            throw new UnsupportedSchemaVersionException(recordName, version);
+        }
+        return version;
+    }
+}

@@ -1,0 +1,115 @@
+package io.crewstream.schemas;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+
+/**
+ * Every Kafka topic of crewstream: its name, key format, value shape, cleanup policy and intended retention. No
+ * other module spells a topic name; they ask this enum, through a {@link TopicNamespace} so that several pipelines
+ * (or tests) can share one cluster.
+ */
+public enum Topic {
+
+    /** Ingestor output: snapshot chunks, single-session upserts and removals, in upstream order per connection. */
+    SESSION_EVENTS("crewstream.session-events.v1", KeyFormat.CONNECTION_ID, Payload.SESSION_EVENT,
+            CleanupPolicy.DELETE, Duration.ofDays(7)),
+
+    /** Ingestor output: every transition of an upstream connection. */
+    CONNECTION_STATUS("crewstream.connection-status.v1", KeyFormat.CONNECTION_ID, Payload.CONNECTION_STATUS,
+            CleanupPolicy.DELETE, Duration.ofDays(7)),
+
+    /** Ingestor output: every inbound upstream frame, for replay and debugging. */
+    RAW_FRAMES("crewstream.raw-frames.v1", KeyFormat.CONNECTION_ID, Payload.RAW_FRAME,
+            CleanupPolicy.DELETE, Duration.ofDays(3)),
+
+    /** Projector output: the latest state of every session; a tombstone when a session is removed. */
+    SESSION_STATE("crewstream.session-state.v1", KeyFormat.CONNECTION_AND_SESSION_KEY, Payload.SESSION_STATE,
+            CleanupPolicy.COMPACT, null),
+
+    /** Projector output: the latest state of every upstream connection. */
+    CONNECTION_STATE("crewstream.connection-state.v1", KeyFormat.CONNECTION_ID, Payload.CONNECTION_STATE,
+            CleanupPolicy.COMPACT, null),
+
+    /** Records a consumer could not process, with the reason; kept long enough for someone to look. */
+    DEAD_LETTERS("crewstream.dead-letters.v1", KeyFormat.SOURCE_KEY, Payload.DEAD_LETTER,
+            CleanupPolicy.DELETE, Duration.ofDays(14));
+
+    /** Compacted topics keep removals (tombstones) this long, so a resuming client still sees the removal. */
+    public static final Duration TOMBSTONE_RETENTION = Duration.ofDays(1);
+
+    /** Compaction waits this long before merging, so recent history stays readable for resume. */
+    public static final Duration MIN_COMPACTION_LAG = Duration.ofMinutes(10);
+
+    private final String baseName;
+    private final KeyFormat keyFormat;
+    private final Payload value;
+    private final CleanupPolicy cleanupPolicy;
+    private final Duration retention;
+
+    Topic(String baseName, KeyFormat keyFormat, Payload value, CleanupPolicy cleanupPolicy, Duration retention) {
+        this.baseName = baseName;
+        this.keyFormat = keyFormat;
+        this.value = value;
+        this.cleanupPolicy = cleanupPolicy;
+        this.retention = retention;
+    }
+
+    /** The name in the default namespace. */
+    public String baseName() {
+        return this.baseName;
+    }
+
+    public KeyFormat keyFormat() {
+        return this.keyFormat;
+    }
+
+    public Payload value() {
+        return this.value;
+    }
+
+    public CleanupPolicy cleanupPolicy() {
+        return this.cleanupPolicy;
+    }
+
+    /** How long records are kept; {@code null} for compacted topics, which keep the latest value per key forever. */
+    public Duration retention() {
+        return this.retention;
+    }
+
+    /** The topic-level configuration this topic is created with. */
+    public Map<String, String> configs() {
+        Map<String, String> configs = new LinkedHashMap<>();
+        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, this.cleanupPolicy.configValue());
+        if (this.cleanupPolicy == CleanupPolicy.COMPACT) {
+            configs.put(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, Long.toString(MIN_COMPACTION_LAG.toMillis()));
+            configs.put(TopicConfig.DELETE_RETENTION_MS_CONFIG, Long.toString(TOMBSTONE_RETENTION.toMillis()));
+        }
+        else {
+            configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(this.retention.toMillis()));
+        }
+        return configs;
+    }
+
+    /** A topic definition for {@code Admin#createTopics}, in the given namespace. */
+    public NewTopic newTopic(TopicNamespace namespace, int partitions, short replicationFactor) {
+        return new NewTopic(namespace.name(this), partitions, replicationFactor).configs(configs());
+    }
+
+    public enum CleanupPolicy {
+        DELETE(TopicConfig.CLEANUP_POLICY_DELETE), COMPACT(TopicConfig.CLEANUP_POLICY_COMPACT);
+
+        private final String configValue;
+
+        CleanupPolicy(String configValue) {
+            this.configValue = configValue;
+        }
+
+        public String configValue() {
+            return this.configValue;
+        }
+    }
+}

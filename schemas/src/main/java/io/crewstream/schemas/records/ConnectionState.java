@@ -1,0 +1,38 @@
+package io.crewstream.schemas.records;
+
+import io.crewstream.schemas.Require;
+import io.crewstream.schemas.SchemaVersion;
+
+/**
+ * A value on the compacted {@link io.crewstream.schemas.Topic#CONNECTION_STATE} table: the latest status of one
+ * upstream connection, keyed by connection id. While {@code state} is not {@code connected}, the sessions of this
+ * connection in the session-state table are the last known ones and may be stale.
+ *
+ * @param lastSnapshotAt epoch ms of the last complete snapshot applied for this connection
+ * @param sessionCount number of sessions of this connection in the table after that snapshot and later changes
+ */
+public record ConnectionState(Integer schemaVersion, String connectionId, UpstreamState state, String reason,
+        String reasonCode, Long since, String gatewayVersion, Long lastTickAt, Long lastSnapshotAt,
+        Integer sessionCount, String upstreamUrl, Long observedAt) {
+
+    private static final String RECORD = "ConnectionState";
+
+    public ConnectionState {
+        SchemaVersion.require(schemaVersion, RECORD);
+        Require.connectionId(connectionId, RECORD);
+        Require.present(state, RECORD, "state");
+        Require.notNegative(since, RECORD, "since");
+        Require.notNegative(observedAt, RECORD, "observedAt");
+    }
+
+    public static ConnectionState of(String connectionId, UpstreamState state, String reason, String reasonCode,
+            long since, String gatewayVersion, Long lastTickAt, Long lastSnapshotAt, Integer sessionCount,
+            String upstreamUrl, long observedAt) {
+        return new ConnectionState(SchemaVersion.CURRENT, connectionId, state, reason, reasonCode, since,
+                gatewayVersion, lastTickAt, lastSnapshotAt, sessionCount, upstreamUrl, observedAt);
+    }
+
+    public boolean sessionsStale() {
+        return this.state.sessionsStale();
+    }
+}

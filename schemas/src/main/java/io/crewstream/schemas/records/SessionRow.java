@@ -1,0 +1,166 @@
+package io.crewstream.schemas.records;
+
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import io.crewstream.schemas.InvalidFieldException;
+import io.crewstream.schemas.MissingFieldException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * One session exactly as the OpenClaw gateway sent it. The gateway's row is open-ended (dozens of optional fields,
+ * more in every release), so the row keeps the whole JSON object and exposes the well-known fields through typed
+ * accessors; nothing is lost on the way from the gateway to the browser.
+ *
+ * <p>Immutable: the JSON object is copied on the way in and on the way out.
+ */
+public final class SessionRow {
+
+    /**
+     * Fields that change on every read without the session changing (the time the gateway took the snapshot).
+     * They are carried along but do not count as a change.
+     */
+    public static final Set<String> VOLATILE_FIELDS = Set.of("snapshotAt", "ts");
+
+    private static final String RECORD = "SessionRow";
+
+    private final ObjectNode fields;
+
+    private SessionRow(ObjectNode fields) {
+        this.fields = fields;
+    }
+
+    /** @throws MissingFieldException if the row has no non-blank string {@code key} */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    public static SessionRow of(ObjectNode fields) {
+        if (fields == null) {
+            throw new MissingFieldException(RECORD, "(row)");
+        }
+        JsonNode key = fields.get("key");
+        if (key == null || key.isNull()) {
+            throw new MissingFieldException(RECORD, "key");
+        }
+        if (!key.isString() || key.asString().isBlank()) {
+            throw new InvalidFieldException(RECORD, "key", "must be a non-blank string but was " + key);
+        }
+        return new SessionRow(fields.deepCopy());
+    }
+
+    /** The row as JSON; a copy, so callers may change it freely. */
+    public ObjectNode fields() {
+        return this.fields.deepCopy();
+    }
+
+    @JsonValue
+    private ObjectNode json() {
+        return this.fields;
+    }
+
+    public String key() {
+        return this.fields.get("key").asString();
+    }
+
+    /** {@code direct}, {@code group}, {@code global} or {@code unknown}; may be null on lenient upstreams. */
+    public String kind() {
+        return text("kind");
+    }
+
+    public String sessionId() {
+        return text("sessionId");
+    }
+
+    public String label() {
+        return text("label");
+    }
+
+    public String displayName() {
+        return text("displayName");
+    }
+
+    public String channel() {
+        return text("channel");
+    }
+
+    public String model() {
+        return text("model");
+    }
+
+    /** Run status: {@code queued}, {@code running}, {@code done}, {@code failed}, {@code killed}, {@code timeout}. */
+    public String status() {
+        return text("status");
+    }
+
+    /** The row's {@code agentId}, else the agent segment of an {@code agent:<agentId>:<rest>} key, else null. */
+    public String agentId() {
+        String agentId = text("agentId");
+        if (agentId != null) {
+            return agentId;
+        }
+        String[] parts = key().split(":", 3);
+        return parts.length == 3 && parts[0].equals("agent") ? parts[1] : null;
+    }
+
+    /** Epoch milliseconds of the last change, as the gateway reports it; null when unknown. */
+    public Long updatedAt() {
+        return number("updatedAt");
+    }
+
+    public Long totalTokens() {
+        return number("totalTokens");
+    }
+
+    public Long contextTokens() {
+        return number("contextTokens");
+    }
+
+    /** Whether this row says the same as {@code other}, ignoring {@link #VOLATILE_FIELDS}. */
+    public boolean sameContentAs(SessionRow other) {
+        return withoutVolatileFields(this.fields).equals(withoutVolatileFields(other.fields));
+    }
+
+    private static ObjectNode withoutVolatileFields(ObjectNode node) {
+        boolean hasVolatile = false;
+        for (String name : VOLATILE_FIELDS) {
+            hasVolatile |= node.has(name);
+        }
+        if (!hasVolatile) {
+            return node;
+        }
+        ObjectNode copy = node.deepCopy();
+        copy.remove(VOLATILE_FIELDS);
+        return copy;
+    }
+
+    private String text(String name) {
+        JsonNode value = this.fields.get(name);
+        return value != null && value.isString() ? value.asString() : null;
+    }
+
+    private Long number(String name) {
+        JsonNode value = this.fields.get(name);
+        return value != null && value.isNumber() ? value.asLong() : null;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof SessionRow row && this.fields.equals(row.fields);
+    }
+
+    @Override
+    public int hashCode() {
+        return this.fields.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder names = new StringBuilder();
+        for (Iterator<Map.Entry<String, JsonNode>> it = this.fields.properties().iterator(); it.hasNext();) {
+            names.append(it.next().getKey()).append(it.hasNext() ? "," : "");
+        }
+        return "SessionRow[key=" + key() + ", fields=" + names + "]";
+    }
+}

@@ -1,0 +1,39 @@
+package io.crewstream.schemas.sse;
+
+import io.crewstream.schemas.Payload;
+
+/**
+ * The events of the browser stream {@code GET /api/events}. The names are CrewHub's ({@code useSessionsStream}
+ * listens for exactly these); a misspelt name here is the seed failure "UI stays empty forever", which is why no
+ * other module spells them.
+ */
+public enum SseEventType {
+
+    /** The full state: every session and every gateway's status. Sent on connect and whenever a client must reload. */
+    SESSIONS_REFRESH("sessions-refresh", Payload.SSE_SESSIONS_REFRESH),
+    /** A session appeared; the payload is the full session. */
+    SESSION_CREATED("session-created", Payload.SSE_SESSION),
+    /** A session changed; the payload is the full session (never a partial row). */
+    SESSION_UPDATED("session-updated", Payload.SSE_SESSION),
+    /** A session is gone: {@code {key, connectionId}}. */
+    SESSION_REMOVED("session-removed", Payload.SSE_SESSION_REMOVED),
+    /** An upstream gateway connection changed state. */
+    GATEWAY_STATUS("gateway-status", Payload.SSE_GATEWAY_STATUS);
+
+    private final String eventName;
+    private final Payload payload;
+
+    SseEventType(String eventName, Payload payload) {
+        this.eventName = eventName;
+        this.payload = payload;
+    }
+
+    /** The SSE {@code event:} field. */
+    public String eventName() {
+        return this.eventName;
+    }
+
+    public Payload payload() {
+        return this.payload;
+    }
+}
