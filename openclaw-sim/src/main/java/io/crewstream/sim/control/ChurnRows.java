@@ -1,0 +1,89 @@
+package io.crewstream.sim.control;
+
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+
+import tools.jackson.databind.node.ObjectNode;
+
+import io.crewstream.sim.protocol.Json;
+
+/**
+ * Fields a busy agent session accumulates (run status, token usage, model, preview of the last message, workspace),
+ * so that churned rows weigh about 2 KB like real ones. Not thread-safe: use from one thread, with its own
+ * {@link Random}.
+ */
+final class ChurnRows {
+
+    private static final List<String> STATUSES = List.of("queued", "running", "running", "done", "done", "failed",
+            "timeout");
+    private static final List<String> WORDS = List.of("refactor", "the", "ingestor", "so", "that", "snapshot",
+            "chunks", "are", "published", "before", "upserts", "and", "tests", "cover", "reconnect", "with", "a",
+            "real", "broker", "then", "update", "docs", "review", "pull", "request", "fix", "flaky", "partition");
+    private static final List<String> BRANCHES = List.of("main", "feature/churn", "fix/reconnect", "docs/readme");
+
+    private final Random random;
+
+    ChurnRows(Random random) {
+        this.random = random;
+    }
+
+    /** The fields of one change to a session: a run moving on, tokens growing, a new last message. */
+    ObjectNode nextChange(String key, String agentId, long now) {
+        String status = STATUSES.get(random.nextInt(STATUSES.size()));
+        boolean active = "running".equals(status) || "queued".equals(status);
+        long input = 1_000 + random.nextInt(400_000);
+        long output = random.nextInt(60_000);
+        String runId = UUID.randomUUID().toString();
+        ObjectNode fields = Json.object()
+                .put("status", status)
+                .put("hasActiveRun", active)
+                .put("lastRunId", runId)
+                .put("lastActivityAt", now)
+                .put("lastInteractionAt", now - random.nextInt(60_000))
+                .put("inputTokens", input)
+                .put("outputTokens", output)
+                .put("totalTokens", input + output)
+                .put("totalTokensFresh", true)
+                .put("contextTokens", 200_000)
+                .put("estimatedCostUsd", Math.round((input * 0.0000025 + output * 0.00001) * 10_000) / 10_000.0)
+                .put("lastMessagePreview", sentence(40 + random.nextInt(30)))
+                .put("derivedTitle", sentence(6))
+                .put("thinkingLevel", random.nextBoolean() ? "medium" : "high")
+                .put("channel", "webchat")
+                .put("chatType", "direct")
+                .put("workspaceDir", "/srv/workspaces/" + agentId)
+                .put("projectId", "crewstream")
+                .put("permissionMode", "default")
+                .put("sandboxMode", "workspace-write")
+                .put("runtimeMs", random.nextInt(600_000));
+        if ("failed".equals(status)) {
+            fields.put("lastRunError", "tool exec exited with code " + (1 + random.nextInt(127)));
+        } else {
+            fields.putNull("lastRunError");
+        }
+        var runIds = fields.putArray("activeRunIds");
+        if (active) {
+            runIds.add(runId);
+        }
+        fields.putObject("activitySummary").put("state", active ? "live" : "stale").put("canEnsure", true)
+                .put("text", sentence(12));
+        fields.putObject("worktree").put("id", "wt-" + key.hashCode())
+                .put("branch", BRANCHES.get(random.nextInt(BRANCHES.size())))
+                .put("repoRoot", "/srv/repos/crewstream");
+        fields.putObject("deliveryContext").put("channel", "webchat").put("to", "operator")
+                .put("accountId", "default");
+        return fields;
+    }
+
+    private String sentence(int words) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < words; i++) {
+            if (i > 0) {
+                text.append(' ');
+            }
+            text.append(WORDS.get(random.nextInt(WORDS.size())));
+        }
+        return text.append('.').toString();
+    }
+}

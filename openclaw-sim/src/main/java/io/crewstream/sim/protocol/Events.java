@@ -1,0 +1,20 @@
+package io.crewstream.sim.protocol;
+
+import java.util.List;
+
+/** Gateway event names the simulator emits. */
+public final class Events {
+
+    public static final String CONNECT_CHALLENGE = "connect.challenge";
+    public static final String TICK = "tick";
+    public static final String HEALTH = "health";
+    public static final String SHUTDOWN = "shutdown";
+    public static final String SESSIONS_CHANGED = "sessions.changed";
+
+    /** Advertised in {@code hello-ok.features.events}. */
+    public static final List<String> ADVERTISED = List.of(CONNECT_CHALLENGE, SESSIONS_CHANGED, "presence", TICK,
+            SHUTDOWN, HEALTH, "heartbeat");
+
+    private Events() {
+    }
+}

@@ -1,0 +1,53 @@
+package io.crewstream.sim.server;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+import io.crewstream.sim.protocol.Events;
+import io.crewstream.sim.protocol.Json;
+import io.crewstream.sim.session.SessionChange;
+import io.crewstream.sim.session.SessionChangeListener;
+
+/**
+ * The open sockets of one simulator, and the fan-out of events to them.
+ *
+ * <p>Threading: thread-safe; backed by a concurrent set. A broadcast serializes the payload once on the calling
+ * thread and queues it on each socket (see {@link GatewayConnection} for per-socket ordering). Session changes arrive
+ * with the store locked, so every socket receives them in store order.
+ */
+final class ConnectionRegistry implements SessionChangeListener {
+
+    private final Set<GatewayConnection> connections = ConcurrentHashMap.newKeySet();
+
+    void add(GatewayConnection connection) {
+        connections.add(connection);
+    }
+
+    void remove(GatewayConnection connection) {
+        connections.remove(connection);
+    }
+
+    List<GatewayConnection> snapshot() {
+        return List.copyOf(connections);
+    }
+
+    int authenticatedCount() {
+        return (int) connections.stream().filter(GatewayConnection::authenticated).count();
+    }
+
+    void broadcast(String event, String payloadJson, Predicate<GatewayConnection> to, boolean droppable) {
+        for (GatewayConnection connection : connections) {
+            if (to.test(connection)) {
+                connection.sendEvent(event, payloadJson, droppable);
+            }
+        }
+    }
+
+    @Override
+    public void onChange(SessionChange change) {
+        String payload = Json.write(change.toPayload());
+        broadcast(Events.SESSIONS_CHANGED, payload, GatewayConnection::receivesSessionChanges, true);
+    }
+}

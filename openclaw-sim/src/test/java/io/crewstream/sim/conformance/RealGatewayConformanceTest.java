@@ -1,0 +1,52 @@
+package io.crewstream.sim.conformance;
+
+import java.net.URI;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * The conformance suite against a real {@code openclaw@2026.9.6} gateway, when {@code OPENCLAW_CONFORMANCE_URL} and
+ * {@code OPENCLAW_CONFORMANCE_TOKEN} name one ({@code scripts/real-gateway.sh install && scripts/real-gateway.sh start}
+ * and {@code .ci/run} set them up). Without them every test is skipped, and says so on stdout and in the report.
+ */
+class RealGatewayConformanceTest extends GatewayConformanceSuite {
+
+    static final String URL_VARIABLE = "OPENCLAW_CONFORMANCE_URL";
+    static final String TOKEN_VARIABLE = "OPENCLAW_CONFORMANCE_TOKEN";
+
+    @BeforeAll
+    static void sayLoudlyWhenSkipped() {
+        unavailableReason().ifPresent(System.out::println);
+    }
+
+    /** Per test, not per class, so that the report counts every conformance test as skipped, with the reason. */
+    @Override
+    protected void assumeGatewayAvailable() {
+        unavailableReason().ifPresent(Assumptions::abort);
+    }
+
+    private static Optional<String> unavailableReason() {
+        if (isBlank(System.getenv(URL_VARIABLE)) || isBlank(System.getenv(TOKEN_VARIABLE))) {
+            return Optional.of("SKIPPED: real OpenClaw gateway unavailable: " + URL_VARIABLE + " and/or "
+                    + TOKEN_VARIABLE + " not set (start one with scripts/real-gateway.sh install &&"
+                    + " scripts/real-gateway.sh start --token <t>, as .ci/run does)");
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    protected URI gatewayUrl() {
+        return URI.create(System.getenv(URL_VARIABLE));
+    }
+
+    @Override
+    protected String gatewayToken() {
+        return System.getenv(TOKEN_VARIABLE);
+    }
+
+    private static boolean isBlank(String value) {
+        return value == null || value.isBlank();
+    }
+}

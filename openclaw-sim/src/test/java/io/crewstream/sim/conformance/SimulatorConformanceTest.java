@@ -1,0 +1,37 @@
+package io.crewstream.sim.conformance;
+
+import java.net.URI;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+import io.crewstream.sim.server.OpenClawSimulator;
+import io.crewstream.sim.server.SimulatorConfig;
+
+/** The conformance suite against the simulator: runs in every build. */
+class SimulatorConformanceTest extends GatewayConformanceSuite {
+
+    private static final String TOKEN = "conformance-token";
+    private static OpenClawSimulator simulator;
+
+    @BeforeAll
+    static void startSimulator() {
+        simulator = new OpenClawSimulator(SimulatorConfig.defaults(TOKEN));
+        simulator.start();
+    }
+
+    @AfterAll
+    static void stopSimulator() {
+        simulator.stop();
+    }
+
+    @Override
+    protected URI gatewayUrl() {
+        return simulator.url();
+    }
+
+    @Override
+    protected String gatewayToken() {
+        return TOKEN;
+    }
+}
