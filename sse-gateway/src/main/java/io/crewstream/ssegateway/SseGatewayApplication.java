@@ -2,9 +2,15 @@ package io.crewstream.ssegateway;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 
-/** Stateless instances that serve the latest-state table and stream every change to browsers over SSE. Not implemented yet: see the project's open issues. */
+/**
+ * Stateless instances that serve the latest-state table and stream every change to browsers over SSE: each reads
+ * the projector's compacted session-state and connection-state topics whole into memory and serves them as an
+ * initial load plus a stream of changes from the same position.
+ */
 @SpringBootApplication
+@EnableConfigurationProperties(SseGatewayProperties.class)
 public class SseGatewayApplication {
 
     public static void main(String[] args) {

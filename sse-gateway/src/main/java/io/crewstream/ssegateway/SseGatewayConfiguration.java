@@ -1,0 +1,92 @@
+package io.crewstream.ssegateway;
+
+import io.crewstream.schemas.TopicNamespace;
+import io.crewstream.ssegateway.security.TokenAuthenticationFilter;
+import io.crewstream.ssegateway.state.SessionTable;
+import io.crewstream.ssegateway.state.TableHealthIndicator;
+import io.crewstream.ssegateway.state.TableReader;
+import io.crewstream.ssegateway.stream.ClientRegistry;
+import io.crewstream.ssegateway.stream.EventStreamServlet;
+import io.crewstream.ssegateway.stream.EventStreams;
+import io.crewstream.ssegateway.stream.StreamMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
+import org.springframework.web.filter.CorsFilter;
+
+/** Wires the table (state), the browser streams (stream) and the HTTP edge (api, security). */
+@Configuration(proxyBeanMethods = false)
+class SseGatewayConfiguration {
+
+    @Bean
+    ClientRegistry clientRegistry(SseGatewayProperties properties) {
+        return new ClientRegistry(properties.clientQueueSize());
+    }
+
+    @Bean
+    SessionTable sessionTable(ClientRegistry clientRegistry, SseGatewayProperties properties) {
+        return new SessionTable(clientRegistry, properties.changeLogSize());
+    }
+
+    @Bean
+    TableReader tableReader(SessionTable sessionTable, SseGatewayProperties properties, MeterRegistry meters) {
+        return new TableReader(sessionTable, new TopicNamespace(properties.topicPrefix()),
+                properties.bootstrapServers(), properties.clientId(), meters);
+    }
+
+    /** Named so that the readiness group can include it as {@code sessionTable}. */
+    @Bean
+    TableHealthIndicator sessionTableHealthIndicator(SessionTable sessionTable, TableReader tableReader) {
+        return new TableHealthIndicator(sessionTable, tableReader);
+    }
+
+    @Bean
+    StreamMetrics streamMetrics(MeterRegistry meters, ClientRegistry clientRegistry) {
+        return new StreamMetrics(meters, clientRegistry::size);
+    }
+
+    @Bean
+    EventStreams eventStreams(SessionTable sessionTable, ClientRegistry clientRegistry, StreamMetrics streamMetrics,
+            SseGatewayProperties properties) {
+        return new EventStreams(sessionTable, clientRegistry, streamMetrics, properties);
+    }
+
+    @Bean
+    ServletRegistrationBean<EventStreamServlet> eventStreamServlet(EventStreams eventStreams) {
+        ServletRegistrationBean<EventStreamServlet> registration = new ServletRegistrationBean<>(
+                new EventStreamServlet(eventStreams), EventStreamServlet.PATH);
+        registration.setAsyncSupported(true);
+        return registration;
+    }
+
+    /** Answers CORS preflights before authentication runs; sends no CORS headers while no origin is allowed. */
+    @Bean
+    FilterRegistrationBean<CorsFilter> corsFilter(SseGatewayProperties properties) {
+        CorsConfiguration cors = new CorsConfiguration();
+        cors.setAllowedOrigins(properties.cors().allowedOrigins());
+        cors.addAllowedMethod("GET");
+        cors.addAllowedHeader("*");
+        cors.setAllowCredentials(true);
+        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+        source.registerCorsConfiguration("/api/**", cors);
+        FilterRegistrationBean<CorsFilter> registration = new FilterRegistrationBean<>(new CorsFilter(source));
+        registration.setEnabled(!properties.cors().allowedOrigins().isEmpty());
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+
+    @Bean
+    FilterRegistrationBean<TokenAuthenticationFilter> tokenAuthenticationFilter(SseGatewayProperties properties) {
+        FilterRegistrationBean<TokenAuthenticationFilter> registration = new FilterRegistrationBean<>(
+                new TokenAuthenticationFilter(properties.auth().tokens(), properties.auth().cookieName()));
+        registration.setEnabled(properties.auth().enabled());
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        return registration;
+    }
+}

@@ -1,0 +1,82 @@
+package io.crewstream.ssegateway;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Configuration of the SSE gateway, under {@code crewstream.sse}.
+ *
+ * @param bootstrapServers the Kafka cluster holding the projector's tables
+ * @param topicPrefix the {@link io.crewstream.schemas.TopicNamespace} prefix of those tables
+ * @param clientId Kafka client id of the table reader
+ * @param heartbeat a comment is written to a stream that has been silent this long
+ * @param retry the reconnect delay suggested to browsers ({@code retry:} field)
+ * @param clientQueueSize most distinct pending events (after conflation by key) a client may have
+ * @param slowClientTimeout a client whose socket has not accepted all pending events for this long is disconnected
+ * @param changeLogSize how many recent changes are kept for resuming clients
+ * @param writerThreads threads writing to client sockets (writes never block, so a few serve many clients)
+ * @param auth bearer-token check of the API, off while no token is configured
+ * @param cors browser origins allowed to call the API from another site
+ */
+@ConfigurationProperties("crewstream.sse")
+public record SseGatewayProperties(
+        @DefaultValue("localhost:9092") String bootstrapServers,
+        @DefaultValue("") String topicPrefix,
+        @DefaultValue("crewstream-sse-gateway") String clientId,
+        @DefaultValue("15s") Duration heartbeat,
+        @DefaultValue("3s") Duration retry,
+        @DefaultValue("256") int clientQueueSize,
+        @DefaultValue("30s") Duration slowClientTimeout,
+        @DefaultValue("10000") int changeLogSize,
+        @DefaultValue("2") int writerThreads,
+        @DefaultValue Auth auth,
+        @DefaultValue Cors cors) {
+
+    public SseGatewayProperties {
+        requirePositive(heartbeat, "heartbeat");
+        requirePositive(retry, "retry");
+        requirePositive(slowClientTimeout, "slow-client-timeout");
+        if (clientQueueSize < 1 || changeLogSize < 1 || writerThreads < 1) {
+            throw new IllegalArgumentException("crewstream.sse.client-queue-size, change-log-size and "
+                    + "writer-threads must be at least 1");
+        }
+    }
+
+    private static void requirePositive(Duration duration, String name) {
+        if (duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException("crewstream.sse." + name + " must be positive but was " + duration);
+        }
+    }
+
+    /**
+     * @param tokens accepted bearer tokens; empty turns authentication off
+     * @param cookieName the cookie a browser may carry the token in
+     */
+    public record Auth(@DefaultValue List<String> tokens, @DefaultValue("crewstream_token") String cookieName) {
+
+        public Auth {
+            tokens = List.copyOf(tokens);
+        }
+
+        public boolean enabled() {
+            return !this.tokens.isEmpty();
+        }
+
+        @Override
+        public String toString() {
+            // Tokens are secrets: never part of a log line or an error message.
+            return "Auth[tokens=" + this.tokens.size() + " configured, cookieName=" + this.cookieName + "]";
+        }
+    }
+
+    /** @param allowedOrigins origins allowed by CORS; empty sends no CORS headers (same-origin only) */
+    public record Cors(@DefaultValue List<String> allowedOrigins) {
+
+        public Cors {
+            allowedOrigins = List.copyOf(allowedOrigins);
+        }
+    }
+}

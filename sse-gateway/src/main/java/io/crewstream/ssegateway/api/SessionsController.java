@@ -1,0 +1,59 @@
+package io.crewstream.ssegateway.api;
+
+import java.util.List;
+import java.util.Map;
+
+import io.crewstream.schemas.serde.ContractJson;
+import io.crewstream.schemas.sse.GatewayStatus;
+import io.crewstream.schemas.sse.SessionsRefresh;
+import io.crewstream.ssegateway.state.SessionTable;
+import io.crewstream.ssegateway.stream.ClientFilter;
+import io.crewstream.ssegateway.stream.Frames;
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code GET /api/sessions} (the whole state with its position, the same shape as {@code sessions-refresh}) and
+ * {@code GET /api/gateways}. Both accept {@code ?connection=} and {@code ?agent=}. Bodies are written with the
+ * contract's JSON mapping, not Spring's, so that they are byte-for-byte what the stream sends. 503 until the table
+ * is loaded: a half-read table is never served.
+ */
+@RestController
+public class SessionsController {
+
+    private final SessionTable table;
+
+    public SessionsController(SessionTable table) {
+        this.table = table;
+    }
+
+    @GetMapping("/api/sessions")
+    public ResponseEntity<byte[]> sessions(HttpServletRequest request) {
+        ClientFilter filter = ClientFilter.from(request.getParameterMap());
+        SessionsRefresh refresh = this.table.atomically(table -> table.loaded() ? Frames.refresh(table, filter) : null);
+        return (refresh != null) ? json(refresh) : loading();
+    }
+
+    @GetMapping("/api/gateways")
+    public ResponseEntity<byte[]> gateways(HttpServletRequest request) {
+        ClientFilter filter = ClientFilter.from(request.getParameterMap());
+        List<GatewayStatus> gateways = this.table
+                .atomically(table -> table.loaded() ? Frames.gateways(table, filter) : null);
+        return (gateways != null) ? json(gateways) : loading();
+    }
+
+    private static ResponseEntity<byte[]> json(Object body) {
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
+                .body(ContractJson.mapper().writeValueAsBytes(body));
+    }
+
+    private static ResponseEntity<byte[]> loading() {
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).contentType(MediaType.APPLICATION_JSON)
+                .body(ContractJson.mapper().writeValueAsBytes(Map.of("error", "loading the table; retry shortly")));
+    }
+}

@@ -1,0 +1,47 @@
+package io.crewstream.ssegateway.dashboard;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.crewstream.schemas.SchemaVersion;
+import io.crewstream.schemas.records.UpstreamState;
+import io.crewstream.schemas.serde.ContractJson;
+import io.crewstream.schemas.sse.SseEventType;
+
+import org.springframework.http.CacheControl;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Serves {@code /contract.js}: the SSE event names of {@link SseEventType} and the gateway states of
+ * {@link UpstreamState} as a script for the dashboard page, so
+ * the page never spells an event name itself (the seed's UI stayed empty because backend and browser spelt one
+ * differently). Public: it holds nothing but names.
+ */
+@RestController
+public class ContractScriptController {
+
+    private static final MediaType JAVASCRIPT = MediaType.parseMediaType("text/javascript;charset=UTF-8");
+
+    @GetMapping("/contract.js")
+    public ResponseEntity<String> contract() {
+        return ResponseEntity.ok().contentType(JAVASCRIPT).cacheControl(CacheControl.noCache()).body(script());
+    }
+
+    static String script() {
+        Map<String, String> events = new LinkedHashMap<>();
+        for (SseEventType type : SseEventType.values()) {
+            events.put(type.name(), type.eventName());
+        }
+        Map<String, String> states = new LinkedHashMap<>();
+        for (UpstreamState state : UpstreamState.values()) {
+            states.put(state.name(), state.wireName());
+        }
+        Map<String, Object> contract = Map.of("schemaVersion", SchemaVersion.CURRENT, "events", events,
+                "gatewayStates", states);
+        return "window.CREWSTREAM_CONTRACT = Object.freeze(" + ContractJson.mapper().writeValueAsString(contract)
+                + ");\n";
+    }
+}

@@ -1,0 +1,36 @@
+package io.crewstream.ssegateway.state;
+
+import io.crewstream.schemas.SessionStateKey;
+import io.crewstream.schemas.records.ConnectionState;
+import io.crewstream.schemas.records.SessionState;
+
+/**
+ * A change the table made, with the position right after it. Immutable.
+ *
+ * @param sessionKey the session that changed; null for a gateway change
+ * @param session the session's new state; null when it was removed or for a gateway change
+ * @param previous the session's state before the change; null when it was created
+ * @param connection the gateway's new state; null when removed or for a session change
+ */
+public record TableChange(Kind kind, TableTopic topic, int partition, long offset, Position positionAfter,
+        String connectionId, SessionStateKey sessionKey, SessionState session, SessionState previous,
+        ConnectionState connection) {
+
+    public enum Kind {
+        SESSION_CREATED, SESSION_UPDATED, SESSION_REMOVED, GATEWAY_CHANGED, GATEWAY_REMOVED
+    }
+
+    /** The agent of the session, from its latest known row; null for gateway changes or rows without an agent. */
+    public String agentId() {
+        SessionState known = this.session != null ? this.session : this.previous;
+        return known == null ? null : known.session().agentId();
+    }
+
+    /** Epoch ms at which the upstream change reached the ingestor; null when unknown. */
+    public Long observedAt() {
+        if (this.session != null) {
+            return this.session.observedAt();
+        }
+        return this.connection != null ? this.connection.observedAt() : null;
+    }
+}

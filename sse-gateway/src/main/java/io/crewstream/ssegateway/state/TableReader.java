@@ -1,0 +1,235 @@
+package io.crewstream.ssegateway.state;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.crewstream.schemas.TopicNamespace;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Reads the session-state and connection-state topics into a {@link SessionTable}: every partition of both, from
+ * the beginning, without a consumer group (every instance holds the whole table). Once it has read up to the end
+ * offsets it saw at start, it marks the table loaded, then keeps tailing.
+ *
+ * <p>Threading: {@link #start()} starts one thread that owns the {@link KafkaConsumer} and is the only writer of
+ * the table; {@link #stop()} wakes it and waits for it to end. The lag gauge is read from any thread.
+ */
+public final class TableReader implements SmartLifecycle {
+
+    private static final Logger logger = LoggerFactory.getLogger(TableReader.class);
+
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
+
+    private static final Duration TOPIC_WAIT = Duration.ofSeconds(1);
+
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
+    private final SessionTable table;
+
+    private final TopicNamespace namespace;
+
+    private final Map<String, Object> consumerConfig;
+
+    private final TableRecordDecoder decoder;
+
+    private final AtomicLong lag = new AtomicLong(-1);
+
+    private final Object lifecycle = new Object();
+
+    private volatile boolean running;
+
+    private Thread thread;
+
+    private Consumer<byte[], byte[]> consumer;
+
+    public TableReader(SessionTable table, TopicNamespace namespace, String bootstrapServers, String clientId,
+            MeterRegistry meters) {
+        this.table = table;
+        this.namespace = namespace;
+        this.decoder = new TableRecordDecoder(meters);
+        this.consumerConfig = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.CLIENT_ID_CONFIG, clientId,
+                // No group: partitions are assigned by hand and every instance reads everything.
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                // Only what the projector committed: an aborted transaction must never reach a browser.
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                // A table must be read whole; if the start offset vanished, start again at the beginning.
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                // The projector owns these topics; one auto-created by a read would not be compacted.
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        Gauge.builder("crewstream.sse.table.lag", this.lag, AtomicLong::get)
+                .description("Records on the table topics not yet applied (-1 before the first poll)")
+                .register(meters);
+    }
+
+    @Override
+    public void start() {
+        synchronized (this.lifecycle) {
+            if (this.running) {
+                return;
+            }
+            this.running = true;
+            this.consumer = new KafkaConsumer<>(this.consumerConfig, new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer());
+            this.thread = new Thread(this::run, "sse-table-reader");
+            this.thread.start();
+        }
+    }
+
+    @Override
+    public void stop() {
+        Thread reader;
+        synchronized (this.lifecycle) {
+            if (!this.running) {
+                return;
+            }
+            this.running = false;
+            this.consumer.wakeup();
+            this.lifecycle.notifyAll();
+            reader = this.thread;
+        }
+        try {
+            reader.join(STOP_TIMEOUT.toMillis());
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return this.running;
+    }
+
+    /** Records on the table topics not yet applied, as of the last poll; -1 before the first. */
+    public long lag() {
+        return this.lag.get();
+    }
+
+    private void run() {
+        try (Consumer<byte[], byte[]> reader = this.consumer) {
+            List<TopicPartition> sessions = awaitPartitions(reader, TableTopic.SESSIONS);
+            List<TopicPartition> connections = awaitPartitions(reader, TableTopic.CONNECTIONS);
+            if (!this.running) {
+                return;
+            }
+            List<TopicPartition> all = new ArrayList<>(sessions);
+            all.addAll(connections);
+            reader.assign(all);
+            reader.seekToBeginning(all);
+            Map<TopicPartition, Long> beginning = reader.beginningOffsets(all);
+            Map<TopicPartition, Long> end = reader.endOffsets(all);
+            this.table.start(Position.of(offsets(sessions, beginning), offsets(connections, beginning)),
+                    Position.of(offsets(sessions, end), offsets(connections, end)));
+            logger.info("Loading the table from {} session-state and {} connection-state partitions up to {}",
+                    sessions.size(), connections.size(), end);
+            Map<String, TableTopic> topics = Map.of(
+                    this.namespace.name(TableTopic.SESSIONS.topic()), TableTopic.SESSIONS,
+                    this.namespace.name(TableTopic.CONNECTIONS.topic()), TableTopic.CONNECTIONS);
+            Map<TopicPartition, Long> remaining = new HashMap<>(end);
+            while (this.running) {
+                ConsumerRecords<byte[], byte[]> records = reader.poll(POLL_TIMEOUT);
+                List<TableRecord> decoded = new ArrayList<>(records.count());
+                for (ConsumerRecord<byte[], byte[]> record : records) {
+                    decoded.add(this.decoder.decode(topics.get(record.topic()), record));
+                }
+                this.table.apply(decoded, Position.of(positions(reader, sessions), positions(reader, connections)));
+                if (remaining != null && reachedEnd(reader, remaining)) {
+                    remaining = null;
+                    this.table.markLoaded();
+                    logger.info("Table loaded at position {}: {} sessions, {} connections", this.table.position(),
+                            this.table.sessionCount(), this.table.connections().size());
+                }
+                this.lag.set(lag(reader, all));
+            }
+        }
+        catch (WakeupException | InterruptException ex) {
+            if (this.running) {
+                logger.error("Table reader interrupted while running; the table stops following the topics", ex);
+            }
+        }
+        catch (RuntimeException ex) {
+            // Nothing sensible is left to do: the table is frozen. Readiness reports it (see TableHealthIndicator).
+            logger.error("Table reader failed; the table stops following the topics", ex);
+        }
+        finally {
+            this.running = false;
+        }
+    }
+
+    private List<TopicPartition> awaitPartitions(Consumer<byte[], byte[]> reader, TableTopic topic) {
+        String name = this.namespace.name(topic.topic());
+        while (this.running) {
+            List<PartitionInfo> infos = reader.partitionsFor(name, TOPIC_WAIT);
+            if (infos != null && !infos.isEmpty()) {
+                return infos.stream().map(info -> new TopicPartition(name, info.partition()))
+                        .sorted((a, b) -> Integer.compare(a.partition(), b.partition()))
+                        .toList();
+            }
+            logger.warn("Waiting for topic {} to exist", name);
+            synchronized (this.lifecycle) {
+                try {
+                    this.lifecycle.wait(TOPIC_WAIT.toMillis());
+                }
+                catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    this.running = false;
+                }
+            }
+        }
+        return List.of();
+    }
+
+    private static long[] offsets(List<TopicPartition> partitions, Map<TopicPartition, Long> offsets) {
+        long[] result = new long[partitions.size()];
+        for (int i = 0; i < partitions.size(); i++) {
+            result[i] = offsets.get(partitions.get(i));
+        }
+        return result;
+    }
+
+    private static long[] positions(Consumer<byte[], byte[]> reader, List<TopicPartition> partitions) {
+        long[] result = new long[partitions.size()];
+        for (int i = 0; i < partitions.size(); i++) {
+            result[i] = reader.position(partitions.get(i));
+        }
+        return result;
+    }
+
+    private static boolean reachedEnd(Consumer<byte[], byte[]> reader, Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> entry : end.entrySet()) {
+            if (reader.position(entry.getKey()) < entry.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long lag(Consumer<byte[], byte[]> reader, List<TopicPartition> partitions) {
+        long total = 0;
+        for (TopicPartition partition : partitions) {
+            total += reader.currentLag(partition).orElse(0);
+        }
+        return total;
+    }
+}

@@ -1,0 +1,65 @@
+package io.crewstream.ssegateway.state;
+
+import java.nio.charset.StandardCharsets;
+
+import io.crewstream.schemas.ContractViolationException;
+import io.crewstream.schemas.SessionStateKey;
+import io.crewstream.schemas.records.ConnectionState;
+import io.crewstream.schemas.records.SessionState;
+import io.crewstream.schemas.serde.ContractSerde;
+import io.crewstream.schemas.serde.ContractSerdes;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns raw table records into {@link TableRecord}s. A record that breaks the contract (bad key, bad JSON, a value
+ * whose key differs from the record key) is logged with its coordinates and the reason, counted, and kept as a
+ * rejected record so the reader moves past it instead of failing over and over. Thread-safe and stateless.
+ */
+final class TableRecordDecoder {
+
+    private static final Logger logger = LoggerFactory.getLogger(TableRecordDecoder.class);
+
+    private final ContractSerde<SessionState> sessionSerde = ContractSerdes.sessionState();
+
+    private final ContractSerde<ConnectionState> connectionSerde = ContractSerdes.connectionState();
+
+    private final Counter rejected;
+
+    TableRecordDecoder(MeterRegistry meters) {
+        this.rejected = Counter.builder("crewstream.sse.table.records.rejected")
+                .description("Table records skipped because they break the contract")
+                .register(meters);
+    }
+
+    TableRecord decode(TableTopic topic, ConsumerRecord<byte[], byte[]> record) {
+        try {
+            String key = (record.key() != null) ? new String(record.key(), StandardCharsets.UTF_8) : null;
+            if (topic == TableTopic.SESSIONS) {
+                SessionStateKey sessionKey = SessionStateKey.parse(key);
+                SessionState value = this.sessionSerde.deserialize(record.topic(), record.value());
+                if (value != null && !value.key().equals(sessionKey)) {
+                    throw new IllegalArgumentException("value is for '" + value.key() + "'");
+                }
+                return TableRecord.session(record.partition(), record.offset(), sessionKey, value);
+            }
+            if (key == null || key.isBlank()) {
+                throw new IllegalArgumentException("no connection id as key");
+            }
+            ConnectionState value = this.connectionSerde.deserialize(record.topic(), record.value());
+            if (value != null && !value.connectionId().equals(key)) {
+                throw new IllegalArgumentException("value is for connection '" + value.connectionId() + "'");
+            }
+            return TableRecord.connection(record.partition(), record.offset(), key, value);
+        }
+        catch (ContractViolationException | IllegalArgumentException ex) {
+            this.rejected.increment();
+            logger.warn("Skipping record {}-{}@{} that breaks the contract: {}", record.topic(), record.partition(),
+                    record.offset(), ex.getMessage());
+            return TableRecord.rejected(topic, record.partition(), record.offset());
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package io.crewstream.ssegateway.stream;
+
+import java.io.IOException;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.crewstream.ssegateway.SseGatewayProperties;
+import io.crewstream.ssegateway.state.Position;
+import io.crewstream.ssegateway.state.SessionTable;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.http.HttpHeaders;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+
+/**
+ * Opens browser event streams and keeps them alive: heartbeats on silent streams, disconnection of clients that stay
+ * behind.
+ *
+ * <p>Threading: {@link #start()} creates a small writer pool (writes never block, so it serves any number of
+ * clients) and one sweeper thread; {@link #stop()} closes every stream and ends both. {@link #open} runs on the
+ * request thread.
+ */
+public final class EventStreams implements SmartLifecycle {
+
+    private static final Logger logger = LoggerFactory.getLogger(EventStreams.class);
+
+    public static final String LAST_EVENT_ID_HEADER = "Last-Event-ID";
+
+    public static final String LAST_EVENT_ID_PARAMETER = "lastEventId";
+
+    private static final String EVENT_STREAM = "text/event-stream";
+
+    private final SessionTable table;
+
+    private final ClientRegistry registry;
+
+    private final StreamMetrics metrics;
+
+    private final SseGatewayProperties properties;
+
+    private final Object lifecycle = new Object();
+
+    private volatile boolean running;
+
+    private ExecutorService writer;
+
+    private ScheduledExecutorService sweeper;
+
+    public EventStreams(SessionTable table, ClientRegistry registry, StreamMetrics metrics,
+            SseGatewayProperties properties) {
+        this.table = table;
+        this.registry = registry;
+        this.metrics = metrics;
+        this.properties = properties;
+    }
+
+    @Override
+    public void start() {
+        synchronized (this.lifecycle) {
+            if (this.running) {
+                return;
+            }
+            this.writer = Executors.newFixedThreadPool(this.properties.writerThreads(),
+                    new CustomizableThreadFactory("sse-writer-"));
+            this.sweeper = Executors.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("sse-sweeper-"));
+            long tick = sweepIntervalMillis();
+            this.sweeper.scheduleWithFixedDelay(this::sweep, tick, tick, TimeUnit.MILLISECONDS);
+            this.running = true;
+        }
+    }
+
+    /** Often enough that neither a heartbeat nor a slow-client disconnect is late by more than a quarter. */
+    private long sweepIntervalMillis() {
+        long shortest = Math.min(this.properties.heartbeat().toMillis(),
+                this.properties.slowClientTimeout().toMillis());
+        return Math.max(10, Math.min(1000, shortest / 4));
+    }
+
+    @Override
+    public void stop() {
+        synchronized (this.lifecycle) {
+            if (!this.running) {
+                return;
+            }
+            this.running = false;
+            this.sweeper.shutdownNow();
+            // Streams never end by themselves: closing them lets the web server shut down without waiting.
+            this.registry.snapshot().forEach(ClientStream::close);
+            this.writer.shutdown();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return this.running;
+    }
+
+    /** Starts an event stream on this request (see the README for the contract). */
+    public void open(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        ExecutorService writerPool;
+        synchronized (this.lifecycle) {
+            writerPool = this.writer;
+        }
+        if (!this.running || writerPool == null) {
+            response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "Starting up");
+            return;
+        }
+        ClientFilter filter = ClientFilter.from(request.getParameterMap());
+        String token = request.getHeader(LAST_EVENT_ID_HEADER);
+        if (token == null || token.isBlank()) {
+            token = request.getParameter(LAST_EVENT_ID_PARAMETER);
+        }
+        Optional<Position> resumeFrom = Position.parse(token);
+        if (token != null && !token.isBlank() && resumeFrom.isEmpty()) {
+            logger.debug("Ignoring a malformed resume token; the client gets a full refresh");
+        }
+
+        response.setStatus(HttpServletResponse.SC_OK);
+        response.setContentType(EVENT_STREAM);
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+        // Tells nginx-style proxies not to buffer the stream.
+        response.setHeader("X-Accel-Buffering", "no");
+
+        AsyncContext async = request.startAsync();
+        // Streams end when the client leaves or falls behind, never on a container timer.
+        async.setTimeout(0);
+        ServletOutputStream out = response.getOutputStream();
+        ClientStream client = new ClientStream(async, out, filter, resumeFrom, writerPool, this.metrics,
+                this.properties.clientQueueSize(), this.registry::remove);
+        async.addListener(client);
+        client.greet(this.properties.retry().toMillis());
+        this.table.atomically(table -> {
+            this.registry.register(client, table);
+            return null;
+        });
+        out.setWriteListener(client);
+    }
+
+    private void sweep() {
+        try {
+            long now = System.nanoTime();
+            long heartbeat = this.properties.heartbeat().toNanos();
+            long slowAfter = this.properties.slowClientTimeout().toNanos();
+            for (ClientStream client : this.registry.snapshot()) {
+                client.tick(now, heartbeat, slowAfter);
+            }
+        }
+        catch (RuntimeException ex) {
+            // A failing sweep must not cancel the schedule (an exception would).
+            logger.error("Heartbeat sweep failed", ex);
+        }
+    }
+}

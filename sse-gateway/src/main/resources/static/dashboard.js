@@ -1,0 +1,379 @@
+/*
+ * crewstream live dashboard: the reference client of the SSE contract.
+ * Live data comes only from EventSource('/api/events'); event names come from contract.js, which the server
+ * generates from crewstream-schemas. Filters are applied here (the stream carries everything) and kept in the URL.
+ */
+(() => {
+  'use strict';
+
+  const EVENTS = window.CREWSTREAM_CONTRACT.events;
+  const STATES = window.CREWSTREAM_CONTRACT.gatewayStates;
+  const TOKEN_KEY = 'crewstream.accessToken';
+  const LOG_LIMIT = 200;
+  const FLASH_MS = 2000;
+
+  const dom = {
+    gateways: document.getElementById('gateways'),
+    streamState: document.getElementById('stream-state'),
+    lastEvent: document.getElementById('last-event'),
+    log: document.getElementById('event-log'),
+    connection: document.getElementById('filter-connection'),
+    agent: document.getElementById('filter-agent'),
+    auth: document.getElementById('auth'),
+    authMessage: document.getElementById('auth-message'),
+    authToken: document.getElementById('auth-token'),
+  };
+
+  const model = {
+    loaded: false,
+    sessions: new Map(),   // "<connectionId>/<key>" -> session
+    gateways: new Map(),   // connectionId -> gateway status
+    flashes: new Map(),    // row id -> {kind, until}
+    removed: new Map(),    // row id -> session, shown struck through until its flash ends
+  };
+
+  let source = null;
+  let lastEventId = '';
+  let opened = false;
+  let retryDelayMs = 1000;
+  let renderQueued = false;
+
+  // ---- helpers -------------------------------------------------------------------------------------------
+
+  const rowId = (connectionId, key) => connectionId + '/' + key;
+
+  function agentOf(session) {
+    if (session.agentId) return session.agentId;
+    const parts = String(session.key || '').split(':');
+    return parts.length >= 3 && parts[0] === 'agent' ? parts[1] : '(no agent)';
+  }
+
+  function clock(ms) {
+    return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  }
+
+  function ago(ms) {
+    if (typeof ms !== 'number') return 'unknown';
+    const seconds = Math.max(0, Math.round((Date.now() - ms) / 1000));
+    if (seconds < 60) return seconds + ' s ago';
+    if (seconds < 3600) return Math.floor(seconds / 60) + ' min ago';
+    return Math.floor(seconds / 3600) + ' h ago';
+  }
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs || {})) {
+      if (value === undefined || value === null || value === false) continue;
+      if (name === 'text') node.textContent = value;
+      else node.setAttribute(name, value === true ? '' : value);
+    }
+    for (const child of children) if (child) node.append(child);
+    return node;
+  }
+
+  function plural(n, word) {
+    return n + ' ' + word + (n === 1 ? '' : 's');
+  }
+
+  // ---- URL, filters and token ----------------------------------------------------------------------------
+
+  function filters() {
+    const params = new URLSearchParams(location.search);
+    return { connection: params.get('connection') || '', agent: params.get('agent') || '' };
+  }
+
+  function setFilter(name, value) {
+    const params = new URLSearchParams(location.search);
+    if (value) params.set(name, value); else params.delete(name);
+    const query = params.toString();
+    history.replaceState(null, '', location.pathname + (query ? '?' + query : ''));
+    scheduleRender();
+  }
+
+  function token() {
+    return new URLSearchParams(location.search).get('access_token') || sessionStorage.getItem(TOKEN_KEY) || '';
+  }
+
+  function withToken(url) {
+    const value = token();
+    if (!value) return url;
+    return url + (url.includes('?') ? '&' : '?') + 'access_token=' + encodeURIComponent(value);
+  }
+
+  // ---- stream ----------------------------------------------------------------------------------------------
+
+  function setStreamState(state, text) {
+    dom.streamState.dataset.state = state;
+    dom.streamState.textContent = text;
+  }
+
+  function connect() {
+    let url = '/api/events';
+    if (lastEventId) url += '?lastEventId=' + encodeURIComponent(lastEventId);
+    source = new EventSource(withToken(url));
+    source.onopen = () => {
+      retryDelayMs = 1000;
+      setStreamState(opened ? 'resumed' : 'live', opened ? 'Resumed' : 'Live');
+      opened = true;
+    };
+    source.onerror = () => {
+      if (source.readyState === EventSource.CONNECTING) {
+        // The browser reconnects by itself and sends Last-Event-ID.
+        setStreamState('reconnecting', 'Reconnecting…');
+        return;
+      }
+      // Closed for good (e.g. 401 or 503): find out why, then reconnect with the last id we saw.
+      source.close();
+      setStreamState('reconnecting', 'Reconnecting…');
+      checkAccess().then((allowed) => {
+        if (allowed) {
+          setTimeout(connect, retryDelayMs);
+          retryDelayMs = Math.min(retryDelayMs * 2, 30000);
+        }
+      });
+    };
+    source.addEventListener(EVENTS.SESSIONS_REFRESH, (event) => handle(event, onRefresh));
+    source.addEventListener(EVENTS.SESSION_CREATED, (event) => handle(event, onUpsert));
+    source.addEventListener(EVENTS.SESSION_UPDATED, (event) => handle(event, onUpsert));
+    source.addEventListener(EVENTS.SESSION_REMOVED, (event) => handle(event, onRemoved));
+    source.addEventListener(EVENTS.GATEWAY_STATUS, (event) => handle(event, onGatewayStatus));
+  }
+
+  async function checkAccess() {
+    try {
+      const response = await fetch(withToken('/api/gateways'), { cache: 'no-store' });
+      if (response.status === 401 || response.status === 403) {
+        askForToken(response.status === 401 ? 'This dashboard needs an access token.'
+          : 'That access token was not accepted.');
+        return false;
+      }
+    } catch (ignored) {
+      // The server is down: keep retrying with backoff.
+    }
+    return true;
+  }
+
+  function askForToken(message) {
+    setStreamState('unauthorized', 'Not signed in');
+    dom.authMessage.textContent = message;
+    dom.auth.hidden = false;
+    dom.authToken.focus();
+  }
+
+  function handle(event, apply) {
+    if (event.lastEventId) lastEventId = event.lastEventId;
+    const payload = JSON.parse(event.data);
+    apply(payload, event.type);
+    dom.lastEvent.textContent = new Date().toLocaleTimeString();
+    dom.lastEvent.dateTime = new Date().toISOString();
+    log(event.type, payload);
+    scheduleRender();
+  }
+
+  function onRefresh(payload) {
+    model.loaded = true;
+    model.sessions.clear();
+    model.gateways.clear();
+    for (const gateway of payload.gateways) model.gateways.set(gateway.connectionId, gateway);
+    for (const session of payload.sessions) model.sessions.set(rowId(session.connectionId, session.key), session);
+  }
+
+  function onUpsert(session, type) {
+    const id = rowId(session.connectionId, session.key);
+    model.removed.delete(id);
+    model.sessions.set(id, session);
+    flash(id, type === EVENTS.SESSION_CREATED ? 'created' : 'updated');
+  }
+
+  function onRemoved(payload) {
+    const id = rowId(payload.connectionId, payload.key);
+    const session = model.sessions.get(id);
+    model.sessions.delete(id);
+    if (session) {
+      model.removed.set(id, session);
+      flash(id, 'removed');
+    }
+  }
+
+  function onGatewayStatus(gateway) {
+    model.gateways.set(gateway.connectionId, gateway);
+  }
+
+  function flash(id, kind) {
+    model.flashes.set(id, { kind, until: Date.now() + FLASH_MS });
+    setTimeout(() => {
+      const current = model.flashes.get(id);
+      if (current && current.until <= Date.now()) {
+        model.flashes.delete(id);
+        model.removed.delete(id);
+        scheduleRender();
+      }
+    }, FLASH_MS + 50);
+  }
+
+  function log(type, payload) {
+    let summary;
+    if (type === EVENTS.SESSIONS_REFRESH) {
+      summary = plural(payload.sessions.length, 'session') + ', ' + plural(payload.gateways.length, 'gateway');
+    } else if (type === EVENTS.GATEWAY_STATUS) {
+      summary = payload.connectionId + ' → ' + payload.state + (payload.reason ? ' (' + payload.reason + ')' : '');
+    } else {
+      summary = payload.connectionId + ' ' + payload.key;
+    }
+    dom.log.prepend(el('li', {}, el('time', { text: new Date().toLocaleTimeString() }), ' ',
+      el('strong', { text: type }), ' ' + summary));
+    while (dom.log.children.length > LOG_LIMIT) dom.log.lastElementChild.remove();
+  }
+
+  // ---- rendering -------------------------------------------------------------------------------------------
+
+  function scheduleRender() {
+    if (renderQueued) return;
+    renderQueued = true;
+    requestAnimationFrame(() => {
+      renderQueued = false;
+      render();
+    });
+  }
+
+  function bannerFor(gateway, count) {
+    if (!gateway) {
+      return { state: STATES.CONNECTING, text: 'Status unknown', detail: 'no status received from this gateway yet' };
+    }
+    const since = clock(gateway.since);
+    const known = 'showing the last known ' + plural(count, 'session');
+    switch (gateway.state) {
+      case STATES.CONNECTED:
+        return { state: STATES.CONNECTED, text: 'Connected',
+          detail: gateway.gatewayVersion ? 'OpenClaw ' + gateway.gatewayVersion : '' };
+      case STATES.CONNECTING:
+        return { state: STATES.CONNECTING, text: 'Connecting…', detail: count ? known : '' };
+      case STATES.AUTH_FAILED:
+        return { state: STATES.AUTH_FAILED, text: 'Authentication failed',
+          detail: (gateway.reason || '') + (count ? ' — ' + known : '') };
+      case STATES.UNREACHABLE:
+        return { state: STATES.UNREACHABLE, text: 'Gateway unreachable since ' + since + ' — ' + known,
+          detail: gateway.reason || '' };
+      default:
+        return { state: gateway.state, text: 'Gateway disconnected since ' + since + ' — ' + known,
+          detail: gateway.reason || '' };
+    }
+  }
+
+  function emptyText(gateway) {
+    if (gateway && gateway.state === STATES.CONNECTED) return 'No sessions yet';
+    return 'No sessions known for this gateway while it is not connected';
+  }
+
+  function render() {
+    const { connection, agent } = filters();
+    const rows = [...model.sessions.entries(), ...model.removed.entries()];
+
+    updateOptions(dom.connection, new Set([...model.gateways.keys(), ...rows.map(([, s]) => s.connectionId)]),
+      connection, 'All gateways');
+    updateOptions(dom.agent, new Set(rows.map(([, s]) => agentOf(s))), agent, 'All agents');
+
+    if (!model.loaded) return;
+    const byConnection = new Map();
+    for (const id of model.gateways.keys()) byConnection.set(id, []);
+    for (const [id, session] of rows) {
+      if (!byConnection.has(session.connectionId)) byConnection.set(session.connectionId, []);
+      byConnection.get(session.connectionId).push([id, session]);
+    }
+
+    const sections = [];
+    for (const [connectionId, entries] of [...byConnection.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+      if (connection && connection !== connectionId) continue;
+      sections.push(renderGateway(connectionId, entries, agent));
+    }
+    if (!sections.length) {
+      sections.push(el('p', { class: 'notice', text: model.gateways.size || model.sessions.size
+        ? 'Nothing matches the filters.' : 'No gateway has reported yet.' }));
+    }
+    dom.gateways.replaceChildren(...sections);
+  }
+
+  function renderGateway(connectionId, entries, agentFilter) {
+    const gateway = model.gateways.get(connectionId);
+    const live = entries.filter(([id]) => !model.removed.has(id));
+    const banner = bannerFor(gateway, live.length);
+    const stale = !gateway || gateway.stale;
+    const section = el('section', { class: 'gateway', 'aria-labelledby': 'gw-' + connectionId, 'data-connection': connectionId },
+      el('h2', { id: 'gw-' + connectionId, text: 'Gateway ' + connectionId }),
+      el('p', { class: 'banner', role: 'status', 'data-state': banner.state }, banner.text,
+        banner.detail ? el('span', { class: 'detail', text: ' — ' + banner.detail }) : null));
+
+    const shown = entries.filter(([, s]) => !agentFilter || agentOf(s) === agentFilter);
+    if (!live.length) {
+      section.append(el('p', { class: 'empty', text: emptyText(gateway) }));
+    }
+    const byAgent = new Map();
+    for (const entry of shown) {
+      const name = agentOf(entry[1]);
+      if (!byAgent.has(name)) byAgent.set(name, []);
+      byAgent.get(name).push(entry);
+    }
+    for (const [name, agentEntries] of [...byAgent.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+      section.append(renderAgent(connectionId, name, agentEntries, stale));
+    }
+    return section;
+  }
+
+  function renderAgent(connectionId, agentName, entries, stale) {
+    entries.sort(([, a], [, b]) => (b.updatedAt || 0) - (a.updatedAt || 0));
+    const body = el('tbody');
+    for (const [id, session] of entries) {
+      const flashing = model.flashes.get(id);
+      const classes = [stale ? 'stale' : '', flashing ? 'flash-' + flashing.kind : ''].filter(Boolean).join(' ');
+      body.append(el('tr', { class: classes || null, 'data-key': session.key, 'data-change': flashing ? flashing.kind : null },
+        el('th', { scope: 'row', text: session.displayName || session.label || session.key }),
+        el('td', { class: 'optional', text: [session.kind, session.channel].filter(Boolean).join(' / ') || '—' }),
+        el('td', { class: 'optional', text: session.model || '—' }),
+        el('td', { text: session.status || (session.hasActiveRun ? 'running' : '—') }),
+        el('td', { class: 'num', text: typeof session.totalTokens === 'number' ? session.totalTokens.toLocaleString() : '—' }),
+        el('td', {}, el('time', { 'data-ts': session.updatedAt, text: ago(session.updatedAt) }))));
+    }
+    const headingId = 'agent-' + connectionId + '-' + agentName;
+    return el('div', { class: 'agent' },
+      el('h3', { id: headingId, text: 'Agent ' + agentName + ' · ' + plural(entries.length, 'session') }),
+      el('div', { class: 'table-wrap' },
+        el('table', { 'aria-labelledby': headingId },
+          el('thead', {}, el('tr', {},
+            el('th', { scope: 'col', text: 'Session' }),
+            el('th', { scope: 'col', class: 'optional', text: 'Kind / channel' }),
+            el('th', { scope: 'col', class: 'optional', text: 'Model' }),
+            el('th', { scope: 'col', text: 'Status' }),
+            el('th', { scope: 'col', class: 'num', text: 'Total tokens' }),
+            el('th', { scope: 'col', text: 'Updated' }))),
+          body)));
+  }
+
+  function updateOptions(select, values, selected, allLabel) {
+    const wanted = ['', ...[...values].sort()];
+    if (selected && !wanted.includes(selected)) wanted.push(selected);
+    const current = [...select.options].map((option) => option.value);
+    if (current.join('\n') !== wanted.join('\n')) {
+      select.replaceChildren(...wanted.map((value) => el('option', { value, text: value || allLabel })));
+    }
+    select.value = selected;
+  }
+
+  // ---- wiring ------------------------------------------------------------------------------------------
+
+  dom.connection.addEventListener('change', () => setFilter('connection', dom.connection.value));
+  dom.agent.addEventListener('change', () => setFilter('agent', dom.agent.value));
+  dom.auth.addEventListener('submit', (event) => {
+    event.preventDefault();
+    sessionStorage.setItem(TOKEN_KEY, dom.authToken.value.trim());
+    dom.auth.hidden = true;
+    retryDelayMs = 1000;
+    checkAccess().then((allowed) => { if (allowed) connect(); });
+  });
+  setInterval(() => {
+    for (const time of dom.gateways.querySelectorAll('time[data-ts]')) {
+      time.textContent = ago(Number(time.dataset.ts) || undefined);
+    }
+  }, 1000);
+
+  checkAccess().then((allowed) => { if (allowed) connect(); });
+})();

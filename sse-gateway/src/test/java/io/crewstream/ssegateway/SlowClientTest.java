@@ -1,0 +1,139 @@
+package io.crewstream.ssegateway;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+import io.crewstream.schemas.records.ChangeType;
+import io.crewstream.schemas.records.UpstreamState;
+import io.crewstream.schemas.sse.SseEventType;
+import io.crewstream.ssegateway.stream.StreamMetrics;
+import io.crewstream.ssegateway.support.GatewayApp;
+import io.crewstream.ssegateway.support.RawSseConnection;
+import io.crewstream.ssegateway.support.SseParser;
+import io.crewstream.ssegateway.support.SseTestClient;
+import io.crewstream.ssegateway.support.TableTopics;
+import io.crewstream.testsupport.kafka.KafkaBroker;
+import io.crewstream.testsupport.kafka.KafkaBrokerExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Clients that do not keep up, or leave, cost the others nothing and are released. */
+@ExtendWith(KafkaBrokerExtension.class)
+class SlowClientTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private TableTopics tables;
+
+    private GatewayApp gateway;
+
+    @BeforeEach
+    void createTables(KafkaBroker broker) {
+        this.tables = TableTopics.create(broker, "sse-slow");
+        this.tables.connection("home", UpstreamState.CONNECTED);
+    }
+
+    @AfterEach
+    void stop() {
+        if (this.gateway != null) {
+            this.gateway.close();
+        }
+        this.tables.close();
+    }
+
+    @Test
+    void clientThatNeverReadsDoesNotDelayAnotherAndIsEventuallyDisconnected(KafkaBroker broker) throws IOException {
+        this.gateway = GatewayApp.start(broker.bootstrapServers(), this.tables.prefix(),
+                "crewstream.sse.slow-client-timeout=2s", "crewstream.sse.client-queue-size=1000");
+        try (SseTestClient fast = this.gateway.events(); Socket stuck = neverReadingClient()) {
+            await().atMost(WAIT).until(() -> !fast.events().isEmpty() && this.gateway.registeredClients() == 2);
+
+            // About 12 MB: far more than the socket buffers between the gateway and the stuck client hold.
+            int sessions = 300;
+            String padding = "x".repeat(40_000);
+            for (int i = 0; i < sessions; i++) {
+                this.tables.upsert("home", TableTopics.row("agent:a" + i + ":main", i, "padding", padding),
+                        ChangeType.CREATED, 1);
+            }
+
+            // Generous bound: the stuck client must not hold the fast one back until it is disconnected.
+            await().atMost(WAIT).until(() -> fast.events(SseEventType.SESSION_CREATED).size() == sessions);
+            await().atMost(WAIT).until(() -> this.gateway.counter(StreamMetrics.SLOW_DISCONNECTS) == 1
+                    && this.gateway.registeredClients() == 1);
+            assertThat(fast.ended()).isFalse();
+        }
+    }
+
+    private Socket neverReadingClient() throws IOException {
+        Socket socket = new Socket();
+        // A small window so that the server's writes back up quickly.
+        socket.setReceiveBufferSize(4096);
+        socket.connect(new InetSocketAddress("localhost", this.gateway.port()));
+        OutputStream out = socket.getOutputStream();
+        out.write(("GET /api/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        return socket;
+    }
+
+    @Test
+    void clientThatFallsBehindGetsTheLatestStateOfASessionNotEveryIntermediateOne(KafkaBroker broker)
+            throws IOException {
+        this.gateway = GatewayApp.start(broker.bootstrapServers(), this.tables.prefix(),
+                "crewstream.sse.slow-client-timeout=60s");
+        try (RawSseConnection behind = RawSseConnection.open(this.gateway.port(), "/api/events", 4096)) {
+            behind.readUntil(parser -> !parser.events().isEmpty(), WAIT);
+
+            // About 10 MB for one session: the socket backs up while the changes keep coming.
+            int changes = 200;
+            String padding = "x".repeat(50_000);
+            for (int i = 0; i < changes; i++) {
+                this.tables.upsert("home", TableTopics.row("agent:busy:main", i, "padding", padding),
+                        i == 0 ? ChangeType.CREATED : ChangeType.UPDATED, i + 1);
+            }
+            await().atMost(WAIT).until(() -> this.gateway.counter(StreamMetrics.CONFLATIONS) > 0);
+
+            behind.readUntil(parser -> parser.events().stream()
+                    .anyMatch(event -> event.data().contains("\"updatedAt\":" + (changes - 1) + ",")), WAIT);
+            List<SseParser.Event> busy = behind.parser().events().stream()
+                    .filter(event -> event.data().contains("agent:busy:main")).toList();
+            assertThat(busy.size()).as("conflated").isLessThan(changes);
+            assertThat(busy.get(0).is(SseEventType.SESSION_CREATED)).as("the client never had the row").isTrue();
+            assertThat(busy.subList(1, busy.size())).allSatisfy(
+                    event -> assertThat(event.is(SseEventType.SESSION_UPDATED)).isTrue());
+            assertThat(busy.get(busy.size() - 1).json().get("updatedAt").asLong()).isEqualTo(changes - 1);
+            assertThat(this.gateway.counter(StreamMetrics.SLOW_DISCONNECTS)).isZero();
+        }
+    }
+
+    @Test
+    void thousandConnectDisconnectCyclesLeaveNoClientRegistered(KafkaBroker broker) {
+        // Tomcat reports a peer that closed an idle async connection only when a write fails, so the heartbeat
+        // bounds how long a departed client stays registered: short here, to keep the test short.
+        this.gateway = GatewayApp.start(broker.bootstrapServers(), this.tables.prefix(),
+                "crewstream.sse.heartbeat=200ms");
+        for (int cycle = 0; cycle < 1000; cycle++) {
+            try (SseTestClient client = this.gateway.events()) {
+                await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).atMost(WAIT)
+                        .until(() -> !client.events().isEmpty());
+            }
+        }
+        await().atMost(WAIT).until(() -> this.gateway.registeredClients() == 0);
+        assertThat(this.gateway.meters().get(StreamMetrics.CLIENTS).gauge().value()).isZero();
+        // The heartbeat that found the departed clients keeps an idle, present one open.
+        try (SseTestClient idle = this.gateway.events()) {
+            await().atMost(WAIT).until(() -> idle.comments().contains("heartbeat"));
+            assertThat(this.gateway.registeredClients()).isEqualTo(1);
+        }
+    }
+}

@@ -1,0 +1,239 @@
+package io.crewstream.ssegateway.dashboard;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+
+import io.crewstream.schemas.records.ChangeType;
+import io.crewstream.schemas.records.UpstreamState;
+import io.crewstream.ssegateway.support.GatewayApp;
+import io.crewstream.ssegateway.support.TableTopics;
+import io.crewstream.testsupport.kafka.KafkaBroker;
+import io.crewstream.testsupport.kafka.KafkaBrokerExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.Select;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The dashboard in real headless Chromium against a real gateway instance fed through the real broker. Each state
+ * is also written as a screenshot under {@code target/dashboard-screenshots/} for a person to look at.
+ */
+@ExtendWith(KafkaBrokerExtension.class)
+class DashboardBrowserTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private static final String LOCAL = "local";
+
+    private KafkaBroker broker;
+
+    private TableTopics tables;
+
+    private GatewayApp gateway;
+
+    private ChromeDriver browser;
+
+    @BeforeAll
+    static void requireChromium() {
+        HeadlessChromium.assumeInstalled();
+    }
+
+    @BeforeEach
+    void start(KafkaBroker broker) {
+        this.broker = broker;
+        this.tables = TableTopics.create(broker, "dashboard");
+        this.browser = HeadlessChromium.start();
+    }
+
+    @AfterEach
+    void stop() {
+        if (this.browser != null) {
+            this.browser.quit();
+        }
+        if (this.gateway != null) {
+            this.gateway.close();
+        }
+        this.tables.close();
+    }
+
+    @Test
+    void sessionsAppearUpdateAndDisappearAsTheyChangeUpstream() {
+        this.tables.connection(LOCAL, UpstreamState.CONNECTED);
+        open(startGateway());
+        await().atMost(WAIT).until(() -> gatewaySection().getText().contains("No sessions yet"));
+        HeadlessChromium.screenshot(this.browser, "1-connected-empty");
+
+        this.tables.upsert(LOCAL, TableTopics.row("agent:main:alpha", System.currentTimeMillis(), "label", "Alpha",
+                "model", "claude-sonnet-4", "status", "running"), ChangeType.CREATED, 1);
+        await().atMost(WAIT).until(() -> row("agent:main:alpha").size() == 1);
+        assertThat(row("agent:main:alpha").get(0).getText()).contains("Alpha", "claude-sonnet-4", "running");
+        assertThat(gatewaySection().getText()).doesNotContain("No sessions yet");
+        HeadlessChromium.screenshot(this.browser, "2-session-created");
+
+        this.tables.upsert(LOCAL, TableTopics.row("agent:main:alpha", System.currentTimeMillis(), "label",
+                "Alpha renamed"), ChangeType.UPDATED, 2);
+        await().atMost(WAIT).until(() -> row("agent:main:alpha").size() == 1
+                && row("agent:main:alpha").get(0).getText().contains("Alpha renamed"));
+        HeadlessChromium.screenshot(this.browser, "3-session-updated");
+
+        this.tables.removed(LOCAL, "agent:main:alpha");
+        await().atMost(WAIT).until(() -> row("agent:main:alpha").isEmpty()
+                && gatewaySection().getText().contains("No sessions yet"));
+        assertThat(eventLog()).contains("session-created", "session-updated", "session-removed");
+        HeadlessChromium.screenshot(this.browser, "4-session-removed");
+    }
+
+    @Test
+    void bannerShowsAnOutageWithTheLastKnownSessionsAndFlipsBackOnRecovery() {
+        this.tables.connection(LOCAL, UpstreamState.CONNECTED);
+        this.tables.created(LOCAL, "agent:main:one");
+        this.tables.created(LOCAL, "agent:ops:two");
+        open(startGateway());
+        await().atMost(WAIT).until(() -> banner().getText().startsWith("Connected"));
+
+        this.tables.connection(LOCAL, UpstreamState.UNREACHABLE);
+
+        await().atMost(WAIT).until(() -> banner().getText().startsWith("Gateway unreachable since"));
+        assertThat(banner().getText()).contains("showing the last known 2 sessions");
+        assertThat(row("agent:main:one")).singleElement()
+                .satisfies(row -> assertThat(row.getAttribute("class")).contains("stale"));
+        assertThat(row("agent:ops:two")).hasSize(1);
+        assertThat(gatewaySection().getText()).doesNotContain("No sessions yet");
+        HeadlessChromium.screenshot(this.browser, "5-gateway-unreachable");
+
+        this.tables.connection(LOCAL, UpstreamState.CONNECTED);
+
+        await().atMost(WAIT).until(() -> banner().getText().startsWith("Connected"));
+        assertThat(row("agent:main:one").get(0).getAttribute("class")).doesNotContain("stale");
+        HeadlessChromium.screenshot(this.browser, "6-gateway-recovered");
+    }
+
+    @Test
+    void pageFitsAPhoneWidthWithoutSidewaysScrolling() {
+        this.tables.connection(LOCAL, UpstreamState.CONNECTED);
+        this.tables.upsert(LOCAL, TableTopics.row("agent:main:a-rather-long-session-key-for-a-small-screen",
+                System.currentTimeMillis(), "model", "claude-sonnet-4"), ChangeType.CREATED, 1);
+        this.browser.manage().window().setSize(new Dimension(390, 844));
+        open(startGateway());
+        await().atMost(WAIT).until(() -> this.browser.findElements(By.cssSelector("tr[data-key]")).size() == 1);
+
+        Object pageWidth = this.browser.executeScript("return document.documentElement.scrollWidth;");
+        Object viewportWidth = this.browser.executeScript("return document.documentElement.clientWidth;");
+        assertThat(((Number) pageWidth).intValue()).isLessThanOrEqualTo(((Number) viewportWidth).intValue());
+        HeadlessChromium.screenshot(this.browser, "11-phone-width");
+    }
+
+    @Test
+    void pageResumesAfterTheServerCutsTheStreamAndCatchesUpWithoutReloading() {
+        int port = freePort();
+        this.tables.connection(LOCAL, UpstreamState.CONNECTED);
+        this.tables.created(LOCAL, "agent:main:before");
+        open(startGateway("server.port=" + port, "crewstream.sse.retry=300ms"));
+        await().atMost(WAIT).until(() -> row("agent:main:before").size() == 1);
+        this.browser.executeScript("window.crewstreamSamePage = 'yes';");
+
+        this.gateway.close();
+        await().atMost(WAIT).until(() -> streamState().equals("reconnecting"));
+        HeadlessChromium.screenshot(this.browser, "7-stream-reconnecting");
+        this.tables.created(LOCAL, "agent:main:during-outage");
+        this.tables.removed(LOCAL, "agent:main:before");
+        this.gateway = GatewayApp.start(this.broker.bootstrapServers(), this.tables.prefix(), "server.port=" + port,
+                "crewstream.sse.retry=300ms");
+
+        await().atMost(WAIT).until(() -> row("agent:main:during-outage").size() == 1
+                && row("agent:main:before").isEmpty());
+        assertThat(streamState()).isEqualTo("resumed");
+        assertThat(this.browser.executeScript("return window.crewstreamSamePage;")).isEqualTo("yes");
+        HeadlessChromium.screenshot(this.browser, "8-stream-resumed");
+    }
+
+    @Test
+    void filtersByGatewayAndAgentAreKeptInTheUrl() {
+        this.tables.connection(LOCAL, UpstreamState.CONNECTED);
+        this.tables.connection("lab", UpstreamState.CONNECTED);
+        this.tables.created(LOCAL, "agent:main:one");
+        this.tables.created(LOCAL, "agent:ops:two");
+        this.tables.created("lab", "agent:main:three");
+        open(startGateway());
+        await().atMost(WAIT).until(() -> this.browser.findElements(By.cssSelector("tr[data-key]")).size() == 3);
+
+        new Select(this.browser.findElement(By.id("filter-connection"))).selectByValue(LOCAL);
+        new Select(this.browser.findElement(By.id("filter-agent"))).selectByValue("ops");
+
+        await().atMost(WAIT).until(() -> this.browser.findElements(By.cssSelector("tr[data-key]")).size() == 1);
+        assertThat(row("agent:ops:two")).hasSize(1);
+        assertThat(this.browser.getCurrentUrl()).contains("connection=local", "agent=ops");
+        HeadlessChromium.screenshot(this.browser, "9-filtered");
+
+        this.browser.navigate().refresh();
+        await().atMost(WAIT).until(() -> row("agent:ops:two").size() == 1);
+        assertThat(this.browser.findElements(By.cssSelector("tr[data-key]"))).hasSize(1);
+    }
+
+    @Test
+    void withAuthOnTheTokenIsAskedOnceAndSentAsAQueryParameter() {
+        this.tables.connection(LOCAL, UpstreamState.CONNECTED);
+        this.tables.created(LOCAL, "agent:main:secret");
+        open(startGateway("crewstream.sse.auth.tokens=dashboard-test-token"));
+        await().atMost(WAIT).until(() -> this.browser.findElement(By.id("auth")).isDisplayed());
+        HeadlessChromium.screenshot(this.browser, "10-token-asked");
+
+        this.browser.findElement(By.id("auth-token")).sendKeys("dashboard-test-token");
+        this.browser.findElement(By.cssSelector("#auth button[type=submit]")).click();
+
+        await().atMost(WAIT).until(() -> row("agent:main:secret").size() == 1);
+        this.browser.navigate().refresh();
+        await().atMost(WAIT).until(() -> row("agent:main:secret").size() == 1);
+        assertThat(this.browser.findElement(By.id("auth")).isDisplayed()).isFalse();
+    }
+
+    private GatewayApp startGateway(String... properties) {
+        this.gateway = GatewayApp.start(this.broker.bootstrapServers(), this.tables.prefix(), properties);
+        return this.gateway;
+    }
+
+    private void open(GatewayApp app) {
+        this.browser.get(app.uri("/").toString());
+    }
+
+    private WebElement gatewaySection() {
+        return this.browser.findElement(By.cssSelector("section.gateway[data-connection='" + LOCAL + "']"));
+    }
+
+    private WebElement banner() {
+        return gatewaySection().findElement(By.cssSelector(".banner"));
+    }
+
+    private List<WebElement> row(String key) {
+        return this.browser.findElements(By.cssSelector("tr[data-key='" + key + "']"));
+    }
+
+    private String streamState() {
+        return this.browser.findElement(By.id("stream-state")).getAttribute("data-state");
+    }
+
+    private String eventLog() {
+        return this.browser.findElement(By.id("event-log")).getText();
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+}

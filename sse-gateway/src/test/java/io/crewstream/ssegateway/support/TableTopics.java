@@ -1,0 +1,142 @@
+package io.crewstream.ssegateway.support;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.crewstream.schemas.SessionStateKey;
+import io.crewstream.schemas.Topic;
+import io.crewstream.schemas.TopicNamespace;
+import io.crewstream.schemas.records.ChangeType;
+import io.crewstream.schemas.records.ConnectionState;
+import io.crewstream.schemas.records.SessionRow;
+import io.crewstream.schemas.records.SessionState;
+import io.crewstream.schemas.records.UpstreamState;
+import io.crewstream.schemas.serde.ContractJson;
+import io.crewstream.schemas.serde.ContractSerdes;
+import io.crewstream.testsupport.kafka.KafkaBroker;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Writes the projector's two tables the way the projector does: through the real broker, with the contract's serdes
+ * and keys. The tests play the projector with it.
+ */
+public final class TableTopics implements AutoCloseable {
+
+    public static final int SESSION_PARTITIONS = 3;
+
+    public static final int CONNECTION_PARTITIONS = 2;
+
+    private final KafkaBroker broker;
+
+    private final TopicNamespace namespace;
+
+    private final KafkaProducer<String, SessionState> sessions;
+
+    private final KafkaProducer<String, ConnectionState> connections;
+
+    private TableTopics(KafkaBroker broker, TopicNamespace namespace) {
+        this.broker = broker;
+        this.namespace = namespace;
+        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ProducerConfig.LINGER_MS_CONFIG, 0);
+        this.sessions = new KafkaProducer<>(config, new StringSerializer(), ContractSerdes.sessionState());
+        this.connections = new KafkaProducer<>(config, new StringSerializer(), ContractSerdes.connectionState());
+    }
+
+    /** A fresh namespace with both table topics created. */
+    public static TableTopics create(KafkaBroker broker, String hint) {
+        TopicNamespace namespace = new TopicNamespace(broker.uniquePrefix(hint));
+        TableTopics topics = new TableTopics(broker, namespace);
+        topics.createTopics();
+        return topics;
+    }
+
+    /** A fresh namespace whose topics do not exist yet (see {@link #createTopics()}). */
+    public static TableTopics withoutTopics(KafkaBroker broker, String hint) {
+        return new TableTopics(broker, new TopicNamespace(broker.uniquePrefix(hint)));
+    }
+
+    public void createTopics() {
+        this.broker.createTopics(List.of(
+                Topic.SESSION_STATE.newTopic(this.namespace, SESSION_PARTITIONS, (short) 1),
+                Topic.CONNECTION_STATE.newTopic(this.namespace, CONNECTION_PARTITIONS, (short) 1)));
+    }
+
+    public String prefix() {
+        return this.namespace.prefix();
+    }
+
+    public static SessionRow row(String key, long updatedAt, String... extraFields) {
+        ObjectNode fields = ContractJson.mapper().createObjectNode();
+        fields.put("key", key);
+        fields.put("kind", "direct");
+        fields.put("updatedAt", updatedAt);
+        fields.put("sessionId", "sid-" + key);
+        fields.put("totalTokens", updatedAt % 1000);
+        for (int i = 0; i + 1 < extraFields.length; i += 2) {
+            fields.put(extraFields[i], extraFields[i + 1]);
+        }
+        return SessionRow.of(fields);
+    }
+
+    public void upsert(String connectionId, SessionRow row, ChangeType changeType, long revision) {
+        SessionState state = SessionState.of(connectionId, changeType, revision, System.currentTimeMillis(), row);
+        send(this.sessions, Topic.SESSION_STATE, state.key().format(), state);
+    }
+
+    public void created(String connectionId, String key) {
+        upsert(connectionId, row(key, System.currentTimeMillis()), ChangeType.CREATED, 1);
+    }
+
+    public void updated(String connectionId, String key, long updatedAt) {
+        upsert(connectionId, row(key, updatedAt), ChangeType.UPDATED, 2);
+    }
+
+    public void removed(String connectionId, String key) {
+        send(this.sessions, Topic.SESSION_STATE, new SessionStateKey(connectionId, key).format(), null);
+    }
+
+    public void connection(String connectionId, UpstreamState state) {
+        long now = System.currentTimeMillis();
+        ConnectionState value = ConnectionState.of(connectionId, state,
+                state == UpstreamState.CONNECTED ? null : "connect refused",
+                state == UpstreamState.CONNECTED ? null : "ECONNREFUSED", now, "2026.9.6", null, null, null,
+                "ws://127.0.0.1:18789", now);
+        send(this.connections, Topic.CONNECTION_STATE, connectionId, value);
+    }
+
+    /** Writes raw bytes to the session-state topic, to play a broken producer. */
+    public void rawSessionRecord(String key, String json) {
+        try (KafkaProducer<String, String> raw = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, this.broker.bootstrapServers()),
+                new StringSerializer(), new StringSerializer())) {
+            send(raw, Topic.SESSION_STATE, key, json);
+        }
+    }
+
+    private <V> void send(KafkaProducer<String, V> producer, Topic topic, String key, V value) {
+        try {
+            producer.send(new ProducerRecord<>(this.namespace.name(topic), key, value)).get(30, TimeUnit.SECONDS);
+        }
+        catch (ExecutionException | TimeoutException ex) {
+            throw new IllegalStateException("Could not write to " + topic, ex);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    @Override
+    public void close() {
+        this.sessions.close();
+        this.connections.close();
+    }
+}
