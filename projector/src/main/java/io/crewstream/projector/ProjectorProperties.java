@@ -1,0 +1,58 @@
+package io.crewstream.projector;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import io.crewstream.schemas.TopicNamespace;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of the projector, bound from {@code crewstream.projector.*}.
+ *
+ * @param bootstrapServers the Kafka cluster
+ * @param applicationId Kafka Streams {@code application.id}: consumer group, transactional id prefix and prefix of
+ *     the internal changelog topics; every instance of one projector shares it
+ * @param instanceId this instance's stable name in the consumer group (static membership), e.g. the host or pod
+ *     name; empty for dynamic membership. With it, a stopping instance hands its partitions over at once and a
+ *     restarting one takes them back without a rebalance; without it, Kafka Streams 4.1 does not leave the group
+ *     on close and the others wait for the session timeout (45 s) before taking over
+ * @param topicNamespace prefix in front of every topic name ({@link TopicNamespace})
+ * @param partitions partitions of the topics the projector creates when they are missing
+ * @param replicationFactor replication factor of those topics and of the internal changelog topics
+ * @param processingGuarantee {@code exactly_once_v2} (default) or {@code at_least_once}
+ * @param commitInterval how often Kafka Streams commits; under exactly-once, how long a change may wait before
+ *     read-committed consumers see it
+ * @param stateDir where the local state stores live (default {@code <java.io.tmpdir>/crewstream-projector}); they
+ *     are rebuilt from their changelogs when missing
+ * @param streamThreads stream threads of this instance
+ * @param standbyReplicas warm copies of each store on other instances, for a faster takeover
+ * @param closeTimeout how long {@code stop()} waits for Kafka Streams to close cleanly
+ */
+@ConfigurationProperties("crewstream.projector")
+public record ProjectorProperties(
+        @DefaultValue("localhost:9092") String bootstrapServers,
+        @DefaultValue("crewstream-projector") String applicationId,
+        @DefaultValue("") String instanceId,
+        @DefaultValue("") String topicNamespace,
+        @DefaultValue("3") int partitions,
+        @DefaultValue("1") short replicationFactor,
+        @DefaultValue("exactly_once_v2") String processingGuarantee,
+        @DefaultValue("10ms") Duration commitInterval,
+        Path stateDir,
+        @DefaultValue("1") int streamThreads,
+        @DefaultValue("0") int standbyReplicas,
+        @DefaultValue("30s") Duration closeTimeout) {
+
+    public ProjectorProperties {
+        instanceId = instanceId == null ? "" : instanceId;
+        topicNamespace = topicNamespace == null ? "" : topicNamespace;
+        if (stateDir == null) {
+            stateDir = Path.of(System.getProperty("java.io.tmpdir"), "crewstream-projector");
+        }
+    }
+
+    public TopicNamespace namespace() {
+        return new TopicNamespace(this.topicNamespace);
+    }
+}

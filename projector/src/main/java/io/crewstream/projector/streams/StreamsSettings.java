@@ -1,0 +1,45 @@
+package io.crewstream.projector.streams;
+
+import java.util.Properties;
+
+import io.crewstream.projector.ProjectorProperties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+
+/** The Kafka Streams configuration of the projector. */
+public final class StreamsSettings {
+
+    private StreamsSettings() {
+    }
+
+    public static Properties of(ProjectorProperties properties) {
+        Properties settings = new Properties();
+        settings.put(StreamsConfig.APPLICATION_ID_CONFIG, properties.applicationId());
+        settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, properties.bootstrapServers());
+        settings.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, properties.processingGuarantee());
+        settings.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, properties.commitInterval().toMillis());
+        settings.put(StreamsConfig.STATE_DIR_CONFIG, properties.stateDir().toString());
+        settings.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, properties.streamThreads());
+        settings.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, properties.standbyReplicas());
+        settings.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) properties.replicationFactor());
+        if (!properties.instanceId().isBlank()) {
+            settings.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+                    properties.instanceId());
+        }
+        // No record cache: a cached change reaches the output only at the next commit or flush, i.e. late.
+        settings.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        // Status and session events commute (they set different fields of a connection row): never wait to interleave.
+        settings.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+        // A bug hit by one record is logged and counted (dropped-records) instead of killing thread after thread.
+        settings.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndContinueProcessingExceptionHandler.class);
+        if (!StreamsConfig.EXACTLY_ONCE_V2.equals(properties.processingGuarantee())) {
+            // Exactly-once reads only committed data by itself; at-least-once must too: an aborted write is no fact.
+            settings.put(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG),
+                    IsolationLevel.READ_COMMITTED.toString());
+        }
+        return settings;
+    }
+}

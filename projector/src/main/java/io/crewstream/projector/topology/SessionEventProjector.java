@@ -1,0 +1,136 @@
+package io.crewstream.projector.topology;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.crewstream.schemas.SessionStateKey;
+import io.crewstream.schemas.records.ChangeType;
+import io.crewstream.schemas.records.ConnectionState;
+import io.crewstream.schemas.records.SessionEvent;
+import io.crewstream.schemas.records.SessionRemoved;
+import io.crewstream.schemas.records.SessionRow;
+import io.crewstream.schemas.records.SessionState;
+import io.crewstream.schemas.records.SessionUpserted;
+import io.crewstream.schemas.records.SnapshotChunk;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies snapshots and deltas to the session table and publishes every change: a session-state row for a created
+ * or changed session, a tombstone for a removed one, and the connection-state row when the connection's session
+ * count or last snapshot time moved. Records of one connection arrive in their partition's order and are applied in
+ * that order.
+ *
+ * <ul>
+ * <li>A complete snapshot upserts each row that changed and removes the connection's sessions it does not list;
+ * an empty snapshot therefore removes them all. Other connections are untouched.</li>
+ * <li>A row equal to the stored one but for {@link SessionRow#VOLATILE_FIELDS} is no change and publishes
+ * nothing.</li>
+ * <li>An upsert or removal delta touches its own key only; removing an unknown key publishes nothing.</li>
+ * </ul>
+ *
+ * Runs on a stream thread; one instance per task.
+ */
+final class SessionEventProjector implements Processor<String, SessionEvent, String, Object> {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionEventProjector.class);
+
+    private ProcessorContext<String, Object> context;
+    private SessionTable sessions;
+    private SnapshotAssembler snapshots;
+    private ConnectionTable connections;
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.sessions = new SessionTable(context.getStateStore(ProjectorTopology.SESSIONS_STORE));
+        this.snapshots = new SnapshotAssembler(context.getStateStore(ProjectorTopology.SNAPSHOT_CHUNKS_STORE));
+        this.connections = new ConnectionTable(context.getStateStore(ProjectorTopology.CONNECTIONS_STORE));
+    }
+
+    @Override
+    public void process(Record<String, SessionEvent> record) {
+        SessionEvent event = record.value();
+        if (event instanceof SnapshotChunk chunk) {
+            this.snapshots.add(chunk).ifPresent(complete -> applySnapshot(complete, record));
+        }
+        else if (event instanceof SessionUpserted upserted) {
+            applyUpsert(upserted, record);
+        }
+        else if (event instanceof SessionRemoved removed) {
+            applyRemoval(removed, record);
+        }
+    }
+
+    private void applySnapshot(List<SnapshotChunk> chunks, Record<String, ?> trigger) {
+        SnapshotChunk last = chunks.get(chunks.size() - 1);
+        String connectionId = last.connectionId();
+        Map<String, SessionRow> rows = new LinkedHashMap<>();
+        int listed = 0;
+        for (SnapshotChunk chunk : chunks) {
+            listed += chunk.sessions().size();
+            chunk.sessions().forEach(row -> rows.put(row.key(), row));
+        }
+        if (listed != last.totalSessions()) {
+            // Rows went missing between the gateway and here; removing "absent" sessions would remove real ones.
+            log.warn("Not applying snapshot {} of connection {}: its {} chunks list {} sessions but totalSessions "
+                    + "says {}", last.snapshotId(), connectionId, chunks.size(), listed, last.totalSessions());
+            return;
+        }
+        int upserted = 0;
+        int removed = 0;
+        for (SessionRow row : rows.values()) {
+            Optional<SessionState> change = this.sessions.upsert(connectionId, row, last.observedAt());
+            if (change.isPresent()) {
+                publish(change.get(), trigger);
+                upserted++;
+            }
+        }
+        for (SessionStateKey key : this.sessions.keysOf(connectionId)) {
+            if (!rows.containsKey(key.sessionKey()) && this.sessions.remove(key)) {
+                publishRemoval(key, trigger);
+                removed++;
+            }
+        }
+        log.debug("Applied snapshot {} ({}) of connection {}: {} sessions, {} upserted, {} removed",
+                last.snapshotId(), last.reason(), connectionId, rows.size(), upserted, removed);
+        publish(this.connections.snapshotApplied(connectionId, last.observedAt(), rows.size()), trigger);
+    }
+
+    private void applyUpsert(SessionUpserted upserted, Record<String, ?> trigger) {
+        Optional<SessionState> change = this.sessions.upsert(upserted.connectionId(), upserted.session(),
+                upserted.observedAt());
+        change.ifPresent(state -> publish(state, trigger));
+        if (change.map(state -> state.changeType() == ChangeType.CREATED).orElse(false)) {
+            publish(this.connections.sessionCountChanged(upserted.connectionId(), 1, upserted.observedAt()),
+                    trigger);
+        }
+    }
+
+    private void applyRemoval(SessionRemoved removed, Record<String, ?> trigger) {
+        SessionStateKey key = new SessionStateKey(removed.connectionId(), removed.sessionKey());
+        if (this.sessions.remove(key)) {
+            publishRemoval(key, trigger);
+            publish(this.connections.sessionCountChanged(removed.connectionId(), -1, removed.observedAt()), trigger);
+        }
+    }
+
+    private void publish(SessionState state, Record<String, ?> trigger) {
+        this.context.forward(trigger.withKey(state.key().format()).withValue(state),
+                ProjectorTopology.SESSION_STATE_SINK);
+    }
+
+    private void publishRemoval(SessionStateKey key, Record<String, ?> trigger) {
+        this.context.forward(trigger.withKey(key.format()).withValue(null), ProjectorTopology.SESSION_STATE_SINK);
+    }
+
+    private void publish(Optional<ConnectionState> state, Record<String, ?> trigger) {
+        state.ifPresent(row -> this.context.forward(trigger.withKey(row.connectionId()).withValue(row),
+                ProjectorTopology.CONNECTION_STATE_SINK));
+    }
+}

@@ -1,0 +1,65 @@
+package io.crewstream.projector.topology;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import io.crewstream.schemas.SessionStateKey;
+import io.crewstream.schemas.records.ChangeType;
+import io.crewstream.schemas.records.SessionRow;
+import io.crewstream.schemas.records.SessionState;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The session rows of one task, over the {@link ProjectorTopology#SESSIONS_STORE} store, which holds exactly what
+ * was last published to the session-state topic for each key. Decides whether a row is a change and what its change
+ * type and revision are. Used from a stream thread only.
+ */
+final class SessionTable {
+
+    private static final StringSerializer KEY_SERIALIZER = new StringSerializer();
+
+    private final KeyValueStore<String, SessionState> store;
+
+    SessionTable(KeyValueStore<String, SessionState> store) {
+        this.store = store;
+    }
+
+    /**
+     * Stores the row if it differs from the current one in more than its volatile fields.
+     * @return the new session-state value to publish, or empty when nothing changed
+     */
+    Optional<SessionState> upsert(String connectionId, SessionRow row, long observedAt) {
+        SessionStateKey key = new SessionStateKey(connectionId, row.key());
+        SessionState current = this.store.get(key.format());
+        SessionState next;
+        if (current == null) {
+            next = SessionState.of(connectionId, ChangeType.CREATED, 1, observedAt, row);
+        }
+        else if (current.session().sameContentAs(row)) {
+            return Optional.empty();
+        }
+        else {
+            next = SessionState.of(connectionId, ChangeType.UPDATED, current.revision() + 1, observedAt, row);
+        }
+        this.store.put(key.format(), next);
+        return Optional.of(next);
+    }
+
+    /** @return whether the key was in the table (and so needs a tombstone) */
+    boolean remove(SessionStateKey key) {
+        return this.store.delete(key.format()) != null;
+    }
+
+    /** The keys of every session of the connection. */
+    List<SessionStateKey> keysOf(String connectionId) {
+        List<SessionStateKey> keys = new ArrayList<>();
+        try (KeyValueIterator<String, SessionState> rows = this.store
+                .prefixScan(SessionStateKey.connectionPrefix(connectionId), KEY_SERIALIZER)) {
+            rows.forEachRemaining(row -> keys.add(SessionStateKey.parse(row.key)));
+        }
+        return keys;
+    }
+}
