@@ -3,7 +3,10 @@ package io.crewstream.ingestor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
-/** Keeps one robust connection per OpenClaw gateway and writes snapshots, deltas, status and raw frames to Kafka. Not implemented yet: see the project's open issues. */
+/**
+ * Keeps one robust connection per OpenClaw gateway and writes snapshots, deltas, connection status and raw frames
+ * to Kafka. See the module README for configuration and behaviour.
+ */
 @SpringBootApplication
 public class IngestorApplication {
 

@@ -1,0 +1,111 @@
+package io.crewstream.ingestor;
+
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.crewstream.ingestor.config.IngestorConfigValidator;
+import io.crewstream.ingestor.config.IngestorProperties;
+import io.crewstream.ingestor.config.UpstreamTarget;
+import io.crewstream.ingestor.health.PublishingHealthIndicator;
+import io.crewstream.ingestor.health.UpstreamHealthIndicator;
+import io.crewstream.ingestor.publish.InputTopics;
+import io.crewstream.ingestor.publish.KafkaUpstreamOutput;
+import io.crewstream.ingestor.publish.ProducerSettings;
+import io.crewstream.ingestor.publish.PublishHealth;
+import io.crewstream.ingestor.publish.RecordSender;
+import io.crewstream.ingestor.publish.SnapshotChunker;
+import io.crewstream.ingestor.upstream.UpstreamSupervisor;
+import io.crewstream.ingestor.upstream.UpstreamSupervisors;
+import io.crewstream.schemas.TopicNamespace;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The ingestor's parts, wired once; every class they are made of takes its collaborators by constructor. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(IngestorProperties.class)
+class IngestorConfiguration {
+
+    /** Validated before anything connects: a bad configuration stops start-up with every problem listed. */
+    @Bean
+    List<UpstreamTarget> upstreamTargets(IngestorProperties properties) {
+        return new IngestorConfigValidator(System::getenv).validate(properties);
+    }
+
+    @Bean
+    Clock ingestorClock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    TopicNamespace topicNamespace(IngestorProperties properties) {
+        return new TopicNamespace(properties.kafka().topicPrefix());
+    }
+
+    @Bean
+    PublishHealth publishHealth(Clock ingestorClock) {
+        return new PublishHealth(ingestorClock);
+    }
+
+    /** Takes the validated upstreams only so that a bad configuration fails before any Kafka client starts. */
+    @Bean
+    RecordSender recordSender(IngestorProperties properties, TopicNamespace topicNamespace,
+            PublishHealth publishHealth, MeterRegistry registry, List<UpstreamTarget> upstreamTargets) {
+        Map<String, Object> config = ProducerSettings.of(properties.kafka());
+        return new RecordSender(new KafkaProducer<>(config), topicNamespace, publishHealth,
+                properties.kafka().maxPendingRecords(), registry);
+    }
+
+    @Bean
+    KafkaUpstreamOutput upstreamOutput(RecordSender recordSender, IngestorProperties properties) {
+        return new KafkaUpstreamOutput(recordSender,
+                new SnapshotChunker(properties.kafka().snapshotChunkBytes(), properties.kafka().maxRecordBytes()),
+                properties.kafka().maxRecordBytes());
+    }
+
+    @Bean
+    HttpClient gatewayHttpClient(IngestorProperties properties) {
+        return HttpClient.newBuilder().connectTimeout(properties.connection().connectTimeout()).build();
+    }
+
+    @Bean
+    UpstreamSupervisors upstreamSupervisors(List<UpstreamTarget> upstreamTargets, IngestorProperties properties,
+            HttpClient gatewayHttpClient, KafkaUpstreamOutput upstreamOutput, MeterRegistry registry,
+            Clock ingestorClock) {
+        String version = IngestorApplication.class.getPackage().getImplementationVersion();
+        return new UpstreamSupervisors(upstreamTargets, properties.connection(), gatewayHttpClient, upstreamOutput,
+                registry, version != null ? version : "dev", ingestorClock);
+    }
+
+    @Bean
+    InputTopics inputTopics(IngestorProperties properties, TopicNamespace topicNamespace) {
+        return new InputTopics(properties.kafka(), topicNamespace);
+    }
+
+    @Bean
+    IngestorLifecycle ingestorLifecycle(InputTopics inputTopics, UpstreamSupervisors upstreamSupervisors,
+            PublishHealth publishHealth) {
+        return new IngestorLifecycle(inputTopics, upstreamSupervisors, publishHealth);
+    }
+
+    /** {@code /actuator/health/upstreams/<id>}: one entry per connection. */
+    @Bean
+    CompositeHealthContributor upstreams(UpstreamSupervisors upstreamSupervisors) {
+        Map<String, UpstreamHealthIndicator> indicators = new LinkedHashMap<>();
+        for (UpstreamSupervisor supervisor : upstreamSupervisors.all()) {
+            indicators.put(supervisor.connectionId(), new UpstreamHealthIndicator(supervisor));
+        }
+        return CompositeHealthContributor.fromMap(indicators);
+    }
+
+    @Bean
+    PublishingHealthIndicator publishing(PublishHealth publishHealth) {
+        return new PublishingHealthIndicator(publishHealth);
+    }
+}

@@ -1,0 +1,195 @@
+package io.crewstream.ingestor.config;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+import io.crewstream.ingestor.config.IngestorProperties.Upstream;
+import io.crewstream.schemas.ConnectionIds;
+import io.crewstream.schemas.TopicNamespace;
+
+/**
+ * Checks the whole configuration and resolves every enabled upstream's token. Collects all problems before failing,
+ * one line each, so that one start-up tells the operator everything that is wrong. A problem line names the
+ * property and the environment variable or file involved, never a token value.
+ */
+public final class IngestorConfigValidator {
+
+    private final Function<String, String> environment;
+
+    /** @param environment looks up environment variables ({@code System::getenv} in production) */
+    public IngestorConfigValidator(Function<String, String> environment) {
+        this.environment = environment;
+    }
+
+    /** @throws InvalidIngestorConfigException listing every problem */
+    public List<UpstreamTarget> validate(IngestorProperties properties) {
+        List<String> problems = new ArrayList<>();
+        List<UpstreamTarget> targets = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < properties.upstreams().size(); i++) {
+            UpstreamTarget target = validateUpstream(i, properties.upstreams().get(i), ids, problems);
+            if (target != null) {
+                targets.add(target);
+            }
+        }
+        validateKafka(properties.kafka(), problems);
+        validateConnection(properties.connection(), problems);
+        if (!problems.isEmpty()) {
+            throw new InvalidIngestorConfigException(problems);
+        }
+        return List.copyOf(targets);
+    }
+
+    private UpstreamTarget validateUpstream(int index, Upstream upstream, Set<String> ids, List<String> problems) {
+        String property = "crewstream.ingestor.upstreams[" + index + "]";
+        int before = problems.size();
+        String id = upstream.id();
+        if (id == null || id.isBlank()) {
+            problems.add(property + ".id is missing");
+        }
+        else if (!ConnectionIds.isValid(id)) {
+            problems.add(property + ".id '" + id + "' " + ConnectionIds.RULE);
+        }
+        else if (!ids.add(id)) {
+            problems.add(property + ".id '" + id + "' is used by another upstream; ids must be unique");
+        }
+        String label = property + " (" + id + ")";
+        if (!upstream.enabled()) {
+            return null;
+        }
+        URI url = validateUrl(label, upstream.url(), problems);
+        GatewayToken token = resolveToken(label, upstream, problems);
+        if (problems.size() > before) {
+            return null;
+        }
+        return new UpstreamTarget(id, url, displayUrl(url), token);
+    }
+
+    private static URI validateUrl(String label, String url, List<String> problems) {
+        if (url == null || url.isBlank()) {
+            problems.add(label + ".url is missing");
+            return null;
+        }
+        try {
+            URI uri = new URI(url.trim());
+            String scheme = uri.getScheme();
+            if (scheme == null || !(scheme.equalsIgnoreCase("ws") || scheme.equalsIgnoreCase("wss"))) {
+                problems.add(label + ".url '" + displayUrl(uri) + "' must start with ws:// or wss://");
+                return null;
+            }
+            if (uri.getHost() == null || uri.getHost().isBlank()) {
+                problems.add(label + ".url '" + displayUrl(uri) + "' has no host");
+                return null;
+            }
+            return uri;
+        }
+        catch (URISyntaxException ex) {
+            // The reason, not the input: a mistyped URL may contain a credential in its query.
+            problems.add(label + ".url is not a valid URL: " + ex.getReason());
+            return null;
+        }
+    }
+
+    private GatewayToken resolveToken(String label, Upstream upstream, List<String> problems) {
+        if (upstream.tokenFile() != null) {
+            try {
+                String token = Files.readString(upstream.tokenFile(), StandardCharsets.UTF_8).trim();
+                if (token.isEmpty()) {
+                    problems.add(label + ".token-file " + upstream.tokenFile() + " is empty");
+                    return null;
+                }
+                return new GatewayToken(token);
+            }
+            catch (IOException ex) {
+                problems.add(label + ".token-file " + upstream.tokenFile() + " cannot be read: "
+                        + ex.getClass().getSimpleName());
+                return null;
+            }
+        }
+        String variable = upstream.tokenEnv();
+        if (variable == null || variable.isBlank()) {
+            problems.add(label + " has no token: set token-file or token-env");
+            return null;
+        }
+        String token = this.environment.apply(variable);
+        if (token == null || token.isBlank()) {
+            problems.add(label + " has no token: environment variable " + variable
+                    + " is empty or not set (or set token-file)");
+            return null;
+        }
+        return new GatewayToken(token.trim());
+    }
+
+    private static void validateKafka(IngestorProperties.Kafka kafka, List<String> problems) {
+        String property = "crewstream.ingestor.kafka";
+        if (kafka.bootstrapServers() == null || kafka.bootstrapServers().isBlank()) {
+            problems.add(property + ".bootstrap-servers is missing");
+        }
+        try {
+            new TopicNamespace(kafka.topicPrefix());
+        }
+        catch (IllegalArgumentException ex) {
+            problems.add(property + ".topic-prefix: " + ex.getMessage());
+        }
+        if (kafka.partitions() < 1) {
+            problems.add(property + ".partitions must be at least 1 but was " + kafka.partitions());
+        }
+        if (kafka.rawFramesPartitions() < 1) {
+            problems.add(property + ".raw-frames-partitions must be at least 1 but was " + kafka.rawFramesPartitions());
+        }
+        if (kafka.replicationFactor() < 1) {
+            problems.add(property + ".replication-factor must be at least 1 but was " + kafka.replicationFactor());
+        }
+        if (kafka.snapshotChunkBytes() < 1024 || kafka.snapshotChunkBytes() > kafka.maxRecordBytes()) {
+            problems.add(property + ".snapshot-chunk-bytes must be between 1024 and max-record-bytes ("
+                    + kafka.maxRecordBytes() + ") but was " + kafka.snapshotChunkBytes());
+        }
+        if (kafka.maxPendingRecords() < 1) {
+            problems.add(property + ".max-pending-records must be at least 1 but was " + kafka.maxPendingRecords());
+        }
+        positive(property + ".delivery-timeout", kafka.deliveryTimeout(), problems);
+    }
+
+    private static void validateConnection(IngestorProperties.Connection connection, List<String> problems) {
+        String property = "crewstream.ingestor.connection";
+        positive(property + ".reconciliation-interval", connection.reconciliationInterval(), problems);
+        positive(property + ".backoff-initial", connection.backoffInitial(), problems);
+        positive(property + ".backoff-max", connection.backoffMax(), problems);
+        positive(property + ".auth-retry-interval", connection.authRetryInterval(), problems);
+        positive(property + ".request-timeout", connection.requestTimeout(), problems);
+        positive(property + ".connect-timeout", connection.connectTimeout(), problems);
+        positive(property + ".handshake-tick-interval", connection.handshakeTickInterval(), problems);
+        if (connection.backoffInitial() != null && connection.backoffMax() != null
+                && connection.backoffInitial().compareTo(connection.backoffMax()) > 0) {
+            problems.add(property + ".backoff-initial (" + connection.backoffInitial()
+                    + ") must not exceed backoff-max (" + connection.backoffMax() + ")");
+        }
+        if (connection.pageSize() < 1) {
+            problems.add(property + ".page-size must be at least 1 but was " + connection.pageSize());
+        }
+    }
+
+    private static void positive(String property, Duration value, List<String> problems) {
+        if (value == null || value.isZero() || value.isNegative()) {
+            problems.add(property + " must be a positive duration but was " + value);
+        }
+    }
+
+    /** The URL without user info, query or fragment, which may carry credentials. */
+    static String displayUrl(URI url) {
+        if (url.getHost() == null) {
+            return url.getScheme() + ":…";
+        }
+        return url.getScheme() + "://" + url.getHost() + (url.getPort() >= 0 ? ":" + url.getPort() : "")
+                + (url.getRawPath() == null ? "" : url.getRawPath());
+    }
+}

@@ -1,0 +1,82 @@
+package io.crewstream.ingestor.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Everything the ingestor can be told, under {@code crewstream.ingestor}. Checked as a whole at start-up by
+ * {@link IngestorConfigValidator}, which reports every problem at once.
+ *
+ * @param upstreams the gateways to connect to; one {@code local} gateway at {@code ws://127.0.0.1:18789} when none
+ *     is configured
+ * @param kafka where and how records are written
+ * @param connection timings of every upstream connection
+ */
+@ConfigurationProperties("crewstream.ingestor")
+public record IngestorProperties(List<Upstream> upstreams, @DefaultValue Kafka kafka,
+        @DefaultValue Connection connection) {
+
+    public static final String DEFAULT_TOKEN_ENV = "OPENCLAW_GATEWAY_TOKEN";
+
+    public IngestorProperties {
+        upstreams = (upstreams == null || upstreams.isEmpty()) ? List.of(Upstream.LOCAL) : List.copyOf(upstreams);
+    }
+
+    /**
+     * One OpenClaw gateway.
+     *
+     * @param id connection id: key of every record about this gateway, label of its metrics and health entry
+     * @param url {@code ws://} or {@code wss://} address of the gateway
+     * @param tokenEnv name of the environment variable holding the gateway token (used when no token file is set)
+     * @param tokenFile file holding the gateway token; wins over {@code tokenEnv}
+     * @param enabled a disabled upstream is validated for its id only and never connected
+     */
+    public record Upstream(String id, String url, @DefaultValue(DEFAULT_TOKEN_ENV) String tokenEnv, Path tokenFile,
+            @DefaultValue("true") boolean enabled) {
+
+        static final Upstream LOCAL = new Upstream("local", "ws://127.0.0.1:18789", DEFAULT_TOKEN_ENV, null, true);
+    }
+
+    /**
+     * @param bootstrapServers the Kafka cluster
+     * @param topicPrefix {@link io.crewstream.schemas.TopicNamespace} prefix in front of every topic name
+     * @param partitions partitions of session-events and connection-status (the projector joins them per
+     *     connection, so they must have the same count); used only when the ingestor creates the topics
+     * @param rawFramesPartitions partitions of raw-frames, when the ingestor creates it
+     * @param replicationFactor replication factor of the topics the ingestor creates
+     * @param createTopics create the three input topics at start-up when missing
+     * @param deliveryTimeout how long the producer keeps trying one record before it reports the send failed
+     * @param snapshotChunkBytes target serialized size of one snapshot chunk; well under the broker's 1 MB default
+     * @param maxRecordBytes the largest record the ingestor sends; a raw frame above it is truncated, a session row
+     *     above it is skipped with an error
+     * @param maxPendingRecords records waiting for the producer beyond this count fail at once (degraded) instead
+     *     of filling memory while Kafka is away
+     */
+    public record Kafka(@DefaultValue("localhost:9092") String bootstrapServers, @DefaultValue("") String topicPrefix,
+            @DefaultValue("3") int partitions, @DefaultValue("3") int rawFramesPartitions,
+            @DefaultValue("1") short replicationFactor, @DefaultValue("true") boolean createTopics,
+            @DefaultValue("30s") Duration deliveryTimeout, @DefaultValue("262144") int snapshotChunkBytes,
+            @DefaultValue("900000") int maxRecordBytes, @DefaultValue("100000") int maxPendingRecords) {
+    }
+
+    /**
+     * @param reconciliationInterval how often a connected upstream is re-listed in full as a safety net
+     * @param backoffInitial first reconnect delay ceiling; doubles per failed attempt (full jitter)
+     * @param backoffMax reconnect delay ceiling
+     * @param authRetryInterval delay between attempts while the gateway rejects the credentials
+     * @param requestTimeout how long a request to the gateway may stay unanswered
+     * @param connectTimeout how long opening the socket may take
+     * @param handshakeTickInterval tick interval assumed until {@code hello-ok} tells the real one
+     * @param pageSize {@code limit} of each {@code sessions.list} page
+     */
+    public record Connection(@DefaultValue("60s") Duration reconciliationInterval,
+            @DefaultValue("1s") Duration backoffInitial, @DefaultValue("30s") Duration backoffMax,
+            @DefaultValue("60s") Duration authRetryInterval, @DefaultValue("30s") Duration requestTimeout,
+            @DefaultValue("10s") Duration connectTimeout, @DefaultValue("30s") Duration handshakeTickInterval,
+            @DefaultValue("500") int pageSize) {
+    }
+}

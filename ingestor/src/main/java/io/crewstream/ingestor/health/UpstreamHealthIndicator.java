@@ -1,0 +1,43 @@
+package io.crewstream.ingestor.health;
+
+import java.time.Instant;
+
+import io.crewstream.ingestor.upstream.UpstreamStatus;
+import io.crewstream.ingestor.upstream.UpstreamSupervisor;
+import io.crewstream.schemas.records.UpstreamState;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+
+/** One upstream connection in {@code /actuator/health}: UP when connected, with its state, reason and since. */
+public final class UpstreamHealthIndicator implements HealthIndicator {
+
+    private final UpstreamSupervisor supervisor;
+
+    public UpstreamHealthIndicator(UpstreamSupervisor supervisor) {
+        this.supervisor = supervisor;
+    }
+
+    @Override
+    public Health health() {
+        UpstreamStatus status = this.supervisor.status();
+        Health.Builder builder = status.state() == UpstreamState.CONNECTED ? Health.up()
+                : status.state() == UpstreamState.CONNECTING ? Health.unknown() : Health.down();
+        builder.withDetail("state", status.state().wireName())
+                .withDetail("since", Instant.ofEpochMilli(status.since()).toString())
+                .withDetail("url", status.upstreamUrl());
+        if (status.reason() != null) {
+            builder.withDetail("reason", status.reason());
+        }
+        if (status.reasonCode() != null) {
+            builder.withDetail("reasonCode", status.reasonCode());
+        }
+        if (status.gatewayVersion() != null) {
+            builder.withDetail("gatewayVersion", status.gatewayVersion());
+        }
+        Long lastFrameAt = this.supervisor.lastFrameAt();
+        if (lastFrameAt != null) {
+            builder.withDetail("lastFrameAt", Instant.ofEpochMilli(lastFrameAt).toString());
+        }
+        return builder.build();
+    }
+}

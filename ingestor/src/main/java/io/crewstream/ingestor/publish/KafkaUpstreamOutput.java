@@ -1,0 +1,114 @@
+package io.crewstream.ingestor.publish;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+import io.crewstream.schemas.Topic;
+import io.crewstream.schemas.records.ConnectionStatusEvent;
+import io.crewstream.schemas.records.RawFrame;
+import io.crewstream.schemas.records.SessionEvent;
+import io.crewstream.schemas.records.SessionRow;
+import io.crewstream.schemas.records.SessionUpserted;
+import io.crewstream.schemas.records.SnapshotChunk;
+import io.crewstream.schemas.serde.ContractSerde;
+import io.crewstream.schemas.serde.ContractSerdes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes supervisors' observations to the three input topics, keyed by connection id so that one connection's
+ * records share a partition and keep their order end to end. Serializes on the caller's thread (so sizes are known
+ * before anything is queued) and hands bytes to the {@link RecordSender}.
+ *
+ * <p>Thread-safe: stateless apart from the thread-safe sender and serdes.
+ */
+public final class KafkaUpstreamOutput implements UpstreamOutput {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaUpstreamOutput.class);
+
+    /** Room for a raw frame's own fields around its text. */
+    private static final int RAW_FRAME_ENVELOPE_BYTES = 1024;
+
+    private final RecordSender sender;
+    private final SnapshotChunker chunker;
+    private final int maxRecordBytes;
+    private final ContractSerde<SessionEvent> sessionEvents = ContractSerdes.sessionEvents();
+    private final ContractSerde<ConnectionStatusEvent> statuses = ContractSerdes.connectionStatus();
+    private final ContractSerde<RawFrame> rawFrames = ContractSerdes.rawFrames();
+
+    public KafkaUpstreamOutput(RecordSender sender, SnapshotChunker chunker, int maxRecordBytes) {
+        this.sender = sender;
+        this.chunker = chunker;
+        this.maxRecordBytes = maxRecordBytes;
+    }
+
+    @Override
+    public SnapshotReceipt snapshot(String connectionId, String reason, List<SessionRow> sessions, long observedAt) {
+        String snapshotId = UUID.randomUUID().toString();
+        List<String> rejected = new ArrayList<>();
+        List<SnapshotChunk> chunks = this.chunker.chunk(connectionId, snapshotId, reason, sessions, observedAt,
+                rejected);
+        for (SnapshotChunk chunk : chunks) {
+            send(Topic.SESSION_EVENTS, connectionId,
+                    this.sessionEvents.serialize(Topic.SESSION_EVENTS.baseName(), chunk));
+        }
+        return new SnapshotReceipt(snapshotId, chunks.size(), chunks.get(0).totalSessions(), List.copyOf(rejected));
+    }
+
+    @Override
+    public void change(SessionEvent event) {
+        byte[] value = this.sessionEvents.serialize(Topic.SESSION_EVENTS.baseName(), event);
+        if (value.length > this.maxRecordBytes) {
+            String key = event instanceof SessionUpserted upserted ? upserted.sessionKey() : "?";
+            log.error("[{}] Session '{}' is {} bytes serialized, more than a record may be ({} bytes); this change "
+                    + "is not published", event.connectionId(), key, value.length, this.maxRecordBytes);
+            return;
+        }
+        send(Topic.SESSION_EVENTS, event.connectionId(), value);
+    }
+
+    @Override
+    public void status(ConnectionStatusEvent event) {
+        send(Topic.CONNECTION_STATUS, event.connectionId(),
+                this.statuses.serialize(Topic.CONNECTION_STATUS.baseName(), event));
+    }
+
+    @Override
+    public void rawFrame(String connectionId, long receivedAt, String frameType, String event, Long seq,
+            long sizeBytes, String text, boolean partial) {
+        int size = (int) Math.min(Integer.MAX_VALUE, sizeBytes);
+        String kept = truncate(text, this.maxRecordBytes - RAW_FRAME_ENVELOPE_BYTES);
+        byte[] value = serializeRawFrame(connectionId, receivedAt, frameType, event, seq, size, kept,
+                partial || !kept.equals(text));
+        // JSON escaping can make the text longer than it was on the wire; cut further until the record fits.
+        while (value.length > this.maxRecordBytes && !kept.isEmpty()) {
+            int keptBytes = kept.getBytes(StandardCharsets.UTF_8).length;
+            kept = truncate(kept, Math.max(0, (int) ((long) keptBytes * this.maxRecordBytes / value.length)
+                    - RAW_FRAME_ENVELOPE_BYTES));
+            value = serializeRawFrame(connectionId, receivedAt, frameType, event, seq, size, kept, true);
+        }
+        send(Topic.RAW_FRAMES, connectionId, value);
+    }
+
+    private byte[] serializeRawFrame(String connectionId, long receivedAt, String frameType, String event, Long seq,
+            int sizeBytes, String kept, boolean truncated) {
+        return this.rawFrames.serialize(Topic.RAW_FRAMES.baseName(),
+                RawFrame.of(connectionId, receivedAt, frameType, event, seq, sizeBytes, truncated, kept));
+    }
+
+    private static String truncate(String text, int maxBytes) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= maxBytes) {
+            return text;
+        }
+        // A code point cut in half decodes to one replacement character; the record says it is truncated anyway.
+        return new String(Arrays.copyOf(bytes, maxBytes), StandardCharsets.UTF_8);
+    }
+
+    private void send(Topic topic, String key, byte[] value) {
+        this.sender.send(topic, key, value);
+    }
+}

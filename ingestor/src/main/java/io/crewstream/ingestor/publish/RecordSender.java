@@ -1,0 +1,137 @@
+package io.crewstream.ingestor.publish;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.crewstream.schemas.Topic;
+import io.crewstream.schemas.TopicNamespace;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands serialized records to one Kafka producer, in the order they were given, from a thread of its own.
+ *
+ * <p>Why a thread: {@code Producer#send} can block (up to {@code max.block.ms}) while the cluster is unreachable;
+ * upstream supervisors must keep reading their sockets and watching ticks meanwhile, so they only enqueue here.
+ * Records of one connection keep their order: one thread sends, and the producer keeps per-partition order
+ * (idempotence). The queue is bounded by {@code maxPendingRecords}: beyond it a record fails at once, which marks
+ * publishing degraded like any other failed send (the recovery snapshot then replaces what was lost).
+ *
+ * <p>Threading: {@link #send} may be called from any thread. Producer callbacks run on the producer's I/O thread and
+ * only touch {@link PublishHealth} and meters, which are thread-safe.
+ */
+public final class RecordSender implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RecordSender.class);
+
+    private final Producer<String, byte[]> producer;
+    private final TopicNamespace namespace;
+    private final PublishHealth health;
+    private final int maxPendingRecords;
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> {
+        Thread t = new Thread(runnable, "kafka-publisher");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicLong sequence = new AtomicLong();
+    private final AtomicInteger pending = new AtomicInteger();
+    private final Counter failures;
+    private final Map<Topic, Timer> latency = new EnumMap<>(Topic.class);
+
+    public RecordSender(Producer<String, byte[]> producer, TopicNamespace namespace, PublishHealth health,
+            int maxPendingRecords, MeterRegistry registry) {
+        this.producer = producer;
+        this.namespace = namespace;
+        this.health = health;
+        this.maxPendingRecords = maxPendingRecords;
+        for (Topic topic : Topic.values()) {
+            this.latency.put(topic, Timer.builder("crewstream.ingestor.publish.latency")
+                    .description("From handing a record to the producer to its acknowledgement (acks=all)")
+                    .tag("topic", topic.name().toLowerCase(Locale.ROOT))
+                    .register(registry));
+        }
+        this.failures = Counter.builder("crewstream.ingestor.publish.failures")
+                .description("Records Kafka did not accept (each one marks publishing degraded)")
+                .register(registry);
+        Gauge.builder("crewstream.ingestor.publish.pending", this.pending, AtomicInteger::get)
+                .description("Records handed over and not yet acknowledged or failed")
+                .register(registry);
+        Gauge.builder("crewstream.ingestor.publish.degraded", health, h -> h.degraded() ? 1 : 0)
+                .description("1 while sends fail, 0 when Kafka accepts them")
+                .register(registry);
+    }
+
+    /** Queues a record; never blocks. A failure is reported to {@link PublishHealth}, never thrown. */
+    public void send(Topic topic, String key, byte[] value) {
+        long seq = this.sequence.incrementAndGet();
+        OutboundRecord record = new OutboundRecord(topic, key, value, seq);
+        if (this.pending.incrementAndGet() > this.maxPendingRecords) {
+            failed(record, "more than " + this.maxPendingRecords + " records waiting for Kafka");
+            return;
+        }
+        try {
+            this.thread.execute(() -> sendNow(record));
+        }
+        catch (RejectedExecutionException ex) {
+            failed(record, "the publisher is stopped");
+        }
+    }
+
+    private void sendNow(OutboundRecord record) {
+        long started = System.nanoTime();
+        String topicName = this.namespace.name(record.topic());
+        try {
+            this.producer.send(new ProducerRecord<>(topicName, record.key(), record.value()), (metadata, error) -> {
+                if (error != null) {
+                    failed(record, error.getClass().getSimpleName() + ": " + error.getMessage());
+                    return;
+                }
+                this.pending.decrementAndGet();
+                this.latency.get(record.topic()).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                this.health.recordSuccess(record.sequence());
+            });
+        }
+        catch (RuntimeException ex) {
+            // send() throws for what never reached the buffer: metadata timeout, record too large, closed producer.
+            failed(record, ex.getClass().getSimpleName() + ": " + ex.getMessage());
+        }
+    }
+
+    private void failed(OutboundRecord record, String reason) {
+        this.pending.decrementAndGet();
+        this.failures.increment();
+        log.warn("Could not publish a record to {} for key '{}' ({} bytes): {}", record.topic(), record.key(),
+                record.value().length, reason);
+        this.health.recordFailure(record.sequence(), "sending to " + record.topic() + " failed: " + reason);
+    }
+
+    /** Sends what is queued (waiting up to 10 s), then closes the producer, which flushes what it buffers. */
+    @Override
+    public void close() {
+        this.thread.shutdown();
+        try {
+            if (!this.thread.awaitTermination(10, TimeUnit.SECONDS)) {
+                log.warn("Stopped the Kafka publisher with {} records still queued", this.pending.get());
+                this.thread.shutdownNow();
+            }
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+        this.producer.close(Duration.ofSeconds(10));
+    }
+}

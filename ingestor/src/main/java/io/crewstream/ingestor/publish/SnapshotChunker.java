@@ -1,0 +1,65 @@
+package io.crewstream.ingestor.publish;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.crewstream.schemas.records.SessionRow;
+import io.crewstream.schemas.records.SnapshotChunk;
+import io.crewstream.schemas.serde.ContractJson;
+
+/**
+ * Splits a full snapshot into {@link SnapshotChunk}s whose serialized size stays under a target, so that a snapshot
+ * of any size passes the broker's {@code max.message.bytes}. Sizes are measured on the serialized rows, not
+ * estimated from counts: session rows vary from a few hundred bytes to tens of kilobytes. An empty snapshot is one
+ * chunk with no sessions.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class SnapshotChunker {
+
+    /** Room for a chunk's own fields (ids, reason, counters) around its rows, with a wide margin. */
+    static final int CHUNK_ENVELOPE_BYTES = 1024;
+
+    private final int targetChunkBytes;
+    private final int maxRecordBytes;
+
+    public SnapshotChunker(int targetChunkBytes, int maxRecordBytes) {
+        this.targetChunkBytes = targetChunkBytes;
+        this.maxRecordBytes = maxRecordBytes;
+    }
+
+    /**
+     * @param rejected receives a description of each row too large for any record; such a row is left out (and
+     *     logged by the caller) rather than blocking the whole snapshot
+     */
+    public List<SnapshotChunk> chunk(String connectionId, String snapshotId, String reason, List<SessionRow> rows,
+            long observedAt, List<String> rejected) {
+        List<List<SessionRow>> groups = new ArrayList<>();
+        List<SessionRow> current = new ArrayList<>();
+        long currentBytes = CHUNK_ENVELOPE_BYTES;
+        for (SessionRow row : rows) {
+            // +1 for the comma between rows in the array.
+            int rowBytes = ContractJson.mapper().writeValueAsBytes(row).length + 1;
+            if (rowBytes + CHUNK_ENVELOPE_BYTES > this.maxRecordBytes) {
+                rejected.add("session '" + row.key() + "' is " + rowBytes
+                        + " bytes serialized, more than a record may be (" + this.maxRecordBytes + " bytes)");
+                continue;
+            }
+            if (!current.isEmpty() && currentBytes + rowBytes > this.targetChunkBytes) {
+                groups.add(current);
+                current = new ArrayList<>();
+                currentBytes = CHUNK_ENVELOPE_BYTES;
+            }
+            current.add(row);
+            currentBytes += rowBytes;
+        }
+        groups.add(current);
+        int total = groups.stream().mapToInt(List::size).sum();
+        List<SnapshotChunk> chunks = new ArrayList<>(groups.size());
+        for (int i = 0; i < groups.size(); i++) {
+            chunks.add(SnapshotChunk.of(connectionId, snapshotId, reason, i, groups.size(), total, observedAt,
+                    groups.get(i)));
+        }
+        return chunks;
+    }
+}

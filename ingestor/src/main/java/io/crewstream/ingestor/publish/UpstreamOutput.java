@@ -1,0 +1,44 @@
+package io.crewstream.ingestor.publish;
+
+import java.util.List;
+
+import io.crewstream.schemas.records.ConnectionStatusEvent;
+import io.crewstream.schemas.records.SessionEvent;
+import io.crewstream.schemas.records.SessionRow;
+
+/**
+ * Where an upstream supervisor's observations go. Every call returns at once; delivery problems are handled behind
+ * it (see {@link PublishHealth}), never thrown back at the connection.
+ */
+public interface UpstreamOutput {
+
+    /**
+     * Publishes one full snapshot of a connection's sessions, in as many chunks as its size needs (one when empty).
+     *
+     * @return what was published
+     */
+    SnapshotReceipt snapshot(String connectionId, String reason, List<SessionRow> sessions, long observedAt);
+
+    /** A single-session change: {@code SessionUpserted} or {@code SessionRemoved}. */
+    void change(SessionEvent event);
+
+    void status(ConnectionStatusEvent event);
+
+    /**
+     * One inbound frame as received, truncated to fit a record if needed.
+     *
+     * @param frameType {@code res}, {@code event}, … or {@code malformed}
+     * @param sizeBytes the frame's size as received
+     * @param text the frame's text, or only its beginning when {@code partial}
+     * @param partial whether {@code text} is already less than the frame (a frame discarded while arriving)
+     */
+    void rawFrame(String connectionId, long receivedAt, String frameType, String event, Long seq, long sizeBytes,
+            String text, boolean partial);
+
+    /**
+     * @param snapshotId the id shared by the snapshot's chunks
+     * @param rejected rows left out because no record could hold them, described for the log
+     */
+    record SnapshotReceipt(String snapshotId, int chunks, int sessions, List<String> rejected) {
+    }
+}

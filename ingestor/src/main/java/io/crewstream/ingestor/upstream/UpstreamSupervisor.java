@@ -1,0 +1,818 @@
+package io.crewstream.ingestor.upstream;
+
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import io.crewstream.ingestor.config.IngestorProperties;
+import io.crewstream.ingestor.config.UpstreamTarget;
+import io.crewstream.ingestor.publish.UpstreamOutput;
+import io.crewstream.ingestor.upstream.UpstreamMetrics.BadFrame;
+import io.crewstream.schemas.records.ConnectionStatusEvent;
+import io.crewstream.schemas.records.SessionEvent;
+import io.crewstream.schemas.records.UpstreamState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Keeps one upstream gateway connected, from start-up until stop, whatever happens: connects, handshakes,
+ * subscribes, publishes a full snapshot, turns every {@code sessions.changed} into one record, re-snapshots when it
+ * may have missed something (seq gap, keyless change, bad frame, reconnect, reconciliation timer, Kafka recovery),
+ * watches the gateway's ticks, and reconnects forever with backoff. Every change of the link's state is published
+ * as a {@link ConnectionStatusEvent}.
+ *
+ * <p>Threading: all state is owned by one single-threaded scheduled executor per supervisor ({@code upstream-<id>}).
+ * WebSocket callbacks, timers, Kafka recovery notifications, {@link #start()} and {@link #stop()} only enqueue tasks
+ * on it, so no field is ever touched by two threads and nothing here locks. Each socket gets its own {@link Link};
+ * a task for a link that is no longer current is ignored, which is how late callbacks of a dead socket are made
+ * harmless. The only state read from other threads is {@link #status()} (an immutable value) and
+ * {@link #lastFrameAt()}, both behind volatile fields.
+ */
+public final class UpstreamSupervisor {
+
+    private static final Logger log = LoggerFactory.getLogger(UpstreamSupervisor.class);
+
+    /** {@code policy.maxPayload} of a 2026.9.6 gateway; the limit until {@code hello-ok} gives the real one. */
+    static final long DEFAULT_MAX_PAYLOAD = 26_214_400;
+
+    private static final int LOG_HEAD_CHARS = 200;
+    private static final int CLOSE_NORMAL = 1000;
+    private static final int CLOSE_TICK_TIMEOUT = 4000;
+    private static final int CLOSE_TRY_AGAIN_LATER = 1013;
+
+    private final UpstreamTarget target;
+    private final IngestorProperties.Connection settings;
+    private final HttpClient httpClient;
+    private final UpstreamOutput output;
+    private final UpstreamMetrics metrics;
+    private final GatewayRequests requests;
+    private final ReconnectBackoff backoff;
+    private final Clock clock;
+    private final ScheduledExecutorService executor;
+
+    // Owned by the executor thread.
+    private boolean running;
+    private boolean everConnected;
+    private boolean reported;
+    private long attempts;
+    private long linkGeneration;
+    private Link link;
+    private ScheduledFuture<?> reconnect;
+    private ScheduledFuture<?> reconciliation;
+    private String gatewayVersion;
+    private Long lastFrameAt;
+
+    private volatile UpstreamStatus status;
+    private volatile long lastFrameAtForHealth = -1;
+
+    public UpstreamSupervisor(UpstreamTarget target, IngestorProperties.Connection settings, HttpClient httpClient,
+            UpstreamOutput output, UpstreamMetrics metrics, String clientVersion, ReconnectBackoff backoff,
+            Clock clock) {
+        this.target = target;
+        this.settings = settings;
+        this.httpClient = httpClient;
+        this.output = output;
+        this.metrics = metrics;
+        this.requests = new GatewayRequests(clientVersion);
+        this.backoff = backoff;
+        this.clock = clock;
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "upstream-" + target.id());
+            thread.setDaemon(true);
+            return thread;
+        });
+        // On stop, pending reconnects and timers are moot: don't let them hold the thread.
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        executor.setRemoveOnCancelPolicy(true);
+        this.executor = executor;
+        this.status = new UpstreamStatus(target.id(), UpstreamState.CONNECTING, "not started", null, clock.millis(),
+                null, null, target.displayUrl());
+    }
+
+    public String connectionId() {
+        return this.target.id();
+    }
+
+    /** The last reported state; safe to call from any thread. */
+    public UpstreamStatus status() {
+        return this.status;
+    }
+
+    /** Epoch ms of the last frame from the gateway, null before any; safe to call from any thread. */
+    public Long lastFrameAt() {
+        long at = this.lastFrameAtForHealth;
+        return at < 0 ? null : at;
+    }
+
+    /** Starts connecting in the background; returns at once. */
+    public void start() {
+        enqueue(() -> {
+            this.running = true;
+            report(UpstreamState.CONNECTING, "connecting to " + this.target.displayUrl(), null);
+            connect();
+        });
+    }
+
+    /** Closes the connection, reports {@code disconnected} and waits (briefly) for the supervisor thread to end. */
+    public void stop() {
+        enqueue(() -> {
+            this.running = false;
+            cancel(this.reconnect);
+            if (this.link != null) {
+                dropLink(this.link, CLOSE_NORMAL, "ingestor stopping");
+            }
+            report(UpstreamState.DISCONNECTED, "ingestor stopped", "stopped");
+        });
+        this.executor.shutdown();
+        try {
+            if (!this.executor.awaitTermination(5, TimeUnit.SECONDS)) {
+                this.executor.shutdownNow();
+            }
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            this.executor.shutdownNow();
+        }
+    }
+
+    /**
+     * Kafka accepts records again after failures: restate the status (it may have been lost) and replace whatever
+     * session records were lost with a fresh snapshot. Safe to call from any thread.
+     */
+    public void publishRecovered() {
+        enqueue(() -> {
+            if (!this.running) {
+                return;
+            }
+            UpstreamStatus current = this.status;
+            publishStatus(current);
+            if (this.link != null && this.link.ready) {
+                requestSnapshot(this.link, "publish-recovered");
+            }
+        });
+    }
+
+    // ---- connecting --------------------------------------------------------------------------------------------
+
+    private void connect() {
+        this.reconnect = null;
+        if (!this.running) {
+            return;
+        }
+        if (this.attempts++ > 0) {
+            this.metrics.reconnect();
+        }
+        Link attempt = new Link(++this.linkGeneration);
+        this.link = attempt;
+        attempt.receiver = new GatewaySocket(attempt, this.clock::millis, DEFAULT_MAX_PAYLOAD);
+        attempt.tickIntervalMs = this.settings.handshakeTickInterval().toMillis();
+        attempt.lastFrameAt = this.clock.millis();
+        startWatchdog(attempt);
+        log.debug("[{}] Connecting to {}", this.target.id(), this.target.displayUrl());
+        try {
+            // No Origin header: the JDK sends none, and the gateway treats one as a browser (no loopback trust).
+            this.httpClient.newWebSocketBuilder()
+                    .connectTimeout(this.settings.connectTimeout())
+                    .buildAsync(this.target.url(), attempt.receiver)
+                    .whenComplete((socket, failure) -> {
+                        if (failure != null) {
+                            enqueue(() -> connectFailed(attempt, failure));
+                        }
+                    });
+        }
+        catch (RuntimeException ex) {
+            connectFailed(attempt, ex);
+        }
+    }
+
+    private void connectFailed(Link attempt, Throwable failure) {
+        if (attempt != this.link) {
+            return;
+        }
+        ConnectFailure unreachable = ConnectFailure.classify(failure, this.target.displayUrl(),
+                this.target.url().getHost(), this.settings.connectTimeout());
+        lose(attempt, UpstreamState.UNREACHABLE, unreachable.reason(), unreachable.code(), this.backoff.next(),
+                CLOSE_NORMAL);
+    }
+
+    private void opened(Link attempt, WebSocket socket) {
+        if (attempt != this.link) {
+            socket.abort();
+            return;
+        }
+        attempt.socket = socket;
+        log.debug("[{}] Socket open, waiting for connect.challenge", this.target.id());
+    }
+
+    private void handleText(Link from, String text, int sizeBytes, long receivedAt) {
+        if (from != this.link) {
+            return;
+        }
+        frameArrived(from, receivedAt);
+        GatewayFrame frame;
+        try {
+            frame = GatewayFrame.parse(text);
+        }
+        catch (MalformedFrameException ex) {
+            this.output.rawFrame(this.target.id(), receivedAt, GatewayFrame.MALFORMED, null, null, sizeBytes, text,
+                    false);
+            badFrame(from, BadFrame.MALFORMED, ex.getMessage(), sizeBytes, text);
+            return;
+        }
+        String redacted = Redaction.redactedText(frame.root());
+        this.output.rawFrame(this.target.id(), receivedAt, frame.type(), frame.event(), frame.seq(), sizeBytes,
+                redacted != null ? redacted : text, false);
+        switch (frame.type()) {
+            case GatewayFrame.RESPONSE -> response(from, frame);
+            case GatewayFrame.EVENT -> event(from, frame, receivedAt);
+            default -> log.debug("[{}] Ignoring a '{}' frame from the gateway", this.target.id(), frame.type());
+        }
+    }
+
+    private void handleOversized(Link from, String head, long sizeBytes, long receivedAt) {
+        if (from != this.link) {
+            return;
+        }
+        frameArrived(from, receivedAt);
+        this.output.rawFrame(this.target.id(), receivedAt, GatewayFrame.MALFORMED, null, null, sizeBytes, head, true);
+        badFrame(from, BadFrame.OVERSIZED, "larger than the gateway's maxPayload (" + from.receiver.maxMessageBytes()
+                + " bytes)", sizeBytes, head);
+    }
+
+    private void handleBinary(Link from, int sizeBytes, long receivedAt) {
+        if (from != this.link) {
+            return;
+        }
+        frameArrived(from, receivedAt);
+        this.output.rawFrame(this.target.id(), receivedAt, GatewayFrame.MALFORMED, null, null, sizeBytes, "", true);
+        badFrame(from, BadFrame.BINARY, "a binary message (the protocol has none)", sizeBytes, "");
+    }
+
+    private void frameArrived(Link from, long receivedAt) {
+        from.lastFrameAt = receivedAt;
+        this.lastFrameAt = receivedAt;
+        this.lastFrameAtForHealth = receivedAt;
+        this.metrics.frameReceived();
+    }
+
+    /** Counted, logged (truncated), and answered with a resync; never a crash and never a retry of the same frame. */
+    private void badFrame(Link from, BadFrame kind, String problem, long sizeBytes, String text) {
+        this.metrics.badFrame(kind);
+        log.warn("[{}] Discarded a bad frame from the gateway ({} bytes): {}. Starts with: {}", this.target.id(),
+                sizeBytes, problem, head(text));
+        if (from.hello == null) {
+            lose(from, UpstreamState.DISCONNECTED, "bad frame during the handshake: " + problem, "malformed_frame",
+                    this.backoff.next(), CLOSE_NORMAL);
+        }
+        else {
+            requestSnapshot(from, "malformed-frame");
+        }
+    }
+
+    private void handleClosed(Link from, int code, String reason) {
+        if (from != this.link) {
+            return;
+        }
+        String said = reason == null || reason.isBlank() ? "" : " \"" + reason + "\"";
+        if (from.restartExpectedMs != null) {
+            lose(from, UpstreamState.DISCONNECTED, "gateway restarting (shutdown event, restart expected in "
+                    + from.restartExpectedMs + " ms)", "shutdown", Duration.ofMillis(from.restartExpectedMs),
+                    CLOSE_NORMAL);
+        }
+        else if (code == CLOSE_TRY_AGAIN_LATER) {
+            lose(from, UpstreamState.CONNECTING, "gateway starting (close 1013" + said + ")", "gateway_starting",
+                    this.backoff.next(), CLOSE_NORMAL);
+        }
+        else if (from.shutdownReason != null) {
+            lose(from, UpstreamState.DISCONNECTED, "gateway shut down: " + from.shutdownReason, "shutdown",
+                    this.backoff.next(), CLOSE_NORMAL);
+        }
+        else {
+            lose(from, UpstreamState.DISCONNECTED, "closed by the gateway with code " + code + said, "closed",
+                    this.backoff.next(), CLOSE_NORMAL);
+        }
+    }
+
+    private void handleFailed(Link from, Throwable error) {
+        if (from != this.link) {
+            return;
+        }
+        if (from.socket == null) {
+            connectFailed(from, error);
+            return;
+        }
+        lose(from, UpstreamState.DISCONNECTED, "connection failed: " + ConnectFailure.describe(error), "io_error",
+                this.backoff.next(), CLOSE_NORMAL);
+    }
+
+    // ---- frames ------------------------------------------------------------------------------------------------
+
+    private void response(Link from, GatewayFrame frame) {
+        Pending pending = from.pending.remove(frame.id());
+        if (pending == null) {
+            log.debug("[{}] Response to unknown request id {}", this.target.id(), frame.id());
+            return;
+        }
+        cancel(pending.timeout());
+        pending.onResponse().accept(frame);
+    }
+
+    private void event(Link from, GatewayFrame frame, long receivedAt) {
+        if (frame.seq() != null) {
+            if (frame.seq() <= from.lastSeq) {
+                log.debug("[{}] Ignoring event {} with repeated or lower seq {} (last {})", this.target.id(),
+                        frame.event(), frame.seq(), from.lastSeq);
+                return;
+            }
+            boolean gap = frame.seq() > from.lastSeq + 1;
+            if (gap) {
+                log.warn("[{}] Events were lost upstream (seq jumped from {} to {}); re-snapshotting",
+                        this.target.id(), from.lastSeq, frame.seq());
+            }
+            from.lastSeq = frame.seq();
+            if (gap) {
+                requestSnapshot(from, "seq-gap");
+            }
+        }
+        switch (frame.event()) {
+            case "connect.challenge" -> sendConnect(from);
+            case "shutdown" -> shutdownAnnounced(from, frame.payload());
+            case "sessions.changed" -> sessionsChanged(from, frame, receivedAt);
+            default -> {
+                // tick, health, presence and the rest: their arrival is what the watchdog needs.
+            }
+        }
+    }
+
+    private void shutdownAnnounced(Link from, JsonNode payload) {
+        JsonNode restart = payload.get("restartExpectedMs");
+        from.shutdownReason = payload.path("reason").asString("unspecified");
+        from.restartExpectedMs = restart != null && restart.isNumber() && restart.asLong() >= 0 ? restart.asLong()
+                : null;
+        log.info("[{}] Gateway announced shutdown ({}); {}", this.target.id(), from.shutdownReason,
+                from.restartExpectedMs != null ? "restart expected in " + from.restartExpectedMs + " ms"
+                        : "no restart announced");
+    }
+
+    // ---- handshake ---------------------------------------------------------------------------------------------
+
+    private void sendConnect(Link from) {
+        if (from.connectSent) {
+            log.debug("[{}] Ignoring a repeated connect.challenge", this.target.id());
+            return;
+        }
+        from.connectSent = true;
+        // The frame holds the token: it goes to the socket only (outbound frames are never recorded).
+        request(from, GatewayRequests.CONNECT, id -> this.requests.connect(id, this.target.token()),
+                frame -> connectAnswered(from, frame));
+    }
+
+    private void connectAnswered(Link from, GatewayFrame frame) {
+        if (!frame.ok()) {
+            GatewayError error = GatewayError.from(frame.error());
+            if (error.isUnavailable()) {
+                Duration wait = error.retryAfterMs() != null ? Duration.ofMillis(error.retryAfterMs())
+                        : this.backoff.next();
+                lose(from, UpstreamState.CONNECTING, "gateway not ready: " + error.describe(),
+                        error.mostSpecificCode(), wait, CLOSE_NORMAL);
+            }
+            else if (error.isAuthFailure()) {
+                lose(from, UpstreamState.AUTH_FAILED, "gateway rejected the connection: "
+                        + error.describe(), error.mostSpecificCode(), authRetryDelay(error), CLOSE_NORMAL);
+            }
+            else {
+                lose(from, UpstreamState.DISCONNECTED, "gateway rejected connect: " + error.describe(),
+                        error.mostSpecificCode(), this.backoff.next(), CLOSE_NORMAL);
+            }
+            return;
+        }
+        HelloOk hello = HelloOk.from(frame.payload());
+        if (hello.protocol() == null || hello.protocol() != GatewayRequests.PROTOCOL_VERSION) {
+            lose(from, UpstreamState.DISCONNECTED, "gateway negotiated protocol " + hello.protocol() + ", expected "
+                    + GatewayRequests.PROTOCOL_VERSION, "protocol_mismatch", this.backoff.next(), CLOSE_NORMAL);
+            return;
+        }
+        if (!hello.scopes().contains(GatewayRequests.READ_SCOPE)) {
+            lose(from, UpstreamState.AUTH_FAILED, "gateway granted scopes " + hello.scopes() + " without "
+                    + GatewayRequests.READ_SCOPE + " (use a loopback connection or a paired device)",
+                    "insufficient_scope", this.settings.authRetryInterval(), CLOSE_NORMAL);
+            return;
+        }
+        from.hello = hello;
+        this.gatewayVersion = hello.serverVersion();
+        from.tickIntervalMs = hello.tickIntervalMs() != null ? hello.tickIntervalMs()
+                : this.settings.handshakeTickInterval().toMillis();
+        from.receiver.maxMessageBytes(hello.maxPayload() != null ? hello.maxPayload() : DEFAULT_MAX_PAYLOAD);
+        startWatchdog(from);
+        log.info("[{}] Handshake done with gateway {} at {} (tick {} ms); subscribing", this.target.id(),
+                hello.serverVersion(), this.target.displayUrl(), from.tickIntervalMs);
+        startSnapshot(from, this.everConnected ? "reconnect" : "initial", true);
+    }
+
+    private Duration authRetryDelay(GatewayError error) {
+        Duration interval = this.settings.authRetryInterval();
+        if (error.retryAfterMs() != null && error.retryAfterMs() > interval.toMillis()) {
+            return Duration.ofMillis(error.retryAfterMs());
+        }
+        return interval;
+    }
+
+    // ---- snapshots and changes ---------------------------------------------------------------------------------
+
+    /** Takes a fresh full snapshot now, or right after the one being taken (which may predate the reason). */
+    private void requestSnapshot(Link from, String reason) {
+        if (from != this.link) {
+            return;
+        }
+        if (from.load != null) {
+            if (from.reloadPending == null) {
+                from.reloadPending = reason;
+            }
+            return;
+        }
+        if (from.ready) {
+            startSnapshot(from, reason, false);
+        }
+    }
+
+    /**
+     * Lists every page, then publishes them as one snapshot. Changes that arrive meanwhile are held back and
+     * published after the snapshot: published before it, the snapshot (possibly listed earlier) would overwrite
+     * them with older rows.
+     */
+    private void startSnapshot(Link from, String reason, boolean subscribe) {
+        from.load = new SnapshotLoad(reason, System.nanoTime());
+        if (subscribe) {
+            request(from, GatewayRequests.SESSIONS_SUBSCRIBE,
+                    id -> this.requests.sessionsSubscribe(id, this.settings.pageSize()),
+                    frame -> subscribeAnswered(from, frame));
+        }
+        else {
+            requestPage(from, 0);
+        }
+    }
+
+    private void subscribeAnswered(Link from, GatewayFrame frame) {
+        if (!frame.ok()) {
+            listFailed(from, GatewayRequests.SESSIONS_SUBSCRIBE, frame);
+            return;
+        }
+        JsonNode list = frame.payload().path("list");
+        if (!list.isObject()) {
+            // Subscribed without the atomic first page: list from the start, changes are already being held back.
+            requestPage(from, 0);
+            return;
+        }
+        pageArrived(from, list);
+    }
+
+    private void requestPage(Link from, long offset) {
+        from.load.offset(offset);
+        request(from, GatewayRequests.SESSIONS_LIST,
+                id -> this.requests.sessionsList(id, this.settings.pageSize(), offset), frame -> {
+                    if (frame.ok()) {
+                        pageArrived(from, frame.payload());
+                    }
+                    else {
+                        listFailed(from, GatewayRequests.SESSIONS_LIST, frame);
+                    }
+                });
+    }
+
+    private void pageArrived(Link from, JsonNode result) {
+        SnapshotLoad load = from.load;
+        SessionsPage page;
+        try {
+            page = SessionsPage.from(result);
+        }
+        catch (MalformedFrameException ex) {
+            lose(from, UpstreamState.DISCONNECTED, "unusable sessions.list result: " + ex.getMessage(),
+                    "malformed_result", this.backoff.next(), CLOSE_NORMAL);
+            return;
+        }
+        if (!page.rejectedRows().isEmpty()) {
+            this.metrics.rejectedRows(page.rejectedRows().size());
+            log.warn("[{}] Left out {} session rows without a usable key, e.g.: {}", this.target.id(),
+                    page.rejectedRows().size(), page.rejectedRows().get(0));
+        }
+        load.add(page.rows());
+        if (page.hasMore()) {
+            if (page.nextOffset() <= load.offset()) {
+                lose(from, UpstreamState.DISCONNECTED, "sessions.list paging does not advance (offset "
+                        + load.offset() + ", nextOffset " + page.nextOffset() + ")", "malformed_result",
+                        this.backoff.next(), CLOSE_NORMAL);
+                return;
+            }
+            requestPage(from, page.nextOffset());
+            return;
+        }
+        finishSnapshot(from);
+    }
+
+    private void listFailed(Link from, String method, GatewayFrame frame) {
+        GatewayError error = GatewayError.from(frame.error());
+        UpstreamState state = error.isAuthFailure() ? UpstreamState.AUTH_FAILED : UpstreamState.DISCONNECTED;
+        Duration wait = state == UpstreamState.AUTH_FAILED ? authRetryDelay(error) : this.backoff.next();
+        lose(from, state, method + " failed: " + error.describe(), error.mostSpecificCode(), wait,
+                CLOSE_NORMAL);
+    }
+
+    private void finishSnapshot(Link from) {
+        SnapshotLoad load = from.load;
+        from.load = null;
+        UpstreamOutput.SnapshotReceipt receipt = this.output.snapshot(this.target.id(), load.reason(), load.rows(),
+                this.clock.millis());
+        Duration took = Duration.ofNanos(System.nanoTime() - load.startedNanos());
+        this.metrics.snapshot(receipt.sessions(), took);
+        for (String rejected : receipt.rejected()) {
+            log.error("[{}] Left a session out of snapshot {}: {}", this.target.id(), receipt.snapshotId(), rejected);
+        }
+        this.metrics.rejectedRows(receipt.rejected().size());
+        log.info("[{}] Published snapshot {} ({}): {} sessions in {} chunks, listed in {} ms", this.target.id(),
+                receipt.snapshotId(), load.reason(), receipt.sessions(), receipt.chunks(), took.toMillis());
+        if (!from.ready) {
+            from.ready = true;
+            this.everConnected = true;
+            this.backoff.reset();
+            report(UpstreamState.CONNECTED, null, null);
+            Duration every = this.settings.reconciliationInterval();
+            this.reconciliation = this.executor.scheduleWithFixedDelay(guarded(() -> requestSnapshot(from,
+                    "reconciliation")), every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        from.heldChanges.forEach(this.output::change);
+        from.heldChanges.clear();
+        if (from.reloadPending != null && from == this.link) {
+            String reason = from.reloadPending;
+            from.reloadPending = null;
+            startSnapshot(from, reason, false);
+        }
+    }
+
+    private void sessionsChanged(Link from, GatewayFrame frame, long receivedAt) {
+        if (!from.ready && from.load == null) {
+            return;
+        }
+        SessionChange change = SessionChange.of(this.target.id(), frame.payload(), frame.seq(), receivedAt);
+        if (change instanceof SessionChange.Publish publish) {
+            if (from.load != null) {
+                from.heldChanges.add(publish.event());
+            }
+            else {
+                this.output.change(publish.event());
+            }
+        }
+        else if (change instanceof SessionChange.Reload reload) {
+            log.debug("[{}] {}: re-snapshotting", this.target.id(), reload.why());
+            requestSnapshot(from, "reload-requested");
+        }
+    }
+
+    // ---- requests ----------------------------------------------------------------------------------------------
+
+    private void request(Link from, String method, Function<String, String> frameForId,
+            Consumer<GatewayFrame> onResponse) {
+        String id = Long.toString(++from.lastRequestId);
+        Duration timeout = this.settings.requestTimeout();
+        ScheduledFuture<?> timer = this.executor.schedule(guarded(() -> requestTimedOut(from, id, method)),
+                timeout.toMillis(), TimeUnit.MILLISECONDS);
+        from.pending.put(id, new Pending(method, onResponse, timer));
+        from.send(frameForId.apply(id)).whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                enqueue(() -> {
+                    if (from == this.link) {
+                        lose(from, UpstreamState.DISCONNECTED, "could not send " + method + ": "
+                                + ConnectFailure.describe(failure), "io_error", this.backoff.next(), CLOSE_NORMAL);
+                    }
+                });
+            }
+        });
+    }
+
+    private void requestTimedOut(Link from, String id, String method) {
+        if (from != this.link || !from.pending.containsKey(id)) {
+            return;
+        }
+        lose(from, UpstreamState.DISCONNECTED, method + " unanswered after " + this.settings.requestTimeout().toMillis()
+                + " ms", "request_timeout", this.backoff.next(), CLOSE_NORMAL);
+    }
+
+    // ---- liveness ----------------------------------------------------------------------------------------------
+
+    private void startWatchdog(Link of) {
+        cancel(of.watchdog);
+        long every = Math.max(25, of.tickIntervalMs / 4);
+        of.watchdog = this.executor.scheduleWithFixedDelay(guarded(() -> checkTicks(of)), every, every,
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void checkTicks(Link of) {
+        if (of != this.link) {
+            return;
+        }
+        long silentFor = this.clock.millis() - of.lastFrameAt;
+        if (silentFor > 2 * of.tickIntervalMs) {
+            lose(of, UpstreamState.DISCONNECTED, "tick timeout: no frame for " + silentFor + " ms (tick interval "
+                    + of.tickIntervalMs + " ms)", "tick_timeout", this.backoff.next(), CLOSE_TICK_TIMEOUT);
+        }
+    }
+
+    // ---- state -------------------------------------------------------------------------------------------------
+
+    /** Ends a link for good and schedules the next attempt. Later callbacks of this link are ignored. */
+    private void lose(Link lost, UpstreamState state, String reason, String reasonCode, Duration retryIn,
+            int closeCode) {
+        if (lost != this.link) {
+            return;
+        }
+        dropLink(lost, closeCode, closeCode == CLOSE_TICK_TIMEOUT ? "tick timeout" : "reconnecting");
+        if (report(state, reason, reasonCode)) {
+            log.warn("[{}] {}: {}; next attempt in {} ms", this.target.id(), state.wireName(), reason,
+                    retryIn.toMillis());
+        }
+        else {
+            // Same state and reason as the last attempt: said once at WARN, the repeats are noise.
+            log.debug("[{}] still {}: {}; next attempt in {} ms", this.target.id(), state.wireName(), reason,
+                    retryIn.toMillis());
+        }
+        if (this.running) {
+            this.reconnect = this.executor.schedule(guarded(this::connect), retryIn.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void dropLink(Link lost, int closeCode, String closeReason) {
+        this.link = null;
+        cancel(lost.watchdog);
+        cancel(this.reconciliation);
+        this.reconciliation = null;
+        lost.pending.values().forEach(pending -> cancel(pending.timeout()));
+        lost.pending.clear();
+        if (lost.socket != null) {
+            GatewaySocket.close(lost.socket, closeCode, closeReason);
+        }
+    }
+
+    /**
+     * Publishes a status event when the state, its code or its reason differ from the last one.
+     *
+     * @return whether an event was published
+     */
+    private boolean report(UpstreamState state, String reason, String reasonCode) {
+        UpstreamStatus previous = this.status;
+        boolean sameState = this.reported && previous.state() == state;
+        boolean same = sameState && equal(previous.reasonCode(), reasonCode) && equal(previous.reason(), reason);
+        UpstreamStatus next = new UpstreamStatus(this.target.id(), state, reason, reasonCode,
+                sameState ? previous.since() : this.clock.millis(), this.gatewayVersion, this.lastFrameAt,
+                this.target.displayUrl());
+        this.status = next;
+        this.reported = true;
+        this.metrics.state(state);
+        if (!same) {
+            publishStatus(next);
+        }
+        return !same;
+    }
+
+    private void publishStatus(UpstreamStatus current) {
+        this.output.status(ConnectionStatusEvent.of(current.connectionId(), current.state(), current.reason(),
+                current.reasonCode(), current.since(), this.gatewayVersion, this.lastFrameAt, current.upstreamUrl(),
+                this.clock.millis()));
+    }
+
+    // ---- plumbing ----------------------------------------------------------------------------------------------
+
+    private void enqueue(Runnable task) {
+        try {
+            this.executor.execute(guarded(task));
+        }
+        catch (RejectedExecutionException ex) {
+            // Stopped: late socket callbacks have nothing left to do.
+        }
+    }
+
+    /** A bug in one task must not end the supervisor (or silently cancel a timer): drop the link and start over. */
+    private Runnable guarded(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            }
+            catch (RuntimeException ex) {
+                log.error("[{}] Unexpected failure; reconnecting", this.target.id(), ex);
+                String reason = "internal error: " + ConnectFailure.describe(ex);
+                if (this.link != null) {
+                    lose(this.link, UpstreamState.DISCONNECTED, reason, "internal_error", this.backoff.next(),
+                            CLOSE_NORMAL);
+                }
+                else if (this.running && this.reconnect == null) {
+                    report(UpstreamState.DISCONNECTED, reason, "internal_error");
+                    this.reconnect = this.executor.schedule(guarded(this::connect), this.backoff.next().toMillis(),
+                            TimeUnit.MILLISECONDS);
+                }
+            }
+        };
+    }
+
+    private static void cancel(ScheduledFuture<?> future) {
+        if (future != null) {
+            future.cancel(false);
+        }
+    }
+
+    private static boolean equal(Object a, Object b) {
+        return a == null ? b == null : a.equals(b);
+    }
+
+    private static String head(String text) {
+        return text.length() <= LOG_HEAD_CHARS ? text : text.substring(0, LOG_HEAD_CHARS) + "…";
+    }
+
+    private record Pending(String method, Consumer<GatewayFrame> onResponse, ScheduledFuture<?> timeout) {
+    }
+
+    /**
+     * One socket to the gateway and what belongs to it: pending requests, seq tracking, the snapshot being listed.
+     * Executor-confined like the supervisor; its {@link FrameListener} methods run on JDK threads and only enqueue.
+     */
+    private final class Link implements FrameListener {
+
+        final long generation;
+        GatewaySocket receiver;
+        WebSocket socket;
+        CompletableFuture<?> sending = CompletableFuture.completedFuture(null);
+        final Map<String, Pending> pending = new HashMap<>();
+        long lastRequestId;
+        ScheduledFuture<?> watchdog;
+        long tickIntervalMs;
+        long lastFrameAt;
+        // seq starts at 1 on every socket: a first event numbered higher means events were already lost.
+        long lastSeq;
+        boolean connectSent;
+        HelloOk hello;
+        boolean ready;
+        SnapshotLoad load;
+        final List<SessionEvent> heldChanges = new ArrayList<>();
+        String reloadPending;
+        String shutdownReason;
+        Long restartExpectedMs;
+
+        Link(long generation) {
+            this.generation = generation;
+        }
+
+        /** Sends after the previous send completed: the JDK WebSocket allows one outstanding send. */
+        CompletableFuture<?> send(String text) {
+            WebSocket target = this.socket;
+            this.sending = this.sending.handle((ignored, failure) -> null)
+                    .thenCompose(ignored -> target.sendText(text, true));
+            return this.sending;
+        }
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            enqueue(() -> opened(this, webSocket));
+        }
+
+        @Override
+        public void onText(String text, int sizeBytes, long receivedAt) {
+            enqueue(() -> handleText(this, text, sizeBytes, receivedAt));
+        }
+
+        @Override
+        public void onOversized(String head, long sizeBytes, long receivedAt) {
+            enqueue(() -> handleOversized(this, head, sizeBytes, receivedAt));
+        }
+
+        @Override
+        public void onBinary(int sizeBytes, long receivedAt) {
+            enqueue(() -> handleBinary(this, sizeBytes, receivedAt));
+        }
+
+        @Override
+        public void onClosed(int statusCode, String reason) {
+            enqueue(() -> handleClosed(this, statusCode, reason));
+        }
+
+        @Override
+        public void onFailed(Throwable error) {
+            enqueue(() -> handleFailed(this, error));
+        }
+
+        @Override
+        public String toString() {
+            return "Link#" + this.generation;
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package io.crewstream.ingestor.upstream;
+
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.crewstream.ingestor.config.IngestorProperties;
+import io.crewstream.ingestor.config.UpstreamTarget;
+import io.crewstream.ingestor.publish.UpstreamOutput;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/** One {@link UpstreamSupervisor} per enabled upstream; the only code in the ingestor that talks to gateways. */
+public final class UpstreamSupervisors {
+
+    private final List<UpstreamSupervisor> supervisors;
+
+    public UpstreamSupervisors(List<UpstreamTarget> targets, IngestorProperties.Connection settings,
+            HttpClient httpClient, UpstreamOutput output, MeterRegistry registry, String clientVersion, Clock clock) {
+        this.supervisors = targets.stream()
+                .map(target -> new UpstreamSupervisor(target, settings, httpClient, output,
+                        new UpstreamMetrics(target.id(), registry), clientVersion,
+                        new ReconnectBackoff(settings.backoffInitial(), settings.backoffMax(),
+                                bound -> ThreadLocalRandom.current().nextLong(bound + 1)),
+                        clock))
+                .toList();
+    }
+
+    public List<UpstreamSupervisor> all() {
+        return this.supervisors;
+    }
+
+    public void start() {
+        this.supervisors.forEach(UpstreamSupervisor::start);
+    }
+
+    public void stop() {
+        this.supervisors.forEach(UpstreamSupervisor::stop);
+    }
+
+    /** Kafka works again: every supervisor restates its status and re-snapshots if connected. */
+    public void publishRecovered() {
+        this.supervisors.forEach(UpstreamSupervisor::publishRecovered);
+    }
+}

@@ -1,0 +1,382 @@
+package io.crewstream.ingestor;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.crewstream.ingestor.support.IngestorRun;
+import io.crewstream.ingestor.support.KafkaOutput;
+import io.crewstream.schemas.TopicNamespace;
+import io.crewstream.schemas.records.ConnectionStatusEvent;
+import io.crewstream.schemas.records.RawFrame;
+import io.crewstream.schemas.records.SessionEvent;
+import io.crewstream.schemas.records.SessionRemoved;
+import io.crewstream.schemas.records.SessionRow;
+import io.crewstream.schemas.records.SessionUpserted;
+import io.crewstream.schemas.records.SnapshotChunk;
+import io.crewstream.schemas.records.UpstreamState;
+import io.crewstream.sim.server.OpenClawSimulator;
+import io.crewstream.sim.server.SimulatorConfig;
+import io.crewstream.testsupport.kafka.KafkaBroker;
+import io.crewstream.testsupport.kafka.KafkaBrokerExtension;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.node.ObjectNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The ingestor application against a simulated gateway on a real socket and a real Kafka broker: what appears on
+ * the topics when the gateway behaves, changes, and breaks in each way the protocol allows.
+ */
+@ExtendWith(KafkaBrokerExtension.class)
+class UpstreamScenariosTest {
+
+    private static final String TOKEN = "scenario-token-3b9d";
+    private static final String CONNECTION = "gw-1";
+
+    @TempDir
+    Path folder;
+
+    private KafkaBroker broker;
+    private KafkaOutput kafka;
+    private String prefix;
+    private OpenClawSimulator gateway;
+    private IngestorRun ingestor;
+
+    @BeforeEach
+    void setUp(KafkaBroker broker) {
+        this.broker = broker;
+        this.prefix = broker.uniquePrefix("ingestor");
+        this.kafka = new KafkaOutput(broker, new TopicNamespace(this.prefix));
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (this.ingestor != null) {
+            this.ingestor.close();
+        }
+        if (this.gateway != null) {
+            this.gateway.close();
+        }
+    }
+
+    @Test
+    void gatewayDownAtStartIsSnapshottedAndReportedConnectedOnceItComesUpWithoutAnyRequest() throws IOException {
+        int port = freePort();
+        this.ingestor = ingestor(URI.create("ws://127.0.0.1:" + port)).start();
+        await().until(() -> this.kafka.states().contains(UpstreamState.UNREACHABLE));
+        // Shorter than the 10 s of the seed report: what matters is that nobody asks, and it still recovers.
+        this.gateway = new OpenClawSimulator(SimulatorConfig.defaults(TOKEN).withPort(port));
+        this.gateway.sessions().create("agent:main:one", fields("label", "one"));
+        this.gateway.sessions().create("agent:main:two", fields("label", "two"));
+        this.gateway.start();
+
+        await().untilAsserted(() -> assertThat(this.kafka.states()).endsWith(UpstreamState.CONNECTED));
+        List<ConnectionStatusEvent> statuses = this.kafka.statuses();
+        assertThat(statuses.get(0).state()).isEqualTo(UpstreamState.CONNECTING);
+        ConnectionStatusEvent unreachable = statuses.stream()
+                .filter(status -> status.state() == UpstreamState.UNREACHABLE).findFirst().orElseThrow();
+        assertThat(unreachable.reason()).contains("connection refused").contains("127.0.0.1:" + port);
+        assertThat(unreachable.reasonCode()).isEqualTo("connection_refused");
+        assertThat(statuses.get(statuses.size() - 1).gatewayVersion()).isEqualTo(SimulatorConfig.DEFAULT_SERVER_VERSION);
+        assertThat(this.kafka.completeSnapshots()).hasSize(1);
+        assertThat(this.kafka.foldedSessions()).containsOnlyKeys("agent:main:one", "agent:main:two");
+    }
+
+    @Test
+    void unknownHostIsReportedUnreachableNamingTheHost() {
+        this.ingestor = ingestor(URI.create("ws://no-such-gateway.invalid:18789")).start();
+
+        await().until(() -> this.kafka.states().contains(UpstreamState.UNREACHABLE));
+        ConnectionStatusEvent unreachable = this.kafka.statuses().get(1);
+        assertThat(unreachable.state()).isEqualTo(UpstreamState.UNREACHABLE);
+        assertThat(unreachable.reason()).isEqualTo("cannot resolve host 'no-such-gateway.invalid'");
+        assertThat(unreachable.upstreamUrl()).isEqualTo("ws://no-such-gateway.invalid:18789");
+        assertThat(this.kafka.sessionEvents()).as("an unreachable gateway is not an empty one").isEmpty();
+    }
+
+    @Test
+    void emptyGatewayIsPublishedAsASnapshotWithZeroSessions() {
+        startGateway(SimulatorConfig.defaults(TOKEN));
+        this.ingestor = ingestor(this.gateway.url()).start();
+
+        await().until(() -> this.kafka.states().contains(UpstreamState.CONNECTED));
+        List<List<SnapshotChunk>> snapshots = this.kafka.completeSnapshots();
+        assertThat(snapshots).hasSize(1);
+        SnapshotChunk only = snapshots.get(0).get(0);
+        assertThat(only.chunkCount()).isEqualTo(1);
+        assertThat(only.totalSessions()).isZero();
+        assertThat(only.sessions()).isEmpty();
+        assertThat(only.reason()).isEqualTo("initial");
+    }
+
+    @Test
+    void everyGatewayChangeBecomesOneRecordAndTheKeylessDeleteTriggersAResync() {
+        startGateway(SimulatorConfig.defaults(TOKEN));
+        this.gateway.sessions().create("agent:main:kept", fields("label", "kept"));
+        this.ingestor = ingestor(this.gateway.url()).start();
+        await().until(() -> this.kafka.states().contains(UpstreamState.CONNECTED));
+
+        this.gateway.sessions().create("agent:main:new", fields("label", "new"));
+        this.gateway.sessions().patch("agent:main:kept", fields("label", "renamed"), null);
+        this.gateway.sessions().delete("agent:main:new");
+
+        await().until(() -> this.kafka.completeSnapshots(reason -> reason.equals("reload-requested")).size() == 1);
+        List<SessionEvent> events = this.kafka.sessionEvents();
+        List<SessionEvent> changes = events.stream().filter(event -> !(event instanceof SnapshotChunk)).toList();
+        assertThat(changes).hasSize(3);
+        assertThat(changes.get(0)).isInstanceOfSatisfying(SessionUpserted.class, created -> {
+            assertThat(created.sessionKey()).isEqualTo("agent:main:new");
+            assertThat(created.reason()).isEqualTo("create");
+        });
+        assertThat(changes.get(1)).isInstanceOfSatisfying(SessionUpserted.class,
+                patched -> assertThat(patched.session().label()).isEqualTo("renamed"));
+        assertThat(changes.get(2)).isInstanceOfSatisfying(SessionRemoved.class,
+                removed -> assertThat(removed.sessionKey()).isEqualTo("agent:main:new"));
+        assertThat(events).allSatisfy(event -> assertThat(event.connectionId()).isEqualTo(CONNECTION));
+        assertThatKafkaEqualsTheGateway();
+    }
+
+    @Test
+    void seqGapTriggersAFreshSnapshot() {
+        startGateway(SimulatorConfig.defaults(TOKEN));
+        this.ingestor = ingestor(this.gateway.url()).start();
+        await().until(() -> this.kafka.states().contains(UpstreamState.CONNECTED));
+
+        this.gateway.sessions().create("agent:main:before-gap", fields("label", "before gap"));
+        await().until(() -> this.kafka.sessionEvents().stream().anyMatch(SessionUpserted.class::isInstance));
+        this.gateway.faults().skipSeq(3);
+        this.gateway.sessions().create("agent:main:after-gap", fields("label", "after gap"));
+
+        await().until(() -> this.kafka.completeSnapshots(reason -> reason.equals("seq-gap")).size() == 1);
+        assertThatKafkaEqualsTheGateway();
+    }
+
+    @Test
+    void silentGatewayIsClosedAfterTwoTicksWithoutAFrameAndReconnected() {
+        startGateway(SimulatorConfig.defaults(TOKEN).withTickInterval(Duration.ofMillis(300)));
+        this.ingestor = ingestor(this.gateway.url()).start();
+        await().until(() -> this.kafka.states().contains(UpstreamState.CONNECTED));
+
+        this.gateway.faults().goSilent();
+        await().until(() -> this.kafka.statuses().stream().anyMatch(status -> "tick_timeout".equals(status.reasonCode())));
+        this.gateway.faults().resumeTicks();
+
+        await().untilAsserted(() -> assertThat(this.kafka.states()).endsWith(UpstreamState.CONNECTED));
+        ConnectionStatusEvent timeout = this.kafka.statuses().stream()
+                .filter(status -> "tick_timeout".equals(status.reasonCode())).findFirst().orElseThrow();
+        assertThat(timeout.state()).isEqualTo(UpstreamState.DISCONNECTED);
+        assertThat(timeout.reason()).contains("tick interval 300 ms");
+        assertThat(this.kafka.completeSnapshots(reason -> reason.equals("reconnect"))).isNotEmpty();
+    }
+
+    @Test
+    void droppedConnectionIsReportedAndReplacedWithAFreshSnapshot() {
+        startGateway(SimulatorConfig.defaults(TOKEN));
+        this.ingestor = ingestor(this.gateway.url()).start();
+        await().until(() -> this.kafka.states().contains(UpstreamState.CONNECTED));
+
+        this.gateway.faults().dropAllConnections();
+        this.gateway.sessions().create("agent:main:while-away", fields("label", "while away"));
+
+        await().until(() -> this.kafka.completeSnapshots(reason -> reason.equals("reconnect")).size() == 1);
+        ConnectionStatusEvent dropped = this.kafka.statuses().stream()
+                .filter(status -> status.state() == UpstreamState.DISCONNECTED).findFirst().orElseThrow();
+        assertThat(dropped.reason()).contains("1006");
+        assertThat(this.kafka.states()).endsWith(UpstreamState.CONNECTED);
+        assertThatKafkaEqualsTheGateway();
+    }
+
+    @Test
+    void restartWithDowntimeIsReportedAndFollowedByAReconnectSnapshot() {
+        startGateway(SimulatorConfig.defaults(TOKEN));
+        this.gateway.sessions().create("agent:main:survivor", fields("label", "survivor"));
+        this.ingestor = ingestor(this.gateway.url()).start();
+        await().until(() -> this.kafka.states().contains(UpstreamState.CONNECTED));
+
+        this.gateway.faults().restart(Duration.ofMillis(800));
+        this.gateway.sessions().create("agent:main:during-restart", fields("label", "during"));
+
+        await().until(() -> this.kafka.completeSnapshots(reason -> reason.equals("reconnect")).size() == 1);
+        ConnectionStatusEvent shutdown = this.kafka.statuses().stream()
+                .filter(status -> "shutdown".equals(status.reasonCode())).findFirst().orElseThrow();
+        assertThat(shutdown.state()).isEqualTo(UpstreamState.DISCONNECTED);
+        assertThat(shutdown.reason()).contains("restart expected in 800 ms");
+        assertThat(this.kafka.states()).endsWith(UpstreamState.CONNECTED);
+        assertThatKafkaEqualsTheGateway();
+    }
+
+    @Test
+    void gatewayStillStartingIsRetriedUntilItIsReady() {
+        startGateway(SimulatorConfig.defaults(TOKEN));
+        this.gateway.faults().starting(Duration.ofMillis(200));
+        this.ingestor = ingestor(this.gateway.url()).start();
+
+        await().until(() -> this.kafka.statuses().stream().anyMatch(status -> "UNAVAILABLE".equals(status.reasonCode())
+                || "gateway_starting".equals(status.reasonCode())));
+        assertThat(this.kafka.states()).doesNotContain(UpstreamState.CONNECTED);
+        this.gateway.faults().started();
+
+        await().untilAsserted(() -> assertThat(this.kafka.states()).endsWith(UpstreamState.CONNECTED));
+        ConnectionStatusEvent starting = this.kafka.statuses().get(1);
+        assertThat(starting.state()).isEqualTo(UpstreamState.CONNECTING);
+        assertThat(starting.reason()).contains("not ready");
+    }
+
+    @Test
+    void rejectedTokenIsReportedAsAuthFailedAndRetriedUntilAccepted() {
+        startGateway(SimulatorConfig.defaults(TOKEN));
+        this.gateway.faults().rejectAuth(true);
+        this.ingestor = ingestor(this.gateway.url()).start();
+
+        await().until(() -> this.kafka.states().contains(UpstreamState.AUTH_FAILED));
+        ConnectionStatusEvent failed = this.kafka.statuses().stream()
+                .filter(status -> status.state() == UpstreamState.AUTH_FAILED).findFirst().orElseThrow();
+        assertThat(failed.reasonCode()).isEqualTo("AUTH_TOKEN_MISMATCH");
+        MeterRegistry meters = this.ingestor.bean(MeterRegistry.class);
+        await().until(() -> meters.counter("crewstream.ingestor.reconnects", "connection", CONNECTION).count() >= 3);
+        assertThat(this.kafka.states()).containsOnly(UpstreamState.CONNECTING, UpstreamState.AUTH_FAILED);
+
+        this.gateway.faults().rejectAuth(false);
+        await().untilAsserted(() -> assertThat(this.kafka.states()).endsWith(UpstreamState.CONNECTED));
+    }
+
+    @Test
+    void malformedJsonIsCountedRecordedAndAnsweredWithAResync() {
+        startGateway(SimulatorConfig.defaults(TOKEN));
+        this.ingestor = ingestor(this.gateway.url()).start();
+        await().until(() -> this.kafka.states().contains(UpstreamState.CONNECTED));
+
+        this.gateway.faults().sendMalformedJson();
+
+        await().until(() -> this.kafka.completeSnapshots(reason -> reason.equals("malformed-frame")).size() == 1);
+        assertThat(this.ingestor.bean(MeterRegistry.class)
+                .counter("crewstream.ingestor.frames.bad", "connection", CONNECTION, "kind", "malformed").count())
+                .isEqualTo(1);
+        RawFrame malformed = this.kafka.rawFrames().stream().filter(frame -> frame.frameType().equals("malformed"))
+                .findFirst().orElseThrow();
+        assertThat(malformed.text()).startsWith("{\"type\":\"event\"");
+        assertThat(this.kafka.states()).endsWith(UpstreamState.CONNECTED);
+    }
+
+    @Test
+    void frameLargerThanMaxPayloadIsDiscardedCountedAndAnsweredWithAResync() {
+        startGateway(SimulatorConfig.defaults(TOKEN).withMaxPayload(64 * 1024));
+        this.ingestor = ingestor(this.gateway.url()).start();
+        await().until(() -> this.kafka.states().contains(UpstreamState.CONNECTED));
+
+        this.gateway.faults().sendOversizedFrame();
+
+        await().until(() -> this.kafka.completeSnapshots(reason -> reason.equals("malformed-frame")).size() == 1);
+        assertThat(this.ingestor.bean(MeterRegistry.class)
+                .counter("crewstream.ingestor.frames.bad", "connection", CONNECTION, "kind", "oversized").count())
+                .isEqualTo(1);
+        RawFrame oversized = this.kafka.rawFrames().stream().filter(frame -> frame.frameType().equals("malformed"))
+                .findFirst().orElseThrow();
+        assertThat(oversized.truncated()).isTrue();
+        assertThat(oversized.sizeBytes()).isGreaterThan(64 * 1024);
+        assertThat(this.kafka.states()).endsWith(UpstreamState.CONNECTED);
+    }
+
+    @Test
+    void tenThousandSessionsArePagedIntoOneSnapshotOfChunksEachUnderOneMegabyte() {
+        startGateway(SimulatorConfig.defaults(TOKEN));
+        String padding = "x".repeat(1700);
+        for (int i = 0; i < 10_000; i++) {
+            this.gateway.sessions().create("agent:main:bulk-" + i, fields("label", "bulk " + i, "notes", padding));
+        }
+        this.ingestor = ingestor(this.gateway.url()).property("crewstream.ingestor.connection.page-size", "1000")
+                .start();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> this.kafka.states().contains(UpstreamState.CONNECTED));
+        var records = this.kafka.sessionEventRecords();
+        assertThat(records).allSatisfy(record -> assertThat(record.serializedValueSize()).isLessThan(1_000_000));
+        List<List<SnapshotChunk>> snapshots = KafkaOutput.completeSnapshots(
+                records.stream().map(record -> record.value()).toList());
+        assertThat(snapshots).hasSize(1);
+        List<SnapshotChunk> chunks = snapshots.get(0);
+        assertThat(chunks.size()).isGreaterThan(10);
+        assertThat(chunks.get(0).totalSessions()).isEqualTo(10_000);
+        assertThat(chunks.stream().mapToInt(chunk -> chunk.sessions().size()).sum()).isEqualTo(10_000);
+        assertThat(chunks.stream().map(SnapshotChunk::snapshotId).distinct()).hasSize(1);
+        assertThat(records.stream().map(record -> record.partition()).distinct()).hasSize(1);
+        assertThat(this.kafka.foldedSessions()).hasSize(10_000);
+    }
+
+    @Test
+    void stoppingTheIngestorReportsItsConnectionsDisconnectedBeforeItGoes() {
+        startGateway(SimulatorConfig.defaults(TOKEN));
+        this.ingestor = ingestor(this.gateway.url()).start();
+        await().until(() -> this.kafka.states().contains(UpstreamState.CONNECTED));
+
+        this.ingestor.close();
+        this.ingestor = null;
+
+        ConnectionStatusEvent last = this.kafka.statuses().get(this.kafka.statuses().size() - 1);
+        assertThat(last.state()).isEqualTo(UpstreamState.DISCONNECTED);
+        assertThat(last.reasonCode()).isEqualTo("stopped");
+    }
+
+    @Test
+    void periodicReconciliationPublishesAFreshSnapshot() {
+        startGateway(SimulatorConfig.defaults(TOKEN));
+        this.ingestor = ingestor(this.gateway.url())
+                .property("crewstream.ingestor.connection.reconciliation-interval", "300ms").start();
+
+        await().until(() -> this.kafka.completeSnapshots(reason -> reason.equals("reconciliation")).size() >= 2);
+        assertThat(this.kafka.states()).containsExactly(UpstreamState.CONNECTING, UpstreamState.CONNECTED);
+    }
+
+    private void assertThatKafkaEqualsTheGateway() {
+        await().untilAsserted(() -> {
+            Map<String, SessionRow> inKafka = this.kafka.foldedSessions();
+            Set<String> inGateway = Set.copyOf(this.gateway.sessions().keys());
+            assertThat(inKafka.keySet()).isEqualTo(inGateway);
+            for (String key : inGateway) {
+                SessionRow expected = SessionRow.of(this.gateway.sessions().get(key).orElseThrow());
+                assertThat(inKafka.get(key).sameContentAs(expected)).as("row %s", key).isTrue();
+            }
+        });
+    }
+
+    private IngestorRun.Builder ingestor(URI url) {
+        return IngestorRun.builder(this.broker.bootstrapServers(), this.prefix).upstream(CONNECTION, url, TOKEN,
+                this.folder);
+    }
+
+    private void startGateway(SimulatorConfig config) {
+        this.gateway = new OpenClawSimulator(config);
+        this.gateway.start();
+    }
+
+    static ObjectNode fields(String... namesAndValues) {
+        ObjectNode node = tools.jackson.databind.json.JsonMapper.shared().createObjectNode();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            node.put(namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return node;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Reading the topics back takes a moment per poll; reconnect scenarios finish in a few seconds. */
+    static ConditionFactory await() {
+        return Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250));
+    }
+}

@@ -1,0 +1,133 @@
+package io.crewstream.ingestor.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.crewstream.ingestor.config.IngestorProperties.Connection;
+import io.crewstream.ingestor.config.IngestorProperties.Kafka;
+import io.crewstream.ingestor.config.IngestorProperties.Upstream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+class IngestorConfigValidatorTest {
+
+    private static final String SECRET = "s3cret-token-value";
+
+    @TempDir
+    Path folder;
+
+    private final IngestorConfigValidator validator = new IngestorConfigValidator(
+            Map.of("OPENCLAW_GATEWAY_TOKEN", SECRET, "EMPTY_TOKEN", "  ")::get);
+
+    @Test
+    void withoutUpstreamsTheLocalGatewayIsUsedWithTheTokenFromTheDefaultVariable() {
+        List<UpstreamTarget> targets = this.validator.validate(properties(null));
+
+        assertThat(targets).hasSize(1);
+        UpstreamTarget local = targets.get(0);
+        assertThat(local.id()).isEqualTo("local");
+        assertThat(local.url()).hasToString("ws://127.0.0.1:18789");
+        assertThat(local.token().reveal()).isEqualTo(SECRET);
+        assertThat(local.toString()).doesNotContain(SECRET);
+        assertThat(local.token().toString()).doesNotContain(SECRET);
+    }
+
+    @Test
+    void everyProblemIsReportedOnItsOwnLineAtOnce() {
+        List<Upstream> upstreams = List.of(
+                new Upstream("a", "http://gateway:18789", "OPENCLAW_GATEWAY_TOKEN", null, true),
+                new Upstream("a", "ws://gateway:18789", "OPENCLAW_GATEWAY_TOKEN", null, true),
+                new Upstream("Bad/Id", "ws://gateway:18789", "OPENCLAW_GATEWAY_TOKEN", null, true),
+                new Upstream("c", "ws://gateway:18789", "EMPTY_TOKEN", null, true),
+                new Upstream("d", "ws://gateway:18789", "NOT_SET", null, true));
+
+        InvalidIngestorConfigException failure = catchThrowableOfType(InvalidIngestorConfigException.class,
+                () -> this.validator.validate(properties(upstreams)));
+
+        assertThat(failure.problems()).containsExactly(
+                "crewstream.ingestor.upstreams[0] (a).url 'http://gateway:18789' must start with ws:// or wss://",
+                "crewstream.ingestor.upstreams[1].id 'a' is used by another upstream; ids must be unique",
+                "crewstream.ingestor.upstreams[2].id 'Bad/Id' must be 1-64 characters of a-z, 0-9, '-' or '_', "
+                        + "starting with a letter or digit",
+                "crewstream.ingestor.upstreams[3] (c) has no token: environment variable EMPTY_TOKEN is empty or "
+                        + "not set (or set token-file)",
+                "crewstream.ingestor.upstreams[4] (d) has no token: environment variable NOT_SET is empty or not "
+                        + "set (or set token-file)");
+        assertThat(failure.getMessage()).doesNotContain(SECRET).contains(System.lineSeparator() + "  - ");
+    }
+
+    @Test
+    void aTokenFileWinsOverTheVariableAndItsProblemsAreNamed() throws Exception {
+        Path tokenFile = Files.writeString(this.folder.resolve("token"), "from-file\n");
+        Path emptyFile = Files.writeString(this.folder.resolve("empty"), "");
+        List<Upstream> upstreams = List.of(
+                new Upstream("file", "wss://gateway.example/ws", "OPENCLAW_GATEWAY_TOKEN", tokenFile, true),
+                new Upstream("empty", "ws://gateway:18789", "OPENCLAW_GATEWAY_TOKEN", emptyFile, true),
+                new Upstream("missing", "ws://gateway:18789", "OPENCLAW_GATEWAY_TOKEN",
+                        this.folder.resolve("nope"), true));
+
+        InvalidIngestorConfigException failure = catchThrowableOfType(InvalidIngestorConfigException.class,
+                () -> this.validator.validate(properties(upstreams)));
+
+        assertThat(failure.problems()).containsExactly(
+                "crewstream.ingestor.upstreams[1] (empty).token-file " + emptyFile + " is empty",
+                "crewstream.ingestor.upstreams[2] (missing).token-file " + this.folder.resolve("nope")
+                        + " cannot be read: NoSuchFileException");
+        UpstreamTarget fromFile = this.validator.validate(properties(upstreams.subList(0, 1))).get(0);
+        assertThat(fromFile.token().reveal()).isEqualTo("from-file");
+    }
+
+    @Test
+    void disabledUpstreamsAreNotConnectedAndNeedNoToken() {
+        List<Upstream> upstreams = List.of(
+                new Upstream("on", "ws://gateway:18789", "OPENCLAW_GATEWAY_TOKEN", null, true),
+                new Upstream("off", "ws://other:18789", "NOT_SET", null, false));
+
+        assertThat(this.validator.validate(properties(upstreams))).extracting(UpstreamTarget::id).containsExactly("on");
+    }
+
+    @Test
+    void theUrlShownInStatusAndLogsHasNoUserInfoOrQuery() {
+        List<Upstream> upstreams = List.of(new Upstream("q", "wss://user:pw@gateway.example:443/ws?token=abc",
+                "OPENCLAW_GATEWAY_TOKEN", null, true));
+
+        UpstreamTarget target = this.validator.validate(properties(upstreams)).get(0);
+
+        assertThat(target.displayUrl()).isEqualTo("wss://gateway.example:443/ws");
+    }
+
+    @Test
+    void kafkaAndTimingProblemsAreReportedToo() {
+        IngestorProperties properties = new IngestorProperties(null,
+                new Kafka("", "bad prefix!", 0, 1, (short) 1, true, Duration.ofSeconds(30), 262144, 900000, 10),
+                new Connection(Duration.ofSeconds(60), Duration.ofSeconds(40), Duration.ofSeconds(30),
+                        Duration.ofSeconds(60), Duration.ZERO, Duration.ofSeconds(10), Duration.ofSeconds(30), 0));
+
+        InvalidIngestorConfigException failure = catchThrowableOfType(InvalidIngestorConfigException.class,
+                () -> this.validator.validate(properties));
+
+        assertThat(failure.problems()).hasSize(6).anySatisfy(problem -> assertThat(problem)
+                .startsWith("crewstream.ingestor.kafka.bootstrap-servers"))
+                .anySatisfy(problem -> assertThat(problem).startsWith("crewstream.ingestor.kafka.topic-prefix"))
+                .anySatisfy(problem -> assertThat(problem).startsWith("crewstream.ingestor.kafka.partitions"))
+                .anySatisfy(problem -> assertThat(problem)
+                        .startsWith("crewstream.ingestor.connection.request-timeout"))
+                .anySatisfy(problem -> assertThat(problem)
+                        .startsWith("crewstream.ingestor.connection.backoff-initial (PT40S) must not exceed"))
+                .anySatisfy(problem -> assertThat(problem).startsWith("crewstream.ingestor.connection.page-size"));
+    }
+
+    private static IngestorProperties properties(List<Upstream> upstreams) {
+        return new IngestorProperties(upstreams,
+                new Kafka("localhost:9092", "", 3, 3, (short) 1, true, Duration.ofSeconds(30), 262144, 900000, 100),
+                new Connection(Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(30),
+                        Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(10),
+                        Duration.ofSeconds(30), 500));
+    }
+}

@@ -1,0 +1,79 @@
+package io.crewstream.ingestor.publish;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.crewstream.schemas.records.SessionEvent;
+import io.crewstream.schemas.records.SessionRow;
+import io.crewstream.schemas.records.SnapshotChunk;
+import io.crewstream.schemas.serde.ContractSerdes;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SnapshotChunkerTest {
+
+    private static final int ONE_MEGABYTE = 1_000_000;
+
+    private final SnapshotChunker chunker = new SnapshotChunker(256 * 1024, 900_000);
+
+    @Test
+    void tenThousandSessionsOfTwoKilobytesFitInChunksWellUnderTheBrokerDefault() {
+        List<SessionRow> rows = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            rows.add(row("agent:main:s" + i, 2000));
+        }
+        List<String> rejected = new ArrayList<>();
+
+        List<SnapshotChunk> chunks = this.chunker.chunk("gw", "snap-1", "initial", rows, 1L, rejected);
+
+        assertThat(rejected).isEmpty();
+        assertThat(chunks.size()).isBetween(70, 100);
+        for (int i = 0; i < chunks.size(); i++) {
+            SnapshotChunk chunk = chunks.get(i);
+            assertThat(chunk.chunkIndex()).isEqualTo(i);
+            assertThat(chunk.chunkCount()).isEqualTo(chunks.size());
+            assertThat(chunk.totalSessions()).isEqualTo(10_000);
+            assertThat(ContractSerdes.sessionEvents().serialize("t", chunk).length).isLessThan(256 * 1024)
+                    .isLessThan(ONE_MEGABYTE);
+        }
+        List<String> keys = chunks.stream().flatMap(chunk -> chunk.sessions().stream()).map(SessionRow::key).toList();
+        assertThat(keys).isEqualTo(rows.stream().map(SessionRow::key).toList());
+    }
+
+    @Test
+    void anEmptySnapshotIsOneChunkSayingThereAreNoSessions() {
+        List<SnapshotChunk> chunks = this.chunker.chunk("gw", "snap-1", "initial", List.of(), 1L, new ArrayList<>());
+
+        assertThat(chunks).hasSize(1);
+        assertThat(chunks.get(0).sessions()).isEmpty();
+        assertThat(chunks.get(0).totalSessions()).isZero();
+        assertThat(chunks.get(0).isLast()).isTrue();
+    }
+
+    @Test
+    void aRowTooLargeForAnyRecordIsLeftOutAndNamedInsteadOfBreakingTheSnapshot() {
+        List<String> rejected = new ArrayList<>();
+        List<SessionRow> rows = List.of(row("agent:main:small", 100), row("agent:main:huge", 950_000));
+
+        List<SnapshotChunk> chunks = this.chunker.chunk("gw", "snap-1", "initial", rows, 1L, rejected);
+
+        assertThat(chunks).hasSize(1);
+        assertThat(chunks.get(0).sessions()).extracting(SessionRow::key).containsExactly("agent:main:small");
+        assertThat(chunks.get(0).totalSessions()).isEqualTo(1);
+        assertThat(rejected).singleElement().asString().contains("agent:main:huge");
+        SessionEvent roundTrip = ContractSerdes.sessionEvents().deserialize("t",
+                ContractSerdes.sessionEvents().serialize("t", chunks.get(0)));
+        assertThat(roundTrip).isEqualTo(chunks.get(0));
+    }
+
+    static SessionRow row(String key, int approximateBytes) {
+        ObjectNode fields = JsonMapper.shared().createObjectNode();
+        fields.put("key", key);
+        fields.put("kind", "direct");
+        fields.put("notes", "x".repeat(Math.max(0, approximateBytes - 60)));
+        return SessionRow.of(fields);
+    }
+}
