@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 @ExtendWith(KafkaBrokerExtension.class)
@@ -41,5 +42,15 @@ class SharedKafkaBrokerTest {
         assertThat(records).extracting(ConsumerRecord::key, ConsumerRecord::value)
                 .containsExactly(tuple("k", "v"));
         assertThat(broker.topicNames()).contains(topic);
+    }
+
+    @Test
+    void readingATopicThatDoesNotExistFailsInsteadOfLookingEmpty(KafkaBroker broker) {
+        String missing = broker.uniquePrefix("shared-broker") + "never-created";
+
+        assertThatThrownBy(() -> TopicReader.readAll(broker, missing, new StringDeserializer(),
+                new StringDeserializer(), Duration.ofSeconds(2)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(missing + " does not exist");
     }
 }
