@@ -90,8 +90,20 @@
     scheduleRender();
   }
 
+  // A token handed over in the page URL would stay in the address bar, the history and any link copied from it:
+  // keep it for this tab only and take it out of the URL before anything else runs.
+  function moveTokenOutOfUrl() {
+    const params = new URLSearchParams(location.search);
+    const value = params.get('access_token');
+    if (value === null) return;
+    if (value) sessionStorage.setItem(TOKEN_KEY, value);
+    params.delete('access_token');
+    const query = params.toString();
+    history.replaceState(null, '', location.pathname + (query ? '?' + query : '') + location.hash);
+  }
+
   function token() {
-    return new URLSearchParams(location.search).get('access_token') || sessionStorage.getItem(TOKEN_KEY) || '';
+    return sessionStorage.getItem(TOKEN_KEY) || '';
   }
 
   function withToken(url) {
@@ -261,7 +273,10 @@
   }
 
   function emptyText(gateway) {
-    if (gateway && gateway.state === STATES.CONNECTED) return 'No sessions yet';
+    if (gateway && gateway.state === STATES.CONNECTED) {
+      // Connected but no snapshot taken yet: the first (possibly multi-chunk) snapshot is still on its way.
+      return gateway.lastSnapshotAt ? 'No sessions yet' : 'Loading sessions…';
+    }
     return 'No sessions known for this gateway while it is not connected';
   }
 
@@ -359,6 +374,8 @@
   }
 
   // ---- wiring ------------------------------------------------------------------------------------------
+
+  moveTokenOutOfUrl();
 
   dom.connection.addEventListener('change', () => setFilter('connection', dom.connection.value));
   dom.agent.addEventListener('change', () => setFilter('agent', dom.agent.value));

@@ -22,6 +22,7 @@ import io.crewstream.testsupport.kafka.KafkaBroker;
 import io.crewstream.testsupport.kafka.KafkaBrokerExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
@@ -219,6 +220,22 @@ class SessionStreamTest {
                     .extracting(event -> status(event).connectionId()).containsExactly("home");
             assertThat(ops.events(SseEventType.SESSION_CREATED)).extracting(e -> e.json().get("key").asString())
                     .containsExactly("agent:ops:side");
+        }
+    }
+
+    @Test
+    void deliveryLatencyIsRecordedForRemovalsToo(KafkaBroker broker) {
+        this.tables.connection("home", UpstreamState.CONNECTED);
+        this.tables.created("home", "agent:main:main");
+        try (SseTestClient client = gateway(broker).events()) {
+            await().atMost(WAIT).until(() -> !client.events().isEmpty());
+            Timer latency = this.gateway.meters().get(StreamMetrics.DELIVERY_LATENCY).timer();
+            long before = latency.count();
+
+            this.tables.removed("home", "agent:main:main");
+
+            await().atMost(WAIT).until(() -> client.events(SseEventType.SESSION_REMOVED).size() == 1);
+            await().atMost(WAIT).until(() -> latency.count() == before + 1);
         }
     }
 }

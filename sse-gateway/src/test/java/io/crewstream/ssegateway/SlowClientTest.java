@@ -7,6 +7,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import io.crewstream.schemas.records.ChangeType;
 import io.crewstream.schemas.records.UpstreamState;
@@ -134,6 +135,46 @@ class SlowClientTest {
         try (SseTestClient idle = this.gateway.events()) {
             await().atMost(WAIT).until(() -> idle.comments().contains("heartbeat"));
             assertThat(this.gateway.registeredClients()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void resumingClientWithABacklogNearTheQueueSizeIsNotDisconnectedByTheLiveEventsThatFollow(KafkaBroker broker)
+            throws IOException {
+        int queueSize = 32;
+        this.gateway = GatewayApp.start(broker.bootstrapServers(), this.tables.prefix(),
+                "crewstream.sse.client-queue-size=" + queueSize, "crewstream.sse.slow-client-timeout=60s");
+        String token;
+        try (SseTestClient before = this.gateway.events()) {
+            await().atMost(WAIT).until(() -> !before.events().isEmpty());
+            token = before.lastEventId();
+        }
+        // Missed while away: almost a queue's worth of rows, about 12 MB, far more than the socket buffers between
+        // the gateway and a client that reads slowly hold, so most of them stay queued.
+        int missed = queueSize - 1;
+        String padding = "x".repeat(400_000);
+        for (int i = 0; i < missed; i++) {
+            this.tables.upsert("home", TableTopics.row("agent:missed" + i + ":main", i, "padding", padding),
+                    ChangeType.CREATED, 1);
+        }
+        await().atMost(WAIT).until(() -> this.gateway.getJson("/api/sessions").get("sessions").size() == missed);
+
+        try (RawSseConnection resumed = RawSseConnection.open(this.gateway.port(),
+                "/api/events?lastEventId=" + token, 4096)) {
+            resumed.readUntil(parser -> parser.retry() != null, WAIT);
+            // Fewer live events than half the queue: a client that gets them while still reading what it missed is
+            // not slow.
+            List<String> live = IntStream.range(0, queueSize / 2 - 4).mapToObj(i -> "agent:live" + i + ":main")
+                    .toList();
+            live.forEach(key -> this.tables.created("home", key));
+            await().atMost(WAIT).until(() -> this.gateway.getJson("/api/sessions").get("sessions").size()
+                    == missed + live.size());
+
+            resumed.readUntil(parser -> parser.events(SseEventType.SESSION_CREATED).stream()
+                    .map(event -> event.json().get("key").asString()).toList().containsAll(live), WAIT);
+            assertThat(resumed.parser().events().get(0).is(SseEventType.SESSIONS_REFRESH))
+                    .as("a backlog that does not fit in half the queue is sent as a refresh").isTrue();
+            assertThat(this.gateway.counter(StreamMetrics.SLOW_DISCONNECTS)).isZero();
         }
     }
 }

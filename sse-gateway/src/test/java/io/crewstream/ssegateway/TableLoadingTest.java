@@ -1,5 +1,8 @@
 package io.crewstream.ssegateway;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -109,5 +112,27 @@ class TableLoadingTest {
         assertThat(this.gateway.getJson("/api/sessions").get("sessions"))
                 .extracting(row -> row.get("key").asString()).containsExactly("agent:good:main");
         assertThat(this.gateway.counter("crewstream.sse.table.records.rejected")).isEqualTo(2);
+    }
+
+    @Test
+    void readerKeepsRetryingWhileNoBrokerAnswersAndReadinessSaysWhyWhileLivenessStaysUp(KafkaBroker broker) {
+        this.tables = TableTopics.withoutTopics(broker, "sse-nobroker");
+        this.gateway = GatewayApp.start("localhost:" + freePort(), this.tables.prefix());
+
+        // Each attempt times out after a second; two counted failures prove the reader survived the first.
+        await().atMost(WAIT).until(() -> this.gateway.counter("crewstream.sse.table.read.failures") >= 2);
+        assertThat(this.gateway.get(READINESS).statusCode()).isEqualTo(503);
+        assertThat(this.gateway.get(READINESS).body()).contains("DOWN", "could not get topic metadata");
+        assertThat(this.gateway.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+        assertThat(this.gateway.get("/api/sessions").statusCode()).isEqualTo(503);
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
     }
 }

@@ -90,7 +90,7 @@ public final class SessionTable {
         TableChange.Kind kind = (record.session() == null) ? TableChange.Kind.SESSION_REMOVED
                 : (previous == null) ? TableChange.Kind.SESSION_CREATED : TableChange.Kind.SESSION_UPDATED;
         return new TableChange(kind, record.topic(), record.partition(), record.offset(), this.position,
-                record.connectionId(), record.sessionKey(), record.session(), previous, null);
+                record.connectionId(), record.sessionKey(), record.session(), previous, null, record.timestamp());
     }
 
     private TableChange applyConnection(TableRecord record) {
@@ -103,7 +103,7 @@ public final class SessionTable {
         TableChange.Kind kind = (record.connection() == null) ? TableChange.Kind.GATEWAY_REMOVED
                 : TableChange.Kind.GATEWAY_CHANGED;
         return new TableChange(kind, record.topic(), record.partition(), record.offset(), this.position,
-                record.connectionId(), null, null, null, record.connection());
+                record.connectionId(), null, null, null, record.connection(), record.timestamp());
     }
 
     synchronized void markLoaded() {

@@ -11,10 +11,11 @@ import io.crewstream.schemas.records.SessionState;
  * @param session the session's new state; null when it was removed or for a gateway change
  * @param previous the session's state before the change; null when it was created
  * @param connection the gateway's new state; null when removed or for a session change
+ * @param recordTimestamp the Kafka timestamp of the record that made the change; null when unknown
  */
 public record TableChange(Kind kind, TableTopic topic, int partition, long offset, Position positionAfter,
         String connectionId, SessionStateKey sessionKey, SessionState session, SessionState previous,
-        ConnectionState connection) {
+        ConnectionState connection, Long recordTimestamp) {
 
     public enum Kind {
         SESSION_CREATED, SESSION_UPDATED, SESSION_REMOVED, GATEWAY_CHANGED, GATEWAY_REMOVED
@@ -26,11 +27,17 @@ public record TableChange(Kind kind, TableTopic topic, int partition, long offse
         return known == null ? null : known.session().agentId();
     }
 
-    /** Epoch ms at which the upstream change reached the ingestor; null when unknown. */
+    /**
+     * Epoch ms at which the upstream change reached the pipeline; null when unknown. A removal is a tombstone with no
+     * value to carry {@code observedAt}: the record timestamp the projector wrote for it stands in.
+     */
     public Long observedAt() {
         if (this.session != null) {
             return this.session.observedAt();
         }
-        return this.connection != null ? this.connection.observedAt() : null;
+        if (this.connection != null) {
+            return this.connection.observedAt();
+        }
+        return (this.kind == Kind.SESSION_REMOVED) ? this.recordTimestamp : null;
     }
 }

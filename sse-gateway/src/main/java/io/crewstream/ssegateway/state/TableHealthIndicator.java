@@ -24,7 +24,8 @@ public final class TableHealthIndicator implements HealthIndicator {
             return Health.down().withDetail("reason", "the table reader is not running").build();
         }
         if (!this.table.loaded()) {
-            return Health.down().withDetail("reason", "loading the table").build();
+            String failure = this.reader.lastFailure();
+            return Health.down().withDetail("reason", (failure != null) ? failure : "loading the table").build();
         }
         return Health.up()
                 .withDetail("position", this.table.position().token())

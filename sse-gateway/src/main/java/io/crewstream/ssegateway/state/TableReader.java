@@ -6,8 +6,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import io.crewstream.schemas.TopicNamespace;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -18,6 +20,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -28,10 +31,13 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Reads the session-state and connection-state topics into a {@link SessionTable}: every partition of both, from
  * the beginning, without a consumer group (every instance holds the whole table). Once it has read up to the end
- * offsets it saw at start, it marks the table loaded, then keeps tailing.
+ * offsets it saw at start, it marks the table loaded, then keeps tailing. Until the cluster answers and both topics
+ * exist it waits: each failure to get metadata or offsets is logged with its reason, counted
+ * ({@code crewstream.sse.table.read.failures}) and retried with backoff, and readiness stays DOWN meanwhile.
  *
  * <p>Threading: {@link #start()} starts one thread that owns the {@link KafkaConsumer} and is the only writer of
- * the table; {@link #stop()} wakes it and waits for it to end. The lag gauge is read from any thread.
+ * the table; {@link #stop()} wakes it (also out of a backoff) and waits for it to end. Meters are registered on the
+ * first {@link #start()}. The lag gauge and {@link #lastFailure()} are read from any thread.
  */
 public final class TableReader implements SmartLifecycle {
 
@@ -41,19 +47,34 @@ public final class TableReader implements SmartLifecycle {
 
     private static final Duration TOPIC_WAIT = Duration.ofSeconds(1);
 
+    private static final Duration RETRY_BACKOFF_INITIAL = Duration.ofSeconds(1);
+
+    private static final Duration RETRY_BACKOFF_MAX = Duration.ofSeconds(30);
+
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
     private final SessionTable table;
 
     private final TopicNamespace namespace;
 
-    private final Map<String, Object> consumerConfig;
+    private final Supplier<Consumer<byte[], byte[]>> consumers;
 
-    private final TableRecordDecoder decoder;
+    private final MeterRegistry meters;
+
+    private final Duration backoffInitial;
+
+    private final Duration backoffMax;
 
     private final AtomicLong lag = new AtomicLong(-1);
 
     private final Object lifecycle = new Object();
+
+    /** Created with the meters on the first start; read by the reader thread, which that start launches. */
+    private TableRecordDecoder decoder;
+
+    private Counter failures;
+
+    private volatile String lastFailure;
 
     private volatile boolean running;
 
@@ -63,10 +84,23 @@ public final class TableReader implements SmartLifecycle {
 
     public TableReader(SessionTable table, TopicNamespace namespace, String bootstrapServers, String clientId,
             MeterRegistry meters) {
+        this(table, namespace, consumerFactory(bootstrapServers, clientId), meters, RETRY_BACKOFF_INITIAL,
+                RETRY_BACKOFF_MAX);
+    }
+
+    /** For tests: any consumer, and a shorter backoff. */
+    TableReader(SessionTable table, TopicNamespace namespace, Supplier<Consumer<byte[], byte[]>> consumers,
+            MeterRegistry meters, Duration backoffInitial, Duration backoffMax) {
         this.table = table;
         this.namespace = namespace;
-        this.decoder = new TableRecordDecoder(meters);
-        this.consumerConfig = Map.of(
+        this.consumers = consumers;
+        this.meters = meters;
+        this.backoffInitial = backoffInitial;
+        this.backoffMax = backoffMax;
+    }
+
+    private static Supplier<Consumer<byte[], byte[]>> consumerFactory(String bootstrapServers, String clientId) {
+        Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.CLIENT_ID_CONFIG, clientId,
                 // No group: partitions are assigned by hand and every instance reads everything.
@@ -77,9 +111,7 @@ public final class TableReader implements SmartLifecycle {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 // The projector owns these topics; one auto-created by a read would not be compacted.
                 ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        Gauge.builder("crewstream.sse.table.lag", this.lag, AtomicLong::get)
-                .description("Records on the table topics not yet applied (-1 before the first poll)")
-                .register(meters);
+        return () -> new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     @Override
@@ -88,9 +120,17 @@ public final class TableReader implements SmartLifecycle {
             if (this.running) {
                 return;
             }
+            if (this.decoder == null) {
+                this.decoder = new TableRecordDecoder(this.meters);
+                this.failures = Counter.builder("crewstream.sse.table.read.failures")
+                        .description("Retriable failures reaching Kafka while loading the table; each is retried")
+                        .register(this.meters);
+                Gauge.builder("crewstream.sse.table.lag", this.lag, AtomicLong::get)
+                        .description("Records on the table topics not yet applied (-1 before the first poll)")
+                        .register(this.meters);
+            }
             this.running = true;
-            this.consumer = new KafkaConsumer<>(this.consumerConfig, new ByteArrayDeserializer(),
-                    new ByteArrayDeserializer());
+            this.consumer = this.consumers.get();
             this.thread = new Thread(this::run, "sse-table-reader");
             this.thread.start();
         }
@@ -121,6 +161,11 @@ public final class TableReader implements SmartLifecycle {
         return this.running;
     }
 
+    /** Why the last attempt to reach Kafka failed while loading; null once loading got past it. */
+    public String lastFailure() {
+        return this.lastFailure;
+    }
+
     /** Records on the table topics not yet applied, as of the last poll; -1 before the first. */
     public long lag() {
         return this.lag.get();
@@ -128,17 +173,23 @@ public final class TableReader implements SmartLifecycle {
 
     private void run() {
         try (Consumer<byte[], byte[]> reader = this.consumer) {
-            List<TopicPartition> sessions = awaitPartitions(reader, TableTopic.SESSIONS);
-            List<TopicPartition> connections = awaitPartitions(reader, TableTopic.CONNECTIONS);
-            if (!this.running) {
+            List<TopicPartition> sessions = retrying("topic metadata",
+                    () -> awaitPartitions(reader, TableTopic.SESSIONS));
+            List<TopicPartition> connections = retrying("topic metadata",
+                    () -> awaitPartitions(reader, TableTopic.CONNECTIONS));
+            if (!this.running || sessions == null || connections == null) {
                 return;
             }
             List<TopicPartition> all = new ArrayList<>(sessions);
             all.addAll(connections);
             reader.assign(all);
             reader.seekToBeginning(all);
-            Map<TopicPartition, Long> beginning = reader.beginningOffsets(all);
-            Map<TopicPartition, Long> end = reader.endOffsets(all);
+            Map<TopicPartition, Long> beginning = retrying("beginning offsets", () -> reader.beginningOffsets(all));
+            Map<TopicPartition, Long> end = retrying("end offsets", () -> reader.endOffsets(all));
+            if (!this.running || beginning == null || end == null) {
+                return;
+            }
+            this.lastFailure = null;
             this.table.start(Position.of(offsets(sessions, beginning), offsets(connections, beginning)),
                     Position.of(offsets(sessions, end), offsets(connections, end)));
             logger.info("Loading the table from {} session-state and {} connection-state partitions up to {}",
@@ -177,6 +228,44 @@ public final class TableReader implements SmartLifecycle {
         }
     }
 
+    /**
+     * Runs a call that needs the cluster until it succeeds: a broker that is not reachable yet (or a timeout) is
+     * logged with its reason, counted, and retried with a growing backoff, so that the reader waits for Kafka
+     * instead of ending. Returns null once the reader is stopped.
+     */
+    private <T> T retrying(String what, Supplier<T> call) {
+        long backoff = this.backoffInitial.toMillis();
+        while (this.running) {
+            try {
+                return call.get();
+            }
+            catch (RetriableException ex) {
+                this.failures.increment();
+                this.lastFailure = "could not get " + what + ": " + ex.getMessage();
+                logger.warn("Could not get {} from Kafka ({}); retrying in {} ms", what, ex.getMessage(), backoff);
+                pause(backoff);
+                backoff = Math.min(backoff * 2, this.backoffMax.toMillis());
+            }
+        }
+        return null;
+    }
+
+    /** Waits, or returns early when stopped. */
+    private void pause(long millis) {
+        synchronized (this.lifecycle) {
+            if (!this.running) {
+                return;
+            }
+            try {
+                this.lifecycle.wait(millis);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                this.running = false;
+            }
+        }
+    }
+
     private List<TopicPartition> awaitPartitions(Consumer<byte[], byte[]> reader, TableTopic topic) {
         String name = this.namespace.name(topic.topic());
         while (this.running) {
@@ -186,16 +275,9 @@ public final class TableReader implements SmartLifecycle {
                         .sorted((a, b) -> Integer.compare(a.partition(), b.partition()))
                         .toList();
             }
+            this.lastFailure = "waiting for topic " + name + " to exist";
             logger.warn("Waiting for topic {} to exist", name);
-            synchronized (this.lifecycle) {
-                try {
-                    this.lifecycle.wait(TOPIC_WAIT.toMillis());
-                }
-                catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                    this.running = false;
-                }
-            }
+            pause(TOPIC_WAIT.toMillis());
         }
         return List.of();
     }

@@ -35,6 +35,11 @@ final class TableRecordDecoder {
                 .register(meters);
     }
 
+    /** The record's timestamp; null when the producer set none (a negative timestamp means "none" in Kafka). */
+    private static Long timestamp(ConsumerRecord<byte[], byte[]> record) {
+        return (record.timestamp() >= 0) ? record.timestamp() : null;
+    }
+
     TableRecord decode(TableTopic topic, ConsumerRecord<byte[], byte[]> record) {
         try {
             String key = (record.key() != null) ? new String(record.key(), StandardCharsets.UTF_8) : null;
@@ -44,7 +49,8 @@ final class TableRecordDecoder {
                 if (value != null && !value.key().equals(sessionKey)) {
                     throw new IllegalArgumentException("value is for '" + value.key() + "'");
                 }
-                return TableRecord.session(record.partition(), record.offset(), sessionKey, value);
+                return TableRecord.session(record.partition(), record.offset(), sessionKey, value,
+                        timestamp(record));
             }
             if (key == null || key.isBlank()) {
                 throw new IllegalArgumentException("no connection id as key");
@@ -53,7 +59,7 @@ final class TableRecordDecoder {
             if (value != null && !value.connectionId().equals(key)) {
                 throw new IllegalArgumentException("value is for connection '" + value.connectionId() + "'");
             }
-            return TableRecord.connection(record.partition(), record.offset(), key, value);
+            return TableRecord.connection(record.partition(), record.offset(), key, value, timestamp(record));
         }
         catch (ContractViolationException | IllegalArgumentException ex) {
             this.rejected.increment();

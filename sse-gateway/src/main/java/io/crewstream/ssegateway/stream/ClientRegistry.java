@@ -71,8 +71,10 @@ public final class ClientRegistry implements TableListener {
     }
 
     /**
-     * The changes since the client's resume position when the table can name them exactly and they fit the
-     * client's queue; otherwise (no token, a malformed or too old one, too much missed) the whole state.
+     * The changes since the client's resume position when the table can name them exactly and they fit in half the
+     * client's queue; otherwise (no token, a malformed or too old one, too much missed) the whole state. Half, because
+     * the replay sits in the same queue as the live events that follow it: a replay filling the queue would get the
+     * client disconnected as slow by the first live event, before it could even read the replay.
      */
     private List<SseFrame> initialFrames(ClientStream client, SessionTable table) {
         Optional<List<TableChange>> missed = client.resumeFrom().flatMap(table::changesSince);
@@ -86,7 +88,7 @@ public final class ClientRegistry implements TableListener {
                     keys.add(frame.key());
                 }
             }
-            if (keys.size() <= this.clientQueueSize) {
+            if (keys.size() <= this.clientQueueSize / 2) {
                 return frames;
             }
         }

@@ -1,6 +1,7 @@
 package io.crewstream.ssegateway.stream;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,8 +27,8 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
  * behind.
  *
  * <p>Threading: {@link #start()} creates a small writer pool (writes never block, so it serves any number of
- * clients) and one sweeper thread; {@link #stop()} closes every stream and ends both. {@link #open} runs on the
- * request thread.
+ * clients) and one sweeper thread; {@link #stop()} refuses new streams, closes every open one and ends both,
+ * waiting for the writer pool (bounded). {@link #open} runs on the request thread.
  */
 public final class EventStreams implements SmartLifecycle {
 
@@ -38,6 +39,8 @@ public final class EventStreams implements SmartLifecycle {
     public static final String LAST_EVENT_ID_PARAMETER = "lastEventId";
 
     private static final String EVENT_STREAM = "text/event-stream";
+
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
 
     private final SessionTable table;
 
@@ -85,17 +88,33 @@ public final class EventStreams implements SmartLifecycle {
         return Math.max(10, Math.min(1000, shortest / 4));
     }
 
+    /**
+     * Refuses new streams, closes every open one (streams never end by themselves: closing them lets the web server
+     * shut down without waiting), then waits, bounded, for the writer pool to finish what it was doing.
+     */
     @Override
     public void stop() {
+        ExecutorService writerPool;
         synchronized (this.lifecycle) {
             if (!this.running) {
                 return;
             }
             this.running = false;
             this.sweeper.shutdownNow();
-            // Streams never end by themselves: closing them lets the web server shut down without waiting.
-            this.registry.snapshot().forEach(ClientStream::close);
-            this.writer.shutdown();
+            writerPool = this.writer;
+        }
+        // A stream registering concurrently either is in this snapshot or sees running == false (see open).
+        this.registry.snapshot().forEach(ClientStream::close);
+        writerPool.shutdown();
+        try {
+            if (!writerPool.awaitTermination(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                logger.warn("Writer threads still busy {} after stop; interrupting them", STOP_TIMEOUT);
+                writerPool.shutdownNow();
+            }
+        }
+        catch (InterruptedException ex) {
+            writerPool.shutdownNow();
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -143,6 +162,11 @@ public final class EventStreams implements SmartLifecycle {
             this.registry.register(client, table);
             return null;
         });
+        if (!this.running) {
+            // stop() ran while this stream registered and may have missed it in its snapshot: close it here.
+            client.close();
+            return;
+        }
         out.setWriteListener(client);
     }
 

@@ -70,7 +70,7 @@ class DashboardBrowserTest {
 
     @Test
     void sessionsAppearUpdateAndDisappearAsTheyChangeUpstream() {
-        this.tables.connection(LOCAL, UpstreamState.CONNECTED);
+        this.tables.connection(LOCAL, UpstreamState.CONNECTED, System.currentTimeMillis());
         open(startGateway());
         await().atMost(WAIT).until(() -> gatewaySection().getText().contains("No sessions yet"));
         HeadlessChromium.screenshot(this.browser, "1-connected-empty");
@@ -93,6 +93,21 @@ class DashboardBrowserTest {
                 && gatewaySection().getText().contains("No sessions yet"));
         assertThat(eventLog()).contains("session-created", "session-updated", "session-removed");
         HeadlessChromium.screenshot(this.browser, "4-session-removed");
+    }
+
+    @Test
+    void connectedGatewayWhoseFirstSnapshotIsStillInFlightShowsLoadingNotNoSessions() {
+        this.tables.connection(LOCAL, UpstreamState.CONNECTED);
+        open(startGateway());
+        await().atMost(WAIT).until(() -> !this.browser.findElements(
+                By.cssSelector("section.gateway[data-connection='" + LOCAL + "'] .empty")).isEmpty());
+        assertThat(gatewaySection().getText()).contains("Loading sessions…").doesNotContain("No sessions yet");
+        HeadlessChromium.screenshot(this.browser, "1a-connected-snapshot-pending");
+
+        this.tables.connection(LOCAL, UpstreamState.CONNECTED, System.currentTimeMillis());
+
+        await().atMost(WAIT).until(() -> gatewaySection().getText().contains("No sessions yet"));
+        assertThat(gatewaySection().getText()).doesNotContain("Loading sessions…");
     }
 
     @Test
@@ -197,6 +212,23 @@ class DashboardBrowserTest {
         this.browser.navigate().refresh();
         await().atMost(WAIT).until(() -> row("agent:main:secret").size() == 1);
         assertThat(this.browser.findElement(By.id("auth")).isDisplayed()).isFalse();
+    }
+
+    @Test
+    void accessTokenGivenInThePageUrlIsKeptForTheTabAndRemovedFromTheAddressBar() {
+        this.tables.connection(LOCAL, UpstreamState.CONNECTED);
+        this.tables.created(LOCAL, "agent:main:secret");
+        GatewayApp app = startGateway("crewstream.sse.auth.tokens=dashboard-test-token");
+        this.browser.get(app.uri("/?connection=" + LOCAL + "&access_token=dashboard-test-token").toString());
+
+        await().atMost(WAIT).until(() -> row("agent:main:secret").size() == 1);
+        assertThat(this.browser.getCurrentUrl()).doesNotContain("access_token", "dashboard-test-token")
+                .contains("connection=" + LOCAL);
+        assertThat(this.browser.findElement(By.id("auth")).isDisplayed()).isFalse();
+
+        this.browser.navigate().refresh();
+        await().atMost(WAIT).until(() -> row("agent:main:secret").size() == 1);
+        assertThat(this.browser.findElement(By.id("auth")).isDisplayed()).as("the tab kept the token").isFalse();
     }
 
     private GatewayApp startGateway(String... properties) {

@@ -89,4 +89,14 @@ class SessionTableTest {
         assertThat(table.changesSince(Position.of(new long[] { 0 }, new long[] { 0 }))).as("other shape").isEmpty();
         assertThat(table.changesSince(Position.of(new long[] { 2, 0 }, new long[] { 0 }))).isPresent();
     }
+
+    @Test
+    void removalIsObservedAtItsTombstoneRecordTimestamp() {
+        SessionTable table = loadedTable(10);
+        apply(table, upsert(0, 0, "a"), TableRecord.session(0, 1, new SessionStateKey("home", "a"), null, 1_234L));
+        assertThat(this.told).last().satisfies(change -> {
+            assertThat(change.kind()).isEqualTo(TableChange.Kind.SESSION_REMOVED);
+            assertThat(change.observedAt()).isEqualTo(1_234L);
+        });
+    }
 }

@@ -103,12 +103,18 @@ public final class TableTopics implements AutoCloseable {
         send(this.sessions, Topic.SESSION_STATE, new SessionStateKey(connectionId, key).format(), null);
     }
 
+    /** A connection state without a snapshot yet ({@code lastSnapshotAt} null): as just after connecting. */
     public void connection(String connectionId, UpstreamState state) {
+        connection(connectionId, state, null);
+    }
+
+    /** A connection state as after a complete snapshot taken at {@code lastSnapshotAt} (null: none yet). */
+    public void connection(String connectionId, UpstreamState state, Long lastSnapshotAt) {
         long now = System.currentTimeMillis();
         ConnectionState value = ConnectionState.of(connectionId, state,
                 state == UpstreamState.CONNECTED ? null : "connect refused",
-                state == UpstreamState.CONNECTED ? null : "ECONNREFUSED", now, "2026.9.6", null, null, null,
-                "ws://127.0.0.1:18789", now);
+                state == UpstreamState.CONNECTED ? null : "ECONNREFUSED", now, "2026.9.6", null, lastSnapshotAt,
+                null, "ws://127.0.0.1:18789", now);
         send(this.connections, Topic.CONNECTION_STATE, connectionId, value);
     }
 
