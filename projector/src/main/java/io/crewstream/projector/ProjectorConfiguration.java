@@ -2,6 +2,8 @@ package io.crewstream.projector;
 
 import io.crewstream.projector.streams.ProjectorHealthIndicator;
 import io.crewstream.projector.streams.ProjectorStreams;
+import io.crewstream.projector.topology.DiscardedSnapshots;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -11,13 +13,19 @@ import org.springframework.context.annotation.Configuration;
 class ProjectorConfiguration {
 
     @Bean
-    ProjectorStreams projectorStreams(ProjectorProperties properties) {
-        return new ProjectorStreams(properties);
+    DiscardedSnapshots discardedSnapshots(MeterRegistry meterRegistry) {
+        return new DiscardedSnapshots(meterRegistry);
+    }
+
+    @Bean
+    ProjectorStreams projectorStreams(ProjectorProperties properties, DiscardedSnapshots discardedSnapshots) {
+        return new ProjectorStreams(properties, discardedSnapshots);
     }
 
     /** Shown as {@code projector} in {@code /actuator/health}. */
     @Bean
-    ProjectorHealthIndicator projectorHealthIndicator(ProjectorStreams projectorStreams) {
-        return new ProjectorHealthIndicator(projectorStreams);
+    ProjectorHealthIndicator projectorHealthIndicator(ProjectorStreams projectorStreams,
+            DiscardedSnapshots discardedSnapshots) {
+        return new ProjectorHealthIndicator(projectorStreams, discardedSnapshots);
     }
 }

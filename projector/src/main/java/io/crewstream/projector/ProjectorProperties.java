@@ -28,6 +28,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param streamThreads stream threads of this instance
  * @param standbyReplicas warm copies of each store on other instances, for a faster takeover
  * @param closeTimeout how long {@code stop()} waits for Kafka Streams to close cleanly
+ * @param provisioningTimeout how long one attempt to provision the topics waits for Kafka before it is retried
  */
 @ConfigurationProperties("crewstream.projector")
 public record ProjectorProperties(
@@ -42,7 +43,8 @@ public record ProjectorProperties(
         Path stateDir,
         @DefaultValue("1") int streamThreads,
         @DefaultValue("0") int standbyReplicas,
-        @DefaultValue("30s") Duration closeTimeout) {
+        @DefaultValue("30s") Duration closeTimeout,
+        @DefaultValue("30s") Duration provisioningTimeout) {
 
     public ProjectorProperties {
         instanceId = instanceId == null ? "" : instanceId;

@@ -55,7 +55,8 @@ class KilledProjectorIntegrationTest {
         List<SessionUpserted> stream = IntStream.range(0, 300).mapToObj(KilledProjectorIntegrationTest::change)
                 .toList();
         // Created up front: a record sent before the child has created them would auto-create a topic.
-        new TopicProvisioner(broker.bootstrapServers(), new TopicNamespace(namespace), 2, (short) 1).provision();
+        new TopicProvisioner(broker.bootstrapServers(), new TopicNamespace(namespace), 2, (short) 1,
+                Duration.ofSeconds(30)).provision();
         ExecutorService sender = Executors.newSingleThreadExecutor();
         try (PipelineTopics topics = new PipelineTopics(broker, new TopicNamespace(namespace))) {
             Process victim = startInChildProcess(broker, namespace, applicationId, stateDir);

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import io.crewstream.projector.streams.Startup;
 import io.crewstream.schemas.SessionStateKey;
 import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.TopicNamespace;
@@ -171,6 +173,53 @@ class ProjectorIntegrationTest {
             JsonNode details = health.get("components").get("projector").get("details");
             assertThat(details.get("state").asString()).isEqualTo("RUNNING");
             assertThat(details.get("deadLetters").asLong()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void malformedRecordTooLargeToDeadLetterWholeEndsOnTheDeadLetterTopicTruncatedAndProcessingContinues(
+            KafkaBroker broker) throws Exception {
+        String namespace = broker.uniquePrefix("projector-large-dead-letter");
+        try (PipelineTopics topics = topicsOf(broker, namespace);
+                RunningProjector projector = RunningProjector.start(broker, namespace, namespace + "projector",
+                        this.stateDir)) {
+            // Fits a 1 MiB request itself, but not in base64.
+            byte[] garbage = new byte[900_000];
+            Arrays.fill(garbage, (byte) '[');
+            topics.sendRaw(Topic.SESSION_EVENTS, "gw-a", garbage);
+            topics.send(upsert("gw-a", row("s1", "running")));
+
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(summary(topics.sessionTable()))
+                    .isEqualTo(Map.of("gw-a/s1", "running r1")));
+            List<DeadLetter> letters = topics.deadLetters();
+            assertThat(letters).hasSize(1);
+            assertThat(letters.get(0).reason()).endsWith("(value truncated to 65536 of 900000 bytes)");
+        }
+    }
+
+    @Test
+    void inputTopicsWithDifferentPartitionCountsAreReportedDownAndNotRetried(KafkaBroker broker) throws Exception {
+        String namespace = broker.uniquePrefix("projector-not-co-partitioned");
+        TopicNamespace topics = new TopicNamespace(namespace);
+        broker.createTopics(List.of(Topic.SESSION_EVENTS.newTopic(topics, 1, (short) 1),
+                Topic.CONNECTION_STATUS.newTopic(topics, 2, (short) 1)));
+        String applicationId = namespace + "projector";
+        try (RunningProjector projector = RunningProjector.launch(RunningProjector.properties(
+                broker.bootstrapServers(), namespace, applicationId, "instance-1", this.stateDir))) {
+            await().atMost(PATIENCE).untilAsserted(() -> {
+                JsonNode health = health(projector);
+                assertThat(health.get("status").asString()).isEqualTo("DOWN");
+                JsonNode details = health.get("components").get("projector").get("details");
+                assertThat(details.get("state").asString()).isEqualTo(Startup.Phase.FAILED.name());
+                assertThat(details.get("reason").asString()).contains("same number of partitions")
+                        .contains(topics.name(Topic.SESSION_EVENTS) + "=1");
+            });
+            assertThat(projector.isRunning()).as("the application stays up to report it").isTrue();
+            // The starter gave up: no retry loop.
+            await().atMost(PATIENCE).until(() -> Thread.getAllStackTraces().keySet().stream()
+                    .noneMatch(thread -> thread.getName().equals("projector-starter-" + applicationId)));
+            assertThat(projector.streams().startup().failedAttempts()).isEqualTo(1);
+            assertThat(projector.streams().state()).isEqualTo(KafkaStreams.State.NOT_RUNNING);
         }
     }
 

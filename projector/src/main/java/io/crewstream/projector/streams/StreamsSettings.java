@@ -35,6 +35,8 @@ public final class StreamsSettings {
         // A bug hit by one record is logged and counted (dropped-records) instead of killing thread after thread.
         settings.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndContinueProcessingExceptionHandler.class);
+        // An output over max.request.size would fail every replacement thread on the same input: skip it, logged.
+        settings.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, OversizedRecordHandler.class);
         if (!StreamsConfig.EXACTLY_ONCE_V2.equals(properties.processingGuarantee())) {
             // Exactly-once reads only committed data by itself; at-least-once must too: an aborted write is no fact.
             settings.put(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG),

@@ -1,5 +1,6 @@
 package io.crewstream.projector.streams;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * configuration ({@link Topic#configs()}: compaction for the tables), and that the two input topics have the same
  * number of partitions, which the projector needs to see all of a connection's records in one task. Internal
  * changelog topics are Kafka Streams' business.
+ *
+ * <p>One {@link #provision()} is one attempt: every call to Kafka in it gives up after the attempt timeout, and the
+ * caller decides whether to try again. Not thread-safe; one thread calls it at a time.
  */
 public final class TopicProvisioner {
 
@@ -36,41 +40,65 @@ public final class TopicProvisioner {
 
     private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
 
-    private static final long TIMEOUT_SECONDS = 30;
-
     private static final long METADATA_BACKOFF_MS = 100;
 
     private final String bootstrapServers;
     private final TopicNamespace namespace;
     private final int partitions;
     private final short replicationFactor;
+    private final Duration timeout;
 
+    /**
+     * @param timeout how long one attempt waits for Kafka before it fails
+     */
     public TopicProvisioner(String bootstrapServers, TopicNamespace namespace, int partitions,
-            short replicationFactor) {
+            short replicationFactor, Duration timeout) {
         this.bootstrapServers = bootstrapServers;
         this.namespace = namespace;
         this.partitions = partitions;
         this.replicationFactor = replicationFactor;
+        this.timeout = timeout;
     }
 
-    /** @throws IllegalStateException if the topics cannot be created or the inputs are not co-partitioned */
-    public void provision() {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, this.bootstrapServers))) {
+    /**
+     * @throws InputsNotCoPartitionedException if the input topics have different partition counts, a configuration
+     *     error that trying again does not fix
+     * @throws IllegalStateException if Kafka could not be reached or refused a topic within the timeout
+     * @throws InterruptedException if the calling thread is interrupted while waiting for Kafka
+     */
+    public void provision() throws InterruptedException {
+        int timeoutMs = (int) Math.min(Integer.MAX_VALUE, this.timeout.toMillis());
+        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, this.bootstrapServers,
+                // A call must not outlive the attempt: the next attempt starts afresh.
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs));
+        try {
             createMissing(admin);
             requireCoPartitionedInputs(admin);
         }
-        catch (ExecutionException | TimeoutException ex) {
+        catch (ExecutionException ex) {
+            if (ex.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw noAnswer(ex.getCause());
+            }
             throw new IllegalStateException("Could not provision the projector's topics on " + this.bootstrapServers
-                    + ": " + ex.getMessage(), ex);
+                    + ": " + ex.getCause(), ex);
         }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while provisioning the projector's topics", ex);
+        catch (TimeoutException ex) {
+            throw noAnswer(ex);
+        }
+        finally {
+            // Calls still waiting for an unreachable broker are abandoned, not waited for.
+            admin.close(Duration.ZERO);
         }
     }
 
+    private IllegalStateException noAnswer(Throwable cause) {
+        return new IllegalStateException("No answer from Kafka at " + this.bootstrapServers + " within "
+                + this.timeout.toMillis() + " ms", cause);
+    }
+
     private void createMissing(Admin admin) throws InterruptedException, ExecutionException, TimeoutException {
-        Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        Set<String> existing = admin.listTopics().names().get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
         List<NewTopic> missing = new ArrayList<>();
         for (Topic topic : all()) {
             if (!existing.contains(this.namespace.name(topic))) {
@@ -79,7 +107,7 @@ public final class TopicProvisioner {
         }
         for (Map.Entry<String, KafkaFuture<Void>> creation : admin.createTopics(missing).values().entrySet()) {
             try {
-                creation.getValue().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                creation.getValue().get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
                 log.info("Created topic {}", creation.getKey());
             }
             catch (ExecutionException ex) {
@@ -103,17 +131,18 @@ public final class TopicProvisioner {
             StringBuilder counts = new StringBuilder();
             descriptions.forEach((name, description) -> counts.append(' ').append(name).append('=')
                     .append(description.partitions().size()));
-            throw new IllegalStateException("The projector's input topics must have the same number of partitions, "
+            throw new InputsNotCoPartitionedException("The projector's input topics must have the same number of partitions, "
                     + "so that one task sees all of a connection's records, but they have:" + counts);
         }
     }
 
-    private static Map<String, TopicDescription> describeOnceVisible(Admin admin, List<String> names)
+    private Map<String, TopicDescription> describeOnceVisible(Admin admin, List<String> names)
             throws InterruptedException, ExecutionException, TimeoutException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        long deadline = System.nanoTime() + this.timeout.toNanos();
         while (true) {
             try {
-                return admin.describeTopics(names).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                return admin.describeTopics(names).allTopicNames()
+                        .get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
             }
             catch (ExecutionException ex) {
                 if (!(ex.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
@@ -122,6 +151,14 @@ public final class TopicProvisioner {
                 // A topic just created reaches the metadata of the broker that answers a moment later.
                 Thread.sleep(METADATA_BACKOFF_MS);
             }
+        }
+    }
+
+    /** The input topics have different partition counts: a configuration error that trying again does not fix. */
+    public static final class InputsNotCoPartitionedException extends IllegalStateException {
+
+        InputsNotCoPartitionedException(String message) {
+            super(message);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.crewstream.projector.topology;
 
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.function.Function;
@@ -21,6 +22,11 @@ import org.slf4j.LoggerFactory;
  * with the reason instead, is logged and counted in the {@value #DEAD_LETTER_OPERATION}-total metric, and processing
  * goes on with the next record.
  *
+ * <p>A dead letter must stay well below the producer's {@code max.request.size} (1 MiB by default), or writing it
+ * fails and the record that caused it comes back after every restart: it carries at most the first
+ * {@value #MAX_DEAD_LETTER_VALUE_BYTES} bytes of the value (base64 makes them 4/3 larger) and at most
+ * {@value #MAX_REASON_CHARS} characters of reason, and the reason says when the value was cut.
+ *
  * <p>Runs on a stream thread; one instance per task.
  *
  * @param <V> the contract type of the topic's values
@@ -30,6 +36,12 @@ final class DecodingProcessor<V> implements Processor<String, byte[], String, Ob
     static final String METRIC_SCOPE = "crewstream-projector";
 
     static final String DEAD_LETTER_OPERATION = "dead-letter";
+
+    /** The most bytes of a bad value a dead letter carries. */
+    static final int MAX_DEAD_LETTER_VALUE_BYTES = 64 * 1024;
+
+    /** The most characters of reason a dead letter carries (a reason may quote a huge key or field). */
+    static final int MAX_REASON_CHARS = 4 * 1024;
 
     private static final Logger log = LoggerFactory.getLogger(DecodingProcessor.class);
 
@@ -96,13 +108,23 @@ final class DecodingProcessor<V> implements Processor<String, byte[], String, Ob
 
     private void deadLetter(Record<String, byte[]> record, ContractViolationException failure) {
         RecordMetadata source = this.context.recordMetadata().orElseThrow();
-        String reason = failure.getMessage();
+        String reason = truncated(String.valueOf(failure.getMessage()));
+        byte[] value = record.value();
+        if (value != null && value.length > MAX_DEAD_LETTER_VALUE_BYTES) {
+            reason += " (value truncated to " + MAX_DEAD_LETTER_VALUE_BYTES + " of " + value.length + " bytes)";
+            value = Arrays.copyOf(value, MAX_DEAD_LETTER_VALUE_BYTES);
+        }
         DeadLetter letter = DeadLetter.of(this.consumerName, source.topic(), source.partition(), source.offset(),
                 this.context.currentSystemTimeMs(), failure.getClass().getName(), reason,
-                record.value() == null ? null : Base64.getEncoder().encodeToString(record.value()));
+                value == null ? null : Base64.getEncoder().encodeToString(value));
         log.warn("Dead-lettering record {}-{}@{} (key '{}'): {}", source.topic(), source.partition(),
-                source.offset(), record.key(), reason);
+                source.offset(), truncated(String.valueOf(record.key())), reason);
         this.deadLetters.record();
         this.context.forward(record.withValue(letter), this.deadLetterChild);
+    }
+
+    private static String truncated(String text) {
+        return text.length() <= MAX_REASON_CHARS ? text
+                : text.substring(0, MAX_REASON_CHARS) + "... (" + text.length() + " characters in all)";
     }
 }

@@ -55,14 +55,17 @@ public final class ProjectorTopology {
 
     private final TopicNamespace namespace;
     private final String consumerName;
+    private final DiscardedSnapshots discardedSnapshots;
 
     /**
      * @param consumerName how dead letters name this application
      *     ({@link io.crewstream.schemas.records.DeadLetter#consumer()})
+     * @param discardedSnapshots where the stream threads count the snapshots they do not apply
      */
-    public ProjectorTopology(TopicNamespace namespace, String consumerName) {
+    public ProjectorTopology(TopicNamespace namespace, String consumerName, DiscardedSnapshots discardedSnapshots) {
         this.namespace = namespace;
         this.consumerName = consumerName;
+        this.discardedSnapshots = discardedSnapshots;
     }
 
     public Topology build() {
@@ -82,7 +85,8 @@ public final class ProjectorTopology {
                         DEAD_LETTER_SINK),
                 CONNECTION_STATUS_SOURCE);
 
-        topology.addProcessor(PROJECT_SESSIONS, SessionEventProjector::new, DECODE_SESSION_EVENTS);
+        topology.addProcessor(PROJECT_SESSIONS, () -> new SessionEventProjector(this.discardedSnapshots),
+                DECODE_SESSION_EVENTS);
         topology.addProcessor(PROJECT_CONNECTION_STATUS, ConnectionStatusProjector::new, DECODE_CONNECTION_STATUS);
 
         topology.addStateStore(sessionsStore(), PROJECT_SESSIONS);

@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
  * <li>A row equal to the stored one but for {@link SessionRow#VOLATILE_FIELDS} is no change and publishes
  * nothing.</li>
  * <li>An upsert or removal delta touches its own key only; removing an unknown key publishes nothing.</li>
+ * <li>A snapshot whose rows do not add up to its {@code totalSessions} is not applied; it is logged and counted in
+ * {@link DiscardedSnapshots}.</li>
  * </ul>
  *
  * Runs on a stream thread; one instance per task.
@@ -40,16 +42,23 @@ final class SessionEventProjector implements Processor<String, SessionEvent, Str
 
     private static final Logger log = LoggerFactory.getLogger(SessionEventProjector.class);
 
+    private final DiscardedSnapshots discarded;
+
     private ProcessorContext<String, Object> context;
     private SessionTable sessions;
     private SnapshotAssembler snapshots;
     private ConnectionTable connections;
 
+    SessionEventProjector(DiscardedSnapshots discarded) {
+        this.discarded = discarded;
+    }
+
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.sessions = new SessionTable(context.getStateStore(ProjectorTopology.SESSIONS_STORE));
-        this.snapshots = new SnapshotAssembler(context.getStateStore(ProjectorTopology.SNAPSHOT_CHUNKS_STORE));
+        this.snapshots = new SnapshotAssembler(context.getStateStore(ProjectorTopology.SNAPSHOT_CHUNKS_STORE),
+                this.discarded);
         this.connections = new ConnectionTable(context.getStateStore(ProjectorTopology.CONNECTIONS_STORE));
     }
 
@@ -80,6 +89,7 @@ final class SessionEventProjector implements Processor<String, SessionEvent, Str
             // Rows went missing between the gateway and here; removing "absent" sessions would remove real ones.
             log.warn("Not applying snapshot {} of connection {}: its {} chunks list {} sessions but totalSessions "
                     + "says {}", last.snapshotId(), connectionId, chunks.size(), listed, last.totalSessions());
+            this.discarded.record(DiscardedSnapshots.Reason.ROWS_DO_NOT_ADD_UP);
             return;
         }
         int upserted = 0;

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * <p>A snapshot is complete when chunks 0..chunkCount-1 of one snapshot id have arrived in order. Chunk 0 of a new
  * snapshot of the same connection discards an unfinished older one: its writer died, and a snapshot cut off half
  * way must delete nothing. A chunk that does not follow the previous one is dropped with a warning; if it belongs
- * to the snapshot being collected, that snapshot has a gap and is discarded too. Used from a stream thread only.
+ * to the snapshot being collected, that snapshot has a gap and is discarded too. Each discarded snapshot is
+ * logged at WARN and counted in {@link DiscardedSnapshots}. Used from a stream thread only.
  */
 final class SnapshotAssembler {
 
@@ -29,16 +30,19 @@ final class SnapshotAssembler {
     private static final StringSerializer KEY_SERIALIZER = new StringSerializer();
 
     private final KeyValueStore<String, SessionEvent> store;
+    private final DiscardedSnapshots discarded;
 
-    SnapshotAssembler(KeyValueStore<String, SessionEvent> store) {
+    SnapshotAssembler(KeyValueStore<String, SessionEvent> store, DiscardedSnapshots discarded) {
         this.store = store;
+        this.discarded = discarded;
     }
 
     /** @return every chunk of the snapshot, in order, once {@code chunk} completes it; empty until then */
     Optional<List<SnapshotChunk>> add(SnapshotChunk chunk) {
         String connectionId = chunk.connectionId();
         if (chunk.chunkIndex() == 0) {
-            discardPending(connectionId, "snapshot " + chunk.snapshotId() + " started");
+            discardPending(connectionId, DiscardedSnapshots.Reason.CUT_OFF,
+                    "snapshot " + chunk.snapshotId() + " started");
             if (chunk.isLast()) {
                 return Optional.of(List.of(chunk));
             }
@@ -52,8 +56,8 @@ final class SnapshotAssembler {
                     chunk.chunkIndex() + 1, chunk.chunkCount(), chunk.snapshotId(), connectionId);
             if (isPending(connectionId, chunk.snapshotId())) {
                 // A gap: this snapshot can never be complete.
-                discardPending(connectionId, "its chunk " + chunk.chunkIndex() + " of " + chunk.chunkCount()
-                        + " never arrived");
+                discardPending(connectionId, DiscardedSnapshots.Reason.CHUNK_MISSING,
+                        "its chunk " + chunk.chunkIndex() + " of " + chunk.chunkCount() + " never arrived");
             }
             return Optional.empty();
         }
@@ -75,7 +79,7 @@ final class SnapshotAssembler {
         return first instanceof SnapshotChunk chunk && chunk.snapshotId().equals(snapshotId);
     }
 
-    private void discardPending(String connectionId, String why) {
+    private void discardPending(String connectionId, DiscardedSnapshots.Reason reason, String why) {
         List<KeyValue<String, SessionEvent>> pending = pending(connectionId);
         if (pending.isEmpty()) {
             return;
@@ -84,6 +88,7 @@ final class SnapshotAssembler {
         log.warn("Discarding incomplete snapshot {} of connection {} ({} of {} chunks received, nothing applied): {}",
                 first.snapshotId(), connectionId, pending.size(), first.chunkCount(), why);
         pending.forEach(entry -> this.store.delete(entry.key));
+        this.discarded.record(reason);
     }
 
     /** The pending chunks of the connection, in index order (keys sort by zero-padded index). */

@@ -1,5 +1,6 @@
 package io.crewstream.projector.streams;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,13 +22,15 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 @ExtendWith(KafkaBrokerExtension.class)
 class TopicProvisionerTest {
 
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
     @Test
     void createsOnlyTheMissingTopicsAndLeavesExistingOnesAlone(KafkaBroker broker) throws Exception {
         TopicNamespace namespace = new TopicNamespace(broker.uniquePrefix("provisioner-missing"));
         broker.createTopics(List.of(Topic.SESSION_EVENTS.newTopic(namespace, 2, (short) 1),
                 Topic.CONNECTION_STATUS.newTopic(namespace, 2, (short) 1)));
 
-        new TopicProvisioner(broker.bootstrapServers(), namespace, 3, (short) 1).provision();
+        new TopicProvisioner(broker.bootstrapServers(), namespace, 3, (short) 1, TIMEOUT).provision();
 
         Map<String, Integer> partitions = new TreeMap<>();
         try (Admin admin = Admin.create(broker.adminConfig())) {
@@ -50,7 +53,9 @@ class TopicProvisionerTest {
                 Topic.CONNECTION_STATUS.newTopic(namespace, 2, (short) 1)));
 
         assertThatIllegalStateException()
-                .isThrownBy(() -> new TopicProvisioner(broker.bootstrapServers(), namespace, 2, (short) 1).provision())
+                .isThrownBy(() -> new TopicProvisioner(broker.bootstrapServers(), namespace, 2, (short) 1, TIMEOUT)
+                        .provision())
+                .isInstanceOf(TopicProvisioner.InputsNotCoPartitionedException.class)
                 .withMessageContaining("same number of partitions")
                 .withMessageContaining(namespace.name(Topic.SESSION_EVENTS) + "=1");
     }

@@ -3,6 +3,7 @@ package io.crewstream.projector.topology;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,8 +24,11 @@ import io.crewstream.schemas.records.SessionState;
 import io.crewstream.schemas.records.SessionUpserted;
 import io.crewstream.schemas.records.UpstreamState;
 import io.crewstream.schemas.serde.ContractSerdes;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -56,6 +60,8 @@ class ProjectorTopologyTest {
     @TempDir
     Path stateDir;
 
+    private final MeterRegistry meterRegistry = new SimpleMeterRegistry();
+
     private TopologyTestDriver driver;
     private TestInputTopic<String, SessionEvent> sessionEvents;
     private TestInputTopic<String, byte[]> rawSessionEvents;
@@ -68,9 +74,10 @@ class ProjectorTopologyTest {
     @BeforeEach
     void startDriver() {
         ProjectorProperties properties = new ProjectorProperties("unused:9092", CONSUMER, "", NAMESPACE.prefix(), 1,
-                (short) 1, "exactly_once_v2", Duration.ofMillis(10), this.stateDir, 1, 0, Duration.ofSeconds(5));
-        this.driver = new TopologyTestDriver(new ProjectorTopology(NAMESPACE, CONSUMER).build(),
-                StreamsSettings.of(properties));
+                (short) 1, "exactly_once_v2", Duration.ofMillis(10), this.stateDir, 1, 0, Duration.ofSeconds(5),
+                Duration.ofSeconds(5));
+        this.driver = new TopologyTestDriver(new ProjectorTopology(NAMESPACE, CONSUMER,
+                new DiscardedSnapshots(this.meterRegistry)).build(), StreamsSettings.of(properties));
         StringSerializer keys = new StringSerializer();
         this.sessionEvents = this.driver.createInputTopic(NAMESPACE.name(Topic.SESSION_EVENTS), keys,
                 ContractSerdes.sessionEvents());
@@ -155,6 +162,25 @@ class ProjectorTopologyTest {
 
         assertThat(this.sessionState.isEmpty()).as("b is not in the snapshot only because a row went missing")
                 .isTrue();
+    }
+
+    @Test
+    void everyDiscardedSnapshotIsCountedByReasonAndNoAppliedOneIs() {
+        send(snapshot(C1, "applied", 100, row("a", "running"), row("b", "running")));
+        send(chunk(C1, "applied-in-chunks", 0, 2, 2, 150, row("a", "running")));
+        send(chunk(C1, "applied-in-chunks", 1, 2, 2, 150, row("b", "running")));
+        // Rows went missing: 1 listed, 2 announced.
+        send(chunk(C1, "short", 0, 1, 2, 200, row("a", "running")));
+        // Chunk 1 of 3 lost.
+        send(chunk(C1, "gap", 0, 3, 3, 300, row("a", "running")));
+        send(chunk(C1, "gap", 2, 3, 3, 300, row("c", "running")));
+        // Its writer died after chunk 0; the next snapshot starts.
+        send(chunk(C1, "cut-off", 0, 2, 2, 400, row("a", "running")));
+        send(chunk(C2, "other", 0, 2, 2, 400, row("a", "running")));
+        send(chunk(C1, "successor", 0, 1, 2, 500, row("a", "running"), row("b", "running")));
+
+        assertThat(discardedSnapshots()).isEqualTo(Map.of("rows-do-not-add-up", 1.0,
+                "chunk-missing", 1.0, "cut-off", 1.0));
     }
 
     @Test
@@ -306,6 +332,29 @@ class ProjectorTopologyTest {
     }
 
     @Test
+    void oversizedMalformedRecordGoesToTheDeadLetterTopicTruncatedWellUnderTheProducerRequestLimit() {
+        // Big enough that its whole value in base64 would exceed the producer's 1 MiB max.request.size.
+        byte[] garbage = new byte[900_000];
+        Arrays.fill(garbage, (byte) 'x');
+        garbage[0] = '{';
+        this.rawSessionEvents.pipeInput(C1, garbage);
+        send(upsert(C1, row("a", "running")));
+
+        TestOutputTopic<String, byte[]> rawDeadLetters = this.driver.createOutputTopic(
+                NAMESPACE.name(Topic.DEAD_LETTERS), new StringDeserializer(), new ByteArrayDeserializer());
+        byte[] serialized = rawDeadLetters.readValue();
+        assertThat(serialized.length).as("serialized dead letter").isLessThan(200_000);
+        DeadLetter letter = ContractSerdes.deadLetters().deserializer()
+                .deserialize(NAMESPACE.name(Topic.DEAD_LETTERS), serialized);
+        assertThat(letter.reason()).contains("Malformed SessionEvent")
+                .endsWith("(value truncated to 65536 of 900000 bytes)");
+        assertThat(Base64.getDecoder().decode(letter.valueBase64()))
+                .isEqualTo(Arrays.copyOf(garbage, 65536));
+        assertThat(changes()).as("the next record is processed").containsExactly("gw-one/a created r1");
+        assertThat(deadLetterCount()).isEqualTo(1.0);
+    }
+
+    @Test
     void statusEventMissingAFieldGoesToTheDeadLetterTopicWithTheField() {
         this.rawConnectionStatus.pipeInput(C1, ("{\"schemaVersion\":1,\"connectionId\":\"gw-one\","
                 + "\"since\":1,\"observedAt\":1}").getBytes(StandardCharsets.UTF_8));
@@ -370,6 +419,15 @@ class ProjectorTopologyTest {
     private void drainOutputs() {
         this.sessionState.readKeyValuesToList();
         this.connectionState.readKeyValuesToList();
+    }
+
+    /** The discarded-snapshot counter of each reason that counted something. */
+    private Map<String, Double> discardedSnapshots() {
+        Map<String, Double> counts = new LinkedHashMap<>();
+        this.meterRegistry.find(DiscardedSnapshots.METRIC).counters().stream()
+                .filter(counter -> counter.count() > 0)
+                .forEach(counter -> counts.put(counter.getId().getTag("reason"), counter.count()));
+        return counts;
     }
 
     private double deadLetterCount() {
