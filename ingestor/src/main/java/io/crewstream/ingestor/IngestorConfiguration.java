@@ -89,9 +89,9 @@ class IngestorConfiguration {
     }
 
     @Bean
-    IngestorLifecycle ingestorLifecycle(InputTopics inputTopics, UpstreamSupervisors upstreamSupervisors,
-            PublishHealth publishHealth) {
-        return new IngestorLifecycle(inputTopics, upstreamSupervisors, publishHealth);
+    IngestorLifecycle ingestorLifecycle(RecordSender recordSender, InputTopics inputTopics,
+            UpstreamSupervisors upstreamSupervisors, PublishHealth publishHealth) {
+        return new IngestorLifecycle(recordSender, inputTopics, upstreamSupervisors, publishHealth);
     }
 
     /** {@code /actuator/health/upstreams/<id>}: one entry per connection. */

@@ -2,37 +2,51 @@ package io.crewstream.ingestor;
 
 import io.crewstream.ingestor.publish.InputTopics;
 import io.crewstream.ingestor.publish.PublishHealth;
+import io.crewstream.ingestor.publish.RecordSender;
 import io.crewstream.ingestor.upstream.UpstreamSupervisors;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Starts the ingestor once the context is ready: output topics first, then one supervisor per upstream. Stops the
- * supervisors (each reports {@code disconnected}) before the producer is closed, so that the last status reaches
- * Kafka.
+ * Starts the ingestor once the context is ready: the Kafka publisher and the output topics first, then one
+ * supervisor per upstream. Stops the supervisors (each reports {@code disconnected}) before the producer is closed
+ * (when the context destroys the {@link RecordSender}), so that the last status reaches Kafka.
+ *
+ * <p>Threading: Spring calls {@link #start()} and {@link #stop()} one at a time, but not always on the same thread
+ * (a shutdown hook stops what the main thread started), and {@link #isRunning()} from either; {@code running} is
+ * volatile so that each sees the last change. The recovery listener runs on a Kafka thread and only hands work to
+ * the supervisors, which are thread-safe.
  */
 final class IngestorLifecycle implements SmartLifecycle {
 
+    private final RecordSender sender;
     private final InputTopics topics;
     private final UpstreamSupervisors supervisors;
     private final PublishHealth publishHealth;
+    private final Runnable recoveryListener;
     private volatile boolean running;
 
-    IngestorLifecycle(InputTopics topics, UpstreamSupervisors supervisors, PublishHealth publishHealth) {
+    IngestorLifecycle(RecordSender sender, InputTopics topics, UpstreamSupervisors supervisors,
+            PublishHealth publishHealth) {
+        this.sender = sender;
         this.topics = topics;
         this.supervisors = supervisors;
         this.publishHealth = publishHealth;
+        this.recoveryListener = supervisors::publishRecovered;
     }
 
     @Override
     public void start() {
+        this.sender.start();
         this.topics.ensureExist();
-        this.publishHealth.onRecovery(this.supervisors::publishRecovered);
+        this.publishHealth.onRecovery(this.recoveryListener);
         this.supervisors.start();
         this.running = true;
     }
 
     @Override
     public void stop() {
+        // Registered again by the next start: a restart must not re-snapshot twice per recovery.
+        this.publishHealth.removeRecoveryListener(this.recoveryListener);
         this.supervisors.stop();
         this.running = false;
     }

@@ -339,6 +339,85 @@ class UpstreamScenariosTest {
         assertThat(this.kafka.states()).containsExactly(UpstreamState.CONNECTING, UpstreamState.CONNECTED);
     }
 
+    @Test
+    void sessionsPatchedAndDeletedWhileASnapshotIsListedNeverMakeALiveSessionMissingFromIt() {
+        startGateway(SimulatorConfig.defaults(TOKEN));
+        List<String> kept = new java.util.ArrayList<>();
+        for (int i = 0; i < 285; i++) {
+            String key = "agent:main:kept-%03d".formatted(i);
+            kept.add(key);
+            this.gateway.sessions().create(key, fields("label", "kept " + i));
+        }
+        // Created last, so they sit on the first (newest) page: deleting one shifts every later page back by one.
+        List<String> doomed = new java.util.ArrayList<>();
+        for (int i = 0; i < 15; i++) {
+            String key = "agent:main:doomed-%02d".formatted(i);
+            doomed.add(key);
+            this.gateway.sessions().create(key, fields("label", "doomed " + i));
+        }
+        this.ingestor = ingestor(this.gateway.url()).property("crewstream.ingestor.connection.page-size", "50")
+                .property("crewstream.ingestor.connection.reconciliation-interval", "50ms").start();
+        await().until(() -> this.kafka.states().contains(UpstreamState.CONNECTED));
+        MeterRegistry meters = this.ingestor.bean(MeterRegistry.class);
+        // Slow pages keep a snapshot of 6 pages being listed most of the time, so the changes below land inside one.
+        this.gateway.faults().slowResponses(Duration.ofMillis(30));
+
+        for (int round = 0; round < doomed.size(); round++) {
+            long published = snapshotsPublished(meters);
+            // The oldest rows are on the last page: a patch moves them to the first one, which may be listed already.
+            this.gateway.sessions().patch(kept.get(2 * round), fields("label", "patched " + round), null);
+            this.gateway.sessions().patch(kept.get(2 * round + 1), fields("label", "patched " + round), null);
+            this.gateway.sessions().delete(doomed.get(round));
+            await().until(() -> snapshotsPublished(meters) > published);
+        }
+        this.gateway.faults().slowResponses(Duration.ZERO);
+
+        assertThatKafkaEqualsTheGateway();
+        List<List<SnapshotChunk>> snapshots = this.kafka.completeSnapshots();
+        assertThat(snapshots.size()).isGreaterThan(doomed.size());
+        for (List<SnapshotChunk> snapshot : snapshots) {
+            Set<String> listed = snapshot.stream().flatMap(chunk -> chunk.sessions().stream()).map(SessionRow::key)
+                    .collect(java.util.stream.Collectors.toSet());
+            List<String> missing = kept.stream().filter(key -> !listed.contains(key)).toList();
+            assertThat(missing).as("live sessions missing from snapshot %s (%s)", snapshot.get(0).snapshotId(),
+                    snapshot.get(0).reason()).isEmpty();
+        }
+        List<SnapshotChunk> last = snapshots.get(snapshots.size() - 1);
+        assertThat(last.stream().flatMap(chunk -> chunk.sessions().stream()).map(SessionRow::key))
+                .doesNotContainAnyElementsOf(doomed);
+    }
+
+    @Test
+    void aSessionTooLargeForARecordIsPublishedTrimmedInSnapshotsAndChangesAndCountedAsRejected() {
+        startGateway(SimulatorConfig.defaults(TOKEN));
+        this.gateway.sessions().create("agent:main:huge", fields("label", "huge", "notes", "x".repeat(60_000)));
+        this.gateway.sessions().create("agent:main:small", fields("label", "small"));
+        this.ingestor = ingestor(this.gateway.url()).property("crewstream.ingestor.kafka.max-record-bytes", "40000")
+                .property("crewstream.ingestor.kafka.snapshot-chunk-bytes", "20000").start();
+        await().until(() -> this.kafka.states().contains(UpstreamState.CONNECTED));
+
+        this.gateway.sessions().patch("agent:main:huge", fields("label", "huge again"), null);
+
+        await().until(() -> this.kafka.sessionEvents().stream().anyMatch(SessionUpserted.class::isInstance));
+        SessionRow inSnapshot = this.kafka.completeSnapshots().get(0).stream()
+                .flatMap(chunk -> chunk.sessions().stream()).filter(row -> row.key().equals("agent:main:huge"))
+                .findFirst().orElseThrow();
+        assertThat(inSnapshot.label()).isEqualTo("huge");
+        assertThat(inSnapshot.fields().get("crewstreamTruncated").asBoolean()).isTrue();
+        assertThat(inSnapshot.fields().has("notes")).isFalse();
+        SessionUpserted change = this.kafka.sessionEvents().stream().filter(SessionUpserted.class::isInstance)
+                .map(SessionUpserted.class::cast).findFirst().orElseThrow();
+        assertThat(change.session().label()).isEqualTo("huge again");
+        assertThat(change.session().fields().get("crewstreamTruncated").asBoolean()).isTrue();
+        assertThat(this.kafka.foldedSessions()).containsOnlyKeys("agent:main:huge", "agent:main:small");
+        assertThat(this.ingestor.bean(MeterRegistry.class)
+                .counter("crewstream.ingestor.sessions.rejected", "connection", CONNECTION).count()).isEqualTo(2);
+    }
+
+    private static long snapshotsPublished(MeterRegistry meters) {
+        return meters.get("crewstream.ingestor.snapshot.sessions").tag("connection", CONNECTION).summary().count();
+    }
+
     private void assertThatKafkaEqualsTheGateway() {
         await().untilAsserted(() -> {
             Map<String, SessionRow> inKafka = this.kafka.foldedSessions();

@@ -52,7 +52,7 @@ public record IngestorProperties(List<Upstream> upstreams, @DefaultValue Kafka k
      * @param deliveryTimeout how long the producer keeps trying one record before it reports the send failed
      * @param snapshotChunkBytes target serialized size of one snapshot chunk; well under the broker's 1 MB default
      * @param maxRecordBytes the largest record the ingestor sends; a raw frame above it is truncated, a session row
-     *     above it is skipped with an error
+     *     above it is published trimmed to its typed fields (marked {@code crewstreamTruncated}) with an error
      * @param maxPendingRecords records waiting for the producer beyond this count fail at once (degraded) instead
      *     of filling memory while Kafka is away
      */

@@ -4,19 +4,19 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.records.ConnectionStatusEvent;
 import io.crewstream.schemas.records.RawFrame;
 import io.crewstream.schemas.records.SessionEvent;
+import io.crewstream.schemas.records.SessionRemoved;
 import io.crewstream.schemas.records.SessionRow;
 import io.crewstream.schemas.records.SessionUpserted;
 import io.crewstream.schemas.records.SnapshotChunk;
 import io.crewstream.schemas.serde.ContractSerde;
 import io.crewstream.schemas.serde.ContractSerdes;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Writes supervisors' observations to the three input topics, keyed by connection id so that one connection's
@@ -26,8 +26,6 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: stateless apart from the thread-safe sender and serdes.
  */
 public final class KafkaUpstreamOutput implements UpstreamOutput {
-
-    private static final Logger log = LoggerFactory.getLogger(KafkaUpstreamOutput.class);
 
     /** Room for a raw frame's own fields around its text. */
     private static final int RAW_FRAME_ENVELOPE_BYTES = 1024;
@@ -59,15 +57,42 @@ public final class KafkaUpstreamOutput implements UpstreamOutput {
     }
 
     @Override
-    public void change(SessionEvent event) {
-        byte[] value = this.sessionEvents.serialize(Topic.SESSION_EVENTS.baseName(), event);
-        if (value.length > this.maxRecordBytes) {
-            String key = event instanceof SessionUpserted upserted ? upserted.sessionKey() : "?";
-            log.error("[{}] Session '{}' is {} bytes serialized, more than a record may be ({} bytes); this change "
-                    + "is not published", event.connectionId(), key, value.length, this.maxRecordBytes);
-            return;
+    public Optional<String> change(SessionEvent event) {
+        byte[] value = serialize(event);
+        if (value.length <= this.maxRecordBytes) {
+            send(Topic.SESSION_EVENTS, event.connectionId(), value);
+            return Optional.empty();
         }
-        send(Topic.SESSION_EVENTS, event.connectionId(), value);
+        String problem = "session '" + sessionKey(event) + "' is " + value.length + " bytes serialized, more than a "
+                + "record may be (" + this.maxRecordBytes + " bytes)";
+        if (event instanceof SessionUpserted upserted) {
+            for (SessionRow trimmed : List.of(TrimmedRow.of(upserted.session()),
+                    TrimmedRow.keyOnly(upserted.session()))) {
+                byte[] trimmedValue = serialize(new SessionUpserted(upserted.schemaVersion(), upserted.connectionId(),
+                        upserted.sessionKey(), upserted.reason(), upserted.upstreamSeq(), upserted.observedAt(),
+                        trimmed));
+                if (trimmedValue.length <= this.maxRecordBytes) {
+                    send(Topic.SESSION_EVENTS, event.connectionId(), trimmedValue);
+                    return Optional.of(problem + "; published trimmed to " + trimmedValue.length + " bytes (marked "
+                            + TrimmedRow.MARKER + ")");
+                }
+            }
+        }
+        return Optional.of(problem + ", even trimmed; this change is not published");
+    }
+
+    private byte[] serialize(SessionEvent event) {
+        return this.sessionEvents.serialize(Topic.SESSION_EVENTS.baseName(), event);
+    }
+
+    private static String sessionKey(SessionEvent event) {
+        if (event instanceof SessionUpserted upserted) {
+            return upserted.sessionKey();
+        }
+        if (event instanceof SessionRemoved removed) {
+            return removed.sessionKey();
+        }
+        return "?";
     }
 
     @Override

@@ -39,6 +39,11 @@ public final class PublishHealth {
         this.recoveryListeners.add(listener);
     }
 
+    /** Undoes {@link #onRecovery}; does nothing for a listener that is not registered. */
+    public void removeRecoveryListener(Runnable listener) {
+        this.recoveryListeners.remove(listener);
+    }
+
     void recordFailure(long sequence, String reason) {
         synchronized (this) {
             this.failures++;

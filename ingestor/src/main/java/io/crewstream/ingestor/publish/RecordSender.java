@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * publishing degraded like any other failed send (the recovery snapshot then replaces what was lost).
  *
  * <p>Threading: {@link #send} may be called from any thread. Producer callbacks run on the producer's I/O thread and
- * only touch {@link PublishHealth} and meters, which are thread-safe.
+ * only touch {@link PublishHealth} and meters, which are thread-safe. {@link #start()} (which creates the publisher
+ * thread and registers the meters) and {@link #close()} synchronize on this object; a record sent before
+ * {@link #start()} or after {@link #close()} fails like any other unsent record.
  */
 public final class RecordSender implements AutoCloseable {
 
@@ -42,15 +44,13 @@ public final class RecordSender implements AutoCloseable {
     private final TopicNamespace namespace;
     private final PublishHealth health;
     private final int maxPendingRecords;
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> {
-        Thread t = new Thread(runnable, "kafka-publisher");
-        t.setDaemon(true);
-        return t;
-    });
+    private final MeterRegistry registry;
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicInteger pending = new AtomicInteger();
-    private final Counter failures;
     private final Map<Topic, Timer> latency = new EnumMap<>(Topic.class);
+    // Set by start() (under this object's monitor), read by any thread that sends.
+    private volatile ExecutorService thread;
+    private volatile Counter failures;
 
     public RecordSender(Producer<String, byte[]> producer, TopicNamespace namespace, PublishHealth health,
             int maxPendingRecords, MeterRegistry registry) {
@@ -58,21 +58,34 @@ public final class RecordSender implements AutoCloseable {
         this.namespace = namespace;
         this.health = health;
         this.maxPendingRecords = maxPendingRecords;
+        this.registry = registry;
+    }
+
+    /** Registers the meters and starts the publisher thread. Does nothing when already started. */
+    public synchronized void start() {
+        if (this.thread != null) {
+            return;
+        }
         for (Topic topic : Topic.values()) {
             this.latency.put(topic, Timer.builder("crewstream.ingestor.publish.latency")
                     .description("From handing a record to the producer to its acknowledgement (acks=all)")
                     .tag("topic", topic.name().toLowerCase(Locale.ROOT))
-                    .register(registry));
+                    .register(this.registry));
         }
         this.failures = Counter.builder("crewstream.ingestor.publish.failures")
                 .description("Records Kafka did not accept (each one marks publishing degraded)")
-                .register(registry);
+                .register(this.registry);
         Gauge.builder("crewstream.ingestor.publish.pending", this.pending, AtomicInteger::get)
                 .description("Records handed over and not yet acknowledged or failed")
-                .register(registry);
-        Gauge.builder("crewstream.ingestor.publish.degraded", health, h -> h.degraded() ? 1 : 0)
+                .register(this.registry);
+        Gauge.builder("crewstream.ingestor.publish.degraded", this.health, h -> h.degraded() ? 1 : 0)
                 .description("1 while sends fail, 0 when Kafka accepts them")
-                .register(registry);
+                .register(this.registry);
+        this.thread = Executors.newSingleThreadExecutor(runnable -> {
+            Thread t = new Thread(runnable, "kafka-publisher");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Queues a record; never blocks. A failure is reported to {@link PublishHealth}, never thrown. */
@@ -83,8 +96,13 @@ public final class RecordSender implements AutoCloseable {
             failed(record, "more than " + this.maxPendingRecords + " records waiting for Kafka");
             return;
         }
+        ExecutorService thread = this.thread;
+        if (thread == null) {
+            failed(record, "the publisher is not started");
+            return;
+        }
         try {
-            this.thread.execute(() -> sendNow(record));
+            thread.execute(() -> sendNow(record));
         }
         catch (RejectedExecutionException ex) {
             failed(record, "the publisher is stopped");
@@ -113,7 +131,10 @@ public final class RecordSender implements AutoCloseable {
 
     private void failed(OutboundRecord record, String reason) {
         this.pending.decrementAndGet();
-        this.failures.increment();
+        Counter failures = this.failures;
+        if (failures != null) {
+            failures.increment();
+        }
         log.warn("Could not publish a record to {} for key '{}' ({} bytes): {}", record.topic(), record.key(),
                 record.value().length, reason);
         this.health.recordFailure(record.sequence(), "sending to " + record.topic() + " failed: " + reason);
@@ -121,16 +142,19 @@ public final class RecordSender implements AutoCloseable {
 
     /** Sends what is queued (waiting up to 10 s), then closes the producer, which flushes what it buffers. */
     @Override
-    public void close() {
-        this.thread.shutdown();
-        try {
-            if (!this.thread.awaitTermination(10, TimeUnit.SECONDS)) {
-                log.warn("Stopped the Kafka publisher with {} records still queued", this.pending.get());
-                this.thread.shutdownNow();
+    public synchronized void close() {
+        ExecutorService thread = this.thread;
+        if (thread != null) {
+            thread.shutdown();
+            try {
+                if (!thread.awaitTermination(10, TimeUnit.SECONDS)) {
+                    log.warn("Stopped the Kafka publisher with {} records still queued", this.pending.get());
+                    thread.shutdownNow();
+                }
             }
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
         }
         this.producer.close(Duration.ofSeconds(10));
     }

@@ -10,8 +10,9 @@ import io.crewstream.schemas.serde.ContractJson;
 /**
  * Splits a full snapshot into {@link SnapshotChunk}s whose serialized size stays under a target, so that a snapshot
  * of any size passes the broker's {@code max.message.bytes}. Sizes are measured on the serialized rows, not
- * estimated from counts: session rows vary from a few hundred bytes to tens of kilobytes. An empty snapshot is one
- * chunk with no sessions.
+ * estimated from counts: session rows vary from a few hundred bytes to tens of kilobytes. A row too large for any
+ * record is published {@link TrimmedRow trimmed}, never left out: downstream, a session missing from a snapshot is a
+ * removed one. An empty snapshot is one chunk with no sessions.
  *
  * <p>Stateless and thread-safe.
  */
@@ -29,21 +30,34 @@ public final class SnapshotChunker {
     }
 
     /**
-     * @param rejected receives a description of each row too large for any record; such a row is left out (and
-     *     logged by the caller) rather than blocking the whole snapshot
+     * @param trimmed receives a description of each row too large for any record; such a row is published
+     *     {@link TrimmedRow trimmed} (or, if even that is too large, left out) rather than blocking the whole
+     *     snapshot, and is logged and counted by the caller
      */
     public List<SnapshotChunk> chunk(String connectionId, String snapshotId, String reason, List<SessionRow> rows,
-            long observedAt, List<String> rejected) {
+            long observedAt, List<String> trimmed) {
         List<List<SessionRow>> groups = new ArrayList<>();
         List<SessionRow> current = new ArrayList<>();
         long currentBytes = CHUNK_ENVELOPE_BYTES;
-        for (SessionRow row : rows) {
-            // +1 for the comma between rows in the array.
-            int rowBytes = ContractJson.mapper().writeValueAsBytes(row).length + 1;
-            if (rowBytes + CHUNK_ENVELOPE_BYTES > this.maxRecordBytes) {
-                rejected.add("session '" + row.key() + "' is " + rowBytes
-                        + " bytes serialized, more than a record may be (" + this.maxRecordBytes + " bytes)");
-                continue;
+        for (SessionRow original : rows) {
+            SessionRow row = original;
+            int rowBytes = serializedBytes(row);
+            if (!fits(rowBytes)) {
+                row = TrimmedRow.of(original);
+                int trimmedBytes = serializedBytes(row);
+                if (!fits(trimmedBytes)) {
+                    row = TrimmedRow.keyOnly(original);
+                    trimmedBytes = serializedBytes(row);
+                }
+                if (!fits(trimmedBytes)) {
+                    trimmed.add("session '" + original.key() + "' is " + rowBytes + " bytes serialized, more than "
+                            + "a record may be (" + this.maxRecordBytes + " bytes), even trimmed; left out");
+                    continue;
+                }
+                trimmed.add("session '" + original.key() + "' is " + rowBytes + " bytes serialized, more than a "
+                        + "record may be (" + this.maxRecordBytes + " bytes); published trimmed to " + trimmedBytes
+                        + " bytes (marked " + TrimmedRow.MARKER + ")");
+                rowBytes = trimmedBytes;
             }
             if (!current.isEmpty() && currentBytes + rowBytes > this.targetChunkBytes) {
                 groups.add(current);
@@ -61,5 +75,14 @@ public final class SnapshotChunker {
                     groups.get(i)));
         }
         return chunks;
+    }
+
+    private boolean fits(int rowBytes) {
+        return rowBytes + CHUNK_ENVELOPE_BYTES <= this.maxRecordBytes;
+    }
+
+    /** Serialized size, +1 for the comma between rows in the array. */
+    private static int serializedBytes(SessionRow row) {
+        return ContractJson.mapper().writeValueAsBytes(row).length + 1;
     }
 }

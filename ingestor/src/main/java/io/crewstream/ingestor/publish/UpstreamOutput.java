@@ -1,6 +1,7 @@
 package io.crewstream.ingestor.publish;
 
 import java.util.List;
+import java.util.Optional;
 
 import io.crewstream.schemas.records.ConnectionStatusEvent;
 import io.crewstream.schemas.records.SessionEvent;
@@ -19,8 +20,13 @@ public interface UpstreamOutput {
      */
     SnapshotReceipt snapshot(String connectionId, String reason, List<SessionRow> sessions, long observedAt);
 
-    /** A single-session change: {@code SessionUpserted} or {@code SessionRemoved}. */
-    void change(SessionEvent event);
+    /**
+     * A single-session change: {@code SessionUpserted} or {@code SessionRemoved}.
+     *
+     * @return empty when published as given; otherwise, for the caller to log and count, what had to be done to a
+     *     change too large for a record (a {@link TrimmedRow trimmed} row published, or nothing at all)
+     */
+    Optional<String> change(SessionEvent event);
 
     void status(ConnectionStatusEvent event);
 
@@ -37,7 +43,8 @@ public interface UpstreamOutput {
 
     /**
      * @param snapshotId the id shared by the snapshot's chunks
-     * @param rejected rows left out because no record could hold them, described for the log
+     * @param rejected rows too large for a record, published {@link TrimmedRow trimmed} (or left out when even that
+     *     is too large), described for the log
      */
     record SnapshotReceipt(String snapshotId, int chunks, int sessions, List<String> rejected) {
     }

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -19,7 +21,24 @@ final class Redaction {
 
     static final String REDACTED = "[redacted]";
 
+    /**
+     * The value of a JSON string property whose name ends in {@code token} (any case), up to its closing quote or
+     * the end of the text: cut frames end anywhere, even inside the secret.
+     */
+    private static final Pattern UNPARSED_SECRET = Pattern.compile(
+            "(\"[^\"\\\\]*token\"\\s*:\\s*)\"(?:[^\"\\\\]|\\\\.)*\"?", Pattern.CASE_INSENSITIVE);
+
     private Redaction() {
+    }
+
+    /**
+     * Redaction for text that could not be parsed (malformed, or cut because it is too large): the same secrets, found
+     * by their JSON shape instead of in a tree.
+     *
+     * @return the text with the value of every string property named {@code …token} replaced
+     */
+    static String redactedUnparsed(String text) {
+        return UNPARSED_SECRET.matcher(text).replaceAll("$1\"" + Matcher.quoteReplacement(REDACTED) + "\"");
     }
 
     /** @return the frame's text with secrets replaced, or null when it holds none (the common case: no copy made) */

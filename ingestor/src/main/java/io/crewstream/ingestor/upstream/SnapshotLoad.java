@@ -5,10 +5,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.crewstream.schemas.records.SessionEvent;
+import io.crewstream.schemas.records.SessionRemoved;
 import io.crewstream.schemas.records.SessionRow;
+import io.crewstream.schemas.records.SessionUpserted;
 
 /**
- * A full snapshot being listed page by page. Not thread-safe: owned by one supervisor's thread.
+ * A full snapshot being listed page by page, possibly more than once.
+ *
+ * <p>Pages are fetched by offset from a list the gateway sorts newest first, so changes made while the pages are
+ * fetched move rows between pages: an update moves a row to the first page (perhaps already fetched), an insert
+ * shifts later rows forward (a row is seen twice), and a removal shifts later rows back (an unchanged row is never
+ * seen). The first two are repaired by {@link #rowsWith merging} the changes that were held back meanwhile; the
+ * third cannot be, so a listing of several pages during which a removal (or a change of unknown kind) arrived
+ * {@link #mayHaveSkippedRows() may have skipped rows} and is listed {@link #relist() again}.
+ *
+ * <p>Not thread-safe: owned by one supervisor's thread.
  */
 final class SnapshotLoad {
 
@@ -16,6 +28,9 @@ final class SnapshotLoad {
     private final long startedNanos;
     private final Map<String, SessionRow> rows = new LinkedHashMap<>();
     private long offset;
+    private int pages;
+    private int listings = 1;
+    private boolean rowsMayHaveShiftedBack;
 
     SnapshotLoad(String reason, long startedNanos) {
         this.reason = reason;
@@ -38,15 +53,54 @@ final class SnapshotLoad {
         this.offset = offset;
     }
 
-    /** Rows move between pages while the gateway changes; the later sighting of a key is the newer one. */
+    /** How many times the list has been fetched from the start for this snapshot, the current time included. */
+    int listings() {
+        return this.listings;
+    }
+
+    /** Rows move between pages while the gateway changes: a key seen twice is kept once. */
     void add(List<SessionRow> page) {
+        this.pages++;
         for (SessionRow row : page) {
             this.rows.remove(row.key());
             this.rows.put(row.key(), row);
         }
     }
 
-    List<SessionRow> rows() {
-        return new ArrayList<>(this.rows.values());
+    /** A removal, or a change whose kind is unknown (keyless), arrived while this listing was under way. */
+    void rowsMayHaveShiftedBack() {
+        this.rowsMayHaveShiftedBack = true;
+    }
+
+    /** Whether a row may have been skipped: rows shifted back between two pages of the current listing. */
+    boolean mayHaveSkippedRows() {
+        return this.rowsMayHaveShiftedBack && this.pages > 1;
+    }
+
+    /** Starts the listing over from the first page; changes held so far stay where they are (with the link). */
+    void relist() {
+        this.rows.clear();
+        this.offset = 0;
+        this.pages = 0;
+        this.rowsMayHaveShiftedBack = false;
+        this.listings++;
+    }
+
+    /**
+     * The listed rows with the changes held back while listing applied in order: an upserted row replaces (or adds)
+     * its key, a removed key goes. The held changes are still published after the snapshot; applied twice they end
+     * in the same state, while left out of the snapshot a live session would be removed and recreated downstream.
+     */
+    List<SessionRow> rowsWith(List<SessionEvent> heldChanges) {
+        Map<String, SessionRow> merged = new LinkedHashMap<>(this.rows);
+        for (SessionEvent change : heldChanges) {
+            if (change instanceof SessionUpserted upserted) {
+                merged.put(upserted.sessionKey(), upserted.session());
+            }
+            else if (change instanceof SessionRemoved removed) {
+                merged.remove(removed.sessionKey());
+            }
+        }
+        return new ArrayList<>(merged.values());
     }
 }

@@ -52,7 +52,8 @@ final class UpstreamMetrics {
                     .register(registry));
         }
         this.rejectedRows = Counter.builder("crewstream.ingestor.sessions.rejected")
-                .description("Session rows left out: no usable key, or too large for a Kafka record")
+                .description("Session rows not published as listed: left out (no usable key) or trimmed (too "
+                        + "large for a Kafka record)")
                 .tag("connection", connectionId).register(registry);
         this.snapshotSessions = DistributionSummary.builder("crewstream.ingestor.snapshot.sessions")
                 .description("Sessions per published full snapshot")

@@ -23,6 +23,7 @@ import io.crewstream.ingestor.publish.UpstreamOutput;
 import io.crewstream.ingestor.upstream.UpstreamMetrics.BadFrame;
 import io.crewstream.schemas.records.ConnectionStatusEvent;
 import io.crewstream.schemas.records.SessionEvent;
+import io.crewstream.schemas.records.SessionRemoved;
 import io.crewstream.schemas.records.UpstreamState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +41,9 @@ import tools.jackson.databind.JsonNode;
  * on it, so no field is ever touched by two threads and nothing here locks. Each socket gets its own {@link Link};
  * a task for a link that is no longer current is ignored, which is how late callbacks of a dead socket are made
  * harmless. The only state read from other threads is {@link #status()} (an immutable value) and
- * {@link #lastFrameAt()}, both behind volatile fields.
+ * {@link #lastFrameAt()}, both behind volatile fields. The executor itself is created by {@link #start()} and shut
+ * down by {@link #stop()}, which synchronize on this object so that they may be called from any thread; until
+ * {@link #start()}, work handed in from other threads is ignored.
  */
 public final class UpstreamSupervisor {
 
@@ -48,6 +51,9 @@ public final class UpstreamSupervisor {
 
     /** {@code policy.maxPayload} of a 2026.9.6 gateway; the limit until {@code hello-ok} gives the real one. */
     static final long DEFAULT_MAX_PAYLOAD = 26_214_400;
+
+    /** Listings of one snapshot while sessions keep being removed, before it is published as good as it gets. */
+    static final int MAX_LISTINGS_PER_SNAPSHOT = 3;
 
     private static final int LOG_HEAD_CHARS = 200;
     private static final int CLOSE_NORMAL = 1000;
@@ -62,7 +68,8 @@ public final class UpstreamSupervisor {
     private final GatewayRequests requests;
     private final ReconnectBackoff backoff;
     private final Clock clock;
-    private final ScheduledExecutorService executor;
+    // Set by start() (under this object's monitor), read by any thread that enqueues.
+    private volatile ScheduledExecutorService executor;
 
     // Owned by the executor thread.
     private boolean running;
@@ -90,15 +97,6 @@ public final class UpstreamSupervisor {
         this.requests = new GatewayRequests(clientVersion);
         this.backoff = backoff;
         this.clock = clock;
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "upstream-" + target.id());
-            thread.setDaemon(true);
-            return thread;
-        });
-        // On stop, pending reconnects and timers are moot: don't let them hold the thread.
-        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        executor.setRemoveOnCancelPolicy(true);
-        this.executor = executor;
         this.status = new UpstreamStatus(target.id(), UpstreamState.CONNECTING, "not started", null, clock.millis(),
                 null, null, target.displayUrl());
     }
@@ -118,8 +116,20 @@ public final class UpstreamSupervisor {
         return at < 0 ? null : at;
     }
 
-    /** Starts connecting in the background; returns at once. */
-    public void start() {
+    /** Starts the supervisor thread and connecting on it; returns at once. Does nothing when already started. */
+    public synchronized void start() {
+        if (this.executor != null && !this.executor.isShutdown()) {
+            return;
+        }
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "upstream-" + this.target.id());
+            thread.setDaemon(true);
+            return thread;
+        });
+        // On stop, pending reconnects and timers are moot: don't let them hold the thread.
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        executor.setRemoveOnCancelPolicy(true);
+        this.executor = executor;
         enqueue(() -> {
             this.running = true;
             report(UpstreamState.CONNECTING, "connecting to " + this.target.displayUrl(), null);
@@ -128,7 +138,11 @@ public final class UpstreamSupervisor {
     }
 
     /** Closes the connection, reports {@code disconnected} and waits (briefly) for the supervisor thread to end. */
-    public void stop() {
+    public synchronized void stop() {
+        ScheduledExecutorService executor = this.executor;
+        if (executor == null || executor.isShutdown()) {
+            return;
+        }
         enqueue(() -> {
             this.running = false;
             cancel(this.reconnect);
@@ -137,15 +151,15 @@ public final class UpstreamSupervisor {
             }
             report(UpstreamState.DISCONNECTED, "ingestor stopped", "stopped");
         });
-        this.executor.shutdown();
+        executor.shutdown();
         try {
-            if (!this.executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                this.executor.shutdownNow();
+            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+                executor.shutdownNow();
             }
         }
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
-            this.executor.shutdownNow();
+            executor.shutdownNow();
         }
     }
 
@@ -228,9 +242,11 @@ public final class UpstreamSupervisor {
             frame = GatewayFrame.parse(text);
         }
         catch (MalformedFrameException ex) {
-            this.output.rawFrame(this.target.id(), receivedAt, GatewayFrame.MALFORMED, null, null, sizeBytes, text,
-                    false);
-            badFrame(from, BadFrame.MALFORMED, ex.getMessage(), sizeBytes, text);
+            // Not JSON, so the parsed redaction below cannot run; a cut hello-ok may still carry its deviceToken.
+            String redacted = Redaction.redactedUnparsed(text);
+            this.output.rawFrame(this.target.id(), receivedAt, GatewayFrame.MALFORMED, null, null, sizeBytes,
+                    redacted, false);
+            badFrame(from, BadFrame.MALFORMED, ex.getMessage(), sizeBytes, redacted);
             return;
         }
         String redacted = Redaction.redactedText(frame.root());
@@ -248,9 +264,11 @@ public final class UpstreamSupervisor {
             return;
         }
         frameArrived(from, receivedAt);
-        this.output.rawFrame(this.target.id(), receivedAt, GatewayFrame.MALFORMED, null, null, sizeBytes, head, true);
+        String redacted = Redaction.redactedUnparsed(head);
+        this.output.rawFrame(this.target.id(), receivedAt, GatewayFrame.MALFORMED, null, null, sizeBytes, redacted,
+                true);
         badFrame(from, BadFrame.OVERSIZED, "larger than the gateway's maxPayload (" + from.receiver.maxMessageBytes()
-                + " bytes)", sizeBytes, head);
+                + " bytes)", sizeBytes, redacted);
     }
 
     private void handleBinary(Link from, int sizeBytes, long receivedAt) {
@@ -533,13 +551,28 @@ public final class UpstreamSupervisor {
 
     private void finishSnapshot(Link from) {
         SnapshotLoad load = from.load;
+        if (load.mayHaveSkippedRows()) {
+            if (load.listings() < MAX_LISTINGS_PER_SNAPSHOT) {
+                log.debug("[{}] Sessions were removed while snapshot ({}) was listed, so a row may have been "
+                        + "skipped between pages; listing again", this.target.id(), load.reason());
+                load.relist();
+                // The new listing starts after whatever asked for another snapshot meanwhile.
+                from.reloadPending = null;
+                requestPage(from, 0);
+                return;
+            }
+            log.warn("[{}] Sessions kept being removed while snapshot ({}) was listed ({} times); publishing it "
+                    + "anyway: a session moved between pages may be missing until the next reconciliation",
+                    this.target.id(), load.reason(), load.listings());
+        }
         from.load = null;
-        UpstreamOutput.SnapshotReceipt receipt = this.output.snapshot(this.target.id(), load.reason(), load.rows(),
-                this.clock.millis());
+        UpstreamOutput.SnapshotReceipt receipt = this.output.snapshot(this.target.id(), load.reason(),
+                load.rowsWith(from.heldChanges), this.clock.millis());
         Duration took = Duration.ofNanos(System.nanoTime() - load.startedNanos());
         this.metrics.snapshot(receipt.sessions(), took);
         for (String rejected : receipt.rejected()) {
-            log.error("[{}] Left a session out of snapshot {}: {}", this.target.id(), receipt.snapshotId(), rejected);
+            log.error("[{}] Could not publish a session in full in snapshot {}: {}", this.target.id(),
+                    receipt.snapshotId(), rejected);
         }
         this.metrics.rejectedRows(receipt.rejected().size());
         log.info("[{}] Published snapshot {} ({}): {} sessions in {} chunks, listed in {} ms", this.target.id(),
@@ -553,7 +586,7 @@ public final class UpstreamSupervisor {
             this.reconciliation = this.executor.scheduleWithFixedDelay(guarded(() -> requestSnapshot(from,
                     "reconciliation")), every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
         }
-        from.heldChanges.forEach(this.output::change);
+        from.heldChanges.forEach(this::publishChange);
         from.heldChanges.clear();
         if (from.reloadPending != null && from == this.link) {
             String reason = from.reloadPending;
@@ -570,15 +603,29 @@ public final class UpstreamSupervisor {
         if (change instanceof SessionChange.Publish publish) {
             if (from.load != null) {
                 from.heldChanges.add(publish.event());
+                if (publish.event() instanceof SessionRemoved) {
+                    from.load.rowsMayHaveShiftedBack();
+                }
             }
             else {
-                this.output.change(publish.event());
+                publishChange(publish.event());
             }
         }
         else if (change instanceof SessionChange.Reload reload) {
             log.debug("[{}] {}: re-snapshotting", this.target.id(), reload.why());
+            if (from.load != null) {
+                // Whatever changed may have been a removal.
+                from.load.rowsMayHaveShiftedBack();
+            }
             requestSnapshot(from, "reload-requested");
         }
+    }
+
+    private void publishChange(SessionEvent event) {
+        this.output.change(event).ifPresent(trimmed -> {
+            this.metrics.rejectedRows(1);
+            log.error("[{}] Could not publish a session change in full: {}", this.target.id(), trimmed);
+        });
     }
 
     // ---- requests ----------------------------------------------------------------------------------------------
@@ -695,8 +742,13 @@ public final class UpstreamSupervisor {
     // ---- plumbing ----------------------------------------------------------------------------------------------
 
     private void enqueue(Runnable task) {
+        ScheduledExecutorService executor = this.executor;
+        if (executor == null) {
+            // Not started: nothing to recover or report yet.
+            return;
+        }
         try {
-            this.executor.execute(guarded(task));
+            executor.execute(guarded(task));
         }
         catch (RejectedExecutionException ex) {
             // Stopped: late socket callbacks have nothing left to do.
@@ -708,6 +760,11 @@ public final class UpstreamSupervisor {
         return () -> {
             try {
                 task.run();
+            }
+            catch (RejectedExecutionException ex) {
+                // stop() shut the executor down while this task ran: no timer may be scheduled any more, and the
+                // stop task queued behind this one closes the link and reports.
+                log.debug("[{}] Stopping; a timer was not scheduled", this.target.id());
             }
             catch (RuntimeException ex) {
                 log.error("[{}] Unexpected failure; reconnecting", this.target.id(), ex);

@@ -2,17 +2,23 @@ package io.crewstream.ingestor.publish;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 
 import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.TopicNamespace;
 import io.crewstream.schemas.records.RawFrame;
+import io.crewstream.schemas.records.SessionEvent;
+import io.crewstream.schemas.records.SessionRow;
+import io.crewstream.schemas.records.SessionUpserted;
 import io.crewstream.schemas.serde.ContractSerdes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.ObjectNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,6 +34,11 @@ class KafkaUpstreamOutputTest {
             new SimpleMeterRegistry());
     private final KafkaUpstreamOutput output = new KafkaUpstreamOutput(this.sender,
             new SnapshotChunker(8_000, MAX_RECORD_BYTES), MAX_RECORD_BYTES);
+
+    @BeforeEach
+    void startSender() {
+        this.sender.start();
+    }
 
     @Test
     void aRawFrameTooLargeForARecordIsCutAndMarkedTruncatedWithItsRealSize() {
@@ -75,11 +86,48 @@ class KafkaUpstreamOutputTest {
     }
 
     @Test
+    void anUpsertTooLargeForARecordIsPublishedWithATrimmedRowAndReported() {
+        ObjectNode fields = SnapshotChunkerTest.row("agent:main:huge", 50_000).fields();
+        fields.put("status", "running");
+        SessionUpserted upserted = SessionUpserted.of("gw", "patch", 7L, 3L, SessionRow.of(fields));
+
+        Optional<String> reported = this.output.change(upserted);
+        this.sender.close();
+
+        assertThat(reported).hasValueSatisfying(problem -> assertThat(problem).contains("agent:main:huge")
+                .contains("trimmed"));
+        ProducerRecord<String, byte[]> record = this.producer.history().get(0);
+        assertThat(record.key()).isEqualTo("gw");
+        assertThat(record.value().length).isLessThanOrEqualTo(MAX_RECORD_BYTES);
+        SessionEvent published = ContractSerdes.sessionEvents().deserialize("t", record.value());
+        assertThat(published).isInstanceOfSatisfying(SessionUpserted.class, trimmed -> {
+            assertThat(trimmed.sessionKey()).isEqualTo("agent:main:huge");
+            assertThat(trimmed.upstreamSeq()).isEqualTo(7L);
+            assertThat(trimmed.session().status()).isEqualTo("running");
+            assertThat(trimmed.session().fields().has("notes")).isFalse();
+            assertThat(trimmed.session().fields().get(TrimmedRow.MARKER).asBoolean()).isTrue();
+        });
+    }
+
+    @Test
+    void aChangeThatFitsIsPublishedAsGivenAndNotReported() {
+        SessionUpserted upserted = SessionUpserted.of("gw", "patch", 7L, 3L,
+                SnapshotChunkerTest.row("agent:main:small", 500));
+
+        assertThat(this.output.change(upserted)).isEmpty();
+        this.sender.close();
+
+        assertThat(ContractSerdes.sessionEvents().deserialize("t", this.producer.history().get(0).value()))
+                .isEqualTo(upserted);
+    }
+
+    @Test
     void aFailedSendMarksPublishingDegraded() {
         MockProducer<String, byte[]> failing = new MockProducer<>(false, null, new StringSerializer(),
                 new ByteArraySerializer());
         RecordSender failingSender = new RecordSender(failing, TopicNamespace.DEFAULT, this.health, 1000,
                 new SimpleMeterRegistry());
+        failingSender.start();
 
         failingSender.send(Topic.CONNECTION_STATUS, "gw", new byte[] { 1 });
         org.awaitility.Awaitility.await().until(() -> failing.history().size() == 1);

@@ -54,19 +54,47 @@ class SnapshotChunkerTest {
     }
 
     @Test
-    void aRowTooLargeForAnyRecordIsLeftOutAndNamedInsteadOfBreakingTheSnapshot() {
-        List<String> rejected = new ArrayList<>();
-        List<SessionRow> rows = List.of(row("agent:main:small", 100), row("agent:main:huge", 950_000));
+    void aRowTooLargeForAnyRecordIsPublishedTrimmedToItsTypedFieldsAndMarkedInsteadOfLeftOut() {
+        List<String> trimmed = new ArrayList<>();
+        ObjectNode huge = row("agent:main:huge", 950_000).fields();
+        huge.put("label", "Huge one");
+        huge.put("updatedAt", 1_700_000_000_000L);
+        huge.put("totalTokens", 1200);
+        huge.put("hasActiveRun", true);
+        List<SessionRow> rows = List.of(row("agent:main:small", 100), SessionRow.of(huge));
 
-        List<SnapshotChunk> chunks = this.chunker.chunk("gw", "snap-1", "initial", rows, 1L, rejected);
+        List<SnapshotChunk> chunks = this.chunker.chunk("gw", "snap-1", "initial", rows, 1L, trimmed);
 
         assertThat(chunks).hasSize(1);
-        assertThat(chunks.get(0).sessions()).extracting(SessionRow::key).containsExactly("agent:main:small");
-        assertThat(chunks.get(0).totalSessions()).isEqualTo(1);
-        assertThat(rejected).singleElement().asString().contains("agent:main:huge");
+        assertThat(chunks.get(0).sessions()).extracting(SessionRow::key)
+                .containsExactly("agent:main:small", "agent:main:huge");
+        assertThat(chunks.get(0).totalSessions()).isEqualTo(2);
+        ObjectNode published = chunks.get(0).sessions().get(1).fields();
+        assertThat(published.has("notes")).isFalse();
+        assertThat(published.get(TrimmedRow.MARKER).asBoolean()).isTrue();
+        assertThat(published.get("label").asString()).isEqualTo("Huge one");
+        assertThat(published.get("kind").asString()).isEqualTo("direct");
+        assertThat(published.get("updatedAt").asLong()).isEqualTo(1_700_000_000_000L);
+        assertThat(published.get("totalTokens").asLong()).isEqualTo(1200);
+        assertThat(published.get("hasActiveRun").asBoolean()).isTrue();
+        assertThat(trimmed).singleElement().asString().contains("agent:main:huge").contains("trimmed");
         SessionEvent roundTrip = ContractSerdes.sessionEvents().deserialize("t",
                 ContractSerdes.sessionEvents().serialize("t", chunks.get(0)));
         assertThat(roundTrip).isEqualTo(chunks.get(0));
+    }
+
+    @Test
+    void aRowWhoseTypedFieldsAloneAreTooLargeIsPublishedAsItsKeyOnly() {
+        List<String> trimmed = new ArrayList<>();
+        ObjectNode huge = row("agent:main:huge", 100).fields();
+        huge.put("label", "y".repeat(950_000));
+
+        List<SnapshotChunk> chunks = this.chunker.chunk("gw", "snap-1", "initial", List.of(SessionRow.of(huge)), 1L,
+                trimmed);
+
+        ObjectNode published = chunks.get(0).sessions().get(0).fields();
+        assertThat(published.propertyNames()).containsExactlyInAnyOrder("key", TrimmedRow.MARKER);
+        assertThat(trimmed).hasSize(1);
     }
 
     static SessionRow row(String key, int approximateBytes) {

@@ -1,0 +1,146 @@
+package io.crewstream.ingestor;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+import io.crewstream.ingestor.config.IngestorConfigValidator;
+import io.crewstream.ingestor.config.IngestorProperties;
+import io.crewstream.ingestor.config.UpstreamTarget;
+import io.crewstream.ingestor.publish.InputTopics;
+import io.crewstream.ingestor.publish.KafkaUpstreamOutput;
+import io.crewstream.ingestor.publish.PublishHealth;
+import io.crewstream.ingestor.publish.RecordSender;
+import io.crewstream.ingestor.publish.SnapshotChunker;
+import io.crewstream.ingestor.upstream.UpstreamSupervisors;
+import io.crewstream.schemas.Topic;
+import io.crewstream.schemas.TopicNamespace;
+import io.crewstream.schemas.records.ConnectionStatusEvent;
+import io.crewstream.schemas.records.UpstreamState;
+import io.crewstream.schemas.serde.ContractSerdes;
+import io.crewstream.testsupport.kafka.KafkaBroker;
+import io.crewstream.testsupport.kafka.KafkaBrokerExtension;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The lifecycle on its own, with the real topic set-up (a real broker) and a producer the test completes by hand, so
+ * that Kafka failing and recovering happens exactly when the test says.
+ */
+@ExtendWith(KafkaBrokerExtension.class)
+class IngestorLifecycleTest {
+
+    private static final String CONNECTION = "gw-1";
+
+    private final MockProducer<String, byte[]> producer = new MockProducer<>(false, null, new StringSerializer(),
+            new ByteArraySerializer());
+    private final PublishHealth health = new PublishHealth(Clock.systemUTC());
+    private RecordSender sender;
+    private IngestorLifecycle lifecycle;
+    private TopicNamespace namespace;
+
+    @AfterEach
+    void tearDown() {
+        if (this.lifecycle != null) {
+            this.lifecycle.stop();
+        }
+        if (this.sender != null) {
+            this.sender.close();
+        }
+    }
+
+    @Test
+    void aRestartedIngestorRestatesEachConnectionOnceWhenKafkaRecovers(KafkaBroker broker) throws IOException {
+        String prefix = broker.uniquePrefix("lifecycle");
+        this.namespace = new TopicNamespace(prefix);
+        IngestorProperties.Kafka kafka = new IngestorProperties.Kafka(broker.bootstrapServers(), prefix, 1, 1,
+                (short) 1, true, Duration.ofSeconds(30), 262_144, 900_000, 100_000);
+        IngestorProperties.Connection connection = new IngestorProperties.Connection(Duration.ofSeconds(60),
+                Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofSeconds(60), Duration.ofSeconds(10),
+                Duration.ofSeconds(1), Duration.ofSeconds(30), 500);
+        // Nothing listens there: the connection settles in "unreachable" and publishes nothing more.
+        IngestorProperties properties = new IngestorProperties(List.of(new IngestorProperties.Upstream(CONNECTION,
+                "ws://127.0.0.1:" + freePort(), "TOKEN", null, true)), kafka, connection);
+        List<UpstreamTarget> targets = new IngestorConfigValidator(name -> "token").validate(properties);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        this.sender = new RecordSender(this.producer, this.namespace, this.health, 1000, registry);
+        UpstreamSupervisors supervisors = new UpstreamSupervisors(targets, connection, HttpClient.newHttpClient(),
+                new KafkaUpstreamOutput(this.sender, new SnapshotChunker(262_144, 900_000), 900_000), registry, "test",
+                Clock.systemUTC());
+        this.lifecycle = new IngestorLifecycle(this.sender, new InputTopics(kafka, this.namespace), supervisors,
+                this.health);
+
+        this.lifecycle.start();
+        this.lifecycle.stop();
+        this.lifecycle.start();
+        await().until(() -> {
+            List<ConnectionStatusEvent> statuses = statuses();
+            int stopped = statuses.stream().map(ConnectionStatusEvent::reasonCode).toList().indexOf("stopped");
+            return stopped >= 0 && statuses.size() > stopped + 1
+                    && statuses.get(statuses.size() - 1).state() == UpstreamState.UNREACHABLE;
+        });
+        completeEverySend();
+        sendAndFail();
+        assertThat(this.health.degraded()).isTrue();
+        int before = statuses().size();
+
+        sendAndComplete();
+        this.lifecycle.stop();
+        this.lifecycle = null;
+
+        await().until(() -> "stopped".equals(statuses().get(statuses().size() - 1).reasonCode()));
+        List<ConnectionStatusEvent> afterRecovery = statuses().subList(before, statuses().size() - 1);
+        assertThat(afterRecovery).as("statuses restated after one recovery").singleElement()
+                .satisfies(status -> assertThat(status.state()).isEqualTo(UpstreamState.UNREACHABLE));
+    }
+
+    private void completeEverySend() {
+        while (this.producer.completeNext()) {
+            // The supervisor's statuses so far: acknowledged, as a healthy cluster would.
+        }
+    }
+
+    private void sendAndFail() {
+        int sent = this.producer.history().size();
+        this.sender.send(Topic.RAW_FRAMES, "probe", new byte[] { 1 });
+        await().until(() -> this.producer.history().size() > sent);
+        assertThat(this.producer.errorNext(new TimeoutException("broker unreachable"))).isTrue();
+    }
+
+    /** Acknowledging a record sent after the failure ends the degradation and tells the recovery listeners. */
+    private void sendAndComplete() {
+        int sent = this.producer.history().size();
+        this.sender.send(Topic.RAW_FRAMES, "probe", new byte[] { 2 });
+        await().until(() -> this.producer.history().size() > sent);
+        assertThat(this.producer.completeNext()).isTrue();
+        assertThat(this.health.degraded()).isFalse();
+    }
+
+    private List<ConnectionStatusEvent> statuses() {
+        String topic = this.namespace.name(Topic.CONNECTION_STATUS);
+        return this.producer.history().stream().filter(record -> record.topic().equals(topic))
+                .map(record -> ContractSerdes.connectionStatus().deserialize(topic, record.value())).toList();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static org.awaitility.core.ConditionFactory await() {
+        return Awaitility.await().atMost(Duration.ofSeconds(20));
+    }
+}
