@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -126,6 +127,11 @@ public final class SessionStore {
 
     public synchronized int size() {
         return rows.size();
+    }
+
+    /** The keys of every session, archived ones included: what a test compares a downstream copy with. */
+    public synchronized Set<String> keys() {
+        return Set.copyOf(rows.keySet());
     }
 
     /** Rows per agent id, archived ones included. */
