@@ -1,0 +1,62 @@
+package io.crewstream.local.pipeline;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.crewstream.ingestor.IngestorApplication;
+import io.crewstream.local.apps.EmbeddedApp;
+import io.crewstream.projector.ProjectorApplication;
+import io.crewstream.ssegateway.SseGatewayApplication;
+
+/**
+ * The three crewstream apps of a local pipeline, each configured through its own public properties
+ * ({@code crewstream.ingestor.*}, {@code crewstream.projector.*}, {@code crewstream.sse.*}) as an operator would.
+ */
+public final class PipelineApps {
+
+    /** Static membership: a restarted projector takes its partitions back at once instead of after 45 s. */
+    static final String PROJECTOR_INSTANCE_ID = "local";
+
+    private PipelineApps() {
+    }
+
+    public static EmbeddedApp ingestor(PipelineConfig config) {
+        Map<String, String> settings = common(config, config.ingestorPort());
+        settings.put("crewstream.ingestor.kafka.bootstrap-servers", config.bootstrapServers());
+        settings.put("crewstream.ingestor.kafka.topic-prefix", config.namespace().prefix());
+        settings.put("crewstream.ingestor.kafka.partitions", Integer.toString(config.partitions()));
+        settings.put("crewstream.ingestor.kafka.raw-frames-partitions", Integer.toString(config.partitions()));
+        if (config.upstream() != null) {
+            settings.put("crewstream.ingestor.upstreams[0].id", config.upstream().id());
+            settings.put("crewstream.ingestor.upstreams[0].url", config.upstream().url().toString());
+            settings.put("crewstream.ingestor.upstreams[0].token-file", config.upstream().tokenFile().toString());
+        }
+        return new EmbeddedApp("ingestor", IngestorApplication.class, settings);
+    }
+
+    public static EmbeddedApp projector(PipelineConfig config) {
+        Map<String, String> settings = common(config, config.projectorPort());
+        settings.put("crewstream.projector.bootstrap-servers", config.bootstrapServers());
+        settings.put("crewstream.projector.topic-namespace", config.namespace().prefix());
+        settings.put("crewstream.projector.partitions", Integer.toString(config.partitions()));
+        settings.put("crewstream.projector.application-id", config.projectorApplicationId());
+        settings.put("crewstream.projector.instance-id", PROJECTOR_INSTANCE_ID);
+        settings.put("crewstream.projector.state-dir", config.projectorStateDir().toString());
+        return new EmbeddedApp("projector", ProjectorApplication.class, settings);
+    }
+
+    public static EmbeddedApp sseGateway(PipelineConfig config) {
+        Map<String, String> settings = common(config, config.dashboardPort());
+        settings.put("crewstream.sse.bootstrap-servers", config.bootstrapServers());
+        settings.put("crewstream.sse.topic-prefix", config.namespace().prefix());
+        return new EmbeddedApp("sse-gateway", SseGatewayApplication.class, settings);
+    }
+
+    private static Map<String, String> common(PipelineConfig config, int port) {
+        Map<String, String> settings = new LinkedHashMap<>(config.extraSettings());
+        settings.put("server.port", Integer.toString(port));
+        // A laptop run serves its owner: the dashboard and the actuators have no authentication, so loopback only.
+        settings.put("server.address", "127.0.0.1");
+        return settings;
+    }
+}

@@ -1,0 +1,86 @@
+package io.crewstream.local;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.crewstream.local.pipeline.LocalPipeline;
+import io.crewstream.local.pipeline.LocalRun;
+import io.crewstream.local.support.SseClient;
+import io.crewstream.local.support.TestPipelines;
+import io.crewstream.schemas.TopicNamespace;
+import io.crewstream.schemas.sse.SseEventType;
+import io.crewstream.sim.control.ChurnPlan;
+import io.crewstream.testsupport.kafka.KafkaBroker;
+import io.crewstream.testsupport.kafka.KafkaBrokerExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What {@code ./crewstream --demo} runs ({@link LocalPipeline} with the demo gateway), checked the way a browser
+ * sees it: over HTTP, the dashboard page and a live {@code /api/events} stream. Kafka is the shared test broker,
+ * given as an external cluster as {@code KAFKA_BOOTSTRAP_SERVERS} would.
+ */
+@ExtendWith(KafkaBrokerExtension.class)
+class DemoRunTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    @TempDir
+    Path data;
+
+    @Test
+    void demoRunServesALiveDashboardOverHttpAndStopsCleanly(KafkaBroker broker) {
+        String prefix = broker.uniquePrefix("demo");
+        LocalRun run = new LocalRun(this.data, broker.bootstrapServers(), 0, 0, new TopicNamespace(prefix), 3, 0, 0,
+                0, prefix + "projector", true, new ChurnPlan(12, 20), 3, TestPipelines.QUICK);
+        List<String> progress = new ArrayList<>();
+        LocalPipeline pipeline = new LocalPipeline(run, progress::add);
+        int port;
+        try {
+            pipeline.start();
+            port = pipeline.dashboardPort();
+            assertThat(progress).anyMatch(line -> line.startsWith("Topics ready"))
+                    .anyMatch(line -> line.startsWith("Table loaded"))
+                    .anyMatch(line -> line.startsWith("Upstream 'demo' connected"))
+                    .last().asString().startsWith("Ready in").endsWith("open http://localhost:" + port);
+
+            assertThat(SseClient.get(port, "/")).contains("<html");
+            assertThat(SseClient.get(port, "/actuator/health/readiness"))
+                    .as("the SSE gateway runs with its own application.yml (its readiness group waits for the table)")
+                    .contains("sessionTable");
+            try (SseClient browser = SseClient.connect(port)) {
+                await().atMost(PATIENCE).until(() -> !browser.events(SseEventType.SESSIONS_REFRESH).isEmpty());
+                JsonNode refresh = browser.events(SseEventType.SESSIONS_REFRESH).get(0).json();
+                assertThat(refresh.path("sessions").size()).isEqualTo(12);
+                assertThat(refresh.path("sessions").get(0).path("connectionId").asString()).isEqualTo("demo");
+                await().atMost(PATIENCE).until(() -> browser.events(SseEventType.SESSION_UPDATED).size() >= 3);
+            }
+        }
+        finally {
+            pipeline.stop();
+        }
+        assertThat(listening(port)).as("the dashboard port is released on stop").isFalse();
+        assertThat(this.data.resolve("demo-gateway.token")).as("the demo token does not outlive the run")
+                .doesNotExist();
+    }
+
+    private static boolean listening(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("localhost", port), 1000);
+            return true;
+        }
+        catch (IOException ex) {
+            return false;
+        }
+    }
+}
