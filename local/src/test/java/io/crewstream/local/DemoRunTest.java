@@ -61,8 +61,10 @@ class DemoRunTest {
             try (SseClient browser = SseClient.connect(port)) {
                 await().atMost(PATIENCE).until(() -> !browser.events(SseEventType.SESSIONS_REFRESH).isEmpty());
                 JsonNode refresh = browser.events(SseEventType.SESSIONS_REFRESH).get(0).json();
-                assertThat(refresh.path("sessions").size()).isEqualTo(12);
                 assertThat(refresh.path("sessions").get(0).path("connectionId").asString()).isEqualTo("demo");
+                // The last rows of the first snapshot may still be in the projector's transaction at "Ready":
+                // they arrive on the open stream.
+                await().atMost(PATIENCE).until(() -> browser.knownSessionKeys().size() == 12);
                 await().atMost(PATIENCE).until(() -> browser.events(SseEventType.SESSION_UPDATED).size() >= 3);
             }
         }

@@ -114,6 +114,27 @@ public final class SseClient implements AutoCloseable {
                 .anyMatch(event -> key.equals(event.json().path("key").asString()));
     }
 
+    /**
+     * The keys of the sessions this client knows of: those of its first {@code sessions-refresh} plus every
+     * {@code session-created} since, less every {@code session-removed}.
+     */
+    public java.util.Set<String> knownSessionKeys() {
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        for (Event event : events()) {
+            switch (event.type()) {
+                case SESSIONS_REFRESH -> {
+                    keys.clear();
+                    event.json().path("sessions").forEach(session -> keys.add(session.path("key").asString()));
+                }
+                case SESSION_CREATED, SESSION_UPDATED -> keys.add(event.json().path("key").asString());
+                case SESSION_REMOVED -> keys.remove(event.json().path("key").asString());
+                default -> {
+                }
+            }
+        }
+        return keys;
+    }
+
     /** Whether a {@code session-removed} for this key has arrived. */
     public boolean sawRemoval(String key) {
         return events(SseEventType.SESSION_REMOVED).stream()

@@ -1,0 +1,118 @@
+package io.crewstream.bench.client;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+import io.crewstream.schemas.serde.ContractJson;
+import io.crewstream.schemas.sse.SseEventType;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * What one browser would show: the sessions of one event stream, kept as a map from session key to row, replaced
+ * by every refresh and changed by every created/updated/removed event, as CrewHub's dashboard does.
+ *
+ * <p>Threading: the map is updated on the HTTP client's thread and may be read from any thread.
+ */
+public final class SessionView implements SseListener {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private final Map<String, JsonNode> sessions = new ConcurrentHashMap<>();
+
+    private final URI events;
+
+    private final AtomicInteger reconnects = new AtomicInteger();
+
+    private volatile boolean refreshed;
+
+    private SessionView(URI events) {
+        this.events = events;
+    }
+
+    public static SessionView open(URI events) {
+        SessionView view = new SessionView(events);
+        view.connect();
+        return view;
+    }
+
+    private void connect() {
+        HTTP.sendAsync(HttpRequest.newBuilder(this.events).build(),
+                HttpResponse.BodyHandlers.fromLineSubscriber(new SseLineSubscriber(this)));
+    }
+
+    /**
+     * Reconnects at once, as a browser's EventSource does after its retry delay; the fresh stream starts with a
+     * full refresh (the gateway disconnects a client that falls more than its queue behind).
+     */
+    @Override
+    public void onClosed(Throwable failure) {
+        this.reconnects.incrementAndGet();
+        connect();
+    }
+
+    /** How often the stream ended and was opened again. */
+    public int reconnects() {
+        return this.reconnects.get();
+    }
+
+    @Override
+    public void onEvent(String event, String data) {
+        if (event.equals(SseEventType.SESSIONS_REFRESH.eventName())) {
+            JsonNode refresh = ContractJson.mapper().readTree(data);
+            this.sessions.clear();
+            for (JsonNode session : refresh.get("sessions")) {
+                this.sessions.put(session.get("key").asString(), session);
+            }
+            this.refreshed = true;
+        }
+        else if (event.equals(SseEventType.SESSION_CREATED.eventName())
+                || event.equals(SseEventType.SESSION_UPDATED.eventName())) {
+            // Only what the scenarios compare (key and stamp): a whole-row parse per event would make this client,
+            // not the pipeline, the slow part of a 10,000-session burst.
+            ObjectNode session = ContractJson.mapper().createObjectNode();
+            session.put(BenchTimestamps.FIELD, BenchTimestamps.extract(data));
+            this.sessions.put(topLevelKey(data), session);
+        }
+        else if (event.equals(SseEventType.SESSION_REMOVED.eventName())) {
+            this.sessions.remove(topLevelKey(data));
+        }
+    }
+
+    /** The row's top-level {@code key}, read with the streaming parser and nested objects skipped. */
+    static String topLevelKey(String json) {
+        try (JsonParser parser = ContractJson.mapper().createParser(json)) {
+            parser.nextToken();
+            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                String name = parser.currentName();
+                parser.nextToken();
+                if (name.equals("key")) {
+                    return parser.getString();
+                }
+                parser.skipChildren();
+            }
+        }
+        throw new IllegalArgumentException("session payload without a key");
+    }
+
+    public boolean refreshed() {
+        return this.refreshed;
+    }
+
+    public int size() {
+        return this.sessions.size();
+    }
+
+    /** Whether the view currently satisfies the condition (evaluated on a snapshot-free live map). */
+    public boolean shows(Predicate<Map<String, JsonNode>> condition) {
+        return condition.test(this.sessions);
+    }
+}

@@ -1,0 +1,155 @@
+package io.crewstream.bench.process;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts the crewstream services as the JVMs they are in production, from what {@code ./mvnw package} left in each
+ * module's {@code target/}: the SSE gateway from its classes on this module's classpath (its jar is not a fat jar;
+ * this module carries its runtime dependencies), the ingestor and the projector from their Spring Boot jars.
+ */
+public final class Services {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final Path repository;
+
+    private final Path logDir;
+
+    public Services(Path repository, Path logDir) {
+        this.repository = repository;
+        this.logDir = logDir;
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /** An SSE gateway reading the tables under {@code topicPrefix}, on {@code port}. */
+    public JavaProcess gateway(String name, int port, String bootstrapServers, String topicPrefix, String heap,
+            String... extraProperties) {
+        return gateway(name, port, bootstrapServers, topicPrefix, List.of("-Xmx" + heap, "-Xms" + heap),
+                extraProperties);
+    }
+
+    /** As above, with the gateway JVM's options given in full (heap, a flight recording...). */
+    public JavaProcess gateway(String name, int port, String bootstrapServers, String topicPrefix,
+            List<String> jvmOptions, String... extraProperties) {
+        Path classes = this.repository.resolve("sse-gateway/target/classes");
+        require(classes.resolve("io/crewstream/ssegateway/SseGatewayApplication.class"), "sse-gateway");
+        List<String> launch = new ArrayList<>(List.of("-cp", classes + ":" + JavaProcess.ownClasspath(),
+                "io.crewstream.ssegateway.SseGatewayApplication",
+                "--server.port=" + port,
+                "--crewstream.sse.bootstrap-servers=" + bootstrapServers,
+                "--crewstream.sse.topic-prefix=" + topicPrefix,
+                // The default (8192) would cap the idle-clients scenario below the process's file limit.
+                "--server.tomcat.max-connections=20000",
+                "--server.tomcat.accept-count=1000",
+                "--spring.main.banner-mode=off"));
+        launch.addAll(List.of(extraProperties));
+        return JavaProcess.start(name, this.logDir, jvmOptions, launch, Map.of());
+    }
+
+    /** The ingestor's Spring Boot jar, connected to one upstream gateway. */
+    public JavaProcess ingestor(int port, String bootstrapServers, String topicPrefix, String connectionId,
+            URI upstream, String token) {
+        Path jar = stable(this.repository.resolve("ingestor/target/crewstream-ingestor-0.1.0-SNAPSHOT.jar"),
+                "ingestor");
+        return JavaProcess.start("ingestor", this.logDir, List.of("-Xmx256m"), List.of("-jar", jar.toString(),
+                "--server.port=" + port,
+                "--crewstream.ingestor.kafka.bootstrap-servers=" + bootstrapServers,
+                "--crewstream.ingestor.kafka.topic-prefix=" + topicPrefix,
+                "--crewstream.ingestor.upstreams[0].id=" + connectionId,
+                "--crewstream.ingestor.upstreams[0].url=" + upstream,
+                "--spring.main.banner-mode=off"),
+                Map.of("OPENCLAW_GATEWAY_TOKEN", token));
+    }
+
+    /** The projector's Spring Boot jar. */
+    public JavaProcess projector(int port, String bootstrapServers, String topicPrefix) {
+        Path jar = stable(this.repository.resolve("projector/target/crewstream-projector-0.1.0-SNAPSHOT.jar"),
+                "projector");
+        return JavaProcess.start("projector", this.logDir, List.of("-Xmx256m"), List.of("-jar", jar.toString(),
+                "--server.port=" + port,
+                "--crewstream.projector.bootstrap-servers=" + bootstrapServers,
+                "--crewstream.projector.topic-namespace=" + topicPrefix,
+                "--crewstream.projector.application-id=" + topicPrefix + "projector",
+                "--spring.main.banner-mode=off"),
+                Map.of());
+    }
+
+    /** Waits until {@code GET url} answers 200. */
+    public static Duration awaitOk(URI url, Duration timeout) {
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            try {
+                HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(5))
+                        .build(), HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return Duration.ofNanos(System.nanoTime() - start);
+                }
+            }
+            catch (IOException ex) {
+                // Not listening yet.
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(ex);
+            }
+            sleep(100);
+        }
+        throw new IllegalStateException(url + " did not answer 200 within " + timeout);
+    }
+
+    public static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /**
+     * A private copy of a service jar: a rebuild of the module while a scenario runs would otherwise replace the jar
+     * under the running JVM (it loads classes lazily from it).
+     */
+    private Path stable(Path jar, String module) {
+        require(jar, module);
+        try {
+            Path copy = this.logDir.resolve("jars").resolve(jar.getFileName());
+            Files.createDirectories(copy.getParent());
+            Files.copy(jar, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return copy;
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    private static void require(Path path, String module) {
+        if (!Files.exists(path)) {
+            throw new IllegalStateException(path + " is missing: build the " + module
+                    + " module first (./mvnw -B -q package -DskipTests, see BENCHMARKS.md)");
+        }
+    }
+}

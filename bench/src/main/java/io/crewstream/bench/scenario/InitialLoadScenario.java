@@ -1,0 +1,151 @@
+package io.crewstream.bench.scenario;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.crewstream.bench.Options;
+import io.crewstream.bench.client.SseEventParser;
+import io.crewstream.bench.client.SseListener;
+import io.crewstream.bench.load.TableWriter;
+import io.crewstream.bench.report.Report;
+import io.crewstream.schemas.TopicNamespace;
+import io.crewstream.schemas.sse.SseEventType;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Initial load: a table of {@code sessions} rows; a new client's {@code GET /api/sessions} and a new stream's
+ * {@code sessions-refresh}, timed by the client (loopback, so an upper bound of the server's time) and by the
+ * server (Tomcat's access log, request start to response complete).
+ */
+public final class InitialLoadScenario implements Scenario {
+
+    @Override
+    public void run(BenchContext context, Options options) throws Exception {
+        int sessions = options.integer("sessions", 10_000);
+        int repeats = options.integer("repeats", 30);
+        Report report = new Report(options.text("name", "initial-load"), options.asMap());
+        TopicNamespace namespace = context.namespace("bench-initial");
+        TableWriter.createTopics(context.broker(), namespace);
+        Path accessLogs = context.logs().resolve("access-" + namespace.prefix());
+        try (TableWriter writer = new TableWriter(context.broker().bootstrapServers(), namespace,
+                options.integer("row-bytes", 2000))) {
+            writer.seed(sessions);
+        }
+        try (GatewayUnderTest gateway = GatewayUnderTest.start(context, namespace.prefix(),
+                options.text("gateway-heap", "1g"),
+                "--server.tomcat.accesslog.enabled=true",
+                "--server.tomcat.accesslog.directory=" + accessLogs,
+                "--server.tomcat.accesslog.buffered=false",
+                // Microseconds from request start to the response's last byte handed to the socket.
+                "--server.tomcat.accesslog.pattern=%r %s %B %{us}T")) {
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            URI sessionsUri = gateway.uri("/api/sessions");
+            Histogram restMicros = new Histogram(3);
+            Histogram refreshMicros = new Histogram(3);
+            long restBytes = 0;
+            long refreshBytes = 0;
+            int seen = 0;
+            for (int i = 0; i < repeats + 5; i++) {
+                long start = System.nanoTime();
+                HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(sessionsUri).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                long micros = (System.nanoTime() - start) / 1000;
+                restBytes = response.body().length;
+                seen = countKeys(response.body());
+                if (i >= 5) {
+                    restMicros.recordValue(micros);
+                }
+                long[] refresh = timeRefresh(http, gateway.events());
+                refreshBytes = refresh[1];
+                if (i >= 5) {
+                    refreshMicros.recordValue(refresh[0]);
+                }
+            }
+            Histogram serverRest = new Histogram(3);
+            Histogram serverStream = new Histogram(3);
+            readAccessLog(accessLogs, serverRest, serverStream);
+            double restP50 = restMicros.getValueAtPercentile(50) / 1000.0;
+            report.figure("GET /api/sessions, " + seen + " sessions, client p50", restP50 + " ms", "<= 100 ms",
+                    restP50 <= 100);
+            report.figure("GET /api/sessions client p99 / max", restMicros.getValueAtPercentile(99) / 1000.0
+                    + " / " + restMicros.getMaxValue() / 1000.0 + " ms", "-", null);
+            report.figure("GET /api/sessions server p50 (access log)",
+                    serverRest.getValueAtPercentile(50) / 1000.0 + " ms", "<= 100 ms",
+                    serverRest.getValueAtPercentile(50) / 1000.0 <= 100);
+            report.figure("GET /api/sessions bytes", String.valueOf(restBytes), "-", null);
+            double refreshP50 = refreshMicros.getValueAtPercentile(50) / 1000.0;
+            report.figure("new stream: sessions-refresh received, p50", refreshP50 + " ms", "<= 100 ms",
+                    refreshP50 <= 100);
+            report.figure("new stream: sessions-refresh p99 / max", refreshMicros.getValueAtPercentile(99) / 1000.0
+                    + " / " + refreshMicros.getMaxValue() / 1000.0 + " ms", "-", null);
+            report.figure("sessions-refresh bytes (data)", String.valueOf(refreshBytes), "-", null);
+            report.details().put("sessions", sessions);
+            report.details().put("repeats", repeats);
+            report.details().put("serverRestSamples", serverRest.getTotalCount());
+            report.details().put("serverRestP99Ms", serverRest.getValueAtPercentile(99) / 1000.0);
+            report.details().put("gatewayRssKb", gateway.rssKb());
+        }
+        report.save(context.results());
+    }
+
+    private static int countKeys(byte[] body) {
+        String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
+        int count = 0;
+        for (int at = text.indexOf("\"sessionId\""); at >= 0; at = text.indexOf("\"sessionId\"", at + 1)) {
+            count++;
+        }
+        return count;
+    }
+
+    /** Opens a stream and returns {µs until its sessions-refresh was complete, bytes of its data}. */
+    private static long[] timeRefresh(HttpClient http, URI events) throws Exception {
+        CompletableFuture<long[]> done = new CompletableFuture<>();
+        long start = System.nanoTime();
+        SseEventParser parser = new SseEventParser(new SseListener() {
+            @Override
+            public void onEvent(String event, String data) {
+                if (event.equals(SseEventType.SESSIONS_REFRESH.eventName())) {
+                    done.complete(new long[] { (System.nanoTime() - start) / 1000, data.length() });
+                }
+            }
+        });
+        CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> response = http.sendAsync(
+                HttpRequest.newBuilder(events).build(), HttpResponse.BodyHandlers.ofLines());
+        response.thenAccept(r -> {
+            try (var lines = r.body()) {
+                lines.takeWhile(line -> !done.isDone()).forEach(parser::line);
+            }
+        });
+        long[] result = done.get(30, TimeUnit.SECONDS);
+        response.cancel(true);
+        return result;
+    }
+
+    private static void readAccessLog(Path dir, Histogram rest, Histogram stream) throws Exception {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (var files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+                for (String line : Files.readAllLines(file)) {
+                    List<String> parts = List.of(line.trim().split(" "));
+                    long micros = Long.parseLong(parts.get(parts.size() - 1));
+                    if (line.contains("/api/sessions") && line.contains(" 200 ")) {
+                        rest.recordValue(micros);
+                    }
+                    else if (line.contains("/api/events")) {
+                        stream.recordValue(micros);
+                    }
+                }
+            }
+        }
+    }
+
+}

@@ -1,0 +1,176 @@
+package io.crewstream.bench.scenario;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+import io.crewstream.bench.client.BenchTimestamps;
+import io.crewstream.bench.load.BenchRows;
+import io.crewstream.bench.process.JavaProcess;
+import io.crewstream.bench.process.ProcessStats;
+import io.crewstream.bench.process.Services;
+import io.crewstream.schemas.Topic;
+import io.crewstream.schemas.TopicNamespace;
+import org.apache.kafka.clients.admin.Admin;
+import io.crewstream.schemas.serde.ContractJson;
+import io.crewstream.sim.server.OpenClawSimulator;
+import io.crewstream.sim.server.SimulatorConfig;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The whole pipeline on one broker: an OpenClaw simulator in this process (so the harness can change sessions and
+ * break the upstream), the ingestor, the projector and one SSE gateway, each in its own JVM as in production.
+ */
+final class Pipeline implements AutoCloseable {
+
+    static final String CONNECTION_ID = "bench";
+
+    private static final String TOKEN = "bench-token";
+
+    private final OpenClawSimulator simulator;
+
+    private final List<JavaProcess> processes = new ArrayList<>();
+
+    private final TopicNamespace namespace;
+
+    private GatewayUnderTest gateway;
+
+    private Duration startup;
+
+    private Pipeline(OpenClawSimulator simulator, TopicNamespace namespace) {
+        this.simulator = simulator;
+        this.namespace = namespace;
+    }
+
+    /** A simulator listening on a free port, not yet connected to anything; seed it, then {@link #start}. */
+    static Pipeline create(BenchContext context) {
+        OpenClawSimulator simulator = new OpenClawSimulator(SimulatorConfig.defaults(TOKEN).withPort(0));
+        simulator.start();
+        return new Pipeline(simulator, context.namespace("bench-pipeline"));
+    }
+
+    OpenClawSimulator simulator() {
+        return this.simulator;
+    }
+
+    TopicNamespace namespace() {
+        return this.namespace;
+    }
+
+    GatewayUnderTest gateway() {
+        return this.gateway;
+    }
+
+    /** Starts projector, ingestor and gateway together and waits until the gateway is ready. */
+    void start(BenchContext context, String gatewayHeap, String... gatewayProperties) {
+        long start = System.nanoTime();
+        Services services = context.services();
+        String bootstrap = context.broker().bootstrapServers();
+        this.processes.add(services.projector(Services.freePort(), bootstrap, this.namespace.prefix()));
+        this.processes.add(services.ingestor(Services.freePort(), bootstrap, this.namespace.prefix(), CONNECTION_ID,
+                this.simulator.url(), TOKEN));
+        // The gateway's table reader gives up when its topics are missing at start (partitionsFor throws a
+        // TimeoutException with Kafka 4 clients instead of returning no partitions), so wait for the projector's.
+        awaitTopics(context, Duration.ofMinutes(3), Topic.SESSION_STATE, Topic.CONNECTION_STATE);
+        this.gateway = GatewayUnderTest.start(context, this.namespace.prefix(), gatewayHeap, gatewayProperties);
+        this.startup = Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    private void awaitTopics(BenchContext context, Duration timeout, Topic... topics) {
+        try (Admin admin = Admin.create(context.broker().adminConfig())) {
+            await(() -> {
+                try {
+                    Set<String> names = admin.listTopics().names().get();
+                    return Arrays.stream(topics).allMatch(topic -> names.contains(this.namespace.name(topic)));
+                }
+                catch (ExecutionException ex) {
+                    return false;
+                }
+                catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(ex);
+                }
+            }, timeout);
+        }
+    }
+
+    /** From starting the three services to the gateway reporting ready. */
+    Duration startup() {
+        return this.startup;
+    }
+
+    /** Creates sessions {@code 0..count-1} upstream, rows padded to about {@code rowBytes}. */
+    void seed(int count, int rowBytes) {
+        for (int i = 0; i < count; i++) {
+            ObjectNode fields = ContractJson.mapper().createObjectNode();
+            fields.put("label", "bench " + i);
+            fields.put("status", "running");
+            fields.put("lastMessagePreview", "x".repeat(Math.max(0, rowBytes - 900)));
+            this.simulator.sessions().create(BenchRows.key(i), fields);
+        }
+    }
+
+    /** Changes one session upstream now, stamped with the change time; returns the stamp. */
+    long change(String key, long version) {
+        long now = BenchTimestamps.nowMicros();
+        ObjectNode fields = ContractJson.mapper().createObjectNode();
+        fields.put(BenchTimestamps.FIELD, now);
+        fields.put("totalTokens", 1000 + version);
+        fields.put("status", (version % 3 == 0) ? "done" : "running");
+        this.simulator.sessions().patch(key, fields, null);
+        return now;
+    }
+
+    /** VmRSS of ingestor, projector and gateway, and of this process (broker, simulator, harness), in KiB. */
+    ObjectNode memory(ObjectNode into) {
+        long total = 0;
+        for (JavaProcess process : this.processes) {
+            long rss = ProcessStats.rssKb(process.pid());
+            into.put(process.name() + "RssKb", rss);
+            total += rss;
+        }
+        long gatewayRss = this.gateway.rssKb();
+        into.put("sseGatewayRssKb", gatewayRss);
+        long self = ProcessStats.rssKb(ProcessHandle.current().pid());
+        into.put("brokerSimulatorHarnessRssKb", self);
+        into.put("servicesRssKb", total + gatewayRss);
+        into.put("totalRssKb", total + gatewayRss + self);
+        return into;
+    }
+
+    List<Long> servicePids() {
+        List<Long> pids = new ArrayList<>(this.processes.stream().map(JavaProcess::pid).toList());
+        pids.add(this.gateway.pid());
+        return pids;
+    }
+
+    URI events() {
+        return this.gateway.events();
+    }
+
+    /** Polls every few milliseconds until the condition holds; returns how long that took. */
+    static Duration await(BooleanSupplier condition, Duration timeout) {
+        long start = System.nanoTime();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - start > timeout.toNanos()) {
+                throw new IllegalStateException("condition not met within " + timeout);
+            }
+            Services.sleep(2);
+        }
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    @Override
+    public void close() {
+        if (this.gateway != null) {
+            this.gateway.close();
+        }
+        this.processes.forEach(JavaProcess::close);
+        this.simulator.close();
+    }
+}

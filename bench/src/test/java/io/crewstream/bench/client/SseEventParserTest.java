@@ -1,0 +1,36 @@
+package io.crewstream.bench.client;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SseEventParserTest {
+
+    @Test
+    void joinsDataLinesAndDispatchesOnTheBlankLine() {
+        List<String> events = new ArrayList<>();
+        List<String> comments = new ArrayList<>();
+        SseEventParser parser = new SseEventParser(new SseListener() {
+            @Override
+            public void onEvent(String event, String data) {
+                events.add(event + "=" + data);
+            }
+
+            @Override
+            public void onComment(String comment) {
+                comments.add(comment);
+            }
+        });
+
+        for (String line : List.of("retry: 3000", ": connected", "", "event: session-updated", "id: v1.2",
+                "data: {\"a\":", "data:1}", "", "data: plain", "")) {
+            parser.line(line);
+        }
+
+        assertThat(events).containsExactly("session-updated={\"a\":\n1}", "message=plain");
+        assertThat(comments).containsExactly("connected");
+    }
+}
