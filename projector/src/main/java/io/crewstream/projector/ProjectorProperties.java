@@ -17,7 +17,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     name; empty for dynamic membership. With it, a stopping instance hands its partitions over at once and a
  *     restarting one takes them back without a rebalance; without it, Kafka Streams 4.1 does not leave the group
  *     on close and the others wait for the session timeout (45 s) before taking over
- * @param topicNamespace prefix in front of every topic name ({@link TopicNamespace})
+ * @param topicPrefix prefix in front of every topic name ({@link TopicNamespace})
  * @param partitions partitions of the topics the projector creates when they are missing
  * @param replicationFactor replication factor of those topics and of the internal changelog topics
  * @param processingGuarantee {@code exactly_once_v2} (default) or {@code at_least_once}
@@ -35,7 +35,7 @@ public record ProjectorProperties(
         @DefaultValue("localhost:9092") String bootstrapServers,
         @DefaultValue("crewstream-projector") String applicationId,
         @DefaultValue("") String instanceId,
-        @DefaultValue("") String topicNamespace,
+        @DefaultValue("") String topicPrefix,
         @DefaultValue("3") int partitions,
         @DefaultValue("1") short replicationFactor,
         @DefaultValue("exactly_once_v2") String processingGuarantee,
@@ -48,13 +48,13 @@ public record ProjectorProperties(
 
     public ProjectorProperties {
         instanceId = instanceId == null ? "" : instanceId;
-        topicNamespace = topicNamespace == null ? "" : topicNamespace;
+        topicPrefix = topicPrefix == null ? "" : topicPrefix;
         if (stateDir == null) {
             stateDir = Path.of(System.getProperty("java.io.tmpdir"), "crewstream-projector");
         }
     }
 
     public TopicNamespace namespace() {
-        return new TopicNamespace(this.topicNamespace);
+        return new TopicNamespace(this.topicPrefix);
     }
 }

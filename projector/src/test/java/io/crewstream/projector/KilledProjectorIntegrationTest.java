@@ -123,7 +123,7 @@ class KilledProjectorIntegrationTest {
         return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 ProjectorApplication.class.getName(),
                 "--crewstream.projector.bootstrap-servers=" + broker.bootstrapServers(),
-                "--crewstream.projector.topic-namespace=" + namespace,
+                "--crewstream.projector.topic-prefix=" + namespace,
                 "--crewstream.projector.application-id=" + applicationId,
                 "--crewstream.projector.instance-id=instance-1",
                 "--crewstream.projector.state-dir=" + stateDir,

@@ -51,7 +51,7 @@ final class RunningProjector implements AutoCloseable {
             String instanceId, Path stateDir) {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("crewstream.projector.bootstrap-servers", bootstrapServers);
-        properties.put("crewstream.projector.topic-namespace", namespace);
+        properties.put("crewstream.projector.topic-prefix", namespace);
         properties.put("crewstream.projector.application-id", applicationId);
         properties.put("crewstream.projector.instance-id", instanceId);
         properties.put("crewstream.projector.state-dir", stateDir.toString());

@@ -89,7 +89,7 @@ public final class Services {
         return JavaProcess.start("projector", this.logDir, List.of("-Xmx256m"), List.of("-jar", jar.toString(),
                 "--server.port=" + port,
                 "--crewstream.projector.bootstrap-servers=" + bootstrapServers,
-                "--crewstream.projector.topic-namespace=" + topicPrefix,
+                "--crewstream.projector.topic-prefix=" + topicPrefix,
                 "--crewstream.projector.application-id=" + topicPrefix + "projector",
                 "--spring.main.banner-mode=off"),
                 Map.of());

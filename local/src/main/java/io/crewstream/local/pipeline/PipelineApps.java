@@ -37,7 +37,7 @@ public final class PipelineApps {
     public static EmbeddedApp projector(PipelineConfig config) {
         Map<String, String> settings = common(config, config.projectorPort());
         settings.put("crewstream.projector.bootstrap-servers", config.bootstrapServers());
-        settings.put("crewstream.projector.topic-namespace", config.namespace().prefix());
+        settings.put("crewstream.projector.topic-prefix", config.namespace().prefix());
         settings.put("crewstream.projector.partitions", Integer.toString(config.partitions()));
         settings.put("crewstream.projector.application-id", config.projectorApplicationId());
         settings.put("crewstream.projector.instance-id", PROJECTOR_INSTANCE_ID);
