@@ -2,6 +2,7 @@ package io.crewstream.projector;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 import io.crewstream.schemas.TopicNamespace;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -29,6 +30,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param standbyReplicas warm copies of each store on other instances, for a faster takeover
  * @param closeTimeout how long {@code stop()} waits for Kafka Streams to close cleanly
  * @param provisioningTimeout how long one attempt to provision the topics waits for Kafka before it is retried
+ * @param streamsProperties further Kafka Streams settings (any {@code StreamsConfig} key, prefixed ones included),
+ *     applied last, so they override the settings above and the projector's own; for tuning, not needed normally
  */
 @ConfigurationProperties("crewstream.projector")
 public record ProjectorProperties(
@@ -39,16 +42,18 @@ public record ProjectorProperties(
         @DefaultValue("3") int partitions,
         @DefaultValue("1") short replicationFactor,
         @DefaultValue("exactly_once_v2") String processingGuarantee,
-        @DefaultValue("10ms") Duration commitInterval,
+        @DefaultValue("5ms") Duration commitInterval,
         Path stateDir,
         @DefaultValue("1") int streamThreads,
         @DefaultValue("0") int standbyReplicas,
         @DefaultValue("30s") Duration closeTimeout,
-        @DefaultValue("30s") Duration provisioningTimeout) {
+        @DefaultValue("30s") Duration provisioningTimeout,
+        @DefaultValue Map<String, String> streamsProperties) {
 
     public ProjectorProperties {
         instanceId = instanceId == null ? "" : instanceId;
         topicPrefix = topicPrefix == null ? "" : topicPrefix;
+        streamsProperties = (streamsProperties == null) ? Map.of() : Map.copyOf(streamsProperties);
         if (stateDir == null) {
             stateDir = Path.of(System.getProperty("java.io.tmpdir"), "crewstream-projector");
         }

@@ -20,6 +20,8 @@ public final class StreamsSettings {
         settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, properties.bootstrapServers());
         settings.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, properties.processingGuarantee());
         settings.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, properties.commitInterval().toMillis());
+        // A commit falls due only between polls: a poll may not block longer than the interval (default 100 ms).
+        settings.put(StreamsConfig.POLL_MS_CONFIG, properties.commitInterval().toMillis());
         settings.put(StreamsConfig.STATE_DIR_CONFIG, properties.stateDir().toString());
         settings.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, properties.streamThreads());
         settings.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, properties.standbyReplicas());
@@ -42,6 +44,8 @@ public final class StreamsSettings {
             settings.put(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG),
                     IsolationLevel.READ_COMMITTED.toString());
         }
+        // Overrides come last on purpose: an operator who sets one means it.
+        settings.putAll(properties.streamsProperties());
         return settings;
     }
 }

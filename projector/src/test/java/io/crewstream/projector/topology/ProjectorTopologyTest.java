@@ -75,7 +75,7 @@ class ProjectorTopologyTest {
     void startDriver() {
         ProjectorProperties properties = new ProjectorProperties("unused:9092", CONSUMER, "", NAMESPACE.prefix(), 1,
                 (short) 1, "exactly_once_v2", Duration.ofMillis(10), this.stateDir, 1, 0, Duration.ofSeconds(5),
-                Duration.ofSeconds(5));
+                Duration.ofSeconds(5), Map.of());
         this.driver = new TopologyTestDriver(new ProjectorTopology(NAMESPACE, CONSUMER,
                 new DiscardedSnapshots(this.meterRegistry)).build(), StreamsSettings.of(properties));
         StringSerializer keys = new StringSerializer();

@@ -1,0 +1,48 @@
+package io.crewstream.projector.streams;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import io.crewstream.projector.ProjectorProperties;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The Kafka Streams settings that the projector's latency and safety depend on. */
+class StreamsSettingsTest {
+
+    @Test
+    void aPollNeverBlocksLongerThanTheCommitIntervalSoACommitIsNeverLate() {
+        StreamsConfig config = new StreamsConfig(StreamsSettings.of(properties(Duration.ofMillis(5), Map.of())));
+
+        assertThat(config.getLong(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(5L);
+        assertThat(config.getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(5L);
+    }
+
+    @Test
+    void exactlyOnceWithoutRecordCacheByDefault() {
+        StreamsConfig config = new StreamsConfig(StreamsSettings.of(properties(Duration.ofMillis(5), Map.of())));
+
+        assertThat(config.getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))
+                .isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
+        assertThat(config.getLong(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG)).isZero();
+    }
+
+    @Test
+    void streamsPropertiesOverrideTheProjectorsOwnSettings() {
+        StreamsConfig config = new StreamsConfig(StreamsSettings.of(properties(Duration.ofMillis(5),
+                Map.of(StreamsConfig.POLL_MS_CONFIG, "50", StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG),
+                        "0"))));
+
+        assertThat(config.getLong(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(50L);
+        assertThat(config.getProducerConfigs("client").get(ProducerConfig.LINGER_MS_CONFIG)).isEqualTo("0");
+    }
+
+    private static ProjectorProperties properties(Duration commitInterval, Map<String, String> overrides) {
+        return new ProjectorProperties("unused:9092", "projector", "", "", 1, (short) 1, "exactly_once_v2",
+                commitInterval, Path.of("unused"), 1, 0, Duration.ofSeconds(5), Duration.ofSeconds(5), overrides);
+    }
+}
