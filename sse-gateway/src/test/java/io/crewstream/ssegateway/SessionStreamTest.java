@@ -127,6 +127,13 @@ class SessionStreamTest {
     }
 
     @Test
+    void connectionsAreOpenedWithTheSmallReadBufferAnEventStreamNeeds(KafkaBroker broker) {
+        TomcatWebServer server = (TomcatWebServer) gateway(broker).webServer();
+        // Memory per idle stream: see SseGatewayConfiguration#streamConnectionBuffers.
+        assertThat(server.getTomcat().getConnector().getProperty("socket.appReadBufSize")).isEqualTo("2048");
+    }
+
+    @Test
     void upstreamOutageIsShownAsStaleWhileSessionsAreKeptAndRecoveryAsConnected(KafkaBroker broker) {
         this.tables.connection("home", UpstreamState.CONNECTED);
         this.tables.created("home", "agent:main:main");

@@ -6,7 +6,9 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.IntStream;
 
 import io.crewstream.schemas.records.ChangeType;
@@ -115,6 +117,57 @@ class SlowClientTest {
             assertThat(busy.get(busy.size() - 1).json().get("updatedAt").asLong()).isEqualTo(changes - 1);
             assertThat(this.gateway.counter(StreamMetrics.SLOW_DISCONNECTS)).isZero();
         }
+    }
+
+    @Test
+    void clientThatFallsFurtherBehindThanItsQueueGetsTheWholeStateInsteadOfBeingDisconnected(KafkaBroker broker)
+            throws IOException {
+        int queueSize = 8;
+        this.gateway = GatewayApp.start(broker.bootstrapServers(), this.tables.prefix(),
+                "crewstream.sse.client-queue-size=" + queueSize, "crewstream.sse.slow-client-timeout=60s");
+        try (RawSseConnection behind = RawSseConnection.open(this.gateway.port(), "/api/events", 4096)) {
+            behind.readUntil(parser -> !parser.events().isEmpty(), WAIT);
+
+            // A burst of distinct sessions, about 5 MB: far more than the queue and the socket buffers hold.
+            int sessions = 100;
+            String padding = "x".repeat(50_000);
+            for (int i = 0; i < sessions; i++) {
+                this.tables.upsert("home", TableTopics.row("agent:burst" + i + ":main", i, "padding", padding),
+                        ChangeType.CREATED, 1);
+            }
+            await().atMost(WAIT).until(() -> this.gateway.counter(StreamMetrics.OVERFLOW_REFRESHES) > 0);
+
+            behind.readUntil(parser -> sessionsShown(parser).size() == sessions, WAIT);
+            assertThat(behind.parser().events(SseEventType.SESSIONS_REFRESH)).as("the first one and the catch-up")
+                    .hasSizeGreaterThanOrEqualTo(2);
+            assertThat(this.gateway.counter(StreamMetrics.SLOW_DISCONNECTS)).isZero();
+            assertThat(this.gateway.registeredClients()).isEqualTo(1);
+
+            // Caught up: live events flow again on the same stream.
+            this.tables.created("home", "agent:after:main");
+            behind.readUntil(parser -> parser.events(SseEventType.SESSION_CREATED).stream()
+                    .anyMatch(event -> event.json().get("key").asString().equals("agent:after:main")), WAIT);
+        }
+    }
+
+    /** What a dashboard shows: the last refresh's sessions plus those created since. */
+    private static Set<String> sessionsShown(SseParser parser) {
+        List<SseParser.Event> events = parser.events();
+        int lastRefresh = -1;
+        for (int i = 0; i < events.size(); i++) {
+            if (events.get(i).is(SseEventType.SESSIONS_REFRESH)) {
+                lastRefresh = i;
+            }
+        }
+        Set<String> shown = new HashSet<>();
+        if (lastRefresh < 0) {
+            return shown;
+        }
+        events.get(lastRefresh).json().get("sessions").forEach(session -> shown.add(session.get("key").asString()));
+        events.subList(lastRefresh + 1, events.size()).stream()
+                .filter(event -> event.is(SseEventType.SESSION_CREATED) || event.is(SseEventType.SESSION_UPDATED))
+                .forEach(event -> shown.add(event.json().get("key").asString()));
+        return shown;
     }
 
     @Test

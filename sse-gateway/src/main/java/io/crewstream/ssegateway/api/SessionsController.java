@@ -5,10 +5,10 @@ import java.util.Map;
 
 import io.crewstream.schemas.serde.ContractJson;
 import io.crewstream.schemas.sse.GatewayStatus;
-import io.crewstream.schemas.sse.SessionsRefresh;
 import io.crewstream.ssegateway.state.SessionTable;
 import io.crewstream.ssegateway.stream.ClientFilter;
 import io.crewstream.ssegateway.stream.Frames;
+import io.crewstream.ssegateway.stream.RefreshCache;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.HttpStatus;
@@ -28,15 +28,20 @@ public class SessionsController {
 
     private final SessionTable table;
 
-    public SessionsController(SessionTable table) {
+    private final RefreshCache refreshCache;
+
+    public SessionsController(SessionTable table, RefreshCache refreshCache) {
         this.table = table;
+        this.refreshCache = refreshCache;
     }
 
     @GetMapping("/api/sessions")
     public ResponseEntity<byte[]> sessions(HttpServletRequest request) {
         ClientFilter filter = ClientFilter.from(request.getParameterMap());
-        SessionsRefresh refresh = this.table.atomically(table -> table.loaded() ? Frames.refresh(table, filter) : null);
-        return (refresh != null) ? json(refresh) : loading();
+        RefreshCache.Rendered refresh = this.table
+                .atomically(table -> table.loaded() ? this.refreshCache.of(table, filter) : null);
+        // Rendered outside the table's lock, once per table position: the same bytes the stream's refresh carries.
+        return (refresh != null) ? json(refresh.json()) : loading();
     }
 
     @GetMapping("/api/gateways")
@@ -48,8 +53,11 @@ public class SessionsController {
     }
 
     private static ResponseEntity<byte[]> json(Object body) {
-        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
-                .body(ContractJson.mapper().writeValueAsBytes(body));
+        return json(ContractJson.mapper().writeValueAsBytes(body));
+    }
+
+    private static ResponseEntity<byte[]> json(byte[] body) {
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(body);
     }
 
     private static ResponseEntity<byte[]> loading() {

@@ -24,8 +24,11 @@ public final class ClientRegistry implements TableListener {
 
     private final int clientQueueSize;
 
-    public ClientRegistry(int clientQueueSize) {
+    private final RefreshCache refreshCache;
+
+    public ClientRegistry(int clientQueueSize, RefreshCache refreshCache) {
         this.clientQueueSize = clientQueueSize;
+        this.refreshCache = refreshCache;
     }
 
     /** Adds a client and, once the table is loaded, queues its initial content. Call under the table's lock. */
@@ -34,6 +37,11 @@ public final class ClientRegistry implements TableListener {
         if (table.loaded()) {
             client.start(initialFrames(client, table));
         }
+    }
+
+    /** Replaces what a client that fell too far behind has pending with the whole state. Call under the table's lock. */
+    void refresh(ClientStream client, SessionTable table) {
+        client.refreshWith(this.refreshCache.of(table, client.filter()).frames());
     }
 
     void remove(ClientStream client) {
@@ -74,7 +82,7 @@ public final class ClientRegistry implements TableListener {
      * The changes since the client's resume position when the table can name them exactly and they fit in half the
      * client's queue; otherwise (no token, a malformed or too old one, too much missed) the whole state. Half, because
      * the replay sits in the same queue as the live events that follow it: a replay filling the queue would get the
-     * client disconnected as slow by the first live event, before it could even read the replay.
+     * client refreshed by the first live event, before it could even read the replay.
      */
     private List<SseFrame> initialFrames(ClientStream client, SessionTable table) {
         Optional<List<TableChange>> missed = client.resumeFrom().flatMap(table::changesSince);
@@ -92,6 +100,6 @@ public final class ClientRegistry implements TableListener {
                 return frames;
             }
         }
-        return Frames.initialState(Frames.refresh(table, client.filter()));
+        return this.refreshCache.of(table, client.filter()).frames();
     }
 }

@@ -21,15 +21,24 @@ import org.slf4j.LoggerFactory;
 /**
  * One browser's event stream: a bounded queue of pending frames, conflated by key, written to the socket with
  * non-blocking servlet I/O. A client that cannot keep up costs memory bounded by its queue and no thread: writes
- * stop when the socket is full and resume when the container calls {@link #onWritePossible()}.
+ * stop when the socket is full and resume when the container calls {@link #onWritePossible()}. A client whose queue
+ * overflows (a burst such as a 10,000-session snapshot) drops it and gets the whole state instead, built when its
+ * writer gets to it; a client whose socket stays blocked is disconnected by the sweeper.
+ *
+ * <p>Frames are written in slices of at most {@value #WRITE_SLICE} bytes, one per {@code isReady()}: what the
+ * socket does not take is copied into the container's buffer, so a slice, not a whole 20 MB refresh, is what a slow
+ * client can hold there.
  *
  * <p>Threading: frames are offered by the table reader (under the table lock), written by the writer executor or by
  * a container thread, and checked by the heartbeat sweeper. All state is guarded by this object's monitor, which is
- * never held while another lock is taken or while the async context is completed.
+ * never held while another lock is taken or while the async context is completed. A refresh is built by the writer
+ * executor with the table lock taken first and this monitor second, the reader's order.
  */
 final class ClientStream implements WriteListener, AsyncListener {
 
     private static final Logger logger = LoggerFactory.getLogger(ClientStream.class);
+
+    private static final int WRITE_SLICE = 16 * 1024;
 
     private static final SseFrame HEARTBEAT = SseFrame.raw("heartbeat", ": heartbeat\n\n");
 
@@ -49,6 +58,8 @@ final class ClientStream implements WriteListener, AsyncListener {
 
     private final Consumer<ClientStream> onClosed;
 
+    private final Consumer<ClientStream> refresher;
+
     private final LinkedHashMap<String, SseFrame> pending = new LinkedHashMap<>();
 
     private boolean started;
@@ -61,13 +72,22 @@ final class ClientStream implements WriteListener, AsyncListener {
 
     private boolean closed;
 
+    /** The queue overflowed: live frames are dropped until the writer replaces the queue with the whole state. */
+    private boolean refreshDue;
+
+    /** The frame being written and how much of it is out; null between frames. */
+    private SseFrame writing;
+
+    private int writtenOfFrame;
+
     /** System.nanoTime() when the socket last refused more, 0 while everything pending was written. */
     private long blockedSince;
 
     private long lastWrite = System.nanoTime();
 
     ClientStream(AsyncContext async, ServletOutputStream out, ClientFilter filter, Optional<Position> resumeFrom,
-            Executor writer, StreamMetrics metrics, int capacity, Consumer<ClientStream> onClosed) {
+            Executor writer, StreamMetrics metrics, int capacity, Consumer<ClientStream> onClosed,
+            Consumer<ClientStream> refresher) {
         this.async = async;
         this.out = out;
         this.filter = filter;
@@ -76,6 +96,7 @@ final class ClientStream implements WriteListener, AsyncListener {
         this.metrics = metrics;
         this.capacity = capacity;
         this.onClosed = onClosed;
+        this.refresher = refresher;
     }
 
     ClientFilter filter() {
@@ -106,28 +127,40 @@ final class ClientStream implements WriteListener, AsyncListener {
         scheduleDrain();
     }
 
-    /** Queues a live frame; a client whose queue overflows is disconnected (it resumes from its last id). */
-    void offer(SseFrame frame) {
-        synchronized (this) {
-            if (this.closed || !this.started) {
-                return;
-            }
-            enqueue(frame);
-            if (this.pending.size() <= this.capacity) {
-                scheduleDrain();
-                return;
-            }
+    /** Queues a live frame; a client whose queue overflows is switched to a refresh (see the class comment). */
+    synchronized void offer(SseFrame frame) {
+        if (this.closed || !this.started || this.refreshDue) {
+            // A due refresh is built later, from the table as it is then: it includes this change.
+            return;
         }
-        disconnectSlow("more than " + this.capacity + " events pending");
+        enqueue(frame);
+        if (this.pending.size() > this.capacity) {
+            this.pending.values().removeIf(pendingFrame -> pendingFrame.type() != null);
+            this.refreshDue = true;
+            this.metrics.overflowRefresh();
+            logger.debug("A client fell more than {} events behind; it gets the whole state instead", this.capacity);
+        }
+        scheduleDrain();
+    }
+
+    /** Replaces the pending events with {@code initial} (the whole state) once a refresh is due. */
+    synchronized void refreshWith(List<SseFrame> initial) {
+        if (this.closed || !this.refreshDue) {
+            return;
+        }
+        this.pending.values().removeIf(pendingFrame -> pendingFrame.type() != null);
+        this.refreshDue = false;
+        initial.forEach(this::enqueue);
     }
 
     private void enqueue(SseFrame frame) {
-        SseFrame older = this.pending.remove(frame.key());
+        SseFrame older = this.pending.put(frame.key(), frame);
         if (older != null) {
-            frame = SseFrame.conflate(older, frame);
+            // Moved to the end: events go out in the order of their ids, which is what a resume relies on.
+            this.pending.remove(frame.key());
+            this.pending.put(frame.key(), SseFrame.conflate(older, frame));
             this.metrics.conflated();
         }
-        this.pending.put(frame.key(), frame);
     }
 
     /**
@@ -140,7 +173,8 @@ final class ClientStream implements WriteListener, AsyncListener {
                 return;
             }
             if (this.blockedSince == 0 || now - this.blockedSince <= slowAfterNanos) {
-                if (this.blockedSince == 0 && this.pending.isEmpty() && now - this.lastWrite >= heartbeatNanos) {
+                if (this.blockedSince == 0 && this.pending.isEmpty() && this.writing == null && !this.refreshDue
+                        && now - this.lastWrite >= heartbeatNanos) {
                     this.pending.put(HEARTBEAT.key(), HEARTBEAT);
                     scheduleDrain();
                 }
@@ -178,6 +212,14 @@ final class ClientStream implements WriteListener, AsyncListener {
     }
 
     private void drain() {
+        boolean refresh;
+        synchronized (this) {
+            refresh = this.refreshDue && !this.closed;
+        }
+        if (refresh) {
+            // Takes the table lock, then this monitor: never called while holding the monitor.
+            this.refresher.accept(this);
+        }
         synchronized (this) {
             this.drainScheduled = false;
             writePending();
@@ -192,44 +234,75 @@ final class ClientStream implements WriteListener, AsyncListener {
         }
     }
 
-    /** Writes until the queue is empty or the socket is full. Must hold the monitor. */
+    /**
+     * Writes until the queue is empty or the socket is full, then flushes. Must hold the monitor. {@code isReady()}
+     * is asked before each write and before the flush, not again after the flush (it was a fifth of the gateway's
+     * CPU under fan-out load): if the flush left bytes in the container's buffer, the container writes them when the
+     * socket takes them, the next {@code isReady()} says so meanwhile, and a client that stays blocked is found by
+     * the heartbeat that follows.
+     */
     private void writePending() {
         if (this.closed || !this.writable) {
             return;
         }
         try {
             while (true) {
-                if (!this.out.isReady()) {
-                    // The container calls onWritePossible() once the socket takes more.
-                    if (this.blockedSince == 0) {
-                        this.blockedSince = System.nanoTime() | 1;
+                if (this.writing == null) {
+                    if (this.refreshDue) {
+                        // Built on the writer (it needs the table lock); a frame half written was finished first.
+                        scheduleDrain();
+                        return;
                     }
+                    Iterator<SseFrame> next = this.pending.values().iterator();
+                    if (!next.hasNext()) {
+                        if (this.unflushed) {
+                            // A flush, like a write, is allowed only while the stream is ready.
+                            if (!ready()) {
+                                return;
+                            }
+                            this.unflushed = false;
+                            this.out.flush();
+                        }
+                        this.blockedSince = 0;
+                        return;
+                    }
+                    this.writing = next.next();
+                    this.writtenOfFrame = 0;
+                    next.remove();
+                }
+                if (!ready()) {
                     return;
                 }
-                Iterator<SseFrame> next = this.pending.values().iterator();
-                if (!next.hasNext()) {
-                    if (this.unflushed) {
-                        this.unflushed = false;
-                        this.out.flush();
-                        continue;
-                    }
-                    this.blockedSince = 0;
-                    return;
-                }
-                SseFrame frame = next.next();
-                next.remove();
-                this.out.write(frame.bytes());
+                byte[] bytes = this.writing.bytes();
+                int slice = Math.min(WRITE_SLICE, bytes.length - this.writtenOfFrame);
+                this.out.write(bytes, this.writtenOfFrame, slice);
+                this.writtenOfFrame += slice;
                 this.unflushed = true;
                 this.lastWrite = System.nanoTime();
-                this.metrics.written(frame, System.currentTimeMillis());
+                if (this.writtenOfFrame == bytes.length) {
+                    this.metrics.written(this.writing, System.currentTimeMillis());
+                    this.writing = null;
+                }
             }
         }
         catch (IOException | RuntimeException ex) {
             logger.debug("Client stream failed on write; releasing it", ex);
             this.closed = true;
             this.pending.clear();
+            this.writing = null;
             releaseLater();
         }
+    }
+
+    /** Whether the stream takes a write or flush now; if not, the container calls onWritePossible() later. */
+    private boolean ready() {
+        if (this.out.isReady()) {
+            return true;
+        }
+        if (this.blockedSince == 0) {
+            this.blockedSince = System.nanoTime() | 1;
+        }
+        return false;
     }
 
     /** Ends the stream and releases the client; safe to call more than once, from any thread. */

@@ -3,7 +3,6 @@ package io.crewstream.ssegateway.stream;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -54,7 +53,7 @@ public final class EventStreams implements SmartLifecycle {
 
     private volatile boolean running;
 
-    private ExecutorService writer;
+    private WriterThreads writer;
 
     private ScheduledExecutorService sweeper;
 
@@ -72,8 +71,8 @@ public final class EventStreams implements SmartLifecycle {
             if (this.running) {
                 return;
             }
-            this.writer = Executors.newFixedThreadPool(this.properties.writerThreads(),
-                    new CustomizableThreadFactory("sse-writer-"));
+            this.writer = new WriterThreads("sse-writer-", this.properties.writerThreads());
+            this.writer.start();
             this.sweeper = Executors.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("sse-sweeper-"));
             long tick = sweepIntervalMillis();
             this.sweeper.scheduleWithFixedDelay(this::sweep, tick, tick, TimeUnit.MILLISECONDS);
@@ -94,7 +93,7 @@ public final class EventStreams implements SmartLifecycle {
      */
     @Override
     public void stop() {
-        ExecutorService writerPool;
+        WriterThreads writerPool;
         synchronized (this.lifecycle) {
             if (!this.running) {
                 return;
@@ -105,15 +104,12 @@ public final class EventStreams implements SmartLifecycle {
         }
         // A stream registering concurrently either is in this snapshot or sees running == false (see open).
         this.registry.snapshot().forEach(ClientStream::close);
-        writerPool.shutdown();
         try {
-            if (!writerPool.awaitTermination(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                logger.warn("Writer threads still busy {} after stop; interrupting them", STOP_TIMEOUT);
-                writerPool.shutdownNow();
+            if (!writerPool.stop(STOP_TIMEOUT)) {
+                logger.warn("Writer threads still busy {} after stop; interrupted them", STOP_TIMEOUT);
             }
         }
         catch (InterruptedException ex) {
-            writerPool.shutdownNow();
             Thread.currentThread().interrupt();
         }
     }
@@ -125,7 +121,7 @@ public final class EventStreams implements SmartLifecycle {
 
     /** Starts an event stream on this request (see the README for the contract). */
     public void open(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        ExecutorService writerPool;
+        WriterThreads writerPool;
         synchronized (this.lifecycle) {
             writerPool = this.writer;
         }
@@ -155,7 +151,7 @@ public final class EventStreams implements SmartLifecycle {
         async.setTimeout(0);
         ServletOutputStream out = response.getOutputStream();
         ClientStream client = new ClientStream(async, out, filter, resumeFrom, writerPool, this.metrics,
-                this.properties.clientQueueSize(), this.registry::remove);
+                this.properties.clientQueueSize(), this.registry::remove, this::refresh);
         async.addListener(client);
         client.greet(this.properties.retry().toMillis());
         this.table.atomically(table -> {
@@ -168,6 +164,14 @@ public final class EventStreams implements SmartLifecycle {
             return;
         }
         out.setWriteListener(client);
+    }
+
+    /** On a writer thread, never under the client's monitor: the table lock comes first (see ClientStream). */
+    private void refresh(ClientStream client) {
+        this.table.atomically(table -> {
+            this.registry.refresh(client, table);
+            return null;
+        });
     }
 
     private void sweep() {

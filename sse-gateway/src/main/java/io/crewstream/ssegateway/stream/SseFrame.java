@@ -12,9 +12,12 @@ import io.crewstream.schemas.sse.SseEventType;
  * <p>Frames with the same {@link #key()} conflate: a client that has not yet written the older one gets only the
  * newer one, with the event type fixed up so the client's view stays right (see {@link #conflate}).
  *
- * <p>Thread-safe: immutable apart from the rendered bytes, which any thread may compute (benign race).
+ * <p>Thread-safe: immutable apart from the rendered bytes and JSON, which any thread may compute (benign race: at
+ * worst twice, with equal results).
  */
 final class SseFrame {
+
+    private static final byte[] DATA_FIELD = "data: ".getBytes(StandardCharsets.US_ASCII);
 
     private final SseEventType type;
 
@@ -29,6 +32,8 @@ final class SseFrame {
     private final Long observedAt;
 
     private final String text;
+
+    private volatile byte[] json;
 
     private volatile byte[] bytes;
 
@@ -93,24 +98,54 @@ final class SseFrame {
     byte[] bytes() {
         byte[] rendered = this.bytes;
         if (rendered == null) {
-            rendered = render().getBytes(StandardCharsets.UTF_8);
+            rendered = render();
             this.bytes = rendered;
         }
         return rendered;
     }
 
-    private String render() {
+    /** The event's data as JSON, rendered once; what {@code GET /api/sessions} sends for a refresh. */
+    byte[] payloadJson() {
+        byte[] rendered = this.json;
+        if (rendered == null) {
+            rendered = ContractJson.mapper().writeValueAsBytes(this.payload);
+            this.json = rendered;
+        }
+        return rendered;
+    }
+
+    /** Written straight into one array of the exact size: a 20 MB refresh must not be copied more than once. */
+    private byte[] render() {
         if (this.text != null) {
-            return this.text;
+            return this.text.getBytes(StandardCharsets.UTF_8);
         }
-        StringBuilder frame = new StringBuilder(256);
-        frame.append("id: ").append(this.id).append('\n');
-        frame.append("event: ").append(this.type.eventName()).append('\n');
-        // The contract mapper writes one line, but a data field must never carry a raw line break.
-        for (String line : ContractJson.mapper().writeValueAsString(this.payload).split("\n", -1)) {
-            frame.append("data: ").append(line).append('\n');
+        // Not kept: a live frame needs its JSON only here; payloadJson() keeps it for the frames the API serves.
+        byte[] data = (this.json != null) ? this.json : ContractJson.mapper().writeValueAsBytes(this.payload);
+        byte[] head = ("id: " + this.id + "\nevent: " + this.type.eventName() + "\n").getBytes(StandardCharsets.UTF_8);
+        // The contract mapper writes one line (JSON escapes line breaks inside strings), but a data field must never
+        // carry a raw line break: should one ever appear, it starts a new data line.
+        int lines = 1;
+        for (byte b : data) {
+            if (b == '\n') {
+                lines++;
+            }
         }
-        return frame.append('\n').toString();
+        byte[] frame = new byte[head.length + lines * (DATA_FIELD.length + 1) + (data.length - (lines - 1)) + 1];
+        System.arraycopy(head, 0, frame, 0, head.length);
+        int at = head.length;
+        int lineStart = 0;
+        for (int i = 0; i <= data.length; i++) {
+            if (i == data.length || data[i] == '\n') {
+                System.arraycopy(DATA_FIELD, 0, frame, at, DATA_FIELD.length);
+                at += DATA_FIELD.length;
+                System.arraycopy(data, lineStart, frame, at, i - lineStart);
+                at += i - lineStart;
+                frame[at++] = '\n';
+                lineStart = i + 1;
+            }
+        }
+        frame[at] = '\n';
+        return frame;
     }
 
     @Override

@@ -22,6 +22,8 @@ public final class StreamMetrics {
 
     public static final String SLOW_DISCONNECTS = "crewstream.sse.slow.disconnects";
 
+    public static final String OVERFLOW_REFRESHES = "crewstream.sse.overflow.refreshes";
+
     public static final String DELIVERY_LATENCY = "crewstream.sse.delivery.latency";
 
     private final Map<SseEventType, Counter> sent = new EnumMap<>(SseEventType.class);
@@ -29,6 +31,8 @@ public final class StreamMetrics {
     private final Counter conflations;
 
     private final Counter slowDisconnects;
+
+    private final Counter overflowRefreshes;
 
     private final Timer latency;
 
@@ -42,6 +46,8 @@ public final class StreamMetrics {
                 .description("Pending events replaced by a newer one for the same key").register(meters);
         this.slowDisconnects = Counter.builder(SLOW_DISCONNECTS)
                 .description("Clients disconnected for staying behind").register(meters);
+        this.overflowRefreshes = Counter.builder(OVERFLOW_REFRESHES)
+                .description("Clients whose queue overflowed and who got the whole state instead").register(meters);
         this.latency = Timer.builder(DELIVERY_LATENCY)
                 .description("From the ingestor receiving a change upstream to its event being written to a client")
                 .register(meters);
@@ -59,6 +65,10 @@ public final class StreamMetrics {
 
     void conflated() {
         this.conflations.increment();
+    }
+
+    void overflowRefresh() {
+        this.overflowRefreshes.increment();
     }
 
     void slowDisconnect() {
