@@ -15,6 +15,7 @@ import io.crewstream.bench.scenario.IdleScenario;
 import io.crewstream.bench.scenario.InitialLoadScenario;
 import io.crewstream.bench.scenario.LocalFootprintScenario;
 import io.crewstream.bench.scenario.PollBaselineScenario;
+import io.crewstream.bench.scenario.ProjectorScenario;
 import io.crewstream.bench.scenario.Scenario;
 
 /**
@@ -29,6 +30,7 @@ public final class BenchMain {
     static Map<String, Scenario> scenarios() {
         Map<String, Scenario> scenarios = new LinkedHashMap<>();
         scenarios.put("end-to-end", new EndToEndScenario());
+        scenarios.put("projector", new ProjectorScenario());
         scenarios.put("fanout", new FanOutScenario());
         scenarios.put("idle", new IdleScenario());
         scenarios.put("initial-load", new InitialLoadScenario());

@@ -1,6 +1,7 @@
 package io.crewstream.bench;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -36,6 +37,15 @@ public final class Options {
 
     public String text(String name, String defaultValue) {
         return this.values.getOrDefault(name, defaultValue);
+    }
+
+    /**
+     * A comma-separated list of Spring properties ({@code a.b=1,c[d]=2}) as command-line arguments for a service
+     * ({@code --a.b=1 --c[d]=2}); empty when the option is absent.
+     */
+    public String[] springArguments(String name) {
+        return Arrays.stream(text(name, "").split(",")).map(String::trim).filter(property -> !property.isEmpty())
+                .map(property -> "--" + property).toArray(String[]::new);
     }
 
     public Map<String, String> asMap() {

@@ -15,6 +15,7 @@ import tools.jackson.databind.node.ObjectNode;
  * One load-client process (a process holds at most 20,000 open files here, so big scenarios start several). Opens
  * the streams, prints {@code CONNECTED <ok> <failed>}, then obeys commands on standard input: {@code start} (time
  * from now on), {@code stop} (prints {@code RESULT <json>} with the encoded histogram), {@code status}, {@code exit}.
+ * {@code --threads} is the number of selector threads that hold the streams ({@link SseLoad}).
  */
 public final class LoadClientMain {
 
@@ -25,7 +26,7 @@ public final class LoadClientMain {
         Options options = Options.parse(args, 0);
         URI url = URI.create(options.text("url", "http://127.0.0.1:8091/api/events"));
         int connections = options.integer("connections", 100);
-        try (SseLoad load = new SseLoad(options.integer("threads", 2), options.integer("http-clients", 2))) {
+        try (SseLoad load = new SseLoad(options.integer("threads", 2))) {
             load.open(url, connections, options.integer("in-flight", 100), options.seconds("connect-timeout", 600));
             System.out.println("CONNECTED " + load.refreshed() + " " + load.failed());
             BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

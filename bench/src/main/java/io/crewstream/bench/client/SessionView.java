@@ -1,9 +1,14 @@
 package io.crewstream.bench.client;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,7 +25,7 @@ import tools.jackson.databind.node.ObjectNode;
  * What one browser would show: the sessions of one event stream, kept as a map from session key to row, replaced
  * by every refresh and changed by every created/updated/removed event, as CrewHub's dashboard does.
  *
- * <p>Threading: the map is updated on the HTTP client's thread and may be read from any thread.
+ * <p>Threading: the map is updated on the view's own reader thread and may be read from any thread.
  */
 public final class SessionView implements SseListener {
 
@@ -45,13 +50,42 @@ public final class SessionView implements SseListener {
     }
 
     private void connect() {
-        HTTP.sendAsync(HttpRequest.newBuilder(this.events).build(),
-                HttpResponse.BodyHandlers.fromLineSubscriber(new SseLineSubscriber(this)));
+        Thread reader = new Thread(this::read, "bench-session-view");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /**
+     * Reads the stream line by line on a thread of its own, from an input stream: the JDK client's line subscriber
+     * was so slow on a 20 MB {@code sessions-refresh} (one data line) that the gateway found this view's socket
+     * blocked for its whole slow-client timeout (30 s) and disconnected it, again and again.
+     */
+    private void read() {
+        Throwable failure = null;
+        try {
+            HttpResponse<InputStream> response = HTTP.send(HttpRequest.newBuilder(this.events).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            try (BufferedReader lines = new BufferedReader(
+                    new InputStreamReader(response.body(), StandardCharsets.UTF_8), 1 << 16)) {
+                SseEventParser parser = new SseEventParser(this);
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    parser.line(line);
+                }
+            }
+        }
+        catch (IOException ex) {
+            failure = ex;
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        onClosed(failure);
     }
 
     /**
      * Reconnects at once, as a browser's EventSource does after its retry delay; the fresh stream starts with a
-     * full refresh (the gateway disconnects a client that falls more than its queue behind).
+     * full refresh (the gateway disconnects a client whose socket stays blocked for its slow-client timeout).
      */
     @Override
     public void onClosed(Throwable failure) {

@@ -1,13 +1,9 @@
 package io.crewstream.bench.client;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,22 +14,20 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * Many event streams held open by a few threads: JDK {@link HttpClient}s (HTTP/1.1, one socket per stream, one
- * selector thread per client) over a small shared executor, never a thread per connection. Every
+ * Many event streams held open by a few threads: raw non-blocking HTTP/1.1 sockets spread round-robin over a few
+ * selector threads ({@link SseSelectorThread}), never a thread per connection. Every
  * {@code session-created}/{@code session-updated} that carries {@link BenchTimestamps#FIELD} is timed against it.
  *
- * <p>Threading: {@link #open} blocks its caller while connections ramp up; events are counted and timed on the HTTP
- * clients' threads ({@link Recorder} and the adders are safe for that); {@link #startMeasuring} and
- * {@link #stopMeasuring} may be called from any thread.
+ * <p>Threading: {@link #open} blocks its caller while connections ramp up; events are counted and timed on the
+ * selector threads ({@link Recorder} and the adders are safe for that); {@link #startMeasuring},
+ * {@link #stopMeasuring} and the counters may be called from any thread.
  */
 public final class SseLoad implements AutoCloseable {
 
     /** Latencies above a minute are recorded as a minute: that stream is broken, not slow. */
     private static final long MAX_MICROS = 60_000_000L;
 
-    private final ExecutorService executor;
-
-    private final List<HttpClient> httpClients = new ArrayList<>();
+    private final List<SseSelectorThread> selectorThreads = new ArrayList<>();
 
     private final Recorder latency = new Recorder(MAX_MICROS, 3);
 
@@ -51,38 +45,31 @@ public final class SseLoad implements AutoCloseable {
 
     private volatile long measuringSince;
 
-    /**
-     * @param threads threads shared by all streams for body decoding and event handling
-     * @param httpClients how many HTTP clients (selector threads) to spread the streams over
-     */
-    public SseLoad(int threads, int httpClients) {
-        this.executor = Executors.newFixedThreadPool(threads, runnable -> {
-            Thread thread = new Thread(runnable, "sse-load");
-            thread.setDaemon(true);
-            return thread;
-        });
-        for (int i = 0; i < httpClients; i++) {
-            this.httpClients.add(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(30)).executor(this.executor).build());
+    /** @param selectorThreads threads that hold the sockets and scan every stream's bytes */
+    public SseLoad(int selectorThreads) {
+        if (selectorThreads < 1) {
+            throw new IllegalArgumentException("at least one selector thread is needed, got " + selectorThreads);
+        }
+        for (int i = 0; i < selectorThreads; i++) {
+            this.selectorThreads.add(SseSelectorThread.start("sse-load-" + i));
         }
     }
 
     /**
      * Opens {@code count} streams, at most {@code inFlight} of them waiting for their {@code sessions-refresh} at any
-     * time (a gateway serializes each refresh; a thundering herd would only measure the accept queue).
+     * time (a gateway serializes each refresh; a thundering herd would only measure the accept queue). The timeout
+     * bounds the whole ramp-up, each stream's TCP connect included.
      */
     public void open(URI uri, int count, int inFlight, Duration timeout) throws InterruptedException {
+        EventStreamRequest request = EventStreamRequest.of(uri);
         Semaphore permits = new Semaphore(inFlight);
         long deadline = System.nanoTime() + timeout.toNanos();
         for (int i = 0; i < count; i++) {
             if (!permits.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 break;
             }
-            Stream stream = new Stream(permits);
-            HttpRequest request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").GET().build();
-            HttpClient client = this.httpClients.get(i % this.httpClients.size());
-            client.sendAsync(request, info -> new ScanningBodySubscriber(new SseByteScanner(stream)))
-                    .whenComplete((response, failure) -> stream.onClosed(failure));
+            NioSseConnection connection = new NioSseConnection(request, deadline, new Stream(permits));
+            this.selectorThreads.get(i % this.selectorThreads.size()).add(connection);
         }
         permits.tryAcquire(inFlight, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
@@ -116,17 +103,21 @@ public final class SseLoad implements AutoCloseable {
         return this.closed.get();
     }
 
+    /** Closes every stream; none of them is counted as closed or failed for it. */
     @Override
     public void close() {
-        this.executor.shutdownNow();
+        this.selectorThreads.forEach(SseSelectorThread::close);
     }
 
     /** What the streams received while measuring. Latencies in microseconds. */
     public record Measurement(Histogram latencyMicros, long deliveries, long untimedDeliveries, double seconds) {
     }
 
-    /** One stream's listener: counts its refresh once, times its session events. */
-    private final class Stream implements SseByteScanner.EventSink {
+    /**
+     * One stream's listener: counts its refresh once, times its session events, counts its end. Confined to its
+     * connection's selector thread, so its own fields need no locking.
+     */
+    private final class Stream implements NioSseConnection.Listener {
 
         private final Semaphore permits;
 
@@ -162,7 +153,8 @@ public final class SseLoad implements AutoCloseable {
             }
         }
 
-        synchronized void onClosed(Throwable failure) {
+        @Override
+        public void onClosed(Throwable failure) {
             if (this.ended) {
                 return;
             }
@@ -176,7 +168,7 @@ public final class SseLoad implements AutoCloseable {
             release();
         }
 
-        private synchronized void release() {
+        private void release() {
             if (!this.released) {
                 this.released = true;
                 this.permits.release();

@@ -3,8 +3,6 @@ package io.crewstream.bench.load;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import io.crewstream.bench.client.BenchTimestamps;
 import io.crewstream.testsupport.kafka.KafkaBroker;
@@ -65,15 +63,8 @@ public final class BareKafkaHop {
         try (KafkaProducer<Long, Long> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, this.broker.bootstrapServers(),
                 ProducerConfig.LINGER_MS_CONFIG, 0), new LongSerializer(), new LongSerializer())) {
-            long interval = TimeUnit.SECONDS.toNanos(1) / perSecond;
-            long start = System.nanoTime();
-            for (long i = 0; this.running; i++) {
-                long wait = start + i * interval - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                }
-                producer.send(new ProducerRecord<>(this.topic, i, BenchTimestamps.nowMicros()));
-            }
+            Pacer.run(perSecond, () -> this.running,
+                    i -> producer.send(new ProducerRecord<>(this.topic, i, BenchTimestamps.nowMicros())));
         }
     }
 

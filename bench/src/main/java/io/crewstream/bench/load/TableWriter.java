@@ -2,9 +2,7 @@ package io.crewstream.bench.load;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 import io.crewstream.bench.client.BenchTimestamps;
 import io.crewstream.schemas.Topic;
@@ -76,17 +74,8 @@ public final class TableWriter implements AutoCloseable {
      * with its send time; returns how many were sent.
      */
     public long run(int sessionCount, int perSecond, double seconds) {
-        long intervalNanos = TimeUnit.SECONDS.toNanos(1) / perSecond;
-        long total = (long) (perSecond * seconds);
-        long start = System.nanoTime();
-        for (long i = 0; i < total; i++) {
-            long due = start + i * intervalNanos;
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-            }
-            send((int) (i % sessionCount), 2 + i / sessionCount, ChangeType.UPDATED, BenchTimestamps.nowMicros());
-        }
+        long total = Pacer.run(perSecond, seconds, i -> send((int) (i % sessionCount), 2 + i / sessionCount,
+                ChangeType.UPDATED, BenchTimestamps.nowMicros()));
         this.sessions.flush();
         return total;
     }

@@ -70,7 +70,7 @@ public final class Services {
     /** The ingestor's Spring Boot jar, connected to one upstream gateway. */
     public JavaProcess ingestor(int port, String bootstrapServers, String topicPrefix, String connectionId,
             URI upstream, String token) {
-        Path jar = stable(this.repository.resolve("ingestor/target/crewstream-ingestor-0.1.0-SNAPSHOT.jar"),
+        Path jar = stable(this.repository.resolve("ingestor/target/crewstream-ingestor-0.1.0-SNAPSHOT-exec.jar"),
                 "ingestor");
         return JavaProcess.start("ingestor", this.logDir, List.of("-Xmx256m"), List.of("-jar", jar.toString(),
                 "--server.port=" + port,
@@ -82,17 +82,18 @@ public final class Services {
                 Map.of("OPENCLAW_GATEWAY_TOKEN", token));
     }
 
-    /** The projector's Spring Boot jar. */
-    public JavaProcess projector(int port, String bootstrapServers, String topicPrefix) {
-        Path jar = stable(this.repository.resolve("projector/target/crewstream-projector-0.1.0-SNAPSHOT.jar"),
+    /** The projector's Spring Boot jar; {@code extraProperties} ({@code --name=value}) override its settings. */
+    public JavaProcess projector(int port, String bootstrapServers, String topicPrefix, String... extraProperties) {
+        Path jar = stable(this.repository.resolve("projector/target/crewstream-projector-0.1.0-SNAPSHOT-exec.jar"),
                 "projector");
-        return JavaProcess.start("projector", this.logDir, List.of("-Xmx256m"), List.of("-jar", jar.toString(),
+        List<String> launch = new ArrayList<>(List.of("-jar", jar.toString(),
                 "--server.port=" + port,
                 "--crewstream.projector.bootstrap-servers=" + bootstrapServers,
                 "--crewstream.projector.topic-prefix=" + topicPrefix,
                 "--crewstream.projector.application-id=" + topicPrefix + "projector",
-                "--spring.main.banner-mode=off"),
-                Map.of());
+                "--spring.main.banner-mode=off"));
+        launch.addAll(List.of(extraProperties));
+        return JavaProcess.start("projector", this.logDir, List.of("-Xmx256m"), launch, Map.of());
     }
 
     /** Waits until {@code GET url} answers 200. */

@@ -3,14 +3,13 @@ package io.crewstream.bench.scenario;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import io.crewstream.bench.Options;
 import io.crewstream.bench.client.SessionView;
 import io.crewstream.bench.load.BareKafkaHop;
 import io.crewstream.bench.load.BenchRows;
 import io.crewstream.bench.load.LoadClients;
+import io.crewstream.bench.load.Pacer;
 import io.crewstream.bench.load.TopicTap;
 import io.crewstream.bench.process.JavaProcess;
 import io.crewstream.bench.report.Histograms;
@@ -142,17 +141,7 @@ public final class EndToEndScenario implements Scenario {
 
     /** Changes sessions round robin at {@code rate} for {@code seconds}; returns the number of changes. */
     private static long drive(Pipeline pipeline, int sessions, int rate, int seconds, long versionBase) {
-        long interval = TimeUnit.SECONDS.toNanos(1) / rate;
-        long total = (long) rate * seconds;
-        long start = System.nanoTime();
-        for (long i = 0; i < total; i++) {
-            long wait = start + i * interval - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-            }
-            pipeline.change(BenchRows.key((int) (i % sessions)), versionBase + i);
-        }
-        return total;
+        return Pacer.run(rate, seconds, i -> pipeline.change(BenchRows.key((int) (i % sessions)), versionBase + i));
     }
 
 }

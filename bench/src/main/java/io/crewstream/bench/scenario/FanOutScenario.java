@@ -45,7 +45,8 @@ public final class FanOutScenario implements Scenario {
                     + context.repository().resolve(recording));
         }
         try (TableWriter writer = new TableWriter(context.broker().bootstrapServers(), namespace, rowBytes);
-                GatewayUnderTest gateway = GatewayUnderTest.start(context, namespace.prefix(), gatewayJvm)) {
+                GatewayUnderTest gateway = GatewayUnderTest.start(context, namespace.prefix(), gatewayJvm,
+                        options.springArguments("gateway-properties"))) {
             writer.seed(sessions);
             try (LoadClients load = LoadClients.connect(context.logs(), gateway.events(), clients, processes,
                     options.integer("in-flight", 200), options.text("client-heap", "1g"))) {

@@ -33,7 +33,7 @@ public final class LocalFootprintScenario implements Scenario {
     @Override
     public void run(BenchContext context, Options options) throws Exception {
         Report report = new Report(options.text("name", "local-footprint"), options.asMap());
-        Path jar = context.repository().resolve("local/target/crewstream-local-0.1.0-SNAPSHOT.jar");
+        Path jar = context.repository().resolve("local/target/crewstream-local-0.1.0-SNAPSHOT-exec.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: build the local module first");
         }

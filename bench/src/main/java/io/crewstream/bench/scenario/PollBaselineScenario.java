@@ -43,7 +43,7 @@ public final class PollBaselineScenario implements Scenario {
         Set<Long> seenByPoll = new HashSet<>();
         try (TableWriter writer = new TableWriter(context.broker().bootstrapServers(), namespace, 1000);
                 GatewayUnderTest gateway = GatewayUnderTest.start(context, namespace.prefix(), "256m");
-                SseLoad stream = new SseLoad(1, 1)) {
+                SseLoad stream = new SseLoad(1)) {
             writer.seed(sessions);
             stream.open(gateway.events(), 1, 1, Duration.ofSeconds(30));
             stream.startMeasuring();
