@@ -31,17 +31,28 @@ public final class ClientRegistry implements TableListener {
         this.refreshCache = refreshCache;
     }
 
-    /** Adds a client and, once the table is loaded, queues its initial content. Call under the table's lock. */
-    void register(ClientStream client, SessionTable table) {
+    /**
+     * Adds a client and, once the table is loaded, queues its initial content. Call under the table's lock.
+     * @return the initial frames queued, for the caller to render outside the lock; empty before the table is loaded
+     */
+    List<SseFrame> register(ClientStream client, SessionTable table) {
         this.clients.add(client);
-        if (table.loaded()) {
-            client.start(initialFrames(client, table));
+        if (!table.loaded()) {
+            return List.of();
         }
+        List<SseFrame> initial = initialFrames(client, table);
+        client.start(initial);
+        return initial;
     }
 
-    /** Replaces what a client that fell too far behind has pending with the whole state. Call under the table's lock. */
-    void refresh(ClientStream client, SessionTable table) {
-        client.refreshWith(this.refreshCache.of(table, client.filter()).frames());
+    /**
+     * Replaces what a client that fell too far behind has pending with the whole state. Call under the table's lock.
+     * @return the frames queued, for the caller to render outside the lock
+     */
+    List<SseFrame> refresh(ClientStream client, SessionTable table) {
+        List<SseFrame> frames = this.refreshCache.of(table, client.filter()).frames();
+        client.refreshWith(frames);
+        return frames;
     }
 
     void remove(ClientStream client) {

@@ -2,6 +2,7 @@ package io.crewstream.ssegateway.stream;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -154,10 +155,8 @@ public final class EventStreams implements SmartLifecycle {
                 this.properties.clientQueueSize(), this.registry::remove, this::refresh);
         async.addListener(client);
         client.greet(this.properties.retry().toMillis());
-        this.table.atomically(table -> {
-            this.registry.register(client, table);
-            return null;
-        });
+        List<SseFrame> initial = this.table.atomically(table -> this.registry.register(client, table));
+        render(initial);
         if (!this.running) {
             // stop() ran while this stream registered and may have missed it in its snapshot: close it here.
             client.close();
@@ -168,10 +167,16 @@ public final class EventStreams implements SmartLifecycle {
 
     /** On a writer thread, never under the client's monitor: the table lock comes first (see ClientStream). */
     private void refresh(ClientStream client) {
-        this.table.atomically(table -> {
-            this.registry.refresh(client, table);
-            return null;
-        });
+        render(this.table.atomically(table -> this.registry.refresh(client, table)));
+    }
+
+    /**
+     * Renders frames (a 20 MB refresh takes a while) while holding no lock: rendered lazily by the writer, they would
+     * be rendered under the client's monitor, and the table reader, which offers every change to every client under
+     * the table lock, would wait for it.
+     */
+    private static void render(List<SseFrame> frames) {
+        frames.forEach(SseFrame::bytes);
     }
 
     private void sweep() {
