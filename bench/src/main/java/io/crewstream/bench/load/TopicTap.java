@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import io.crewstream.bench.client.BenchTimestamps;
 import org.HdrHistogram.Histogram;
@@ -30,6 +32,12 @@ public final class TopicTap {
 
     private volatile boolean recording;
 
+    private final CountDownLatch positioned = new CountDownLatch(1);
+
+    private volatile long records;
+
+    private volatile long lastRecordNanos;
+
     public TopicTap(String bootstrapServers, String topic, boolean readCommitted) {
         this.thread = new Thread(() -> poll(bootstrapServers, topic, readCommitted), "bench-tap-" + topic);
         this.thread.setDaemon(true);
@@ -37,6 +45,13 @@ public final class TopicTap {
 
     public void start() {
         this.thread.start();
+    }
+
+    /** Waits until the tap reads from the topic's current end: everything written after this returns is seen. */
+    public void awaitAssigned() throws InterruptedException {
+        if (!this.positioned.await(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the tap found no partitions of its topic within 60 s");
+        }
     }
 
     public void record() {
@@ -52,9 +67,18 @@ public final class TopicTap {
                     .map(info -> new TopicPartition(topic, info.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
+            // seekToEnd is lazy: resolve it now, so that what is written after awaitAssigned() returns is seen.
+            partitions.forEach(consumer::position);
+            this.positioned.countDown();
             while (this.running) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(50))) {
-                    if (!this.recording || record.value() == null) {
+                    if (!this.recording) {
+                        continue;
+                    }
+                    // Only this thread writes them: a plain increment of the volatile is safe.
+                    this.records++;
+                    this.lastRecordNanos = System.nanoTime();
+                    if (record.value() == null) {
                         continue;
                     }
                     long now = BenchTimestamps.nowMicros();
@@ -67,6 +91,16 @@ public final class TopicTap {
                 }
             }
         }
+    }
+
+    /** Records (tombstones included) seen since {@link #record()}. */
+    public long records() {
+        return this.records;
+    }
+
+    /** {@link System#nanoTime()} when the last of them was seen; 0 before the first. */
+    public long lastRecordNanos() {
+        return this.lastRecordNanos;
     }
 
     public Histogram stop() throws InterruptedException {

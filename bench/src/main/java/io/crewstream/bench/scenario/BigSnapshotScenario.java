@@ -4,7 +4,9 @@ import java.time.Duration;
 
 import io.crewstream.bench.Options;
 import io.crewstream.bench.client.SessionView;
+import io.crewstream.bench.load.TopicTap;
 import io.crewstream.bench.report.Report;
+import io.crewstream.schemas.Topic;
 
 /**
  * Big snapshot: an upstream gateway with {@code sessions} sessions becomes reachable while the pipeline runs and a
@@ -29,6 +31,16 @@ public final class BigSnapshotScenario implements Scenario {
                     ? new String[] { "--crewstream.sse.client-queue-size=" + queue } : new String[0]);
             SessionView view = SessionView.open(pipeline.events());
             Pipeline.await(view::refreshed, Duration.ofMinutes(1));
+            // Stage ends: when the last snapshot chunk was written, and when the last row was committed.
+            String bootstrap = context.broker().bootstrapServers();
+            TopicTap published = new TopicTap(bootstrap, pipeline.namespace().name(Topic.SESSION_EVENTS), false);
+            TopicTap projected = new TopicTap(bootstrap, pipeline.namespace().name(Topic.SESSION_STATE), true);
+            published.start();
+            projected.start();
+            published.awaitAssigned();
+            projected.awaitAssigned();
+            published.record();
+            projected.record();
             long accepting = System.nanoTime();
             pipeline.simulator().faults().acceptConnections();
             Pipeline.await(() -> pipeline.simulator().authenticatedConnections() > 0, Duration.ofMinutes(2));
@@ -41,6 +53,15 @@ public final class BigSnapshotScenario implements Scenario {
                     String.format("%.2f s", fromAuth), "<= 2 s", fromAuth <= 2);
             report.figure("upstream accepting -> all on the client (incl. reconnect backoff)",
                     String.format("%.2f s", fromAccept), "-", null);
+            Pipeline.await(() -> projected.records() >= sessions, Duration.ofMinutes(1));
+            double ingestor = (published.lastRecordNanos() - authenticated) / 1e9;
+            double projector = (projected.lastRecordNanos() - published.lastRecordNanos()) / 1e9;
+            double gateway = (shown - projected.lastRecordNanos()) / 1e9;
+            report.figure("stages: ingestor lists and publishes / projector commits / gateway -> client",
+                    String.format("%.2f / %.2f / %.2f s (%d records on session-events, %d on session-state)",
+                            ingestor, projector, gateway, published.records(), projected.records()), "-", null);
+            published.stop();
+            projected.stop();
             report.details().put("sessions", sessions);
             report.details().put("clientReconnects", view.reconnects());
             report.details().put("fromAuthenticatedSeconds", fromAuth);
