@@ -20,8 +20,6 @@ public final class StreamsSettings {
         settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, properties.bootstrapServers());
         settings.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, properties.processingGuarantee());
         settings.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, properties.commitInterval().toMillis());
-        // A commit falls due only between polls: a poll may not block longer than the interval (default 100 ms).
-        settings.put(StreamsConfig.POLL_MS_CONFIG, properties.commitInterval().toMillis());
         settings.put(StreamsConfig.STATE_DIR_CONFIG, properties.stateDir().toString());
         settings.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, properties.streamThreads());
         settings.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, properties.standbyReplicas());
@@ -39,13 +37,20 @@ public final class StreamsSettings {
                 LogAndContinueProcessingExceptionHandler.class);
         // An output over max.request.size would fail every replacement thread on the same input: skip it, logged.
         settings.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, OversizedRecordHandler.class);
-        if (!StreamsConfig.EXACTLY_ONCE_V2.equals(properties.processingGuarantee())) {
-            // Exactly-once reads only committed data by itself; at-least-once must too: an aborted write is no fact.
-            settings.put(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG),
-                    IsolationLevel.READ_COMMITTED.toString());
-        }
-        // Overrides come last on purpose: an operator who sets one means it.
+        // Overrides come before the settings derived below, so that those follow what is in effect.
         settings.putAll(properties.streamsProperties());
+        if (!properties.streamsProperties().containsKey(StreamsConfig.POLL_MS_CONFIG)) {
+            // A commit falls due only between polls: a poll may not block longer than the interval (default 100 ms).
+            // At least 1 ms: a zero poll would spin.
+            long commitInterval = Long.parseLong(settings.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG).toString());
+            settings.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1, commitInterval));
+        }
+        String isolation = StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG);
+        if (!StreamsConfig.EXACTLY_ONCE_V2.equals(settings.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG).toString())
+                && !properties.streamsProperties().containsKey(isolation)) {
+            // Exactly-once reads only committed data by itself; at-least-once must too: an aborted write is no fact.
+            settings.put(isolation, IsolationLevel.READ_COMMITTED.toString());
+        }
         return settings;
     }
 }

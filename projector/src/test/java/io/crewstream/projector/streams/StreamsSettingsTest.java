@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.crewstream.projector.ProjectorProperties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,30 @@ class StreamsSettingsTest {
 
         assertThat(config.getLong(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(50L);
         assertThat(config.getProducerConfigs("client").get(ProducerConfig.LINGER_MS_CONFIG)).isEqualTo("0");
+    }
+
+    @Test
+    void aCommitIntervalSetAmongTheStreamsPropertiesStillBoundsThePoll() {
+        StreamsConfig config = new StreamsConfig(StreamsSettings.of(properties(Duration.ofMillis(5),
+                Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "20"))));
+
+        assertThat(config.getLong(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(20L);
+    }
+
+    @Test
+    void aZeroCommitIntervalDoesNotMakeThePollSpin() {
+        StreamsConfig config = new StreamsConfig(StreamsSettings.of(properties(Duration.ZERO, Map.of())));
+
+        assertThat(config.getLong(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(1L);
+    }
+
+    @Test
+    void atLeastOnceChosenAmongTheStreamsPropertiesStillReadsOnlyCommittedInput() {
+        StreamsConfig config = new StreamsConfig(StreamsSettings.of(properties(Duration.ofMillis(5),
+                Map.of(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE))));
+
+        assertThat(config.getMainConsumerConfigs("group", "client", 0).get(ConsumerConfig.ISOLATION_LEVEL_CONFIG))
+                .isEqualTo("read_committed");
     }
 
     private static ProjectorProperties properties(Duration commitInterval, Map<String, String> overrides) {

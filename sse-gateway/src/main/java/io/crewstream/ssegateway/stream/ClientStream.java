@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * One browser's event stream: a bounded queue of pending frames, conflated by key, written to the socket with
  * non-blocking servlet I/O. A client that cannot keep up costs memory bounded by its queue and no thread: writes
  * stop when the socket is full and resume when the container calls {@link #onWritePossible()}. A client whose queue
- * overflows (a burst such as a 10,000-session snapshot) drops it and gets the whole state instead, built when its
- * writer gets to it; a client whose socket stays blocked is disconnected by the sweeper.
+ * overflows (a burst such as a 10,000-session snapshot) drops it and gets the whole state instead, built by its writer
+ * once any frame half written is out; a client whose socket stays blocked is disconnected by the sweeper.
  *
  * <p>Frames are written in slices of at most {@value #WRITE_SLICE} bytes, one per {@code isReady()}: what the
  * socket does not take is copied into the container's buffer, so a slice, not a whole 20 MB refresh, is what a slow
@@ -214,11 +214,25 @@ final class ClientStream implements WriteListener, AsyncListener {
     private void drain() {
         boolean refresh;
         synchronized (this) {
-            refresh = this.refreshDue && !this.closed;
+            // A frame half written is finished first: writePending() schedules the next drain when it is.
+            refresh = this.refreshDue && !this.closed && this.writing == null;
         }
         if (refresh) {
-            // Takes the table lock, then this monitor: never called while holding the monitor.
-            this.refresher.accept(this);
+            try {
+                // Takes the table lock, then this monitor: never called while holding the monitor.
+                this.refresher.accept(this);
+            }
+            catch (RuntimeException | Error ex) {
+                // Left as is, the client would drop every event and never be found slow: release it instead.
+                logger.error("Could not build the whole state for a client that fell behind; releasing it", ex);
+                synchronized (this) {
+                    this.closed = true;
+                    this.pending.clear();
+                    this.drainScheduled = false;
+                }
+                releaseLater();
+                return;
+            }
         }
         synchronized (this) {
             this.drainScheduled = false;
@@ -236,10 +250,8 @@ final class ClientStream implements WriteListener, AsyncListener {
 
     /**
      * Writes until the queue is empty or the socket is full, then flushes. Must hold the monitor. {@code isReady()}
-     * is asked before each write and before the flush, not again after the flush (it was a fifth of the gateway's
-     * CPU under fan-out load): if the flush left bytes in the container's buffer, the container writes them when the
-     * socket takes them, the next {@code isReady()} says so meanwhile, and a client that stays blocked is found by
-     * the heartbeat that follows.
+     * is asked before each write, before the flush and once after it: an {@code isReady()} that returns false is what
+     * makes the container call {@link #onWritePossible()} once the socket has taken what the flush left behind.
      */
     private void writePending() {
         if (this.closed || !this.writable) {
@@ -262,6 +274,10 @@ final class ClientStream implements WriteListener, AsyncListener {
                             }
                             this.unflushed = false;
                             this.out.flush();
+                            // Bytes the flush left in Tomcat's buffer go out only after an isReady() that said no.
+                            if (!ready()) {
+                                return;
+                            }
                         }
                         this.blockedSince = 0;
                         return;
@@ -323,8 +339,8 @@ final class ClientStream implements WriteListener, AsyncListener {
             this.writer.execute(this::release);
         }
         catch (RejectedExecutionException ex) {
-            // Shutting down: no writer left, and nothing else is waiting for this thread.
-            release();
+            // Shutting down: EventStreams.stop() closes and releases every registered stream itself, and completing
+            // the async context here could happen under this monitor (see the class comment).
         }
     }
 

@@ -12,8 +12,9 @@ import io.crewstream.schemas.sse.SseEventType;
  * <p>Frames with the same {@link #key()} conflate: a client that has not yet written the older one gets only the
  * newer one, with the event type fixed up so the client's view stays right (see {@link #conflate}).
  *
- * <p>Thread-safe: immutable apart from the rendered bytes and JSON, which any thread may compute (benign race: at
- * worst twice, with equal results).
+ * <p>Thread-safe: immutable apart from the rendered bytes and JSON. The bytes are rendered once, by the first thread
+ * that needs them (a 20 MB refresh must not be rendered by every writer that races for it); the JSON may be computed
+ * by more than one thread at once (benign race, equal results).
  */
 final class SseFrame {
 
@@ -97,11 +98,15 @@ final class SseFrame {
 
     byte[] bytes() {
         byte[] rendered = this.bytes;
-        if (rendered == null) {
-            rendered = render();
-            this.bytes = rendered;
+        if (rendered != null) {
+            return rendered;
         }
-        return rendered;
+        synchronized (this) {
+            if (this.bytes == null) {
+                this.bytes = render();
+            }
+            return this.bytes;
+        }
     }
 
     /** The event's data as JSON, rendered once; what {@code GET /api/sessions} sends for a refresh. */

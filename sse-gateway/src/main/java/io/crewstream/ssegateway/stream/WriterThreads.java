@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * thread.
  *
  * <p>Threading: {@link #execute} may be called from any thread; {@link #start} and {@link #stop} by the owner, once
- * each. Tasks run on the writer threads in submission order per queue, any task on any thread; a task that throws
- * is logged and the thread goes on.
+ * each. Tasks are taken in submission order, any task by any writer, so tasks run concurrently and may finish in
+ * any order (a client never has two drains scheduled at once). A task that throws, even an {@code Error}, is logged
+ * and its writer goes on: a writer lost would stall every client it would have served.
  */
 final class WriterThreads implements Executor {
 
@@ -52,6 +53,10 @@ final class WriterThreads implements Executor {
             throw new RejectedExecutionException("Writer threads are stopped");
         }
         this.tasks.offer(task);
+        if (!this.accepting && this.tasks.remove(task)) {
+            // stop() ran meanwhile and the writers may have left: the task would never run.
+            throw new RejectedExecutionException("Writer threads are stopped");
+        }
         for (Worker worker : this.workers) {
             if (worker.parked.compareAndSet(true, false)) {
                 LockSupport.unpark(worker.thread);
@@ -121,7 +126,7 @@ final class WriterThreads implements Executor {
             try {
                 task.run();
             }
-            catch (RuntimeException ex) {
+            catch (Throwable ex) {
                 logger.error("A client write task failed; the writer goes on", ex);
             }
         }
