@@ -76,17 +76,18 @@ final class Pipeline implements AutoCloseable {
                 this.simulator.url(), TOKEN));
         // The gateway's table reader gives up when its topics are missing at start (partitionsFor throws a
         // TimeoutException with Kafka 4 clients instead of returning no partitions), so wait for the projector's.
-        awaitTopics(context, Duration.ofMinutes(3), Topic.SESSION_STATE, Topic.CONNECTION_STATE);
+        awaitTopics(context, this.namespace, Duration.ofMinutes(3), Topic.SESSION_STATE, Topic.CONNECTION_STATE);
         this.gateway = GatewayUnderTest.start(context, this.namespace.prefix(), gatewayHeap, gatewayProperties);
         this.startup = Duration.ofNanos(System.nanoTime() - start);
     }
 
-    private void awaitTopics(BenchContext context, Duration timeout, Topic... topics) {
+    /** Waits until every one of {@code topics} exists in {@code namespace}. */
+    static void awaitTopics(BenchContext context, TopicNamespace namespace, Duration timeout, Topic... topics) {
         try (Admin admin = Admin.create(context.broker().adminConfig())) {
             await(() -> {
                 try {
                     Set<String> names = admin.listTopics().names().get();
-                    return Arrays.stream(topics).allMatch(topic -> names.contains(this.namespace.name(topic)));
+                    return Arrays.stream(topics).allMatch(topic -> names.contains(namespace.name(topic)));
                 }
                 catch (ExecutionException ex) {
                     return false;

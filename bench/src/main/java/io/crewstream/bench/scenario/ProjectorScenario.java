@@ -62,7 +62,7 @@ public final class ProjectorScenario implements Scenario {
             TopicTap projected = new TopicTap(bootstrap, namespace.name(Topic.SESSION_STATE), true);
             // Sees the output as soon as it is appended, before its transaction commits: splits the hop in two.
             TopicTap appended = new TopicTap(bootstrap, namespace.name(Topic.SESSION_STATE), false);
-            awaitTopic(context, namespace);
+            Pipeline.awaitTopics(context, namespace, Duration.ofMinutes(3), Topic.SESSION_STATE);
             projected.start();
             appended.start();
             List<SessionRow> rows = new ArrayList<>();
@@ -120,18 +120,6 @@ public final class ProjectorScenario implements Scenario {
                 ProducerConfig.LINGER_MS_CONFIG, 0, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(),
                 ContractSerdes.sessionEvents().serializer());
-    }
-
-    private static void awaitTopic(BenchContext context, TopicNamespace namespace) {
-        String name = namespace.name(Topic.SESSION_STATE);
-        Pipeline.await(() -> {
-            try (var admin = org.apache.kafka.clients.admin.Admin.create(context.broker().adminConfig())) {
-                return admin.listTopics().names().get().contains(name);
-            }
-            catch (Exception ex) {
-                return false;
-            }
-        }, Duration.ofMinutes(3));
     }
 
     /** Upserts sessions round robin at {@code rate} for {@code seconds}, each stamped; returns how many. */
