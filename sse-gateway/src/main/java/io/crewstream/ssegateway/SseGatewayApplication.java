@@ -9,7 +9,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
  * the projector's compacted session-state and connection-state topics whole into memory and serves them as an
  * initial load plus a stream of changes from the same position.
  */
-@SpringBootApplication
+// No user store: the API's callers are bearer tokens (ApiSecurityConfiguration), never a generated password.
+@SpringBootApplication(excludeName = "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration")
 @EnableConfigurationProperties(SseGatewayProperties.class)
 public class SseGatewayApplication {
 

@@ -1,7 +1,6 @@
 package io.crewstream.ssegateway;
 
 import io.crewstream.schemas.TopicNamespace;
-import io.crewstream.ssegateway.security.TokenAuthenticationFilter;
 import io.crewstream.ssegateway.state.SessionTable;
 import io.crewstream.ssegateway.state.TableHealthIndicator;
 import io.crewstream.ssegateway.state.TableReader;
@@ -13,16 +12,11 @@ import io.crewstream.ssegateway.stream.StreamMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
-import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
-import org.springframework.web.cors.CorsConfiguration;
-import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
-import org.springframework.web.filter.CorsFilter;
 
-/** Wires the table (state), the browser streams (stream) and the HTTP edge (api, security). */
+/** Wires the table (state) and the browser streams (stream); the HTTP edge is {@code ApiSecurityConfiguration}. */
 @Configuration(proxyBeanMethods = false)
 class SseGatewayConfiguration {
 
@@ -85,30 +79,5 @@ class SseGatewayConfiguration {
                 throw new IllegalStateException("Tomcat refused socket.appReadBufSize");
             }
         };
-    }
-
-    /** Answers CORS preflights before authentication runs; sends no CORS headers while no origin is allowed. */
-    @Bean
-    FilterRegistrationBean<CorsFilter> corsFilter(SseGatewayProperties properties) {
-        CorsConfiguration cors = new CorsConfiguration();
-        cors.setAllowedOrigins(properties.cors().allowedOrigins());
-        cors.addAllowedMethod("GET");
-        cors.addAllowedHeader("*");
-        cors.setAllowCredentials(true);
-        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
-        source.registerCorsConfiguration("/api/**", cors);
-        FilterRegistrationBean<CorsFilter> registration = new FilterRegistrationBean<>(new CorsFilter(source));
-        registration.setEnabled(!properties.cors().allowedOrigins().isEmpty());
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
-        return registration;
-    }
-
-    @Bean
-    FilterRegistrationBean<TokenAuthenticationFilter> tokenAuthenticationFilter(SseGatewayProperties properties) {
-        FilterRegistrationBean<TokenAuthenticationFilter> registration = new FilterRegistrationBean<>(
-                new TokenAuthenticationFilter(properties.auth().tokens(), properties.auth().cookieName()));
-        registration.setEnabled(properties.auth().enabled());
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
-        return registration;
     }
 }

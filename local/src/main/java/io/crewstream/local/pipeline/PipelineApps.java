@@ -17,11 +17,24 @@ public final class PipelineApps {
     /** Static membership: a restarted projector takes its partitions back at once instead of after 45 s. */
     static final String PROJECTOR_INSTANCE_ID = "local";
 
+    /**
+     * The SSE gateway brings Spring Security onto the one class path the apps share here; the ingestor and the
+     * projector, which serve only their actuators and know nothing of it, would otherwise lock those behind a
+     * generated password. Run alone, they do not have it on their class path at all.
+     */
+    static final String WITHOUT_SPRING_SECURITY = String.join(",",
+            "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration");
+
     private PipelineApps() {
     }
 
     public static EmbeddedApp ingestor(PipelineConfig config) {
         Map<String, String> settings = common(config, config.ingestorPort());
+        settings.put("spring.autoconfigure.exclude", WITHOUT_SPRING_SECURITY);
         settings.put("crewstream.ingestor.kafka.bootstrap-servers", config.bootstrapServers());
         settings.put("crewstream.ingestor.kafka.topic-prefix", config.namespace().prefix());
         settings.put("crewstream.ingestor.kafka.partitions", Integer.toString(config.partitions()));
@@ -36,6 +49,7 @@ public final class PipelineApps {
 
     public static EmbeddedApp projector(PipelineConfig config) {
         Map<String, String> settings = common(config, config.projectorPort());
+        settings.put("spring.autoconfigure.exclude", WITHOUT_SPRING_SECURITY);
         settings.put("crewstream.projector.bootstrap-servers", config.bootstrapServers());
         settings.put("crewstream.projector.topic-prefix", config.namespace().prefix());
         settings.put("crewstream.projector.partitions", Integer.toString(config.partitions()));

@@ -1,7 +1,6 @@
 package io.crewstream.ssegateway.api;
 
 import java.util.List;
-import java.util.Map;
 
 import io.crewstream.schemas.serde.ContractJson;
 import io.crewstream.schemas.sse.GatewayStatus;
@@ -21,7 +20,7 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code GET /api/sessions} (the whole state with its position, the same shape as {@code sessions-refresh}) and
  * {@code GET /api/gateways}. Both accept {@code ?connection=} and {@code ?agent=}. Bodies are written with the
  * contract's JSON mapping, not Spring's, so that they are byte-for-byte what the stream sends. 503 until the table
- * is loaded: a half-read table is never served.
+ * is loaded: a half-read table is never served. A filter value that cannot be meant is a 400 ({@link ClientFilter}).
  */
 @RestController
 public class SessionsController {
@@ -61,7 +60,6 @@ public class SessionsController {
     }
 
     private static ResponseEntity<byte[]> loading() {
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).contentType(MediaType.APPLICATION_JSON)
-                .body(ContractJson.mapper().writeValueAsBytes(Map.of("error", "loading the table; retry shortly")));
+        return ApiErrors.entity(HttpStatus.SERVICE_UNAVAILABLE, "loading the table; retry shortly");
     }
 }

@@ -2,7 +2,6 @@ package io.crewstream.ssegateway.state;
 
 import java.util.Arrays;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Where a reader of the two tables stands: for every partition of the session-state and the connection-state topic,
@@ -16,10 +15,14 @@ public final class Position {
 
     private static final String VERSION = "v1";
 
-    private static final Pattern SHAPE = Pattern.compile(VERSION + "\\.[0-9a-z]+(-[0-9a-z]+)*\\.[0-9a-z]+(-[0-9a-z]+)*");
+    /** 13 base-36 digits hold any offset ({@code Long.MAX_VALUE} is {@code 1y2p0ij32e8e7}). */
+    private static final int MAX_DIGITS = 13;
 
-    /** A token longer than this is garbage, whatever it contains (13 base-36 digits hold any offset). */
-    private static final int MAX_LENGTH = 14 * 4096;
+    /**
+     * A token longer than this is garbage, whatever it contains: the version and 4,096 partitions in all, each the
+     * largest offset and its separator.
+     */
+    public static final int MAX_LENGTH = VERSION.length() + (MAX_DIGITS + 1) * 4096;
 
     private final long[] sessionOffsets;
     private final long[] connectionOffsets;
@@ -35,28 +38,66 @@ public final class Position {
 
     /**
      * Reads a token a client sent back. Anything that is not a token this code wrote (garbage, a truncated value,
-     * a negative offset) is empty: the caller then serves a full refresh rather than an error.
+     * a negative or overflowing offset, an empty list) is empty: the caller then serves a full refresh rather than
+     * an error. A single pass over the characters, without regular expressions: its cost is linear in the length,
+     * and no length a client sends can overflow the stack.
      */
     public static Optional<Position> parse(String text) {
-        if (text == null || text.length() > MAX_LENGTH || !SHAPE.matcher(text).matches()) {
+        if (text == null || text.length() > MAX_LENGTH || !text.startsWith(VERSION + ".")) {
             return Optional.empty();
         }
-        String[] parts = text.split("\\.");
-        try {
-            return Optional.of(new Position(offsets(parts[1]), offsets(parts[2])));
-        }
-        catch (NumberFormatException ex) {
+        int secondDot = text.indexOf('.', VERSION.length() + 1);
+        if (secondDot < 0) {
             return Optional.empty();
         }
+        long[] sessions = offsets(text, VERSION.length() + 1, secondDot);
+        long[] connections = offsets(text, secondDot + 1, text.length());
+        return (sessions == null || connections == null) ? Optional.empty()
+                : Optional.of(new Position(sessions, connections));
     }
 
-    private static long[] offsets(String list) {
-        String[] items = list.split("-");
-        long[] offsets = new long[items.length];
-        for (int i = 0; i < items.length; i++) {
-            offsets[i] = Long.parseLong(items[i], Character.MAX_RADIX);
+    /** The offsets of {@code text[from, to)}: base-36 numbers joined by '-'; null unless exactly that. */
+    private static long[] offsets(String text, int from, int to) {
+        if (from >= to) {
+            return null;
+        }
+        int count = 1;
+        for (int i = from; i < to; i++) {
+            if (text.charAt(i) == '-') {
+                count++;
+            }
+        }
+        long[] offsets = new long[count];
+        int item = 0;
+        int start = from;
+        for (int i = from; i <= to; i++) {
+            if (i == to || text.charAt(i) == '-') {
+                long offset = offset(text, start, i);
+                if (offset < 0) {
+                    return null;
+                }
+                offsets[item++] = offset;
+                start = i + 1;
+            }
         }
         return offsets;
+    }
+
+    /** One base-36 offset of lower-case digits and letters in {@code text[from, to)}; -1 unless exactly that. */
+    private static long offset(String text, int from, int to) {
+        if (from >= to || to - from > MAX_DIGITS) {
+            return -1;
+        }
+        long value = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            int digit = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'z') ? c - 'a' + 10 : -1;
+            if (digit < 0 || value > (Long.MAX_VALUE - digit) / Character.MAX_RADIX) {
+                return -1;
+            }
+            value = value * Character.MAX_RADIX + digit;
+        }
+        return value;
     }
 
     public long offset(TableTopic topic, int partition) {

@@ -1,17 +1,20 @@
 package io.crewstream.ssegateway.stream;
 
-import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
+import io.crewstream.schemas.ConnectionIds;
 import io.crewstream.schemas.records.SessionState;
+import io.crewstream.ssegateway.api.InvalidRequestException;
 import io.crewstream.ssegateway.state.TableChange;
 
 /**
  * What a client asked to see: {@code ?connection=} (gateway connection ids) and {@code ?agent=} (agent ids, see
  * {@link io.crewstream.schemas.records.SessionRow#agentId()}); each may repeat or hold a comma-separated list, and
- * an absent parameter means all. Gateway statuses are filtered by connection only. Immutable.
+ * an absent parameter means all. A present but empty, blank or control-character value, or a connection id that
+ * breaks {@link ConnectionIds#RULE}, is an {@link InvalidRequestException} (400): taken for "all", a typo would
+ * show every gateway's sessions. Gateway statuses are filtered by connection only. Immutable.
  */
 public record ClientFilter(Set<String> connections, Set<String> agents) {
 
@@ -21,22 +24,51 @@ public record ClientFilter(Set<String> connections, Set<String> agents) {
 
     public static final ClientFilter ALL = new ClientFilter(Set.of(), Set.of());
 
+    /** Longer than any agent id a gateway issues; a longer value is not a typo but garbage. */
+    static final int MAX_AGENT_ID_LENGTH = 256;
+
     public ClientFilter {
         connections = Set.copyOf(connections);
         agents = Set.copyOf(agents);
     }
 
+    /** @throws InvalidRequestException for a value that cannot be meant (see the class comment) */
     public static ClientFilter from(Map<String, String[]> parameters) {
-        return new ClientFilter(values(parameters.get(CONNECTION_PARAMETER)), values(parameters.get(AGENT_PARAMETER)));
+        Set<String> connections = values(parameters.get(CONNECTION_PARAMETER), CONNECTION_PARAMETER);
+        for (String connection : connections) {
+            if (!ConnectionIds.isValid(connection)) {
+                throw new InvalidRequestException("?" + CONNECTION_PARAMETER + "= holds a value that is not a "
+                        + "connection id: it " + ConnectionIds.RULE);
+            }
+        }
+        Set<String> agents = values(parameters.get(AGENT_PARAMETER), AGENT_PARAMETER);
+        for (String agent : agents) {
+            if (agent.length() > MAX_AGENT_ID_LENGTH) {
+                throw new InvalidRequestException("?" + AGENT_PARAMETER + "= holds a value longer than "
+                        + MAX_AGENT_ID_LENGTH + " characters");
+            }
+        }
+        return new ClientFilter(connections, agents);
     }
 
-    private static Set<String> values(String[] raw) {
+    private static Set<String> values(String[] raw, String parameter) {
         if (raw == null) {
             return Set.of();
         }
-        return Arrays.stream(raw).flatMap(value -> Arrays.stream(value.split(",")))
-                .map(String::trim).filter(value -> !value.isEmpty())
-                .collect(Collectors.toUnmodifiableSet());
+        Set<String> values = new LinkedHashSet<>();
+        for (String value : raw) {
+            for (String item : value.split(",", -1)) {
+                if (item.isBlank()) {
+                    throw new InvalidRequestException("?" + parameter + "= has an empty value; leave the "
+                            + "parameter out to see all");
+                }
+                if (item.chars().anyMatch(Character::isISOControl)) {
+                    throw new InvalidRequestException("?" + parameter + "= holds a control character");
+                }
+                values.add(item.trim());
+            }
+        }
+        return values;
     }
 
     public boolean acceptsSession(SessionState session) {

@@ -96,6 +96,9 @@ public final class ClientRegistry implements TableListener {
      * client refreshed by the first live event, before it could even read the replay.
      */
     private List<SseFrame> initialFrames(ClientStream client, SessionTable table) {
+        if (client.resumeFrom().isEmpty()) {
+            return this.refreshCache.of(table, client.filter()).frames();
+        }
         Optional<List<TableChange>> missed = client.resumeFrom().flatMap(table::changesSince);
         if (missed.isPresent()) {
             List<SseFrame> frames = new ArrayList<>();
@@ -108,9 +111,11 @@ public final class ClientRegistry implements TableListener {
                 }
             }
             if (keys.size() <= this.clientQueueSize / 2) {
+                client.resumed(StreamMetrics.ResumeOutcome.RESUMED);
                 return frames;
             }
         }
+        client.resumed(StreamMetrics.ResumeOutcome.REFRESHED);
         return this.refreshCache.of(table, client.filter()).frames();
     }
 }

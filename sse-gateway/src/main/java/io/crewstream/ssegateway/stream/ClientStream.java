@@ -107,6 +107,11 @@ final class ClientStream implements WriteListener, AsyncListener {
         return this.resumeFrom;
     }
 
+    /** Counts how this client's resume token was answered. */
+    void resumed(StreamMetrics.ResumeOutcome outcome) {
+        this.metrics.resume(outcome);
+    }
+
     /** Queues the first bytes of the stream (a {@code retry:} hint), so the client sees the response at once. */
     synchronized void greet(long retryMillis) {
         this.pending.put("greeting", SseFrame.raw("greeting", "retry: " + retryMillis + "\n: connected\n\n"));

@@ -9,6 +9,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.crewstream.ssegateway.SseGatewayProperties;
+import io.crewstream.ssegateway.api.ApiErrors;
+import io.crewstream.ssegateway.api.InvalidRequestException;
 import io.crewstream.ssegateway.state.Position;
 import io.crewstream.ssegateway.state.SessionTable;
 import jakarta.servlet.AsyncContext;
@@ -20,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
@@ -28,7 +31,7 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
  *
  * <p>Threading: {@link #start()} creates a small writer pool (writes never block, so it serves any number of
  * clients) and one sweeper thread; {@link #stop()} refuses new streams, closes every open one and ends both,
- * waiting for the writer pool (bounded). {@link #open} runs on the request thread.
+ * waiting for the writer pool (bounded). {@link #open} and {@link #head} run on request threads.
  */
 public final class EventStreams implements SmartLifecycle {
 
@@ -122,30 +125,17 @@ public final class EventStreams implements SmartLifecycle {
 
     /** Starts an event stream on this request (see the README for the contract). */
     public void open(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        WriterThreads writerPool;
-        synchronized (this.lifecycle) {
-            writerPool = this.writer;
-        }
-        if (!this.running || writerPool == null) {
-            response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "Starting up");
+        WriterThreads writerPool = acceptingWriter();
+        if (writerPool == null) {
+            ApiErrors.write(response, HttpStatus.SERVICE_UNAVAILABLE, "Starting up; retry shortly");
             return;
         }
-        ClientFilter filter = ClientFilter.from(request.getParameterMap());
-        String token = request.getHeader(LAST_EVENT_ID_HEADER);
-        if (token == null || token.isBlank()) {
-            token = request.getParameter(LAST_EVENT_ID_PARAMETER);
+        ClientFilter filter = filterOrAnswer(request, response);
+        if (filter == null) {
+            return;
         }
-        Optional<Position> resumeFrom = Position.parse(token);
-        if (token != null && !token.isBlank() && resumeFrom.isEmpty()) {
-            logger.debug("Ignoring a malformed resume token; the client gets a full refresh");
-        }
-
-        response.setStatus(HttpServletResponse.SC_OK);
-        response.setContentType(EVENT_STREAM);
-        response.setCharacterEncoding("UTF-8");
-        response.setHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
-        // Tells nginx-style proxies not to buffer the stream.
-        response.setHeader("X-Accel-Buffering", "no");
+        Optional<Position> resumeFrom = resumePosition(request);
+        streamHeaders(response);
 
         AsyncContext async = request.startAsync();
         // Streams end when the client leaves or falls behind, never on a container timer.
@@ -153,16 +143,89 @@ public final class EventStreams implements SmartLifecycle {
         ServletOutputStream out = response.getOutputStream();
         ClientStream client = new ClientStream(async, out, filter, resumeFrom, writerPool, this.metrics,
                 this.properties.clientQueueSize(), this.registry::remove, this::refresh);
-        async.addListener(client);
-        client.greet(this.properties.retry().toMillis());
-        List<SseFrame> initial = this.table.atomically(table -> this.registry.register(client, table));
-        render(initial);
-        if (!this.running) {
-            // stop() ran while this stream registered and may have missed it in its snapshot: close it here.
-            client.close();
+        boolean streaming = false;
+        try {
+            async.addListener(client);
+            client.greet(this.properties.retry().toMillis());
+            List<SseFrame> initial = this.table.atomically(table -> this.registry.register(client, table));
+            render(initial);
+            if (this.running) {
+                out.setWriteListener(client);
+                streaming = true;
+            }
+            // Otherwise stop() ran while this stream registered and may have missed it in its snapshot.
+        }
+        finally {
+            if (!streaming) {
+                // Whatever went wrong, a stream that is not writing is not left registered.
+                client.close();
+            }
+        }
+    }
+
+    /**
+     * {@code HEAD /api/events}: the headers a stream would start with, and nothing else. No client is registered:
+     * a HEAD response has no body, so writes to it never fail, and a stream opened for it would never be released.
+     */
+    public void head(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (acceptingWriter() == null) {
+            ApiErrors.write(response, HttpStatus.SERVICE_UNAVAILABLE, "Starting up; retry shortly");
             return;
         }
-        out.setWriteListener(client);
+        if (filterOrAnswer(request, response) != null) {
+            streamHeaders(response);
+        }
+    }
+
+    private WriterThreads acceptingWriter() {
+        synchronized (this.lifecycle) {
+            return this.running ? this.writer : null;
+        }
+    }
+
+    /** The client's filter; null after answering 400 for one that cannot be meant. */
+    private static ClientFilter filterOrAnswer(HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        try {
+            return ClientFilter.from(request.getParameterMap());
+        }
+        catch (InvalidRequestException ex) {
+            ApiErrors.write(response, HttpStatus.BAD_REQUEST, ex.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * Where the client resumes from: its {@code Last-Event-ID} header, or the query parameter a page can set. A token
+     * this server could not have issued is reported (log line, {@code outcome=malformed} in the resume metric) and
+     * answered with the whole state, so the client loses nothing.
+     */
+    private Optional<Position> resumePosition(HttpServletRequest request) {
+        String token = request.getHeader(LAST_EVENT_ID_HEADER);
+        if (token == null || token.isBlank()) {
+            token = request.getParameter(LAST_EVENT_ID_PARAMETER);
+        }
+        if (token == null || token.isBlank()) {
+            this.metrics.resume(StreamMetrics.ResumeOutcome.NONE);
+            return Optional.empty();
+        }
+        Optional<Position> position = Position.parse(token);
+        if (position.isEmpty()) {
+            this.metrics.resume(StreamMetrics.ResumeOutcome.MALFORMED);
+            // The token is the client's text: its length, not its content, goes to the log.
+            logger.info("A client sent a resume token this server could not have issued ({} characters); it gets "
+                    + "the whole state", token.length());
+        }
+        return position;
+    }
+
+    private static void streamHeaders(HttpServletResponse response) {
+        response.setStatus(HttpServletResponse.SC_OK);
+        response.setContentType(EVENT_STREAM);
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+        // Tells nginx-style proxies not to buffer the stream.
+        response.setHeader("X-Accel-Buffering", "no");
     }
 
     /** On a writer thread, never under the client's monitor: the table lock comes first (see ClientStream). */

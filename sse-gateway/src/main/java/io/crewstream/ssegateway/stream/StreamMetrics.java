@@ -26,6 +26,27 @@ public final class StreamMetrics {
 
     public static final String DELIVERY_LATENCY = "crewstream.sse.delivery.latency";
 
+    /** Streams opened, tagged {@code outcome}: how their resume token was answered ({@link ResumeOutcome}). */
+    public static final String RESUMES = "crewstream.sse.resumes";
+
+    /** How a new stream's resume token was answered. */
+    public enum ResumeOutcome {
+        /** No token: a first connection, answered with the whole state. */
+        NONE("none"),
+        /** The changes since the token, exactly. */
+        RESUMED("resumed"),
+        /** A token of this server that cannot be answered exactly (too old, other partitions, too much missed). */
+        REFRESHED("refreshed"),
+        /** A token this server could not have issued. */
+        MALFORMED("malformed");
+
+        private final String tag;
+
+        ResumeOutcome(String tag) {
+            this.tag = tag;
+        }
+    }
+
     private final Map<SseEventType, Counter> sent = new EnumMap<>(SseEventType.class);
 
     private final Counter conflations;
@@ -35,6 +56,8 @@ public final class StreamMetrics {
     private final Counter overflowRefreshes;
 
     private final Timer latency;
+
+    private final Map<ResumeOutcome, Counter> resumes = new EnumMap<>(ResumeOutcome.class);
 
     public StreamMetrics(MeterRegistry meters, Supplier<Number> connectedClients) {
         Gauge.builder(CLIENTS, connectedClients).description("Connected event-stream clients").register(meters);
@@ -51,6 +74,10 @@ public final class StreamMetrics {
         this.latency = Timer.builder(DELIVERY_LATENCY)
                 .description("From the ingestor receiving a change upstream to its event being written to a client")
                 .register(meters);
+        for (ResumeOutcome outcome : ResumeOutcome.values()) {
+            this.resumes.put(outcome, Counter.builder(RESUMES).tag("outcome", outcome.tag)
+                    .description("Event streams opened, by how their resume token was answered").register(meters));
+        }
     }
 
     void written(SseFrame frame, long nowMillis) {
@@ -69,6 +96,10 @@ public final class StreamMetrics {
 
     void overflowRefresh() {
         this.overflowRefreshes.increment();
+    }
+
+    void resume(ResumeOutcome outcome) {
+        this.resumes.get(outcome).increment();
     }
 
     void slowDisconnect() {

@@ -25,6 +25,41 @@ class PositionTest {
     }
 
     @Test
+    void theLargestTokenThisCodeCanWriteIsReadBack() {
+        long[] largest = new long[2048];
+        java.util.Arrays.fill(largest, Long.MAX_VALUE);
+        Position position = Position.of(largest, largest);
+        assertThat(position.token().length()).isLessThanOrEqualTo(Position.MAX_LENGTH);
+        assertThat(Position.parse(position.token())).hasValue(position);
+        assertThat(Position.parse("v1.1y2p0ij32e8e7.0")).as("Long.MAX_VALUE")
+                .hasValue(Position.of(new long[] { Long.MAX_VALUE }, new long[] { 0 }));
+    }
+
+    @Test
+    void anOffsetBeyondALongIsNoToken() {
+        assertThat(Position.parse("v1.1y2p0ij32e8e8.0")).isEmpty();
+        assertThat(Position.parse("v1.zzzzzzzzzzzzz.0")).isEmpty();
+    }
+
+    @Test
+    void aTokenOfManyPartitionsIsReadInOnePassWithoutRecursion() {
+        // 20,000 partitions: far beyond what recursion-based parsing survives on a small thread stack.
+        String offsets = String.join("-", java.util.Collections.nCopies(20_000, "0"));
+        Thread small = new Thread(null, () -> assertThat(Position.parse("v1." + offsets + ".0")).isPresent(),
+                "small-stack", 128 * 1024);
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        small.setUncaughtExceptionHandler((thread, error) -> failure.set(error));
+        small.start();
+        try {
+            small.join();
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+        assertThat(failure.get()).isNull();
+    }
+
+    @Test
     void advancingMovesOnlyTheRecordsPartitionAndNeverBackwards() {
         Position start = Position.of(new long[] { 0, 0 }, new long[] { 0 });
         Position next = start.after(TableTopic.SESSIONS, 1, 41);
