@@ -1,7 +1,11 @@
 package io.crewstream.projector;
 
+import java.time.Clock;
+
+import io.crewstream.projector.streams.ProgressMonitor;
 import io.crewstream.projector.streams.ProjectorHealthIndicator;
 import io.crewstream.projector.streams.ProjectorStreams;
+import io.crewstream.projector.streams.ThreadFailures;
 import io.crewstream.projector.topology.DiscardedSnapshots;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -18,14 +22,31 @@ class ProjectorConfiguration {
     }
 
     @Bean
-    ProjectorStreams projectorStreams(ProjectorProperties properties, DiscardedSnapshots discardedSnapshots) {
-        return new ProjectorStreams(properties, discardedSnapshots);
+    Clock projectorClock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    ThreadFailures threadFailures(Clock projectorClock) {
+        return new ThreadFailures(projectorClock);
+    }
+
+    @Bean
+    ProjectorStreams projectorStreams(ProjectorProperties properties, DiscardedSnapshots discardedSnapshots,
+            ThreadFailures threadFailures) {
+        return new ProjectorStreams(properties, discardedSnapshots, threadFailures);
+    }
+
+    @Bean
+    ProgressMonitor progressMonitor(ProjectorProperties properties, ProjectorStreams projectorStreams,
+            ThreadFailures threadFailures, Clock projectorClock) {
+        return new ProgressMonitor(properties, projectorStreams, threadFailures, projectorClock);
     }
 
     /** Shown as {@code projector} in {@code /actuator/health}. */
     @Bean
     ProjectorHealthIndicator projectorHealthIndicator(ProjectorStreams projectorStreams,
-            DiscardedSnapshots discardedSnapshots) {
-        return new ProjectorHealthIndicator(projectorStreams, discardedSnapshots);
+            DiscardedSnapshots discardedSnapshots, ProgressMonitor progressMonitor, ThreadFailures threadFailures) {
+        return new ProjectorHealthIndicator(projectorStreams, discardedSnapshots, progressMonitor, threadFailures);
     }
 }

@@ -30,6 +30,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param standbyReplicas warm copies of each store on other instances, for a faster takeover
  * @param closeTimeout how long {@code stop()} waits for Kafka Streams to close cleanly
  * @param provisioningTimeout how long one attempt to provision the topics waits for Kafka before it is retried
+ * @param stallTimeout how long the committed offset of an input partition with records waiting may stand still,
+ *     while the projector evidently tries (new records arrive, or stream threads die), before health says DOWN
  * @param streamsProperties further Kafka Streams settings (any {@code StreamsConfig} key, prefixed ones included),
  *     applied last, so they override the settings above and the projector's own; for tuning, not needed normally
  */
@@ -48,12 +50,17 @@ public record ProjectorProperties(
         @DefaultValue("0") int standbyReplicas,
         @DefaultValue("30s") Duration closeTimeout,
         @DefaultValue("30s") Duration provisioningTimeout,
+        @DefaultValue("60s") Duration stallTimeout,
         @DefaultValue Map<String, String> streamsProperties) {
 
     public ProjectorProperties {
         instanceId = instanceId == null ? "" : instanceId;
         topicPrefix = topicPrefix == null ? "" : topicPrefix;
         streamsProperties = (streamsProperties == null) ? Map.of() : Map.copyOf(streamsProperties);
+        if (stallTimeout == null || stallTimeout.isNegative() || stallTimeout.isZero()) {
+            throw new IllegalArgumentException("crewstream.projector.stall-timeout must be positive but was "
+                    + stallTimeout);
+        }
         if (stateDir == null) {
             stateDir = Path.of(System.getProperty("java.io.tmpdir"), "crewstream-projector");
         }

@@ -1,5 +1,6 @@
 package io.crewstream.projector;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +27,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 
 /** Writes what the ingestor would write and reads back what the projector wrote, in one test's namespace. */
 final class PipelineTopics implements AutoCloseable {
@@ -36,11 +38,18 @@ final class PipelineTopics implements AutoCloseable {
     private final TopicNamespace namespace;
     private final KafkaProducer<String, byte[]> producer;
 
+    /** For records the default producer refuses: compressed, so the broker takes what compresses under its limit. */
+    private final KafkaProducer<String, byte[]> compressing;
+
     PipelineTopics(KafkaBroker broker, TopicNamespace namespace) {
         this.broker = broker;
         this.namespace = namespace;
         this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
                 new StringSerializer(), new ByteArraySerializer());
+        this.compressing = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrapServers(), ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024), new StringSerializer(),
+                new ByteArraySerializer());
     }
 
     void send(SessionEvent event) {
@@ -55,11 +64,30 @@ final class PipelineTopics implements AutoCloseable {
     }
 
     void sendRaw(Topic topic, String key, byte[] value) {
+        send(this.producer, topic, key, value);
+    }
+
+    /**
+     * A record over the default request limit that compresses under the broker's, as a careless producer sends,
+     * written to the partition that records keyed {@code neighbour} go to.
+     */
+    void sendCompressed(Topic topic, String key, byte[] value, String neighbour) {
+        String name = this.namespace.name(topic);
+        int partitions = this.compressing.partitionsFor(name).size();
+        int partition = Utils.toPositive(Utils.murmur2(neighbour.getBytes(StandardCharsets.UTF_8))) % partitions;
+        send(this.compressing, new ProducerRecord<>(name, partition, key, value));
+    }
+
+    private void send(KafkaProducer<String, byte[]> producer, Topic topic, String key, byte[] value) {
+        send(producer, new ProducerRecord<>(this.namespace.name(topic), key, value));
+    }
+
+    private void send(KafkaProducer<String, byte[]> producer, ProducerRecord<String, byte[]> record) {
         try {
-            this.producer.send(new ProducerRecord<>(this.namespace.name(topic), key, value)).get(10, TimeUnit.SECONDS);
+            producer.send(record).get(10, TimeUnit.SECONDS);
         }
         catch (ExecutionException | TimeoutException ex) {
-            throw new IllegalStateException("Could not send to " + topic, ex);
+            throw new IllegalStateException("Could not send to " + record.topic(), ex);
         }
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
@@ -94,12 +122,17 @@ final class PipelineTopics implements AutoCloseable {
     }
 
     List<DeadLetter> deadLetters() {
+        return deadLetterRecords().stream().map(ConsumerRecord::value).toList();
+    }
+
+    List<ConsumerRecord<String, DeadLetter>> deadLetterRecords() {
         return TopicReader.readAll(this.broker, this.namespace.name(Topic.DEAD_LETTERS), new StringDeserializer(),
-                ContractSerdes.deadLetters(), READ_TIMEOUT).stream().map(ConsumerRecord::value).toList();
+                ContractSerdes.deadLetters(), READ_TIMEOUT);
     }
 
     @Override
     public void close() {
         this.producer.close(Duration.ofSeconds(5));
+        this.compressing.close(Duration.ofSeconds(5));
     }
 }

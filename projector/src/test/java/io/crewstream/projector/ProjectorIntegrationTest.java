@@ -28,11 +28,15 @@ import io.crewstream.schemas.records.SessionState;
 import io.crewstream.schemas.records.SessionUpserted;
 import io.crewstream.schemas.records.UpstreamState;
 import io.crewstream.schemas.serde.ContractJson;
+import io.crewstream.schemas.serde.ContractSerdes;
 import io.crewstream.testsupport.kafka.KafkaBroker;
 import io.crewstream.testsupport.kafka.KafkaBrokerExtension;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
@@ -198,6 +202,82 @@ class ProjectorIntegrationTest {
     }
 
     @Test
+    void aRecordWithAOneMegabyteKeyIsDeadLetteredAndTheRecordsAfterItAreProjected(KafkaBroker broker)
+            throws Exception {
+        String namespace = broker.uniquePrefix("projector-huge-key");
+        try (PipelineTopics topics = topicsOf(broker, namespace);
+                RunningProjector projector = RunningProjector.start(broker, namespace, namespace + "projector",
+                        this.stateDir)) {
+            // Over the projector's request limit uncompressed, as its dead letter would be if it copied the key.
+            String hugeKey = "k".repeat(1_100_000);
+            String topic = new TopicNamespace(namespace).name(Topic.SESSION_EVENTS);
+            // A valid event under a key that is not its connection id: it can only be dead-lettered. On gw-a's
+            // partition, so that the next record of gw-a waits behind it.
+            topics.sendCompressed(Topic.SESSION_EVENTS, hugeKey,
+                    ContractSerdes.sessionEvents().serialize(topic, upsert("gw-a", row("s0", "running"))), "gw-a");
+            topics.send(upsert("gw-a", row("s1", "running")));
+
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(summary(topics.sessionTable()))
+                    .isEqualTo(Map.of("gw-a/s1", "running r1")));
+            List<ConsumerRecord<String, DeadLetter>> letters = topics.deadLetterRecords();
+            assertThat(letters).hasSize(1);
+            assertThat(letters.get(0).key()).isEqualTo(DeadLetter.keyFor(hugeKey)).hasSizeLessThan(400);
+            assertThat(letters.get(0).value().reason()).contains("is not the record's connectionId 'gw-a'");
+            // Written once: not again and again by replaced stream threads.
+            await().during(Duration.ofSeconds(2)).atMost(PATIENCE)
+                    .until(() -> projector.streams().deadLetterCount() == 1);
+            JsonNode health = health(projector);
+            assertThat(health.get("status").asString()).isEqualTo("UP");
+            assertThat(health.get("components").get("projector").get("details").get("streamThreadFailures")
+                    .asLong()).isZero();
+        }
+    }
+
+    @Test
+    void healthIsDownWhileAPartitionMakesNoProgressAndUpOnceItDoes(KafkaBroker broker) throws Exception {
+        String namespace = broker.uniquePrefix("projector-stall");
+        String applicationId = namespace + "projector";
+        Map<String, String> properties = RunningProjector.properties(broker.bootstrapServers(), namespace,
+                applicationId, "instance-1", this.stateDir);
+        properties.put("crewstream.projector.stall-timeout", "3s");
+        // A replaced stream thread rejoins once its predecessor's session has expired: 6 s rather than 45 s.
+        properties.put("crewstream.projector.streams-properties[consumer.session.timeout.ms]", "6000");
+        ConfigResource sessionState = new ConfigResource(ConfigResource.Type.TOPIC,
+                new TopicNamespace(namespace).name(Topic.SESSION_STATE));
+        try (PipelineTopics topics = topicsOf(broker, namespace);
+                RunningProjector projector = RunningProjector.launch(properties);
+                Admin admin = Admin.create(broker.adminConfig())) {
+            topics.send(upsert("gw-a", row("s1", "running")));
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(summary(topics.sessionTable()))
+                    .isEqualTo(Map.of("gw-a/s1", "running r1")));
+            await().atMost(PATIENCE).until(() -> health(projector).get("status").asString().equals("UP"));
+
+            // An operator shrinks the table's record limit: every write of the next change now fails, and under
+            // exactly-once each replacement stream thread fails on the same record.
+            setMaxMessageBytes(admin, sessionState, "200");
+            topics.send(upsert("gw-a", row("s1", "done")));
+            topics.send(upsert("gw-a", row("s2", "running")));
+            await().atMost(PATIENCE).untilAsserted(() -> {
+                JsonNode health = health(projector);
+                assertThat(health.get("status").asString()).isEqualTo("DOWN");
+                JsonNode details = health.get("components").get("projector").get("details");
+                assertThat(details.get("stalledPartitions").size()).isEqualTo(1);
+                assertThat(details.get("lag").asLong()).isPositive();
+                assertThat(details.get("streamThreadFailures").asLong()).isPositive();
+            });
+
+            setMaxMessageBytes(admin, sessionState, "1048588");
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(summary(topics.sessionTable()))
+                    .isEqualTo(Map.of("gw-a/s1", "done r2", "gw-a/s2", "running r1")));
+            await().atMost(PATIENCE).untilAsserted(() -> {
+                JsonNode health = health(projector);
+                assertThat(health.get("status").asString()).isEqualTo("UP");
+                assertThat(health.get("components").get("projector").get("details").get("lag").asLong()).isZero();
+            });
+        }
+    }
+
+    @Test
     void inputTopicsWithDifferentPartitionCountsAreReportedDownAndNotRetried(KafkaBroker broker) throws Exception {
         String namespace = broker.uniquePrefix("projector-not-co-partitioned");
         TopicNamespace topics = new TopicNamespace(namespace);
@@ -271,6 +351,12 @@ class ProjectorIntegrationTest {
         Map<String, String> summary = new LinkedHashMap<>();
         table.forEach((key, state) -> summary.put(key.format(), state.session().status() + " r" + state.revision()));
         return summary;
+    }
+
+    private static void setMaxMessageBytes(Admin admin, ConfigResource topic, String bytes) throws Exception {
+        admin.incrementalAlterConfigs(Map.of(topic, List.of(new AlterConfigOp(
+                new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, bytes), AlterConfigOp.OpType.SET))))
+                .all().get(30, TimeUnit.SECONDS);
     }
 
     private static JsonNode health(RunningProjector projector) throws IOException, InterruptedException {

@@ -9,8 +9,12 @@ public enum KeyFormat {
     /** {@link SessionStateKey}: connection id and session key; one compacted row per session. */
     CONNECTION_AND_SESSION_KEY("<connectionId>/<sessionKey>"),
 
-    /** The key of the record that failed, copied unchanged (may be null). */
-    SOURCE_KEY("<the failed record's key>");
+    /**
+     * The key of the record that failed (may be null), copied unchanged up to
+     * {@link io.crewstream.schemas.records.DeadLetter#MAX_KEY_BYTES}; a longer one is cut, see
+     * {@link io.crewstream.schemas.records.DeadLetter#keyFor(String)}.
+     */
+    SOURCE_KEY("<the failed record's key, or its first 256 characters + '...sha256:<hex>' when over 1,024 bytes>");
 
     private final String pattern;
 

@@ -2,6 +2,7 @@ package io.crewstream.projector.streams;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -50,6 +51,7 @@ public class ProjectorStreams implements SmartLifecycle {
 
     private final ProjectorProperties properties;
     private final DiscardedSnapshots discardedSnapshots;
+    private final ThreadFailures threadFailures;
     private final Object lifecycle = new Object();
 
     private volatile Startup startup = Startup.NOT_STARTED;
@@ -62,9 +64,11 @@ public class ProjectorStreams implements SmartLifecycle {
     /** Only touched by the container's thread. */
     private Thread starter;
 
-    public ProjectorStreams(ProjectorProperties properties, DiscardedSnapshots discardedSnapshots) {
+    public ProjectorStreams(ProjectorProperties properties, DiscardedSnapshots discardedSnapshots,
+            ThreadFailures threadFailures) {
         this.properties = properties;
         this.discardedSnapshots = discardedSnapshots;
+        this.threadFailures = threadFailures;
     }
 
     @Override
@@ -137,9 +141,10 @@ public class ProjectorStreams implements SmartLifecycle {
     }
 
     private KafkaStreams startStreams() {
+        Properties settings = StreamsSettings.of(this.properties);
         KafkaStreams streams = new KafkaStreams(new ProjectorTopology(this.properties.namespace(),
-                this.properties.applicationId(), this.discardedSnapshots).build(),
-                StreamsSettings.of(this.properties));
+                this.properties.applicationId(), this.discardedSnapshots, StreamsSettings.maxRecordBytes(settings))
+                .build(), settings);
         streams.setStateListener((newState, oldState) -> log.info("Projector {} went from {} to {}",
                 this.properties.applicationId(), oldState, newState));
         streams.setUncaughtExceptionHandler(this::onStreamThreadFailure);
@@ -148,6 +153,7 @@ public class ProjectorStreams implements SmartLifecycle {
     }
 
     private StreamThreadExceptionResponse onStreamThreadFailure(Throwable failure) {
+        this.threadFailures.record();
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof MissingSourceTopicException) {
                 // A new thread would fail the same way at once; stop, and let /actuator/health say DOWN.

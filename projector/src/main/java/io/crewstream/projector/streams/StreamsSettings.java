@@ -4,6 +4,7 @@ import java.util.Properties;
 
 import io.crewstream.projector.ProjectorProperties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
@@ -11,7 +12,28 @@ import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 /** The Kafka Streams configuration of the projector. */
 public final class StreamsSettings {
 
+    /** Room left under the producer's {@code max.request.size} for a record's framing and headers. */
+    static final int RECORD_FRAMING_ALLOWANCE = 16 * 1024;
+
+    /** The producer's own default {@code max.request.size}. */
+    private static final int DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
+
     private StreamsSettings() {
+    }
+
+    /**
+     * The largest record (key and value) the projector writes under these settings: the producer's
+     * {@code max.request.size} less {@link #RECORD_FRAMING_ALLOWANCE}. A larger one would fail its send, and under
+     * exactly-once the whole transaction with it, after every restart of the stream thread.
+     */
+    public static int maxRecordBytes(Properties settings) {
+        Object configured = settings.get(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+        if (configured == null) {
+            configured = settings.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        }
+        int maxRequestSize = (configured == null) ? DEFAULT_MAX_REQUEST_SIZE
+                : Integer.parseInt(configured.toString().trim());
+        return Math.max(1, maxRequestSize - RECORD_FRAMING_ALLOWANCE);
     }
 
     public static Properties of(ProjectorProperties properties) {

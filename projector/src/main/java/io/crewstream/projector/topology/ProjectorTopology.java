@@ -19,6 +19,7 @@ import org.apache.kafka.streams.state.Stores;
  * session-events    → decode → project sessions          → session-state (compacted), connection-state (compacted)
  * connection-status → decode → project connection status → connection-state
  *                     decode → dead-letters (records that break the contract, from either input)
+ *          project sessions → dead-letters (rows too large to write)
  * </pre>
  *
  * Values are read as bytes and decoded inside the topology, so that a record that breaks the contract becomes a
@@ -38,10 +39,10 @@ public final class ProjectorTopology {
     public static final String CONNECTIONS_STORE = "connections";
 
     /** Kafka Streams metric group of the projector's own metrics. */
-    public static final String METRIC_GROUP = "stream-" + DecodingProcessor.METRIC_SCOPE + "-metrics";
+    public static final String METRIC_GROUP = "stream-" + DeadLetterWriter.METRIC_SCOPE + "-metrics";
 
     /** Kafka Streams metric (in {@link #METRIC_GROUP}, one per task and input) counting dead-lettered records. */
-    public static final String DEAD_LETTERS_METRIC = DecodingProcessor.DEAD_LETTER_OPERATION + "-total";
+    public static final String DEAD_LETTERS_METRIC = DeadLetterWriter.DEAD_LETTER_OPERATION + "-total";
 
     static final String SESSION_EVENTS_SOURCE = "session-events-source";
     static final String CONNECTION_STATUS_SOURCE = "connection-status-source";
@@ -56,16 +57,21 @@ public final class ProjectorTopology {
     private final TopicNamespace namespace;
     private final String consumerName;
     private final DiscardedSnapshots discardedSnapshots;
+    private final int maxRecordBytes;
 
     /**
      * @param consumerName how dead letters name this application
      *     ({@link io.crewstream.schemas.records.DeadLetter#consumer()})
      * @param discardedSnapshots where the stream threads count the snapshots they do not apply
+     * @param maxRecordBytes the largest session-state record the projector writes (see
+     *     {@code StreamsSettings#maxRecordBytes}); a row that would be larger is dead-lettered instead
      */
-    public ProjectorTopology(TopicNamespace namespace, String consumerName, DiscardedSnapshots discardedSnapshots) {
+    public ProjectorTopology(TopicNamespace namespace, String consumerName, DiscardedSnapshots discardedSnapshots,
+            int maxRecordBytes) {
         this.namespace = namespace;
         this.consumerName = consumerName;
         this.discardedSnapshots = discardedSnapshots;
+        this.maxRecordBytes = maxRecordBytes;
     }
 
     public Topology build() {
@@ -85,8 +91,8 @@ public final class ProjectorTopology {
                         DEAD_LETTER_SINK),
                 CONNECTION_STATUS_SOURCE);
 
-        topology.addProcessor(PROJECT_SESSIONS, () -> new SessionEventProjector(this.discardedSnapshots),
-                DECODE_SESSION_EVENTS);
+        topology.addProcessor(PROJECT_SESSIONS, () -> new SessionEventProjector(this.discardedSnapshots,
+                this.consumerName, this.maxRecordBytes), DECODE_SESSION_EVENTS);
         topology.addProcessor(PROJECT_CONNECTION_STATUS, ConnectionStatusProjector::new, DECODE_CONNECTION_STATUS);
 
         topology.addStateStore(sessionsStore(), PROJECT_SESSIONS);
@@ -99,7 +105,8 @@ public final class ProjectorTopology {
                 Serdes.String().serializer(), ContractSerdes.connectionState().serializer(), PROJECT_SESSIONS,
                 PROJECT_CONNECTION_STATUS);
         topology.addSink(DEAD_LETTER_SINK, this.namespace.name(Topic.DEAD_LETTERS), Serdes.String().serializer(),
-                ContractSerdes.deadLetters().serializer(), DECODE_SESSION_EVENTS, DECODE_CONNECTION_STATUS);
+                ContractSerdes.deadLetters().serializer(), DECODE_SESSION_EVENTS, DECODE_CONNECTION_STATUS,
+                PROJECT_SESSIONS);
         return topology;
     }
 

@@ -14,6 +14,7 @@ import io.crewstream.schemas.records.SessionRow;
 import io.crewstream.schemas.records.SessionState;
 import io.crewstream.schemas.records.SessionUpserted;
 import io.crewstream.schemas.records.SnapshotChunk;
+import io.crewstream.schemas.serde.ContractSerdes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -34,6 +35,9 @@ import org.slf4j.LoggerFactory;
  * <li>An upsert or removal delta touches its own key only; removing an unknown key publishes nothing.</li>
  * <li>A snapshot whose rows do not add up to its {@code totalSessions} is not applied; it is logged and counted in
  * {@link DiscardedSnapshots}.</li>
+ * <li>A row whose session-state record would be too large to write ({@link OversizedRowException}) is not applied
+ * and goes to the dead letters; the rest of its snapshot is applied. Left in, it would fail the write of the whole
+ * transaction again after every restart of the stream thread, and stop its partition for good.</li>
  * </ul>
  *
  * Runs on a stream thread; one instance per task.
@@ -43,20 +47,32 @@ final class SessionEventProjector implements Processor<String, SessionEvent, Str
     private static final Logger log = LoggerFactory.getLogger(SessionEventProjector.class);
 
     private final DiscardedSnapshots discarded;
+    private final String consumerName;
+    private final int maxRecordBytes;
 
     private ProcessorContext<String, Object> context;
+    private DeadLetterWriter deadLetters;
     private SessionTable sessions;
     private SnapshotAssembler snapshots;
     private ConnectionTable connections;
 
-    SessionEventProjector(DiscardedSnapshots discarded) {
+    /**
+     * @param consumerName how dead letters name this application
+     * @param maxRecordBytes the largest session-state record written ({@link SessionTable})
+     */
+    SessionEventProjector(DiscardedSnapshots discarded, String consumerName, int maxRecordBytes) {
         this.discarded = discarded;
+        this.consumerName = consumerName;
+        this.maxRecordBytes = maxRecordBytes;
     }
 
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        this.sessions = new SessionTable(context.getStateStore(ProjectorTopology.SESSIONS_STORE));
+        this.sessions = new SessionTable(context.getStateStore(ProjectorTopology.SESSIONS_STORE),
+                this.maxRecordBytes);
+        this.deadLetters = new DeadLetterWriter(context, ProjectorTopology.PROJECT_SESSIONS, this.consumerName,
+                ProjectorTopology.DEAD_LETTER_SINK);
         this.snapshots = new SnapshotAssembler(context.getStateStore(ProjectorTopology.SNAPSHOT_CHUNKS_STORE),
                 this.discarded);
         this.connections = new ConnectionTable(context.getStateStore(ProjectorTopology.CONNECTIONS_STORE));
@@ -95,30 +111,47 @@ final class SessionEventProjector implements Processor<String, SessionEvent, Str
         int upserted = 0;
         int removed = 0;
         for (SessionRow row : rows.values()) {
-            Optional<SessionState> change = this.sessions.upsert(connectionId, row, last.observedAt());
+            Optional<SessionState> change = upsertOrDeadLetter(connectionId, row, last.observedAt(), trigger);
             if (change.isPresent()) {
                 publish(change.get(), trigger);
                 upserted++;
             }
         }
-        for (SessionStateKey key : this.sessions.keysOf(connectionId)) {
+        // A row refused as too large is listed, so it is not "absent": it is not removed here, and the count below
+        // is what the table holds (its older version, or nothing).
+        List<SessionStateKey> keys = this.sessions.keysOf(connectionId);
+        for (SessionStateKey key : keys) {
             if (!rows.containsKey(key.sessionKey()) && this.sessions.remove(key)) {
                 publishRemoval(key, trigger);
                 removed++;
             }
         }
-        log.debug("Applied snapshot {} ({}) of connection {}: {} sessions, {} upserted, {} removed",
-                last.snapshotId(), last.reason(), connectionId, rows.size(), upserted, removed);
-        publish(this.connections.snapshotApplied(connectionId, last.observedAt(), rows.size()), trigger);
+        int sessions = keys.size() - removed;
+        log.debug("Applied snapshot {} ({}) of connection {}: {} sessions listed, {} in the table, {} upserted, "
+                + "{} removed", last.snapshotId(), last.reason(), connectionId, rows.size(), sessions, upserted,
+                removed);
+        publish(this.connections.snapshotApplied(connectionId, last.observedAt(), sessions), trigger);
     }
 
     private void applyUpsert(SessionUpserted upserted, Record<String, ?> trigger) {
-        Optional<SessionState> change = this.sessions.upsert(upserted.connectionId(), upserted.session(),
-                upserted.observedAt());
+        Optional<SessionState> change = upsertOrDeadLetter(upserted.connectionId(), upserted.session(),
+                upserted.observedAt(), trigger);
         change.ifPresent(state -> publish(state, trigger));
         if (change.map(state -> state.changeType() == ChangeType.CREATED).orElse(false)) {
             publish(this.connections.sessionCountChanged(upserted.connectionId(), 1, upserted.observedAt()),
                     trigger);
+        }
+    }
+
+    private Optional<SessionState> upsertOrDeadLetter(String connectionId, SessionRow row, long observedAt,
+            Record<String, ?> trigger) {
+        try {
+            return this.sessions.upsert(connectionId, row, observedAt);
+        }
+        catch (OversizedRowException ex) {
+            this.deadLetters.send(trigger, ex.getClass().getName(), ex.getMessage(),
+                    ContractSerdes.of(SessionRow.class).serialize(null, row));
+            return Optional.empty();
         }
     }
 

@@ -1,13 +1,16 @@
 package io.crewstream.projector.topology;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 import io.crewstream.schemas.SessionStateKey;
 import io.crewstream.schemas.records.ChangeType;
+import io.crewstream.schemas.records.DeadLetter;
 import io.crewstream.schemas.records.SessionRow;
 import io.crewstream.schemas.records.SessionState;
+import io.crewstream.schemas.serde.ContractSerdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -15,7 +18,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * The session rows of one task, over the {@link ProjectorTopology#SESSIONS_STORE} store, which holds exactly what
  * was last published to the session-state topic for each key. Decides whether a row is a change and what its change
- * type and revision are. Used from a stream thread only.
+ * type and revision are, and refuses a row whose record would be too large to write. Used from a stream thread only.
  */
 final class SessionTable {
 
@@ -23,13 +26,21 @@ final class SessionTable {
 
     private final KeyValueStore<String, SessionState> store;
 
-    SessionTable(KeyValueStore<String, SessionState> store) {
+    private final int maxRecordBytes;
+
+    /**
+     * @param maxRecordBytes the largest session-state record (key and value) this table stores and so publishes;
+     *     the same record goes to the store's changelog and to the output topic
+     */
+    SessionTable(KeyValueStore<String, SessionState> store, int maxRecordBytes) {
         this.store = store;
+        this.maxRecordBytes = maxRecordBytes;
     }
 
     /**
      * Stores the row if it differs from the current one in more than its volatile fields.
      * @return the new session-state value to publish, or empty when nothing changed
+     * @throws OversizedRowException when the row's record would be over the limit; nothing is stored then
      */
     Optional<SessionState> upsert(String connectionId, SessionRow row, long observedAt) {
         SessionStateKey key = new SessionStateKey(connectionId, row.key());
@@ -44,8 +55,20 @@ final class SessionTable {
         else {
             next = SessionState.of(connectionId, ChangeType.UPDATED, current.revision() + 1, observedAt, row);
         }
+        requireFits(key.format(), next);
         this.store.put(key.format(), next);
         return Optional.of(next);
+    }
+
+    private void requireFits(String key, SessionState value) {
+        // Key and value dominate a record's size; the limit leaves room for its framing and headers.
+        long size = key.getBytes(StandardCharsets.UTF_8).length
+                + (long) ContractSerdes.sessionState().serialize(null, value).length;
+        if (size > this.maxRecordBytes) {
+            throw new OversizedRowException("Session '" + DeadLetter.keyFor(value.session().key())
+                    + "' of connection " + value.connectionId() + " would be a record of " + size
+                    + " bytes, over the projector's limit of " + this.maxRecordBytes + "; not applied");
+        }
     }
 
     /** @return whether the key was in the table (and so needs a tombstone) */

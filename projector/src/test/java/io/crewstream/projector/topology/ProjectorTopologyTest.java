@@ -8,6 +8,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 import io.crewstream.projector.ProjectorProperties;
 import io.crewstream.projector.streams.StreamsSettings;
@@ -75,9 +76,11 @@ class ProjectorTopologyTest {
     void startDriver() {
         ProjectorProperties properties = new ProjectorProperties("unused:9092", CONSUMER, "", NAMESPACE.prefix(), 1,
                 (short) 1, "exactly_once_v2", Duration.ofMillis(10), this.stateDir, 1, 0, Duration.ofSeconds(5),
-                Duration.ofSeconds(5), Map.of());
+                Duration.ofSeconds(5), Duration.ofSeconds(60), Map.of());
+        Properties settings = StreamsSettings.of(properties);
         this.driver = new TopologyTestDriver(new ProjectorTopology(NAMESPACE, CONSUMER,
-                new DiscardedSnapshots(this.meterRegistry)).build(), StreamsSettings.of(properties));
+                new DiscardedSnapshots(this.meterRegistry), StreamsSettings.maxRecordBytes(settings)).build(),
+                settings);
         StringSerializer keys = new StringSerializer();
         this.sessionEvents = this.driver.createInputTopic(NAMESPACE.name(Topic.SESSION_EVENTS), keys,
                 ContractSerdes.sessionEvents());
@@ -355,6 +358,45 @@ class ProjectorTopologyTest {
     }
 
     @Test
+    void recordWithAKeyTooLargeToCopyIsDeadLetteredUnderABoundedKeyAndTheNextRecordIsProjected() {
+        String hugeKey = "k".repeat(1_000_000);
+        this.sessionEvents.pipeInput(hugeKey, upsert(C1, row("a", "running")));
+        send(upsert(C1, row("b", "running")));
+
+        TestOutputTopic<String, byte[]> rawDeadLetters = this.driver.createOutputTopic(
+                NAMESPACE.name(Topic.DEAD_LETTERS), new StringDeserializer(), new ByteArrayDeserializer());
+        KeyValue<String, byte[]> letter = rawDeadLetters.readKeyValue();
+        assertThat(letter.key).isEqualTo(DeadLetter.keyFor(hugeKey)).hasSizeLessThan(400);
+        assertThat(letter.value.length).as("the serialized dead letter").isLessThan(10_000);
+        assertThat(changes()).as("the next record is processed").containsExactly("gw-one/b created r1");
+        assertThat(deadLetterCount()).isEqualTo(1.0);
+    }
+
+    @Test
+    void rowWhoseRecordWouldBeTooLargeToWriteIsDeadLetteredAndTheRestOfItsSnapshotIsApplied() {
+        // 600 KB of session key: the input fits a request, but key + value of its session-state record do not.
+        String hugeSession = "agent:" + "x".repeat(600_000);
+        send(status(C1, UpstreamState.CONNECTED, 50));
+        drainOutputs();
+        send(snapshot(C1, "s1", 100, row("a", "running"), row(hugeSession, "running")));
+
+        assertThat(changes()).containsExactly("gw-one/a created r1");
+        DeadLetter letter = this.deadLetters.readValue();
+        assertThat(letter.errorType()).isEqualTo(OversizedRowException.class.getName());
+        assertThat(letter.reason()).contains("over the projector's limit").contains(C1)
+                .contains("(value truncated to 65536 of ");
+        assertThat(this.connectionState.readValue().sessionCount()).as("what the table holds").isEqualTo(1);
+
+        send(upsert(C1, row(hugeSession, "done")));
+        assertThat(changes()).as("an oversized delta publishes nothing").isEmpty();
+        assertThat(this.connectionState.isEmpty()).as("and counts nothing").isTrue();
+        assertThat(deadLetterCount()).isEqualTo(2.0);
+
+        send(snapshot(C1, "s2", 200, row("a", "running"), row(hugeSession, "running")));
+        assertThat(changes()).as("listed, so not removed, and still not written").isEmpty();
+    }
+
+    @Test
     void statusEventMissingAFieldGoesToTheDeadLetterTopicWithTheField() {
         this.rawConnectionStatus.pipeInput(C1, ("{\"schemaVersion\":1,\"connectionId\":\"gw-one\","
                 + "\"since\":1,\"observedAt\":1}").getBytes(StandardCharsets.UTF_8));
@@ -434,7 +476,7 @@ class ProjectorTopologyTest {
         Map<MetricName, ? extends Metric> metrics = this.driver.metrics();
         Map<String, Double> totals = new LinkedHashMap<>();
         metrics.forEach((name, metric) -> {
-            if (name.name().equals(DecodingProcessor.DEAD_LETTER_OPERATION + "-total")) {
+            if (name.name().equals(DeadLetterWriter.DEAD_LETTER_OPERATION + "-total")) {
                 totals.merge(name.tags().toString(), ((Number) metric.metricValue()).doubleValue(), Double::sum);
             }
         });

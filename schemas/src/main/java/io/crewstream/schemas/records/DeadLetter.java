@@ -1,5 +1,10 @@
 package io.crewstream.schemas.records;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
 import io.crewstream.schemas.Require;
 import io.crewstream.schemas.SchemaVersion;
 
@@ -16,6 +21,12 @@ public record DeadLetter(Integer schemaVersion, String consumer, String sourceTo
 
     private static final String RECORD = "DeadLetter";
 
+    /** A failed record's key up to this many UTF-8 bytes is the dead letter's key as it is. */
+    public static final int MAX_KEY_BYTES = 1024;
+
+    /** How many characters of a longer key the dead letter's key keeps, before its digest. */
+    public static final int KEPT_KEY_CHARS = 256;
+
     public DeadLetter {
         SchemaVersion.require(schemaVersion, RECORD);
         Require.text(consumer, RECORD, "consumer");
@@ -25,6 +36,34 @@ public record DeadLetter(Integer schemaVersion, String consumer, String sourceTo
         Require.notNegative(failedAt, RECORD, "failedAt");
         Require.text(errorType, RECORD, "errorType");
         Require.text(reason, RECORD, "reason");
+    }
+
+    /**
+     * The record key of the dead letter for a record keyed {@code sourceKey}: the key itself, or, when it is over
+     * {@link #MAX_KEY_BYTES} UTF-8 bytes, its first {@link #KEPT_KEY_CHARS} characters followed by
+     * {@code ...sha256:<hex of the whole key>}. A dead letter must always fit the topic: one whose key is the
+     * failed record's 1 MB key would fail to be written, and under exactly-once the record that caused it would be
+     * processed again and again. The digest still tells which records had the same key.
+     */
+    public static String keyFor(String sourceKey) {
+        if (sourceKey == null) {
+            return null;
+        }
+        byte[] bytes = sourceKey.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= MAX_KEY_BYTES) {
+            return sourceKey;
+        }
+        int kept = KEPT_KEY_CHARS;
+        if (Character.isHighSurrogate(sourceKey.charAt(kept - 1))) {
+            kept--;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
+            return sourceKey.substring(0, kept) + "...sha256:" + HexFormat.of().formatHex(digest);
+        }
+        catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException("Every Java platform has SHA-256", ex);
+        }
     }
 
     public static DeadLetter of(String consumer, String sourceTopic, int sourcePartition, long sourceOffset,

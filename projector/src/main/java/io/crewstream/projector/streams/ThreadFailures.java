@@ -1,0 +1,34 @@
+package io.crewstream.projector.streams;
+
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * When a stream thread of the projector last died, and how many have: recorded by {@link ProjectorStreams}'s
+ * uncaught-exception handler on the dying thread, read by {@link ProgressMonitor} and the health indicator on
+ * theirs. Thread-safe (atomics).
+ */
+public final class ThreadFailures {
+
+    private final Clock clock;
+    private final AtomicLong count = new AtomicLong();
+    private final AtomicLong lastMillis = new AtomicLong(Long.MIN_VALUE);
+
+    public ThreadFailures(Clock clock) {
+        this.clock = clock;
+    }
+
+    void record() {
+        this.count.incrementAndGet();
+        this.lastMillis.set(this.clock.millis());
+    }
+
+    public long count() {
+        return this.count.get();
+    }
+
+    /** Epoch millis of the last failure; {@code Long.MIN_VALUE} if none. */
+    public long lastMillis() {
+        return this.lastMillis.get();
+    }
+}
