@@ -1,0 +1,164 @@
+package io.crewstream.replay.kafka;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+import io.crewstream.replay.ReplayException;
+import io.crewstream.schemas.Topic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * One consumer's view of the pipeline's topics for one question: which partition holds a connection, where a time
+ * falls on a partition, and the records between two offsets, in order. Every failure to reach Kafka becomes a
+ * {@link ReplayException} with {@link ReplayException.Reason#KAFKA_UNAVAILABLE} that names the cluster.
+ *
+ * <p>Not thread-safe (a Kafka consumer is not): one question, one thread, then {@link #close()}.
+ */
+public final class TopicAccess implements AutoCloseable {
+
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    private final ReplaySource source;
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+
+    public TopicAccess(ReplaySource source) {
+        this.source = source;
+        this.consumer = source.consumer();
+    }
+
+    public String name(Topic topic) {
+        return this.source.namespace().name(topic);
+    }
+
+    /** The partition a connection's records go to: every crewstream topic is keyed by connection id. */
+    public TopicPartition partitionOf(Topic topic, String connectionId) {
+        int partitions = partitions(topic).size();
+        // The producers' default partitioner for a keyed record.
+        return new TopicPartition(name(topic),
+                Utils.toPositive(Utils.murmur2(connectionId.getBytes(StandardCharsets.UTF_8))) % partitions);
+    }
+
+    public List<TopicPartition> partitions(Topic topic) {
+        String name = name(topic);
+        List<PartitionInfo> infos = kafka(() -> this.consumer.partitionsFor(name, this.source.timeout()));
+        if (infos == null || infos.isEmpty()) {
+            throw new ReplayException(ReplayException.Reason.KAFKA_UNAVAILABLE, "Kafka at "
+                    + this.source.bootstrapServers() + " has no topic " + name + " (is this the pipeline's "
+                    + "cluster, with the right topic prefix?)");
+        }
+        List<TopicPartition> partitions = new ArrayList<>();
+        infos.forEach(info -> partitions.add(new TopicPartition(info.topic(), info.partition())));
+        partitions.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
+        return partitions;
+    }
+
+    public long beginning(TopicPartition partition) {
+        return kafka(() -> this.consumer.beginningOffsets(Set.of(partition), this.source.timeout())).get(partition);
+    }
+
+    public long end(TopicPartition partition) {
+        return kafka(() -> this.consumer.endOffsets(Set.of(partition), this.source.timeout())).get(partition);
+    }
+
+    /** The first offset whose record was written at or after {@code time}; the end offset if none was. */
+    public long offsetAt(TopicPartition partition, Instant time) {
+        Map<TopicPartition, OffsetAndTimestamp> found = kafka(() -> this.consumer.offsetsForTimes(
+                Map.of(partition, Math.max(0, time.toEpochMilli())), this.source.timeout()));
+        OffsetAndTimestamp offset = found.get(partition);
+        return offset == null ? end(partition) : offset.offset();
+    }
+
+    /** The Kafka timestamp of the first record at or after {@code offset} (within 1,000); null if none. */
+    public Instant timestampAt(TopicPartition partition, long offset) {
+        Instant[] found = new Instant[1];
+        scan(partition, offset, Math.min(offset + 1_000, end(partition)), record -> {
+            found[0] = Instant.ofEpochMilli(record.timestamp());
+            return false;
+        });
+        return found[0];
+    }
+
+    /** What the partition of {@code topic} that holds {@code connectionId} still holds. */
+    public RetainedRange retained(Topic topic, String connectionId) {
+        return RetainedRange.of(this, partitionOf(topic, connectionId));
+    }
+
+    /**
+     * Hands the records of {@code [from, to)} to {@code each}, in offset order, until it answers false.
+     * Transaction markers and aborted records take offsets but are never handed over.
+     */
+    public void scan(TopicPartition partition, long from, long to, Predicate<ConsumerRecord<byte[], byte[]>> each) {
+        if (from >= to) {
+            return;
+        }
+        kafka(() -> {
+            this.consumer.assign(List.of(partition));
+            this.consumer.seek(partition, from);
+            return null;
+        });
+        long deadline = System.nanoTime() + this.source.timeout().toNanos();
+        while (kafka(() -> this.consumer.position(partition, this.source.timeout())) < to) {
+            ConsumerRecords<byte[], byte[]> records = kafka(() -> this.consumer.poll(POLL));
+            if (records.isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    throw new ReplayException(ReplayException.Reason.KAFKA_UNAVAILABLE, "Kafka at "
+                            + this.source.bootstrapServers() + " served nothing of " + partition + " for "
+                            + this.source.timeout().toSeconds() + " s");
+                }
+                continue;
+            }
+            deadline = System.nanoTime() + this.source.timeout().toNanos();
+            for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
+                if (record.offset() >= to) {
+                    return;
+                }
+                if (!each.test(record)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** A record's key as text: on every crewstream topic, the connection id (or a derived key); null if none. */
+    public static String keyOf(ConsumerRecord<byte[], byte[]> record) {
+        return record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+    }
+
+    private <T> T kafka(KafkaCall<T> call) {
+        try {
+            return call.run();
+        }
+        catch (org.apache.kafka.common.errors.TimeoutException ex) {
+            throw new ReplayException(ReplayException.Reason.KAFKA_UNAVAILABLE, "Kafka at "
+                    + this.source.bootstrapServers() + " does not answer (" + ex.getMessage() + ")", ex);
+        }
+        catch (KafkaException ex) {
+            throw new ReplayException(ReplayException.Reason.KAFKA_UNAVAILABLE, "Kafka at "
+                    + this.source.bootstrapServers() + " failed: " + ex.getMessage(), ex);
+        }
+    }
+
+    @FunctionalInterface
+    private interface KafkaCall<T> {
+        T run();
+    }
+
+    @Override
+    public void close() {
+        this.consumer.close();
+    }
+}

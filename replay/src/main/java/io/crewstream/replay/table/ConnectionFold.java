@@ -1,0 +1,179 @@
+package io.crewstream.replay.table;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+import io.crewstream.schemas.records.SessionEvent;
+import io.crewstream.schemas.records.SessionRemoved;
+import io.crewstream.schemas.records.SessionRow;
+import io.crewstream.schemas.records.SessionUpserted;
+import io.crewstream.schemas.records.SnapshotChunk;
+
+/**
+ * One connection's session table, folded from its session events in their partition order by the projector's own
+ * rules (see the projector's README), so that what replay shows is what the table was and what every browser was
+ * told:
+ *
+ * <ul>
+ * <li>A snapshot counts only once every chunk 0..n-1 has arrived in order and its rows add up to its
+ * {@code totalSessions}; then it upserts each row that differs and removes the connection's sessions it does not
+ * list. Chunk 0 of a newer snapshot drops an unfinished one (its writer was cut off: it deletes nothing); a chunk
+ * that does not follow the one before it is dropped, and so is the snapshot it belonged to.</li>
+ * <li>A row equal to the current one but for {@link SessionRow#VOLATILE_FIELDS} is no change.</li>
+ * <li>A delta touches its own key only; removing an unknown key is no change.</li>
+ * </ul>
+ *
+ * Not the projector's: it does not know the projector's record-size limit, so a row the projector refused as too
+ * large to write (dead-lettered) is in this table. Pure, no I/O; not thread-safe (one fold, one thread).
+ */
+public final class ConnectionFold {
+
+    private final String connectionId;
+
+    private final TreeMap<String, SessionRow> sessions = new TreeMap<>();
+
+    private final List<SnapshotChunk> pending = new ArrayList<>();
+
+    private long pendingFirstOffset = -1;
+
+    private SnapshotMark lastSnapshot;
+
+    private int discardedSnapshots;
+
+    public ConnectionFold(String connectionId) {
+        this.connectionId = connectionId;
+    }
+
+    /**
+     * Applies the connection's next event.
+     * @param offset its offset on the session-events partition, for the changes' causes
+     * @param at when it was written to Kafka (its record timestamp): the time of the changes it makes
+     * @return the changes it made to the table, in key order; empty when it changed nothing (yet)
+     */
+    public List<TableChange> apply(SessionEvent event, long offset, Instant at) {
+        if (event instanceof SnapshotChunk chunk) {
+            return chunk(chunk, offset, at);
+        }
+        if (event instanceof SessionUpserted upserted) {
+            Cause cause = new Cause(offset, null, upserted.reason(), upserted.upstreamSeq());
+            TableChange change = upsert(upserted.session(), at, cause);
+            return change == null ? List.of() : List.of(change);
+        }
+        if (event instanceof SessionRemoved removed) {
+            SessionRow before = this.sessions.remove(removed.sessionKey());
+            if (before == null) {
+                return List.of();
+            }
+            return List.of(new TableChange(at, this.connectionId, removed.sessionKey(), ChangeKind.REMOVED, before,
+                    null, List.of(), new Cause(offset, null, removed.reason(), removed.upstreamSeq())));
+        }
+        return List.of();
+    }
+
+    private List<TableChange> chunk(SnapshotChunk chunk, long offset, Instant at) {
+        if (chunk.chunkIndex() == 0) {
+            discardPending();
+            this.pendingFirstOffset = offset;
+        }
+        else if (!follows(chunk)) {
+            if (!this.pending.isEmpty() && this.pending.get(0).snapshotId().equals(chunk.snapshotId())) {
+                // A gap: this snapshot can never be complete.
+                discardPending();
+            }
+            return List.of();
+        }
+        this.pending.add(chunk);
+        if (!chunk.isLast()) {
+            return List.of();
+        }
+        List<SnapshotChunk> chunks = new ArrayList<>(this.pending);
+        long firstOffset = this.pendingFirstOffset;
+        this.pending.clear();
+        return applySnapshot(chunks, firstOffset, offset, at);
+    }
+
+    private boolean follows(SnapshotChunk chunk) {
+        if (this.pending.size() != chunk.chunkIndex()) {
+            return false;
+        }
+        SnapshotChunk previous = this.pending.get(this.pending.size() - 1);
+        return previous.snapshotId().equals(chunk.snapshotId()) && previous.chunkCount().equals(chunk.chunkCount());
+    }
+
+    private void discardPending() {
+        if (!this.pending.isEmpty()) {
+            this.discardedSnapshots++;
+            this.pending.clear();
+        }
+    }
+
+    private List<TableChange> applySnapshot(List<SnapshotChunk> chunks, long firstOffset, long lastOffset,
+            Instant at) {
+        SnapshotChunk last = chunks.get(chunks.size() - 1);
+        Map<String, SessionRow> rows = new LinkedHashMap<>();
+        int listed = 0;
+        for (SnapshotChunk chunk : chunks) {
+            listed += chunk.sessions().size();
+            chunk.sessions().forEach(row -> rows.put(row.key(), row));
+        }
+        if (listed != last.totalSessions()) {
+            this.discardedSnapshots++;
+            return List.of();
+        }
+        Cause cause = new Cause(lastOffset, last.snapshotId(), last.reason(), null);
+        List<TableChange> changes = new ArrayList<>();
+        for (SessionRow row : rows.values()) {
+            TableChange change = upsert(row, at, cause);
+            if (change != null) {
+                changes.add(change);
+            }
+        }
+        for (String key : new ArrayList<>(this.sessions.keySet())) {
+            if (!rows.containsKey(key)) {
+                changes.add(new TableChange(at, this.connectionId, key, ChangeKind.REMOVED,
+                        this.sessions.remove(key), null, List.of(), cause));
+            }
+        }
+        this.lastSnapshot = new SnapshotMark(this.connectionId, last.snapshotId(), last.reason(), firstOffset,
+                lastOffset, at, this.sessions.size());
+        changes.sort((a, b) -> a.sessionKey().compareTo(b.sessionKey()));
+        return changes;
+    }
+
+    private TableChange upsert(SessionRow row, Instant at, Cause cause) {
+        SessionRow before = this.sessions.get(row.key());
+        if (before != null && before.sameContentAs(row)) {
+            return null;
+        }
+        this.sessions.put(row.key(), row);
+        return before == null
+                ? new TableChange(at, this.connectionId, row.key(), ChangeKind.CREATED, null, row, List.of(), cause)
+                : new TableChange(at, this.connectionId, row.key(), ChangeKind.UPDATED, before, row,
+                        FieldChange.between(before, row), cause);
+    }
+
+    public String connectionId() {
+        return this.connectionId;
+    }
+
+    /** The table now, by session key; an unmodifiable copy. */
+    public SortedMap<String, SessionRow> sessions() {
+        return Collections.unmodifiableSortedMap(new TreeMap<>(this.sessions));
+    }
+
+    /** The last snapshot applied; null before the first. */
+    public SnapshotMark lastSnapshot() {
+        return this.lastSnapshot;
+    }
+
+    /** Snapshots received but not applied (cut off, a chunk missing, rows not adding up). */
+    public int discardedSnapshots() {
+        return this.discardedSnapshots;
+    }
+}
