@@ -248,16 +248,17 @@ class ProjectorIntegrationTest {
                 RunningProjector projector = RunningProjector.launch(properties);
                 Admin admin = Admin.create(broker.adminConfig())) {
             topics.send(upsert("gw-a", row("s1", "running")));
-            await().atMost(PATIENCE).untilAsserted(() -> assertThat(summary(topics.sessionTable()))
+            await().dontCatchUncaughtExceptions().atMost(PATIENCE).untilAsserted(() -> assertThat(summary(topics.sessionTable()))
                     .isEqualTo(Map.of("gw-a/s1", "running r1")));
-            await().atMost(PATIENCE).until(() -> health(projector).get("status").asString().equals("UP"));
+            await().dontCatchUncaughtExceptions().atMost(PATIENCE).until(() -> health(projector).get("status").asString().equals("UP"));
 
             // An operator shrinks the table's record limit: every write of the next change now fails, and under
-            // exactly-once each replacement stream thread fails on the same record.
+            // exactly-once each replacement stream thread fails on the same record (which is why these waits must
+            // not fail on the stream threads' uncaught exceptions).
             setMaxMessageBytes(admin, sessionState, "200");
             topics.send(upsert("gw-a", row("s1", "done")));
             topics.send(upsert("gw-a", row("s2", "running")));
-            await().atMost(PATIENCE).untilAsserted(() -> {
+            await().dontCatchUncaughtExceptions().atMost(PATIENCE).untilAsserted(() -> {
                 JsonNode health = health(projector);
                 assertThat(health.get("status").asString()).isEqualTo("DOWN");
                 JsonNode details = health.get("components").get("projector").get("details");
@@ -267,9 +268,9 @@ class ProjectorIntegrationTest {
             });
 
             setMaxMessageBytes(admin, sessionState, "1048588");
-            await().atMost(PATIENCE).untilAsserted(() -> assertThat(summary(topics.sessionTable()))
+            await().dontCatchUncaughtExceptions().atMost(PATIENCE).untilAsserted(() -> assertThat(summary(topics.sessionTable()))
                     .isEqualTo(Map.of("gw-a/s1", "done r2", "gw-a/s2", "running r1")));
-            await().atMost(PATIENCE).untilAsserted(() -> {
+            await().dontCatchUncaughtExceptions().atMost(PATIENCE).untilAsserted(() -> {
                 JsonNode health = health(projector);
                 assertThat(health.get("status").asString()).isEqualTo("UP");
                 assertThat(health.get("components").get("projector").get("details").get("lag").asLong()).isZero();

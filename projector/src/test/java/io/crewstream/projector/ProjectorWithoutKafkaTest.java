@@ -51,6 +51,16 @@ class ProjectorWithoutKafkaTest {
     }
 
     @Test
+    void startsWhenTheBootstrapAddressDoesNotResolveYet() throws Exception {
+        // As in a cluster whose DNS name for Kafka is not published yet.
+        try (RunningProjector projector = launch("kafka.invalid:9092", "projector-unresolved")) {
+            assertThat(projector.isRunning()).as("the application context started").isTrue();
+            await().atMost(PATIENCE).until(() -> projector.streams().startup().phase(),
+                    phase -> phase == Startup.Phase.WAITING_FOR_KAFKA);
+        }
+    }
+
+    @Test
     void stopEndsTheWaitForKafka() throws Exception {
         String applicationId = "projector-stopped-while-waiting";
         RunningProjector projector = launch("127.0.0.1:" + freePort(), applicationId);

@@ -141,6 +141,29 @@ class PathSpellingAuthTest {
         }
     }
 
+    @Test
+    void aStaleTokenDoesNotLockAnyoneOutOfThePublicPaths() {
+        // An old cookie or a bookmarked ?access_token=: the page must load (and then ask for a new token).
+        for (String open : List.of("/", "/index.html?access_token=stale", "/contract.js?token=stale",
+                "/actuator/health/readiness")) {
+            RawHttp.Response response = RawHttp.send(this.gateway.port(), "GET", open,
+                    Map.of("Cookie", "crewstream_token=stale", "Authorization", "Bearer stale"),
+                    Duration.ofMillis(600));
+            assertThat(response.status()).as(open).isEqualTo(200);
+        }
+        assertThat(RawHttp.send(this.gateway.port(), "GET", "/api/sessions", Map.of("Authorization", "Bearer stale"),
+                Duration.ofMillis(600)).status()).isEqualTo(403);
+    }
+
+    @Test
+    void anUndecodableQueryIsA400NotA500() {
+        for (String target : List.of("/api/sessions?%zz=1", "/api/events?access_token=%zz", "/api/gateways?x=%G1")) {
+            RawHttp.Response response = send("GET", target);
+            assertThat(response.status()).as(target).isEqualTo(400);
+            assertThat(response.body()).as(target).contains("could not be decoded").doesNotContain("%zz");
+        }
+    }
+
     private static boolean leaksData(RawHttp.Response response) {
         return response.body().contains(SECRET_KEY) || response.body().contains(SECRET_LABEL)
                 || response.body().contains("sessions-refresh") || response.body().contains("event:")

@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>This saves the thread under at-least-once only. Under exactly-once the failed send has already put the
  * producer's transaction in an abortable state, so the commit fails and the thread is replaced anyway (seen on a
- * real broker): there, only outputs that fit make progress, which is why dead letters are capped
- * ({@code DecodingProcessor}).
+ * real broker): there, only outputs that fit make progress, which is why every output is measured before it is
+ * written ({@code RecordSizeLimit}) and every dead letter is bounded ({@code DeadLetterWriter}).
  *
  * <p>Called by Kafka Streams on stream threads and producer I/O threads; stateless, so thread-safe.
  */

@@ -24,15 +24,18 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
  * Samples, every {@link #interval(Duration)}, what the projector's consumer group has committed on its input
- * topics and where those topics end, as an operator would with {@code kafka-consumer-groups --describe}, and keeps
- * the {@link ProgressWatch} verdict for {@code /actuator/health}: a projector whose stream threads fail on the same
- * record again and again is DOWN, not UP. Logs when a stall begins and ends.
+ * topics and where those topics end, as an operator would with {@code kafka-consumer-groups --describe}, with this
+ * instance's Kafka Streams state and the partitions its tasks hold, and keeps the {@link ProgressWatch} verdict for
+ * {@code /actuator/health}: a projector whose stream threads fail on the same record again and again is DOWN, not
+ * UP. Logs when a stall begins and ends. The admin client is made at the first sample, so that an address that does
+ * not resolve yet never fails the application's start; until Kafka answers, the reason is shown with the verdict.
  *
  * <p>Threading: {@link #start()} and {@link #stop()} are called by the Spring container; sampling runs on one
  * scheduler thread of its own, which alone touches the {@link ProgressWatch} and the admin client; {@link #verdict()}
@@ -76,9 +79,6 @@ public class ProgressMonitor implements SmartLifecycle {
         if (this.scheduler != null) {
             return;
         }
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                this.properties.bootstrapServers(), AdminClientConfig.CLIENT_ID_CONFIG,
-                this.properties.applicationId() + "-progress"));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "projector-progress-" + this.properties.applicationId());
             thread.setDaemon(true);
@@ -100,7 +100,9 @@ public class ProgressMonitor implements SmartLifecycle {
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
         }
-        this.admin.close(Duration.ofSeconds(5));
+        if (this.admin != null) {
+            this.admin.close(Duration.ofSeconds(5));
+        }
         this.scheduler = null;
         this.admin = null;
         this.verdict = ProgressWatch.Verdict.UNKNOWN;
@@ -130,10 +132,18 @@ public class ProgressMonitor implements SmartLifecycle {
                 this.verdict = ProgressWatch.Verdict.UNKNOWN;
                 return;
             }
+            if (this.admin == null) {
+                // Created here, not at start: a bootstrap address that does not resolve yet must not fail the start.
+                this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        this.properties.bootstrapServers(), AdminClientConfig.CLIENT_ID_CONFIG,
+                        this.properties.applicationId() + "-progress"));
+            }
+            boolean running = this.streams.state() == KafkaStreams.State.RUNNING;
+            Set<TopicPartition> held = this.streams.activePartitions();
             Set<TopicPartition> inputs = inputPartitions();
             Map<TopicPartition, Long> committed = committedOffsets(inputs);
             Map<TopicPartition, Long> end = endOffsets(inputs);
-            ProgressWatch.Verdict next = this.watch.observe(this.clock.millis(), committed, end);
+            ProgressWatch.Verdict next = this.watch.observe(this.clock.millis(), running, held, committed, end);
             report(this.verdict, next);
             this.verdict = next;
             this.lastError = null;

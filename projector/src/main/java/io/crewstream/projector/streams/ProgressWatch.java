@@ -4,21 +4,30 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Decides from samples of the projector's input partitions whether it makes progress: for each partition, the
- * offset its consumer group has committed and the partition's end (last stable) offset.
+ * Decides from samples of the projector's input partitions whether this instance makes progress: for each
+ * partition, the offset the consumer group has committed and the partition's end (last stable) offset, plus whether
+ * Kafka Streams was running and which partitions this instance's tasks held.
  *
- * <p>A partition is <b>stalled</b> when it has records beyond its committed offset, that committed offset has not
- * moved for {@code stallTimeout}, and there is evidence the projector tried and failed in that time: records arrived
- * after it stopped moving, or a stream thread died. (Without that evidence a committed offset one below the end can
- * be a transaction marker that Kafka Streams had no reason to commit past; it is not a stall.) A partition whose
- * committed offset moves, or that has nothing left to read, is progressing.
+ * <p>A partition is <b>stalled</b> when all of these hold:
+ * <ul>
+ * <li>records wait beyond its committed offset, and that offset has not moved for {@code stallTimeout} of time
+ * during which Kafka Streams was running (time spent rebalancing or restoring stores does not count: a long restore
+ * is not a stall);</li>
+ * <li>this instance held it at some sample in that time (another instance's partitions are that instance's
+ * business; a stream thread that died still counts as having held what it held);</li>
+ * <li>there is evidence the projector tried and failed: records arrived after the offset stopped moving, a stream
+ * thread died in that time, or at least two records wait. (One record waiting and nothing else may be a transaction
+ * marker that Kafka Streams had no reason to commit past.)</li>
+ * </ul>
+ * A partition whose committed offset moves, or that has nothing left to read, is progressing.
  *
- * <p>Pure logic, no I/O and no clock of its own: the caller passes the sample's time. Not thread-safe: one thread
+ * <p>Pure logic, no I/O and no clock of its own: the caller passes each sample's time. Not thread-safe: one thread
  * observes ({@link ProgressMonitor}'s), and what others read is the immutable {@link Verdict} it publishes.
  */
 public final class ProgressWatch {
@@ -36,14 +45,27 @@ public final class ProgressWatch {
     public enum State {
         /** Nothing sampled yet (the projector is starting, or Kafka did not answer). */
         UNKNOWN,
-        /** Every partition is caught up or its committed offset moves. */
+        /** No partition of this instance is stalled. */
         PROGRESSING,
         /** At least one partition is stalled (see the class comment). */
         STALLED
     }
 
-    /** One partition's committed offset, since when it has stood there, and where the partition ended then. */
-    private record Standing(long committed, long sinceMillis, long endThen) {
+    /** One partition's committed offset, since when it has stood there, and what happened meanwhile. */
+    private static final class Standing {
+
+        private final long committed;
+        private final long sinceMillis;
+        private final long endThen;
+        private long runningMillis;
+        private boolean held;
+
+        Standing(long committed, long sinceMillis, long endThen, boolean held) {
+            this.committed = committed;
+            this.sinceMillis = sinceMillis;
+            this.endThen = endThen;
+            this.held = held;
+        }
     }
 
     private final long stallTimeoutMillis;
@@ -51,6 +73,10 @@ public final class ProgressWatch {
     private final Map<TopicPartition, Standing> partitions = new HashMap<>();
 
     private long lastThreadFailureMillis = Long.MIN_VALUE;
+
+    private long lastSampleMillis;
+
+    private boolean lastRunning;
 
     ProgressWatch(Duration stallTimeout) {
         this.stallTimeoutMillis = stallTimeout.toMillis();
@@ -64,13 +90,20 @@ public final class ProgressWatch {
     /** Forgets every partition: the projector stopped, and what it did before says nothing of what it does next. */
     void reset() {
         this.partitions.clear();
+        this.lastRunning = false;
     }
 
     /**
+     * @param running whether Kafka Streams was running (not rebalancing, restoring or stopping)
+     * @param held the input partitions this instance's tasks held
      * @param committed the group's committed offset per input partition; a partition missing here has none yet
      * @param end the end offset of every input partition
      */
-    Verdict observe(long atMillis, Map<TopicPartition, Long> committed, Map<TopicPartition, Long> end) {
+    Verdict observe(long atMillis, boolean running, Set<TopicPartition> held, Map<TopicPartition, Long> committed,
+            Map<TopicPartition, Long> end) {
+        long elapsedRunning = (running && this.lastRunning) ? Math.max(0, atMillis - this.lastSampleMillis) : 0;
+        this.lastSampleMillis = atMillis;
+        this.lastRunning = running;
         long lag = 0;
         Long stalledSince = null;
         TreeSet<String> stalled = new TreeSet<>();
@@ -79,18 +112,23 @@ public final class ProgressWatch {
             long endOffset = partition.getValue();
             long committedOffset = committed.getOrDefault(partition.getKey(), -1L);
             long behind = Math.max(0, endOffset - Math.max(0, committedOffset));
-            lag += behind;
+            boolean heldNow = held.contains(partition.getKey());
+            if (heldNow) {
+                lag += behind;
+            }
             Standing standing = this.partitions.get(partition.getKey());
-            if (standing == null || standing.committed() != committedOffset || behind == 0) {
-                this.partitions.put(partition.getKey(), new Standing(committedOffset, atMillis, endOffset));
+            if (standing == null || standing.committed != committedOffset || behind == 0) {
+                this.partitions.put(partition.getKey(), new Standing(committedOffset, atMillis, endOffset, heldNow));
                 continue;
             }
-            boolean triedAndFailed = endOffset > standing.endThen()
-                    || this.lastThreadFailureMillis >= standing.sinceMillis();
-            if (atMillis - standing.sinceMillis() >= this.stallTimeoutMillis && triedAndFailed) {
+            standing.runningMillis += elapsedRunning;
+            standing.held |= heldNow;
+            boolean triedAndFailed = endOffset > standing.endThen || behind >= 2
+                    || this.lastThreadFailureMillis >= standing.sinceMillis;
+            if (standing.held && standing.runningMillis >= this.stallTimeoutMillis && triedAndFailed) {
                 stalled.add(partition.getKey().toString());
-                stalledSince = (stalledSince == null) ? standing.sinceMillis()
-                        : Math.min(stalledSince, standing.sinceMillis());
+                stalledSince = (stalledSince == null) ? standing.sinceMillis
+                        : Math.min(stalledSince, standing.sinceMillis);
             }
         }
         return new Verdict(stalled.isEmpty() ? State.PROGRESSING : State.STALLED, lag, stalledSince,

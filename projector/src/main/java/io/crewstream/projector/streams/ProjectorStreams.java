@@ -12,6 +12,7 @@ import io.crewstream.projector.topology.DiscardedSnapshots;
 import io.crewstream.projector.topology.ProjectorTopology;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.MissingSourceTopicException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -222,6 +223,18 @@ public class ProjectorStreams implements SmartLifecycle {
                 .flatMap(thread -> thread.activeTasks().stream())
                 .map(task -> task.taskId().toString())
                 .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /** The input partitions this instance's active tasks hold now; empty when stopped. */
+    public Set<TopicPartition> activePartitions() {
+        KafkaStreams streams = this.streams;
+        if (streams == null) {
+            return Set.of();
+        }
+        return streams.metadataForLocalThreads().stream()
+                .flatMap(thread -> thread.activeTasks().stream())
+                .flatMap(task -> task.topicPartitions().stream())
+                .collect(Collectors.toSet());
     }
 
     /** How many records this instance has sent to the dead-letter topic since it started. */

@@ -1,6 +1,7 @@
 package io.crewstream.projector.topology;
 
 import io.crewstream.schemas.records.ConnectionStatusEvent;
+import io.crewstream.schemas.serde.ContractSerdes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -8,23 +9,43 @@ import org.apache.kafka.streams.processor.api.Record;
 /**
  * Publishes a connection-state row for every status event, keeping the session count and last snapshot time that
  * {@link SessionEventProjector} maintains. A connection going down changes its row only: its sessions stay in the
- * table, and the row's state tells readers they may be stale. Runs on a stream thread; one instance per task.
+ * table, and the row's state tells readers they may be stale. A status too large to write (a megabyte of reason)
+ * goes to the dead letters and changes nothing. Runs on a stream thread; one instance per task.
  */
 final class ConnectionStatusProjector implements Processor<String, ConnectionStatusEvent, String, Object> {
 
+    private final String consumerName;
+    private final RecordSizeLimit limit;
+
     private ProcessorContext<String, Object> context;
     private ConnectionTable connections;
+    private DeadLetterWriter deadLetters;
+
+    ConnectionStatusProjector(String consumerName, RecordSizeLimit limit) {
+        this.consumerName = consumerName;
+        this.limit = limit;
+    }
 
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        this.connections = new ConnectionTable(context.getStateStore(ProjectorTopology.CONNECTIONS_STORE));
+        this.connections = new ConnectionTable(context.getStateStore(ProjectorTopology.CONNECTIONS_STORE),
+                this.limit);
+        this.deadLetters = new DeadLetterWriter(context, ProjectorTopology.PROJECT_CONNECTION_STATUS,
+                this.consumerName, ProjectorTopology.DEAD_LETTER_SINK);
     }
 
     @Override
     public void process(Record<String, ConnectionStatusEvent> record) {
-        this.connections.statusChanged(record.value())
-                .ifPresent(row -> this.context.forward(record.withKey(row.connectionId()).withValue(row),
-                        ProjectorTopology.CONNECTION_STATE_SINK));
+        try {
+            // A new record: the input's headers are not the output's, and would count against its size.
+            this.connections.statusChanged(record.value())
+                    .ifPresent(row -> this.context.forward(new Record<>(row.connectionId(), (Object) row,
+                            record.timestamp()), ProjectorTopology.CONNECTION_STATE_SINK));
+        }
+        catch (OversizedOutputException ex) {
+            this.deadLetters.send(record, ex.getClass().getName(), ex.getMessage(),
+                    ContractSerdes.connectionStatus().serialize(null, record.value()));
+        }
     }
 }

@@ -5,6 +5,8 @@ import java.util.function.UnaryOperator;
 
 import io.crewstream.schemas.records.ConnectionState;
 import io.crewstream.schemas.records.ConnectionStatusEvent;
+import io.crewstream.schemas.serde.ContractSerde;
+import io.crewstream.schemas.serde.ContractSerdes;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -13,14 +15,31 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class ConnectionTable {
 
+    private static final ContractSerde<ConnectionProgress> PROGRESS = ContractSerdes.of(ConnectionProgress.class);
+
     private final KeyValueStore<String, ConnectionProgress> store;
 
-    ConnectionTable(KeyValueStore<String, ConnectionProgress> store) {
+    private final RecordSizeLimit limit;
+
+    /**
+     * @param limit the largest record written: only a status brings text of unbounded length (a reason, a URL), so
+     *     only a status change is measured
+     */
+    ConnectionTable(KeyValueStore<String, ConnectionProgress> store, RecordSizeLimit limit) {
         this.store = store;
+        this.limit = limit;
     }
 
+    /** @throws OversizedOutputException when the connection's row with this status would be too large to write */
     Optional<ConnectionState> statusChanged(ConnectionStatusEvent status) {
-        return update(status.connectionId(), progress -> progress.withStatus(status), status.observedAt());
+        String id = status.connectionId();
+        ConnectionProgress current = this.store.get(id);
+        ConnectionProgress next = (current == null ? ConnectionProgress.UNKNOWN : current).withStatus(status);
+        String what = "The status of connection " + id;
+        this.limit.requireFits(id, PROGRESS.serialize(null, next), what);
+        next.toState(status.observedAt()).ifPresent(state -> this.limit.requireFits(id,
+                ContractSerdes.connectionState().serialize(null, state), what));
+        return update(id, progress -> progress.withStatus(status), status.observedAt());
     }
 
     Optional<ConnectionState> snapshotApplied(String connectionId, long snapshotAt, int sessionCount) {

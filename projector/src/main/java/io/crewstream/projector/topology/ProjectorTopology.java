@@ -19,7 +19,7 @@ import org.apache.kafka.streams.state.Stores;
  * session-events    → decode → project sessions          → session-state (compacted), connection-state (compacted)
  * connection-status → decode → project connection status → connection-state
  *                     decode → dead-letters (records that break the contract, from either input)
- *          project sessions → dead-letters (rows too large to write)
+ *          project sessions, project connection status → dead-letters (rows too large to write)
  * </pre>
  *
  * Values are read as bytes and decoded inside the topology, so that a record that breaks the contract becomes a
@@ -63,8 +63,8 @@ public final class ProjectorTopology {
      * @param consumerName how dead letters name this application
      *     ({@link io.crewstream.schemas.records.DeadLetter#consumer()})
      * @param discardedSnapshots where the stream threads count the snapshots they do not apply
-     * @param maxRecordBytes the largest session-state record the projector writes (see
-     *     {@code StreamsSettings#maxRecordBytes}); a row that would be larger is dead-lettered instead
+     * @param maxRecordBytes the largest record the projector writes (see {@code StreamsSettings#maxRecordBytes}); a
+     *     session or status whose row would be larger is dead-lettered instead
      */
     public ProjectorTopology(TopicNamespace namespace, String consumerName, DiscardedSnapshots discardedSnapshots,
             int maxRecordBytes) {
@@ -91,9 +91,11 @@ public final class ProjectorTopology {
                         DEAD_LETTER_SINK),
                 CONNECTION_STATUS_SOURCE);
 
+        RecordSizeLimit limit = new RecordSizeLimit(this.maxRecordBytes);
         topology.addProcessor(PROJECT_SESSIONS, () -> new SessionEventProjector(this.discardedSnapshots,
-                this.consumerName, this.maxRecordBytes), DECODE_SESSION_EVENTS);
-        topology.addProcessor(PROJECT_CONNECTION_STATUS, ConnectionStatusProjector::new, DECODE_CONNECTION_STATUS);
+                this.consumerName, limit), DECODE_SESSION_EVENTS);
+        topology.addProcessor(PROJECT_CONNECTION_STATUS, () -> new ConnectionStatusProjector(this.consumerName,
+                limit), DECODE_CONNECTION_STATUS);
 
         topology.addStateStore(sessionsStore(), PROJECT_SESSIONS);
         topology.addStateStore(snapshotChunksStore(), PROJECT_SESSIONS);
@@ -106,7 +108,7 @@ public final class ProjectorTopology {
                 PROJECT_CONNECTION_STATUS);
         topology.addSink(DEAD_LETTER_SINK, this.namespace.name(Topic.DEAD_LETTERS), Serdes.String().serializer(),
                 ContractSerdes.deadLetters().serializer(), DECODE_SESSION_EVENTS, DECODE_CONNECTION_STATUS,
-                PROJECT_SESSIONS);
+                PROJECT_SESSIONS, PROJECT_CONNECTION_STATUS);
         return topology;
     }
 

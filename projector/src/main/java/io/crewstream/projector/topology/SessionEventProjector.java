@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * <li>An upsert or removal delta touches its own key only; removing an unknown key publishes nothing.</li>
  * <li>A snapshot whose rows do not add up to its {@code totalSessions} is not applied; it is logged and counted in
  * {@link DiscardedSnapshots}.</li>
- * <li>A row whose session-state record would be too large to write ({@link OversizedRowException}) is not applied
+ * <li>A row whose session-state record would be too large to write ({@link OversizedOutputException}) is not applied
  * and goes to the dead letters; the rest of its snapshot is applied. Left in, it would fail the write of the whole
  * transaction again after every restart of the stream thread, and stop its partition for good.</li>
  * </ul>
@@ -48,7 +48,7 @@ final class SessionEventProjector implements Processor<String, SessionEvent, Str
 
     private final DiscardedSnapshots discarded;
     private final String consumerName;
-    private final int maxRecordBytes;
+    private final RecordSizeLimit limit;
 
     private ProcessorContext<String, Object> context;
     private DeadLetterWriter deadLetters;
@@ -58,24 +58,24 @@ final class SessionEventProjector implements Processor<String, SessionEvent, Str
 
     /**
      * @param consumerName how dead letters name this application
-     * @param maxRecordBytes the largest session-state record written ({@link SessionTable})
+     * @param limit the largest record written ({@link SessionTable}, {@link ConnectionTable})
      */
-    SessionEventProjector(DiscardedSnapshots discarded, String consumerName, int maxRecordBytes) {
+    SessionEventProjector(DiscardedSnapshots discarded, String consumerName, RecordSizeLimit limit) {
         this.discarded = discarded;
         this.consumerName = consumerName;
-        this.maxRecordBytes = maxRecordBytes;
+        this.limit = limit;
     }
 
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        this.sessions = new SessionTable(context.getStateStore(ProjectorTopology.SESSIONS_STORE),
-                this.maxRecordBytes);
+        this.sessions = new SessionTable(context.getStateStore(ProjectorTopology.SESSIONS_STORE), this.limit);
         this.deadLetters = new DeadLetterWriter(context, ProjectorTopology.PROJECT_SESSIONS, this.consumerName,
                 ProjectorTopology.DEAD_LETTER_SINK);
         this.snapshots = new SnapshotAssembler(context.getStateStore(ProjectorTopology.SNAPSHOT_CHUNKS_STORE),
                 this.discarded);
-        this.connections = new ConnectionTable(context.getStateStore(ProjectorTopology.CONNECTIONS_STORE));
+        this.connections = new ConnectionTable(context.getStateStore(ProjectorTopology.CONNECTIONS_STORE),
+                this.limit);
     }
 
     @Override
@@ -148,7 +148,7 @@ final class SessionEventProjector implements Processor<String, SessionEvent, Str
         try {
             return this.sessions.upsert(connectionId, row, observedAt);
         }
-        catch (OversizedRowException ex) {
+        catch (OversizedOutputException ex) {
             this.deadLetters.send(trigger, ex.getClass().getName(), ex.getMessage(),
                     ContractSerdes.of(SessionRow.class).serialize(null, row));
             return Optional.empty();
@@ -163,17 +163,20 @@ final class SessionEventProjector implements Processor<String, SessionEvent, Str
         }
     }
 
+    // New records, not the trigger's: the input's headers are not the outputs', and would count against their size.
+
     private void publish(SessionState state, Record<String, ?> trigger) {
-        this.context.forward(trigger.withKey(state.key().format()).withValue(state),
+        this.context.forward(new Record<>(state.key().format(), (Object) state, trigger.timestamp()),
                 ProjectorTopology.SESSION_STATE_SINK);
     }
 
     private void publishRemoval(SessionStateKey key, Record<String, ?> trigger) {
-        this.context.forward(trigger.withKey(key.format()).withValue(null), ProjectorTopology.SESSION_STATE_SINK);
+        this.context.forward(new Record<>(key.format(), (Object) null, trigger.timestamp()),
+                ProjectorTopology.SESSION_STATE_SINK);
     }
 
     private void publish(Optional<ConnectionState> state, Record<String, ?> trigger) {
-        state.ifPresent(row -> this.context.forward(trigger.withKey(row.connectionId()).withValue(row),
-                ProjectorTopology.CONNECTION_STATE_SINK));
+        state.ifPresent(row -> this.context.forward(new Record<>(row.connectionId(), (Object) row,
+                trigger.timestamp()), ProjectorTopology.CONNECTION_STATE_SINK));
     }
 }

@@ -1,6 +1,5 @@
 package io.crewstream.projector.topology;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -26,21 +25,21 @@ final class SessionTable {
 
     private final KeyValueStore<String, SessionState> store;
 
-    private final int maxRecordBytes;
+    private final RecordSizeLimit limit;
 
     /**
-     * @param maxRecordBytes the largest session-state record (key and value) this table stores and so publishes;
-     *     the same record goes to the store's changelog and to the output topic
+     * @param limit the largest session-state record this table stores and so publishes: the same record goes to the
+     *     store's changelog and to the output topic
      */
-    SessionTable(KeyValueStore<String, SessionState> store, int maxRecordBytes) {
+    SessionTable(KeyValueStore<String, SessionState> store, RecordSizeLimit limit) {
         this.store = store;
-        this.maxRecordBytes = maxRecordBytes;
+        this.limit = limit;
     }
 
     /**
      * Stores the row if it differs from the current one in more than its volatile fields.
      * @return the new session-state value to publish, or empty when nothing changed
-     * @throws OversizedRowException when the row's record would be over the limit; nothing is stored then
+     * @throws OversizedOutputException when the row's record would be over the limit; nothing is stored then
      */
     Optional<SessionState> upsert(String connectionId, SessionRow row, long observedAt) {
         SessionStateKey key = new SessionStateKey(connectionId, row.key());
@@ -55,20 +54,10 @@ final class SessionTable {
         else {
             next = SessionState.of(connectionId, ChangeType.UPDATED, current.revision() + 1, observedAt, row);
         }
-        requireFits(key.format(), next);
+        this.limit.requireFits(key.format(), ContractSerdes.sessionState().serialize(null, next),
+                "Session '" + DeadLetter.keyFor(row.key()) + "' of connection " + connectionId);
         this.store.put(key.format(), next);
         return Optional.of(next);
-    }
-
-    private void requireFits(String key, SessionState value) {
-        // Key and value dominate a record's size; the limit leaves room for its framing and headers.
-        long size = key.getBytes(StandardCharsets.UTF_8).length
-                + (long) ContractSerdes.sessionState().serialize(null, value).length;
-        if (size > this.maxRecordBytes) {
-            throw new OversizedRowException("Session '" + DeadLetter.keyFor(value.session().key())
-                    + "' of connection " + value.connectionId() + " would be a record of " + size
-                    + " bytes, over the projector's limit of " + this.maxRecordBytes + "; not applied");
-        }
     }
 
     /** @return whether the key was in the table (and so needs a tombstone) */

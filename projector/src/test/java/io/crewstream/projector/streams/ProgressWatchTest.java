@@ -2,6 +2,7 @@ package io.crewstream.projector.streams;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -16,8 +17,14 @@ class ProgressWatchTest {
 
     private final ProgressWatch watch = new ProgressWatch(Duration.ofSeconds(60));
 
+    /** A sample of P0 while Kafka Streams runs and this instance holds P0. */
     private ProgressWatch.Verdict at(long seconds, long committed0, long end0) {
-        return this.watch.observe(seconds * 1000, Map.of(P0, committed0), Map.of(P0, end0));
+        return sample(seconds, true, Set.of(P0), committed0, end0);
+    }
+
+    private ProgressWatch.Verdict sample(long seconds, boolean running, Set<TopicPartition> held, long committed0,
+            long end0) {
+        return this.watch.observe(seconds * 1000, running, held, Map.of(P0, committed0), Map.of(P0, end0));
     }
 
     @Test
@@ -32,6 +39,7 @@ class ProgressWatchTest {
     @Test
     void nothingLeftToReadIsProgressHoweverLongTheOffsetStands() {
         at(0, 10, 10);
+        at(1800, 10, 10);
         assertThat(at(3600, 10, 10).state()).isEqualTo(ProgressWatch.State.PROGRESSING);
     }
 
@@ -54,9 +62,16 @@ class ProgressWatchTest {
     }
 
     @Test
-    void aLagThatNeitherGrowsNorMadeAThreadFailIsNoStall() {
+    void twoRecordsWaitingAreEvidenceEnough() {
+        at(0, 10, 12);
+        assertThat(at(61, 10, 12).state()).isEqualTo(ProgressWatch.State.STALLED);
+    }
+
+    @Test
+    void aLagOfOneThatNeitherGrowsNorMadeAThreadFailIsNoStall() {
         // E.g. a transaction marker after the last record, which Kafka Streams had no reason to commit past.
         at(0, 10, 11);
+        at(1800, 10, 11);
         assertThat(at(3600, 10, 11).state()).isEqualTo(ProgressWatch.State.PROGRESSING);
     }
 
@@ -68,17 +83,43 @@ class ProgressWatchTest {
     }
 
     @Test
+    void timeSpentRebalancingOrRestoringDoesNotCount() {
+        at(0, 10, 11);
+        sample(10, false, Set.of(P0), 10, 12);
+        sample(300, false, Set.of(P0), 10, 20);
+        assertThat(at(310, 10, 30).state()).as("10 s running in all").isEqualTo(ProgressWatch.State.PROGRESSING);
+        assertThat(at(370, 10, 40).state()).isEqualTo(ProgressWatch.State.STALLED);
+    }
+
+    @Test
+    void anotherInstancesPartitionIsNotThisInstancesStall() {
+        sample(0, true, Set.of(), 10, 11);
+        ProgressWatch.Verdict verdict = sample(120, true, Set.of(), 10, 20);
+        assertThat(verdict.state()).isEqualTo(ProgressWatch.State.PROGRESSING);
+        assertThat(verdict.lag()).as("lag counts this instance's partitions").isZero();
+    }
+
+    @Test
+    void aPartitionHeldByAThreadThatDiedStillCounts() {
+        at(0, 10, 11);
+        this.watch.threadFailed(1_000);
+        // The thread died with its tasks: nothing is held until the group gives them to its replacement.
+        assertThat(sample(61, true, Set.of(), 10, 11).state()).isEqualTo(ProgressWatch.State.STALLED);
+    }
+
+    @Test
     void aPartitionWithNothingCommittedYetCountsFromItsStart() {
-        this.watch.observe(0, Map.of(), Map.of(P0, 5L));
-        ProgressWatch.Verdict verdict = this.watch.observe(61_000, Map.of(), Map.of(P0, 6L));
+        this.watch.observe(0, true, Set.of(P0), Map.of(), Map.of(P0, 5L));
+        ProgressWatch.Verdict verdict = this.watch.observe(61_000, true, Set.of(P0), Map.of(), Map.of(P0, 6L));
         assertThat(verdict.state()).isEqualTo(ProgressWatch.State.STALLED);
         assertThat(verdict.lag()).isEqualTo(6);
     }
 
     @Test
-    void oneStalledPartitionStallsTheProjectorAndTheOthersAreNotNamed() {
-        this.watch.observe(0, Map.of(P0, 10L, P1, 10L), Map.of(P0, 11L, P1, 11L));
-        ProgressWatch.Verdict verdict = this.watch.observe(60_000, Map.of(P0, 10L, P1, 12L),
+    void oneStalledPartitionStallsTheInstanceAndTheOthersAreNotNamed() {
+        Set<TopicPartition> both = Set.of(P0, P1);
+        this.watch.observe(0, true, both, Map.of(P0, 10L, P1, 10L), Map.of(P0, 11L, P1, 11L));
+        ProgressWatch.Verdict verdict = this.watch.observe(60_000, true, both, Map.of(P0, 10L, P1, 12L),
                 Map.of(P0, 12L, P1, 12L));
         assertThat(verdict.state()).isEqualTo(ProgressWatch.State.STALLED);
         assertThat(verdict.stalledPartitions()).containsExactly(P0.toString());
@@ -95,7 +136,8 @@ class ProgressWatchTest {
     void resetForgetsWhatWasSeenBefore() {
         at(0, 10, 11);
         this.watch.reset();
-        assertThat(at(60, 10, 12).state()).as("the standing starts again at 60 s")
+        at(30, 10, 12);
+        assertThat(at(60, 10, 12).state()).as("the standing starts again at 30 s")
                 .isEqualTo(ProgressWatch.State.PROGRESSING);
     }
 }

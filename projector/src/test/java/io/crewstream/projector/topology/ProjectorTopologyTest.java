@@ -382,7 +382,7 @@ class ProjectorTopologyTest {
 
         assertThat(changes()).containsExactly("gw-one/a created r1");
         DeadLetter letter = this.deadLetters.readValue();
-        assertThat(letter.errorType()).isEqualTo(OversizedRowException.class.getName());
+        assertThat(letter.errorType()).isEqualTo(OversizedOutputException.class.getName());
         assertThat(letter.reason()).contains("over the projector's limit").contains(C1)
                 .contains("(value truncated to 65536 of ");
         assertThat(this.connectionState.readValue().sessionCount()).as("what the table holds").isEqualTo(1);
@@ -394,6 +394,37 @@ class ProjectorTopologyTest {
 
         send(snapshot(C1, "s2", 200, row("a", "running"), row(hugeSession, "running")));
         assertThat(changes()).as("listed, so not removed, and still not written").isEmpty();
+    }
+
+    @Test
+    void outputsCarryNoneOfTheInputsHeaders() {
+        org.apache.kafka.common.header.internals.RecordHeaders headers =
+                new org.apache.kafka.common.header.internals.RecordHeaders();
+        headers.add("bulky", new byte[400_000]);
+        this.sessionEvents.pipeInput(new org.apache.kafka.streams.test.TestRecord<>(C1,
+                snapshot(C1, "s1", 100, row("a", "running")), headers));
+        this.connectionStatus.pipeInput(new org.apache.kafka.streams.test.TestRecord<>(C1,
+                status(C1, UpstreamState.CONNECTED, 50), headers));
+
+        assertThat(this.sessionState.readRecord().headers().toArray()).isEmpty();
+        assertThat(this.connectionState.readRecord().headers().toArray()).isEmpty();
+    }
+
+    @Test
+    void aStatusTooLargeToWriteIsDeadLetteredAndChangesNothing() {
+        send(status(C1, UpstreamState.CONNECTED, 50));
+        drainOutputs();
+        ConnectionStatusEvent huge = ConnectionStatusEvent.of(C1, UpstreamState.UNREACHABLE, "x".repeat(1_100_000),
+                "connect_failed", 60, "2026.2.1", null, "ws://gateway", 60);
+        send(huge);
+
+        DeadLetter letter = this.deadLetters.readValue();
+        assertThat(letter.errorType()).isEqualTo(OversizedOutputException.class.getName());
+        assertThat(letter.reason()).contains("The status of connection " + C1);
+        assertThat(this.connectionState.isEmpty()).isTrue();
+        send(snapshot(C1, "s1", 100, row("a", "running")));
+        assertThat(this.connectionState.readValue().state()).as("the last status that fitted")
+                .isEqualTo(UpstreamState.CONNECTED);
     }
 
     @Test

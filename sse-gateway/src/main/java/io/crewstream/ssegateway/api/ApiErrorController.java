@@ -1,6 +1,7 @@
 package io.crewstream.ssegateway.api;
 
 import jakarta.servlet.RequestDispatcher;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.boot.webmvc.error.ErrorController;
@@ -23,6 +24,8 @@ public class ApiErrorController implements ErrorController {
 
     public static final String PATH = "/error";
 
+    public static final String UNDECODABLE_QUERY = "The query string could not be decoded";
+
     @RequestMapping(PATH)
     public ResponseEntity<byte[]> error(HttpServletRequest request) {
         if (request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE) == null) {
@@ -39,6 +42,13 @@ public class ApiErrorController implements ErrorController {
     @ExceptionHandler(InvalidRequestException.class)
     public ResponseEntity<byte[]> invalidRequest(InvalidRequestException ex) {
         return ApiErrors.entity(HttpStatus.BAD_REQUEST, ex.getMessage());
+    }
+
+    /** Tomcat's refusal of a query it cannot decode: a 400, not an ERROR line with a stack trace per request. */
+    @ExceptionHandler(InvalidParameterException.class)
+    public ResponseEntity<byte[]> undecodableQuery() {
+        // Its message quotes the parameter, which may be a token: not echoed.
+        return ApiErrors.entity(HttpStatus.BAD_REQUEST, UNDECODABLE_QUERY);
     }
 
     private static HttpStatus statusOf(Object code) {

@@ -30,6 +30,10 @@ import org.springframework.security.web.context.RequestAttributeSecurityContextR
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.firewall.StrictHttpFirewall;
 import org.springframework.security.web.header.HeaderWriterFilter;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 
@@ -42,7 +46,7 @@ import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
  * {@code /./}, control characters. What is left has one meaning, and the rules below see that meaning (the decoded,
  * normalized path the application routes on), not the raw request URI.</li>
  * <li><b>Deny by default.</b> With tokens configured, every path needs one except {@link #PUBLIC_PATHS}: the
- * dashboard's static files, {@code /contract.js} (names only) and the health probes. A path added later is
+ * dashboard's and the replay page's static files, {@code /contract.js} (names only) and the health probes. A path added later is
  * protected until someone decides otherwise. No token: 401 with {@code WWW-Authenticate: Bearer}; a wrong one: 403.
  * Without tokens, every path is open (the firewall still applies).</li>
  * <li><b>CORS</b> (when origins are configured) answers preflights before authentication; they carry no
@@ -57,9 +61,13 @@ public class ApiSecurityConfiguration {
     /** Requests refused at the edge, tagged {@code reason}: {@code firewall}, {@code unauthenticated}, {@code forbidden}. */
     public static final String REJECTED_METRIC = "crewstream.sse.http.rejected";
 
-    /** Served without a token: nothing here carries session data. */
+    /**
+     * Served without a token: nothing here carries session data. The replay page's files are public like the
+     * dashboard's; the data they show comes from {@code /api/replay/**}, which needs the token.
+     */
     public static final List<String> PUBLIC_PATHS = List.of("/", "/index.html", "/dashboard.js", "/dashboard.css",
-            "/favicon.ico", "/contract.js", "/actuator/health", "/actuator/health/**");
+            "/favicon.ico", "/contract.js", "/replay", "/replay.html", "/replay.js", "/actuator/health",
+            "/actuator/health/**");
 
     private static final Logger logger = LoggerFactory.getLogger(ApiSecurityConfiguration.class);
 
@@ -105,6 +113,9 @@ public class ApiSecurityConfiguration {
             });
             tokens.setFailureHandler(wrongToken(meters));
             tokens.setSecurityContextRepository(new RequestAttributeSecurityContextRepository());
+            // Public paths need no token, so a stale one (an old cookie, a bookmarked ?access_token=) must not lock
+            // anyone out of the dashboard page, where they would be asked for a new one, or out of the probes.
+            tokens.setRequestMatcher(new NegatedRequestMatcher(publicPaths()));
             http.addFilterAt(tokens, BasicAuthenticationFilter.class);
         }
 
@@ -112,7 +123,7 @@ public class ApiSecurityConfiguration {
             // The error page renders the refusal of a request that was itself refused; it serves no data.
             requests.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll();
             requests.requestMatchers(ApiErrorController.PATH).permitAll();
-            requests.requestMatchers(PUBLIC_PATHS.toArray(String[]::new)).permitAll();
+            requests.requestMatchers(publicPaths()).permitAll();
             if (auth.enabled()) {
                 requests.anyRequest().authenticated();
             }
@@ -123,6 +134,11 @@ public class ApiSecurityConfiguration {
         return http.build();
     }
 
+    private static RequestMatcher publicPaths() {
+        return new OrRequestMatcher(PUBLIC_PATHS.stream()
+                .map(path -> (RequestMatcher) PathPatternRequestMatcher.withDefaults().matcher(path)).toList());
+    }
+
     /** Spring Security's strict firewall, with every refusal answered in the API's error shape. */
     @Bean
     WebSecurityCustomizer strictFirewall(MeterRegistry meters) {
@@ -131,12 +147,13 @@ public class ApiSecurityConfiguration {
 
     private static RequestRejectedHandler pathRejected(MeterRegistry meters) {
         return (request, response, rejected) -> {
-            // The request line is the attacker's text: its length, not its content, goes to the log.
-            logger.debug("Rejected an ambiguous request ({} characters): {}",
-                    String.valueOf(request.getRequestURI()).length(), rejected.getMessage());
+            // The firewall's message quotes what it refused, a header value (a token) included: not logged.
+            logger.debug("Rejected an ambiguous request ({} characters of request URI)",
+                    String.valueOf(request.getRequestURI()).length());
             meters.counter(REJECTED_METRIC, "reason", "firewall").increment();
-            ApiErrors.write(response, HttpStatus.BAD_REQUEST,
-                    "The request path is ambiguous (encoded '/', '.' or '%', ';' parameters, '..', '//' or "
+            ApiErrors.write(response, HttpStatus.BAD_REQUEST, rejected instanceof UndecodableQueryException
+                    ? rejected.getMessage()
+                    : "The request path is ambiguous (encoded '/', '.' or '%', ';' parameters, '..', '//' or "
                             + "control characters are refused)");
         };
     }

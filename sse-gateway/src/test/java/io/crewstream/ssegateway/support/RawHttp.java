@@ -16,10 +16,14 @@ import java.util.Map;
 /**
  * HTTP/1.1 requests written byte for byte on a plain socket: the request target goes out exactly as given, with no
  * normalization or re-encoding (as {@code curl --path-as-is} sends it), which is what a test of the server's own
- * path handling needs. The response is read until the server closes the connection or {@code readFor} has passed,
- * whichever comes first, so that an event stream served by mistake is caught too. Stateless.
+ * path handling needs. The response is read until the server closes the connection or {@code readFor} has passed
+ * since its header block arrived, whichever comes first, so that an event stream served by mistake is caught too.
+ * Stateless.
  */
 public final class RawHttp {
+
+    /** How long a loaded machine may take to begin an answer. */
+    private static final Duration FIRST_BYTE_PATIENCE = Duration.ofSeconds(10);
 
     private RawHttp() {
     }
@@ -54,12 +58,21 @@ public final class RawHttp {
         }
     }
 
+    /**
+     * Reads until the server closes, or {@code readFor} after the response's header block arrived (an event stream
+     * never closes); a response that has not begun after {@link #FIRST_BYTE_PATIENCE} is no response.
+     */
     private static byte[] readUntilClosed(Socket socket, Duration readFor) throws IOException {
-        long deadline = System.nanoTime() + readFor.toNanos();
+        long deadline = System.nanoTime() + FIRST_BYTE_PATIENCE.toNanos();
+        boolean headed = false;
         ByteArrayOutputStream received = new ByteArrayOutputStream();
         InputStream in = socket.getInputStream();
         byte[] buffer = new byte[16 * 1024];
         while (System.nanoTime() < deadline) {
+            if (!headed && received.toString(StandardCharsets.ISO_8859_1).contains("\r\n\r\n")) {
+                headed = true;
+                deadline = System.nanoTime() + readFor.toNanos();
+            }
             socket.setSoTimeout((int) Math.max(1, Math.min(200, (deadline - System.nanoTime()) / 1_000_000)));
             try {
                 int read = in.read(buffer);
