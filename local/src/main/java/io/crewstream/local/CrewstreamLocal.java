@@ -13,6 +13,7 @@ import io.crewstream.local.cli.LaunchOptions;
 import io.crewstream.local.cli.UsageException;
 import io.crewstream.local.pipeline.LocalPipeline;
 import io.crewstream.local.pipeline.LocalRun;
+import io.crewstream.local.tools.Tools;
 import io.crewstream.schemas.TopicNamespace;
 import io.crewstream.sim.control.ChurnPlan;
 
@@ -36,6 +37,10 @@ public final class CrewstreamLocal {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        if (args.length > 0 && Tools.isCommand(args[0])) {
+            System.exit(Tools.main(args, DATA_DIRECTORY.toAbsolutePath()));
+            return;
+        }
         LaunchOptions options;
         try {
             options = LaunchOptions.parse(args);
