@@ -193,11 +193,11 @@ public final class Replay {
     }
 
     private static void requireRetained(TopicAccess kafka, Topic topic, String connectionId, Instant time) {
-        RetainedRange range = kafka.retained(topic, connectionId);
-        if (range.lostToRetention(time)) {
+        Instant earliest = kafka.lostBefore(topic, connectionId);
+        if (earliest != null && time.isBefore(earliest)) {
             throw new ReplayException(ReplayException.Reason.BEFORE_RETENTION, time + " is older than what "
                     + kafka.name(topic) + " still holds for '" + connectionId + "': the earliest time available is "
-                    + range.earliest());
+                    + earliest);
         }
     }
 

@@ -55,8 +55,7 @@ final class DiffCommand implements Command {
                 case CREATED -> context.out().println("+ " + where + "  created"
                         + (session.after().label() == null ? "" : " (label " + session.after().label() + ")"));
                 case REMOVED -> context.out().println("- " + where + "  removed");
-                case UPDATED -> context.out().println("~ " + where + "  " + String.join("; ",
-                        session.fields().stream().map(FieldChange::describe).toList()));
+                case UPDATED -> context.out().println("~ " + where + "  " + Text.fields(session.fields()));
             }
         }
         for (TableDiff.StateDiff state : diff.connections()) {

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.crewstream.replay.table.FieldChange;
 import io.crewstream.replay.table.HistoryEntry;
 import io.crewstream.replay.table.SessionHistory;
 import io.crewstream.replay.table.TableChange;
@@ -72,8 +71,7 @@ final class HistoryCommand implements Command {
     private static String pretty(HistoryEntry entry) {
         if (entry instanceof HistoryEntry.Change change) {
             TableChange c = change.change();
-            String fields = c.fields().isEmpty() ? ""
-                    : ": " + String.join("; ", c.fields().stream().map(FieldChange::describe).toList());
+            String fields = c.fields().isEmpty() ? "" : ": " + Text.fields(c.fields());
             return Text.pad(c.kind().wireName(), 8) + "by " + c.cause().describe() + fields;
         }
         if (entry instanceof HistoryEntry.Frame frame) {

@@ -74,7 +74,7 @@ final class StateAtCommand implements Command {
         if (table.sessions().isEmpty()) {
             return;
         }
-        int keyWidth = Math.max(24, table.sessions().keySet().stream().mapToInt(String::length).max().orElse(0));
+        int keyWidth = Math.max(24, table.sessions().keySet().stream().mapToInt(String::length).max().orElse(0) + 1);
         context.out().println("  " + Text.pad("KEY", keyWidth) + Text.pad("AGENT", 12) + Text.pad("STATUS", 9)
                 + Text.pad("MODEL", 20) + Text.pad("TOKENS", 9) + Text.pad("UPDATED", 25) + "LABEL");
         for (SessionRow row : table.sessions().values()) {

@@ -71,8 +71,10 @@ final class TailCommand implements Command {
         try (TopicAccess access = new TopicAccess(context.replay().source())) {
             topics.forEach(topic -> partitions.addAll(access.partitions(topic)));
         }
+        context.out().flush();
         context.err().println("crewstream: following " + (connection == null ? "every gateway" : connection)
                 + " from now on (Ctrl-C to stop)");
+        context.err().flush();
         long printed = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = context.replay().source().consumer()) {
             consumer.assign(partitions);

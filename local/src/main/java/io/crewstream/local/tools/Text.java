@@ -1,9 +1,13 @@
 package io.crewstream.local.tools;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 
+import io.crewstream.replay.table.FieldChange;
 import io.crewstream.schemas.records.ConnectionStatusEvent;
 import io.crewstream.schemas.records.SessionRow;
 
@@ -53,6 +57,27 @@ final class Text {
             text.append(" (OpenClaw ").append(status.gatewayVersion()).append(')');
         }
         return text.toString();
+    }
+
+    /** The fields a person looks at first; the rest follow in name order. */
+    private static final List<String> FIRST_FIELDS = List.of("status", "label", "displayName", "model",
+            "hasActiveRun", "totalTokens", "updatedAt");
+
+    private static final int FIELDS_SHOWN = 6;
+
+    /**
+     * An update's changed fields, {@code status: running → done; ...}: the well-known ones first, at most
+     * {@value #FIELDS_SHOWN}, then how many more (a gateway row has dozens of fields, many change together).
+     */
+    static String fields(List<FieldChange> changes) {
+        List<FieldChange> ordered = new ArrayList<>(changes);
+        ordered.sort(Comparator.comparingInt((FieldChange change) -> {
+            int rank = FIRST_FIELDS.indexOf(change.field());
+            return rank < 0 ? FIRST_FIELDS.size() : rank;
+        }).thenComparing(FieldChange::field));
+        String shown = String.join("; ", ordered.stream().limit(FIELDS_SHOWN).map(FieldChange::describe).toList());
+        return ordered.size() <= FIELDS_SHOWN ? shown
+                : shown + "; and " + (ordered.size() - FIELDS_SHOWN) + " more (--format jsonl shows all)";
     }
 
     static String agent(SessionRow row) {

@@ -38,10 +38,11 @@ public record ReplaySource(String bootstrapServers, TopicNamespace namespace, Du
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         // Reading must never create the topic it asks for (a misspelt namespace would look empty).
         config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        // Large fetches: replay reads long stretches of one partition as fast as the broker serves them.
+        // Fetches of a few MB: large enough to stream a long stretch of one partition at the broker's pace, small
+        // enough that a read which stops after one record (a timestamp, a search) does not pull 16 MB for it.
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
-        config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
-        config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024);
+        config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 2 * 1024 * 1024);
+        config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 8 * 1024 * 1024);
         // Replay reads what is there and stops: a fetch at the end of a partition must not wait for more (500 ms by
         // default), or every seek after one pays that wait for the fetch still in flight.
         config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);

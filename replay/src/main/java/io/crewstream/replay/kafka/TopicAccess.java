@@ -67,15 +67,31 @@ public final class TopicAccess implements AutoCloseable {
     }
 
     public long beginning(TopicPartition partition) {
+        assign(partition);
         return kafka(() -> this.consumer.beginningOffsets(Set.of(partition), this.source.timeout())).get(partition);
     }
 
     public long end(TopicPartition partition) {
+        assign(partition);
         return kafka(() -> this.consumer.endOffsets(Set.of(partition), this.source.timeout())).get(partition);
+    }
+
+    /**
+     * Offsets of a partition are asked with it assigned: a read-committed consumer asked about another one logs a
+     * warning per answer ("not updating last stable offset ... no longer assigned").
+     */
+    private void assign(TopicPartition partition) {
+        if (!this.consumer.assignment().equals(Set.of(partition))) {
+            kafka(() -> {
+                this.consumer.assign(List.of(partition));
+                return null;
+            });
+        }
     }
 
     /** The first offset whose record was written at or after {@code time}; the end offset if none was. */
     public long offsetAt(TopicPartition partition, Instant time) {
+        assign(partition);
         Map<TopicPartition, OffsetAndTimestamp> found = kafka(() -> this.consumer.offsetsForTimes(
                 Map.of(partition, Math.max(0, time.toEpochMilli())), this.source.timeout()));
         OffsetAndTimestamp offset = found.get(partition);
@@ -98,6 +114,17 @@ public final class TopicAccess implements AutoCloseable {
     }
 
     /**
+     * The earliest time the partition of {@code topic} that holds {@code connectionId} still holds, when retention
+     * has deleted its beginning; null when nothing was ever deleted (then no time is too old). One small read at
+     * most.
+     */
+    public Instant lostBefore(Topic topic, String connectionId) {
+        TopicPartition partition = partitionOf(topic, connectionId);
+        long beginning = beginning(partition);
+        return beginning == 0 ? null : timestampAt(partition, beginning);
+    }
+
+    /**
      * Hands the records of {@code [from, to)} to {@code each}, in offset order, until it answers false.
      * Transaction markers and aborted records take offsets but are never handed over.
      */
@@ -105,8 +132,8 @@ public final class TopicAccess implements AutoCloseable {
         if (from >= to) {
             return;
         }
+        assign(partition);
         kafka(() -> {
-            this.consumer.assign(List.of(partition));
             this.consumer.seek(partition, from);
             return null;
         });

@@ -36,6 +36,8 @@ public final class ConnectionFold {
 
     private final String connectionId;
 
+    private final boolean describeChanges;
+
     private final TreeMap<String, SessionRow> sessions = new TreeMap<>();
 
     private final List<SnapshotChunk> pending = new ArrayList<>();
@@ -47,7 +49,16 @@ public final class ConnectionFold {
     private int discardedSnapshots;
 
     public ConnectionFold(String connectionId) {
+        this(connectionId, true);
+    }
+
+    /**
+     * @param describeChanges false when only the resulting table matters: {@link #apply} then returns no changes,
+     *     and builds none (a 10,000-session snapshot would make 10,000 of them)
+     */
+    public ConnectionFold(String connectionId, boolean describeChanges) {
         this.connectionId = connectionId;
+        this.describeChanges = describeChanges;
     }
 
     /**
@@ -67,7 +78,7 @@ public final class ConnectionFold {
         }
         if (event instanceof SessionRemoved removed) {
             SessionRow before = this.sessions.remove(removed.sessionKey());
-            if (before == null) {
+            if (before == null || !this.describeChanges) {
                 return List.of();
             }
             return List.of(new TableChange(at, this.connectionId, removed.sessionKey(), ChangeKind.REMOVED, before,
@@ -136,8 +147,11 @@ public final class ConnectionFold {
         }
         for (String key : new ArrayList<>(this.sessions.keySet())) {
             if (!rows.containsKey(key)) {
-                changes.add(new TableChange(at, this.connectionId, key, ChangeKind.REMOVED,
-                        this.sessions.remove(key), null, List.of(), cause));
+                SessionRow before = this.sessions.remove(key);
+                if (this.describeChanges) {
+                    changes.add(new TableChange(at, this.connectionId, key, ChangeKind.REMOVED, before, null,
+                            List.of(), cause));
+                }
             }
         }
         this.lastSnapshot = new SnapshotMark(this.connectionId, last.snapshotId(), last.reason(), firstOffset,
@@ -152,6 +166,9 @@ public final class ConnectionFold {
             return null;
         }
         this.sessions.put(row.key(), row);
+        if (!this.describeChanges) {
+            return null;
+        }
         return before == null
                 ? new TableChange(at, this.connectionId, row.key(), ChangeKind.CREATED, null, row, List.of(), cause)
                 : new TableChange(at, this.connectionId, row.key(), ChangeKind.UPDATED, before, row,

@@ -2,6 +2,7 @@ package io.crewstream.replay.table;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -84,6 +85,9 @@ public final class TableFolding {
         Set<String> handedOver = new HashSet<>();
         Set<String> done = new HashSet<>();
         long stopAfter = to.plus(LATE_WRITE_ALLOWANCE).toEpochMilli();
+        // For one instant, a snapshot whose first chunk follows the base cannot complete by it (the base is the last
+        // that does): its chunks, 20 MB for 10,000 sessions, are skipped undecoded.
+        boolean instant = from.equals(to);
         kafka.scan(partition, start, end, record -> {
             if (record.timestamp() > stopAfter) {
                 return false;
@@ -93,7 +97,12 @@ public final class TableFolding {
                     || record.offset() < startOf.get(connection)) {
                 return true;
             }
-            ConnectionFold fold = folds.computeIfAbsent(connection, ConnectionFold::new);
+            SnapshotMark base = bases.get(connection);
+            if (instant && base != null && record.offset() > base.lastOffset()
+                    && ChunkHeader.isChunk(record.value())) {
+                return true;
+            }
+            ConnectionFold fold = folds.computeIfAbsent(connection, id -> new ConnectionFold(id, !instant));
             Instant at = Instant.ofEpochMilli(record.timestamp());
             if (at.isAfter(from) && handedOver.add(connection)) {
                 listener.tableAt(fold, bases.containsKey(connection) || exactFromStart);
@@ -113,7 +122,7 @@ public final class TableFolding {
         });
         for (String connection : connections) {
             if (handedOver.add(connection)) {
-                listener.tableAt(folds.computeIfAbsent(connection, ConnectionFold::new),
+                listener.tableAt(folds.computeIfAbsent(connection, id -> new ConnectionFold(id, !instant)),
                         bases.containsKey(connection) || exactFromStart);
             }
         }
@@ -125,13 +134,24 @@ public final class TableFolding {
      */
     private static Map<String, SnapshotMark> findBases(TopicAccess kafka, TopicPartition partition,
             Set<String> connections, Instant at, long beginning, long end) {
-        long hi = Math.min(end, kafka.offsetAt(partition, at.plus(LATE_WRITE_ALLOWANCE)));
+        // A snapshot complete at the instant has every chunk written by then; chunks are written in order.
+        long hi = Math.min(end, kafka.offsetAt(partition, at.plusMillis(1)));
         Duration lookBack = Duration.ofMinutes(FIRST_LOOK_BACK_MINUTES);
         while (true) {
             // Beyond a century back, the whole partition: no timestamp of this pipeline is older.
             long lo = lookBack.toDays() > 36_500 ? beginning
                     : Math.max(beginning, kafka.offsetAt(partition, at.minus(lookBack)));
-            Map<String, SnapshotMark> bases = snapshotsIn(kafka, partition, connections, at, lo, hi);
+            Map<String, SnapshotMark> bases = new HashMap<>();
+            snapshotsIn(kafka, partition, connections, at, lo, hi).forEach((connection, candidates) -> {
+                // The latest whose rows add up: one that does not is never applied (the projector discards it).
+                for (int i = candidates.size() - 1; i >= 0; i--) {
+                    SnapshotMark counted = counted(kafka, partition, candidates.get(i));
+                    if (counted != null) {
+                        bases.put(connection, counted);
+                        return;
+                    }
+                }
+            });
             if (bases.size() == connections.size() || lo <= beginning) {
                 return bases;
             }
@@ -139,10 +159,13 @@ public final class TableFolding {
         }
     }
 
-    /** The last snapshot of each connection complete within {@code [lo, hi)} and written at or before {@code at}. */
-    private static Map<String, SnapshotMark> snapshotsIn(TopicAccess kafka, TopicPartition partition,
+    /**
+     * Every snapshot of each connection whose chunks all arrived in order within {@code [lo, hi)}, written at or
+     * before {@code at}, oldest first; their rows not yet counted.
+     */
+    private static Map<String, List<SnapshotMark>> snapshotsIn(TopicAccess kafka, TopicPartition partition,
             Set<String> connections, Instant at, long lo, long hi) {
-        Map<String, SnapshotMark> complete = new HashMap<>();
+        Map<String, List<SnapshotMark>> complete = new HashMap<>();
         Map<String, PendingSnapshot> pending = new HashMap<>();
         kafka.scan(partition, lo, hi, record -> {
             if (record.timestamp() > at.toEpochMilli()) {
@@ -152,7 +175,7 @@ public final class TableFolding {
             if (connection == null || !connections.contains(connection)) {
                 return true;
             }
-            ChunkHeader chunk = ChunkHeader.of(record.value());
+            ChunkHeader chunk = ChunkHeader.of(record.value(), false);
             if (chunk == null) {
                 return true;
             }
@@ -166,19 +189,32 @@ public final class TableFolding {
                 return true;
             }
             else {
-                snapshot.add(chunk);
+                snapshot.nextIndex++;
             }
             if (chunk.isLast()) {
                 pending.remove(connection);
-                if (snapshot.rows == chunk.totalSessions()) {
-                    complete.put(connection, new SnapshotMark(connection, chunk.snapshotId(), chunk.reason(),
-                            snapshot.firstOffset, record.offset(), Instant.ofEpochMilli(record.timestamp()),
-                            snapshot.rows));
-                }
+                complete.computeIfAbsent(connection, id -> new ArrayList<>()).add(new SnapshotMark(connection,
+                        chunk.snapshotId(), chunk.reason(), snapshot.firstOffset, record.offset(),
+                        Instant.ofEpochMilli(record.timestamp()), chunk.totalSessions()));
             }
             return true;
         });
         return complete;
+    }
+
+    /** The snapshot with its rows counted, when they add up to its {@code totalSessions}; null when they do not. */
+    private static SnapshotMark counted(TopicAccess kafka, TopicPartition partition, SnapshotMark snapshot) {
+        int[] rows = new int[1];
+        kafka.scan(partition, snapshot.firstOffset(), snapshot.lastOffset() + 1, record -> {
+            if (snapshot.connectionId().equals(TopicAccess.keyOf(record))) {
+                ChunkHeader chunk = ChunkHeader.of(record.value(), true);
+                if (chunk != null && chunk.snapshotId().equals(snapshot.snapshotId())) {
+                    rows[0] += chunk.rows();
+                }
+            }
+            return true;
+        });
+        return rows[0] == snapshot.sessions() ? snapshot : null;
     }
 
     /** A snapshot whose chunks are arriving, as far as the search needs to know it. */
@@ -187,25 +223,17 @@ public final class TableFolding {
         private final String snapshotId;
         private final int chunkCount;
         private final long firstOffset;
-        private int nextIndex;
-        private int rows;
+        private int nextIndex = 1;
 
         PendingSnapshot(ChunkHeader first, long offset) {
             this.snapshotId = first.snapshotId();
             this.chunkCount = first.chunkCount();
             this.firstOffset = offset;
-            this.nextIndex = 1;
-            this.rows = first.rows();
         }
 
         boolean takes(ChunkHeader chunk) {
             return chunk.snapshotId().equals(this.snapshotId) && chunk.chunkCount() == this.chunkCount
                     && chunk.chunkIndex() == this.nextIndex;
-        }
-
-        void add(ChunkHeader chunk) {
-            this.nextIndex++;
-            this.rows += chunk.rows();
         }
     }
 
