@@ -49,7 +49,10 @@ class PathSpellingAuthTest {
             "/api/%65vents", "/%61pi/gateways", "/api/gateways/", "/API/events", "/api/events%00", "/api\\events",
             "/api/events/..;/sessions", "/contract.js/../api/sessions", "/index.html/..;/api/events",
             "/actuator/health/../../api/sessions", "/actuator/health/..%2F..%2Fapi/sessions", "/.//api/events",
-            "/api/sessions?x=/../", "/api/events?", "/api/gateways#frag");
+            "/api/sessions?x=/../", "/api/events?", "/api/gateways#frag",
+            "/%61pi/replay/connections", "/api/replay/connections/", "/replay/../api/replay/connections",
+            "/replay/..;/api/replay/connections", "/replay.js/..;/api/replay/connections", "/replay;/../api/sessions",
+            "/api/replay/%2E%2E/sessions");
 
     private TableTopics tables;
 
@@ -130,10 +133,12 @@ class PathSpellingAuthTest {
     @Test
     void theDashboardContractAndHealthProbesArePublicAndEverythingElseIsNot() {
         for (String open : List.of("/", "/index.html", "/dashboard.js", "/dashboard.css", "/contract.js",
-                "/actuator/health", "/actuator/health/readiness", "/actuator/health/liveness")) {
+                "/replay", "/replay.html", "/replay.js", "/actuator/health", "/actuator/health/readiness",
+                "/actuator/health/liveness")) {
             assertThat(send("GET", open).status()).as(open).isEqualTo(200);
         }
         for (String closed : List.of("/actuator/metrics", "/actuator/prometheus", "/actuator/info", "/api/gateways",
+                "/api/replay/connections", "/api/replay/state?connection=home&at=now", "/replay/x", "/replay.html/x",
                 "/no-such-page", "/error")) {
             RawHttp.Response response = send("GET", closed);
             assertThat(response.status()).as(closed).isIn(401, 404);

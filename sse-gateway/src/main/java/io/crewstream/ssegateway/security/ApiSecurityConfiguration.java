@@ -46,9 +46,9 @@ import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
  * {@code /./}, control characters. What is left has one meaning, and the rules below see that meaning (the decoded,
  * normalized path the application routes on), not the raw request URI.</li>
  * <li><b>Deny by default.</b> With tokens configured, every path needs one except {@link #PUBLIC_PATHS}: the
- * dashboard's and the replay page's static files, {@code /contract.js} (names only) and the health probes. A path added later is
- * protected until someone decides otherwise. No token: 401 with {@code WWW-Authenticate: Bearer}; a wrong one: 403.
- * Without tokens, every path is open (the firewall still applies).</li>
+ * dashboard's and the replay page's static files, {@code /contract.js} (names only) and the health probes. A path
+ * added later is protected until someone decides otherwise. No token: 401 with {@code WWW-Authenticate: Bearer};
+ * a wrong one: 403. Without tokens, every path is open (the firewall still applies).</li>
  * <li><b>CORS</b> (when origins are configured) answers preflights before authentication; they carry no
  * credentials.</li>
  * <li>Every refusal is the API's JSON error body ({@link ApiErrors}), counted in {@value #REJECTED_METRIC} by

@@ -17,9 +17,9 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * own chromedriver so that nothing is downloaded. {@code .ci/run} installs both; on a machine without them the
  * browser tests are skipped with a message saying so.
  */
-final class HeadlessChromium {
+public final class HeadlessChromium {
 
-    static final Path SCREENSHOTS = Path.of("target", "dashboard-screenshots");
+    public static final Path SCREENSHOTS = Path.of("target", "dashboard-screenshots");
 
     private static final Path BROWSER = Path.of(System.getenv().getOrDefault("CHROMIUM_BINARY", "/usr/bin/chromium"));
 
@@ -29,7 +29,7 @@ final class HeadlessChromium {
     }
 
     /** Skips the calling test, loudly, when the system browser or its driver is missing. */
-    static void assumeInstalled() {
+    public static void assumeInstalled() {
         if (!Files.isExecutable(BROWSER) || !Files.isExecutable(DRIVER)) {
             String reason = "SKIPPED: dashboard browser tests need Chromium at " + BROWSER + " and chromedriver at "
                     + DRIVER + " (apt-get install chromium chromium-driver; .ci/run does)";
@@ -38,7 +38,7 @@ final class HeadlessChromium {
         }
     }
 
-    static ChromeDriver start() {
+    public static ChromeDriver start() {
         Path profile;
         try {
             profile = Files.createTempDirectory("crewstream-chromium");
@@ -60,7 +60,7 @@ final class HeadlessChromium {
         return driver;
     }
 
-    static void screenshot(ChromeDriver driver, String name) {
+    public static void screenshot(ChromeDriver driver, String name) {
         try {
             Files.createDirectories(SCREENSHOTS);
             Files.write(SCREENSHOTS.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));

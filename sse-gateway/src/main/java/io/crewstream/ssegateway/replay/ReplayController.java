@@ -1,0 +1,169 @@
+package io.crewstream.ssegateway.replay;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import io.crewstream.replay.Replay;
+import io.crewstream.replay.ReplayException;
+import io.crewstream.replay.table.ConnectionTableAt;
+import io.crewstream.schemas.Topic;
+import io.crewstream.ssegateway.api.ApiErrors;
+import io.crewstream.ssegateway.api.InvalidRequestException;
+import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The replay page's API, {@code /api/replay/*}: the gateways, the time span one of them can be replayed over, its
+ * table as of an instant, the change before or after an instant, and the raw frames of a span. Every answer is read
+ * from Kafka on demand by the replay engine (seek by time, the connection's own partitions, the nearest snapshot),
+ * never from the in-memory table the live API serves, so the page can show any instant the topics still hold.
+ * Behind the same authentication as the rest of {@code /api/**}.
+ *
+ * <p>Refusals use the API's error body ({@link ApiErrors}) with the engine's message, written for people: a bad time
+ * or range is a 400, an unknown connection a 404 (listing the known ones), a time lost to retention a 410 (giving the
+ * earliest available), Kafka unreachable or a topic missing a 503. Requests run on Tomcat's threads, at most
+ * {@link ReplayGate#DEFAULT_PERMITS} at once.
+ */
+@RestController
+@RequestMapping("/api/replay")
+public class ReplayController {
+
+    static final int DEFAULT_FRAMES = 50;
+
+    static final int MAX_FRAMES = 500;
+
+    static final int MAX_FIELDS = 50;
+
+    private static final Logger logger = LoggerFactory.getLogger(ReplayController.class);
+
+    private final Replay replay;
+
+    private final ChangeStepper stepper;
+
+    private final ReplayGate gate;
+
+    private final Clock clock;
+
+    public ReplayController(Replay replay, ChangeStepper stepper, ReplayGate gate, Clock clock) {
+        this.replay = replay;
+        this.stepper = stepper;
+        this.gate = gate;
+        this.clock = clock;
+    }
+
+    /** {@code {"connections": [...]}}: every gateway the pipeline knows. */
+    @GetMapping("/connections")
+    public ResponseEntity<byte[]> connections() {
+        return json(this.gate.run(() -> ReplayJson.connections(this.replay.connections())));
+    }
+
+    /** {@code {"connection", "earliest", "latest"}}: what the session-events topic holds of the connection. */
+    @GetMapping("/range")
+    public ResponseEntity<byte[]> range(HttpServletRequest request) {
+        String connection = ReplayParameters.connection(request);
+        return json(this.gate.run(() -> ReplayJson.range(connection,
+                this.replay.retained(Topic.SESSION_EVENTS, connection))));
+    }
+
+    /**
+     * The connection's table as of {@code at}, with its connection status then and the snapshot it grew from; each
+     * row whole, or only the {@code fields} named (comma-separated; the key always).
+     */
+    @GetMapping("/state")
+    public ResponseEntity<byte[]> state(HttpServletRequest request) {
+        String connection = ReplayParameters.connection(request);
+        Instant at = ReplayParameters.time(request, "at", this.clock);
+        Set<String> fields = ReplayParameters.names(request, "fields", MAX_FIELDS);
+        List<ConnectionTableAt> tables = this.gate.run(() -> this.replay.stateAt(at, connection));
+        return json(ReplayJson.state(tables.get(0), fields));
+    }
+
+    /** The first change after {@code at} ({@code direction=next}) or the last at or before it ({@code previous}). */
+    @GetMapping("/step")
+    public ResponseEntity<byte[]> step(HttpServletRequest request) {
+        String connection = ReplayParameters.connection(request);
+        Instant at = ReplayParameters.time(request, "at", this.clock);
+        ChangeStepper.Direction direction = direction(request);
+        ChangeStepper.Step step = this.gate.run(() -> this.stepper.step(connection, at, direction));
+        return json(ReplayJson.step(connection, at, direction, step));
+    }
+
+    /** The raw frames written in {@code [from, to]} ({@code to} absent: up to the newest), at most {@code limit}. */
+    @GetMapping("/frames")
+    public ResponseEntity<byte[]> frames(HttpServletRequest request) {
+        String connection = ReplayParameters.connection(request);
+        Instant from = ReplayParameters.time(request, "from", this.clock);
+        Instant to = ReplayParameters.optionalTime(request, "to", this.clock);
+        String session = ReplayParameters.optional(request, "session");
+        int limit = ReplayParameters.number(request, "limit", DEFAULT_FRAMES, 1, MAX_FRAMES);
+        ObjectNode json = ReplayJson.object();
+        json.put("connection", connection);
+        json.put("from", from.toString());
+        json.put("to", to == null ? null : to.toString());
+        ArrayNode frames = json.putArray("frames");
+        boolean[] truncated = new boolean[1];
+        this.gate.run(() -> {
+            this.replay.frames(connection, from, to, session, frame -> {
+                if (frames.size() == limit) {
+                    truncated[0] = true;
+                    return false;
+                }
+                frames.add(ReplayJson.frame(frame));
+                return true;
+            });
+            return null;
+        });
+        json.put("truncated", truncated[0]);
+        return json(json);
+    }
+
+    @ExceptionHandler(ReplayException.class)
+    public ResponseEntity<byte[]> refused(ReplayException ex) {
+        HttpStatus status = switch (ex.reason()) {
+            case BAD_TIME, BAD_RANGE -> HttpStatus.BAD_REQUEST;
+            case UNKNOWN_CONNECTION -> HttpStatus.NOT_FOUND;
+            case BEFORE_RETENTION -> HttpStatus.GONE;
+            case KAFKA_UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
+        };
+        if (status == HttpStatus.SERVICE_UNAVAILABLE) {
+            logger.warn("A replay question could not be answered: {}", ex.getMessage());
+        }
+        return ApiErrors.entity(status, ex.getMessage());
+    }
+
+    @ExceptionHandler(ReplayGate.Busy.class)
+    public ResponseEntity<byte[]> busy(ReplayGate.Busy ex) {
+        return ApiErrors.entity(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage());
+    }
+
+    private static ChangeStepper.Direction direction(HttpServletRequest request) {
+        String value = ReplayParameters.required(request, "direction", "next or previous");
+        try {
+            return ChangeStepper.Direction.valueOf(value.toUpperCase(Locale.ROOT));
+        }
+        catch (IllegalArgumentException ex) {
+            throw new InvalidRequestException("?direction= must be next or previous");
+        }
+    }
+
+    private static ResponseEntity<byte[]> json(ObjectNode body) {
+        // A replayed instant never changes, but the page's "now" does, and answers may carry session data.
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).cacheControl(CacheControl.noStore())
+                .body(ReplayJson.bytes(body));
+    }
+}

@@ -1,0 +1,117 @@
+package io.crewstream.ssegateway.replay;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+import io.crewstream.replay.time.TimeExpression;
+import io.crewstream.schemas.ConnectionIds;
+import io.crewstream.ssegateway.api.InvalidRequestException;
+import jakarta.servlet.http.HttpServletRequest;
+
+/**
+ * Reads the replay API's query parameters, refusing what cannot be meant with a message that names the parameter
+ * (an {@link InvalidRequestException}, answered 400): a missing or blank value, one given twice, a control
+ * character, a connection id that breaks {@link ConnectionIds#RULE}, a number out of its bounds. Times are read by
+ * {@link TimeExpression}, whose refusal is the engine's own {@code BAD_TIME} (also a 400). Stateless.
+ */
+final class ReplayParameters {
+
+    static final String CONNECTION = "connection";
+
+    /** Longer than any time expression or list of the row fields a page shows; a longer value is garbage. */
+    private static final int MAX_LENGTH = 500;
+
+    private ReplayParameters() {
+    }
+
+    /** The one value of a parameter; null when it is absent. */
+    static String optional(HttpServletRequest request, String name) {
+        String[] values = request.getParameterValues(name);
+        if (values == null) {
+            return null;
+        }
+        if (values.length > 1) {
+            throw new InvalidRequestException("?" + name + "= is given " + values.length + " times; give it once");
+        }
+        String value = values[0];
+        if (value.isBlank()) {
+            throw new InvalidRequestException("?" + name + "= is empty");
+        }
+        if (value.length() > MAX_LENGTH) {
+            throw new InvalidRequestException("?" + name + "= is longer than " + MAX_LENGTH + " characters");
+        }
+        if (value.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidRequestException("?" + name + "= holds a control character");
+        }
+        return value.strip();
+    }
+
+    static String required(HttpServletRequest request, String name, String what) {
+        String value = optional(request, name);
+        if (value == null) {
+            throw new InvalidRequestException("?" + name + "= is required: " + what);
+        }
+        return value;
+    }
+
+    static String connection(HttpServletRequest request) {
+        String connection = required(request, CONNECTION, "the gateway connection id");
+        if (!ConnectionIds.isValid(connection)) {
+            throw new InvalidRequestException("?" + CONNECTION + "= is not a connection id: it "
+                    + ConnectionIds.RULE);
+        }
+        return connection;
+    }
+
+    static Instant time(HttpServletRequest request, String name, Clock clock) {
+        return TimeExpression.parse(required(request, name, "a time (ISO-8601 with an offset, epoch "
+                + "milliseconds, now, or -15m / -2h)"), clock);
+    }
+
+    /** An optional time; null when absent. */
+    static Instant optionalTime(HttpServletRequest request, String name, Clock clock) {
+        String value = optional(request, name);
+        return value == null ? null : TimeExpression.parse(value, clock);
+    }
+
+    /** A comma-separated list of names (row fields); null when absent. */
+    static Set<String> names(HttpServletRequest request, String name, int max) {
+        String value = optional(request, name);
+        if (value == null) {
+            return null;
+        }
+        Set<String> names = new LinkedHashSet<>();
+        for (String item : value.split(",", -1)) {
+            if (item.isBlank()) {
+                throw new InvalidRequestException("?" + name + "= has an empty item; leave the parameter out for "
+                        + "all");
+            }
+            names.add(item.strip());
+        }
+        if (names.size() > max) {
+            throw new InvalidRequestException("?" + name + "= names more than " + max + " fields");
+        }
+        return names;
+    }
+
+    static int number(HttpServletRequest request, String name, int defaultValue, int min, int max) {
+        String value = optional(request, name);
+        if (value == null) {
+            return defaultValue;
+        }
+        int number;
+        try {
+            number = Integer.parseInt(value);
+        }
+        catch (NumberFormatException ex) {
+            throw new InvalidRequestException("?" + name + "= must be a whole number from " + min + " to " + max);
+        }
+        if (number < min || number > max) {
+            throw new InvalidRequestException("?" + name + "= must be from " + min + " to " + max + " but was "
+                    + number);
+        }
+        return number;
+    }
+}
