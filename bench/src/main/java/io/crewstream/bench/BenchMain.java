@@ -9,6 +9,7 @@ import io.crewstream.bench.scenario.BigSnapshotScenario;
 import io.crewstream.bench.scenario.ChartScenario;
 import io.crewstream.bench.scenario.FootprintScenario;
 import io.crewstream.bench.scenario.RecoveryScenario;
+import io.crewstream.bench.scenario.ReplayScenario;
 import io.crewstream.bench.scenario.EndToEndScenario;
 import io.crewstream.bench.scenario.FanOutScenario;
 import io.crewstream.bench.scenario.IdleScenario;
@@ -39,6 +40,7 @@ public final class BenchMain {
         scenarios.put("footprint", new FootprintScenario());
         scenarios.put("local-footprint", new LocalFootprintScenario());
         scenarios.put("poll-baseline", new PollBaselineScenario());
+        scenarios.put("replay", new ReplayScenario());
         scenarios.put("chart", new ChartScenario());
         return scenarios;
     }
