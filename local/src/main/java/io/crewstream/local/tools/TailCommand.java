@@ -71,15 +71,16 @@ final class TailCommand implements Command {
         try (TopicAccess access = new TopicAccess(context.replay().source())) {
             topics.forEach(topic -> partitions.addAll(access.partitions(topic)));
         }
-        context.out().flush();
-        context.err().println("crewstream: following " + (connection == null ? "every gateway" : connection)
-                + " from now on (Ctrl-C to stop)");
-        context.err().flush();
         long printed = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = context.replay().source().consumer()) {
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
             partitions.forEach(consumer::position);
+            // Said once the positions are taken: everything written from now on is shown.
+            context.out().flush();
+            context.err().println("crewstream: following " + (connection == null ? "every gateway" : connection)
+                    + " from now on (Ctrl-C to stop)");
+            context.err().flush();
             while (printed < max && !Thread.currentThread().isInterrupted()) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
                     String key = TopicAccess.keyOf(record);
