@@ -17,6 +17,8 @@ import io.crewstream.ingestor.publish.RecordSender;
 import io.crewstream.ingestor.publish.SnapshotChunker;
 import io.crewstream.ingestor.upstream.UpstreamSupervisors;
 import io.crewstream.schemas.Topic;
+import io.crewstream.schemas.cloudevents.CloudEventType;
+import io.crewstream.schemas.cloudevents.CloudEvents;
 import io.crewstream.schemas.TopicNamespace;
 import io.crewstream.schemas.records.ConnectionStatusEvent;
 import io.crewstream.schemas.records.UpstreamState;
@@ -114,7 +116,7 @@ class IngestorLifecycleTest {
 
     private void sendAndFail() {
         int sent = this.producer.history().size();
-        this.sender.send(Topic.RAW_FRAMES, "probe", new byte[] { 1 });
+        this.sender.send(Topic.RAW_FRAMES, "probe", new byte[] { 1 }, probe(1));
         await().until(() -> this.producer.history().size() > sent);
         assertThat(this.producer.errorNext(new TimeoutException("broker unreachable"))).isTrue();
     }
@@ -122,7 +124,7 @@ class IngestorLifecycleTest {
     /** Acknowledging a record sent after the failure ends the degradation and tells the recovery listeners. */
     private void sendAndComplete() {
         int sent = this.producer.history().size();
-        this.sender.send(Topic.RAW_FRAMES, "probe", new byte[] { 2 });
+        this.sender.send(Topic.RAW_FRAMES, "probe", new byte[] { 2 }, probe(2));
         await().until(() -> this.producer.history().size() > sent);
         assertThat(this.producer.completeNext()).isTrue();
         assertThat(this.health.degraded()).isFalse();
@@ -142,5 +144,10 @@ class IngestorLifecycleTest {
 
     private static org.awaitility.core.ConditionFactory await() {
         return Awaitility.await().atMost(Duration.ofSeconds(20));
+    }
+
+    private static CloudEvents probe(int n) {
+        return new CloudEvents("probe-" + n, CloudEvents.source(CloudEvents.Component.INGESTOR, "probe"),
+                CloudEventType.RAW_FRAME, java.time.Instant.EPOCH, null);
     }
 }

@@ -1,13 +1,17 @@
 package io.crewstream.ingestor.publish;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.crewstream.schemas.Topic;
+import io.crewstream.schemas.cloudevents.CloudEventType;
+import io.crewstream.schemas.cloudevents.CloudEvents;
 import io.crewstream.schemas.records.ConnectionStatusEvent;
 import io.crewstream.schemas.records.RawFrame;
 import io.crewstream.schemas.records.SessionEvent;
@@ -21,9 +25,11 @@ import io.crewstream.schemas.serde.ContractSerdes;
 /**
  * Writes supervisors' observations to the three input topics, keyed by connection id so that one connection's
  * records share a partition and keep their order end to end. Serializes on the caller's thread (so sizes are known
- * before anything is queued) and hands bytes to the {@link RecordSender}.
+ * before anything is queued) and hands bytes to the {@link RecordSender}, each with its CloudEvents attributes
+ * ({@link CloudEvents}): a snapshot chunk's id is its snapshot's and its index, any other record's this ingestor
+ * run's id and a counter, so that ids never repeat and a producer's retry, which resends the same record, keeps its id.
  *
- * <p>Thread-safe: stateless apart from the thread-safe sender and serdes.
+ * <p>Thread-safe: the sender and serdes are, and the counter is atomic.
  */
 public final class KafkaUpstreamOutput implements UpstreamOutput {
 
@@ -36,6 +42,10 @@ public final class KafkaUpstreamOutput implements UpstreamOutput {
     private final ContractSerde<SessionEvent> sessionEvents = ContractSerdes.sessionEvents();
     private final ContractSerde<ConnectionStatusEvent> statuses = ContractSerdes.connectionStatus();
     private final ContractSerde<RawFrame> rawFrames = ContractSerdes.rawFrames();
+
+    /** Names this run in event ids: a restarted ingestor counts from 1 again. */
+    private final String runId = UUID.randomUUID().toString();
+    private final AtomicLong eventCount = new AtomicLong();
 
     public KafkaUpstreamOutput(RecordSender sender, SnapshotChunker chunker, int maxRecordBytes) {
         this.sender = sender;
@@ -51,7 +61,9 @@ public final class KafkaUpstreamOutput implements UpstreamOutput {
                 rejected);
         for (SnapshotChunk chunk : chunks) {
             send(Topic.SESSION_EVENTS, connectionId,
-                    this.sessionEvents.serialize(Topic.SESSION_EVENTS.baseName(), chunk));
+                    this.sessionEvents.serialize(Topic.SESSION_EVENTS.baseName(), chunk),
+                    new CloudEvents(snapshotId + "-" + chunk.chunkIndex(), source(connectionId),
+                            CloudEventType.SNAPSHOT_CHUNK, Instant.ofEpochMilli(observedAt), null));
         }
         return new SnapshotReceipt(snapshotId, chunks.size(), chunks.get(0).totalSessions(), List.copyOf(rejected));
     }
@@ -59,8 +71,9 @@ public final class KafkaUpstreamOutput implements UpstreamOutput {
     @Override
     public Optional<String> change(SessionEvent event) {
         byte[] value = serialize(event);
+        CloudEvents attributes = attributesOf(event);
         if (value.length <= this.maxRecordBytes) {
-            send(Topic.SESSION_EVENTS, event.connectionId(), value);
+            send(Topic.SESSION_EVENTS, event.connectionId(), value, attributes);
             return Optional.empty();
         }
         String problem = "session '" + sessionKey(event) + "' is " + value.length + " bytes serialized, more than a "
@@ -72,13 +85,28 @@ public final class KafkaUpstreamOutput implements UpstreamOutput {
                         upserted.sessionKey(), upserted.reason(), upserted.upstreamSeq(), upserted.observedAt(),
                         trimmed));
                 if (trimmedValue.length <= this.maxRecordBytes) {
-                    send(Topic.SESSION_EVENTS, event.connectionId(), trimmedValue);
+                    send(Topic.SESSION_EVENTS, event.connectionId(), trimmedValue, attributes);
                     return Optional.of(problem + "; published trimmed to " + trimmedValue.length + " bytes (marked "
                             + TrimmedRow.MARKER + ")");
                 }
             }
         }
         return Optional.of(problem + ", even trimmed; this change is not published");
+    }
+
+    private CloudEvents attributesOf(SessionEvent event) {
+        CloudEventType type = event instanceof SessionRemoved ? CloudEventType.SESSION_REMOVED
+                : CloudEventType.SESSION_UPSERTED;
+        return next(type, event.connectionId(), event.observedAt(), sessionKey(event));
+    }
+
+    private CloudEvents next(CloudEventType type, String connectionId, long time, String subject) {
+        return new CloudEvents(this.runId + "-" + this.eventCount.incrementAndGet(), source(connectionId), type,
+                Instant.ofEpochMilli(time), subject);
+    }
+
+    private static String source(String connectionId) {
+        return CloudEvents.source(CloudEvents.Component.INGESTOR, connectionId);
     }
 
     private byte[] serialize(SessionEvent event) {
@@ -98,7 +126,8 @@ public final class KafkaUpstreamOutput implements UpstreamOutput {
     @Override
     public void status(ConnectionStatusEvent event) {
         send(Topic.CONNECTION_STATUS, event.connectionId(),
-                this.statuses.serialize(Topic.CONNECTION_STATUS.baseName(), event));
+                this.statuses.serialize(Topic.CONNECTION_STATUS.baseName(), event),
+                next(CloudEventType.CONNECTION_STATUS, event.connectionId(), event.observedAt(), null));
     }
 
     @Override
@@ -115,7 +144,7 @@ public final class KafkaUpstreamOutput implements UpstreamOutput {
                     - RAW_FRAME_ENVELOPE_BYTES));
             value = serializeRawFrame(connectionId, receivedAt, frameType, event, seq, size, kept, true);
         }
-        send(Topic.RAW_FRAMES, connectionId, value);
+        send(Topic.RAW_FRAMES, connectionId, value, next(CloudEventType.RAW_FRAME, connectionId, receivedAt, null));
     }
 
     private byte[] serializeRawFrame(String connectionId, long receivedAt, String frameType, String event, Long seq,
@@ -133,7 +162,7 @@ public final class KafkaUpstreamOutput implements UpstreamOutput {
         return new String(Arrays.copyOf(bytes, maxBytes), StandardCharsets.UTF_8);
     }
 
-    private void send(Topic topic, String key, byte[] value) {
-        this.sender.send(topic, key, value);
+    private void send(Topic topic, String key, byte[] value, CloudEvents attributes) {
+        this.sender.send(topic, key, value, attributes);
     }
 }

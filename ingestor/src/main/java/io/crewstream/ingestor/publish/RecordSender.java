@@ -13,12 +13,14 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.TopicNamespace;
+import io.crewstream.schemas.cloudevents.CloudEvents;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,10 +90,13 @@ public final class RecordSender implements AutoCloseable {
         });
     }
 
-    /** Queues a record; never blocks. A failure is reported to {@link PublishHealth}, never thrown. */
-    public void send(Topic topic, String key, byte[] value) {
+    /**
+     * Queues a record with its CloudEvents attributes as headers; never blocks. A failure is reported to
+     * {@link PublishHealth}, never thrown.
+     */
+    public void send(Topic topic, String key, byte[] value, CloudEvents attributes) {
         long seq = this.sequence.incrementAndGet();
-        OutboundRecord record = new OutboundRecord(topic, key, value, seq);
+        OutboundRecord record = new OutboundRecord(topic, key, value, attributes, seq);
         if (this.pending.incrementAndGet() > this.maxPendingRecords) {
             failed(record, "more than " + this.maxPendingRecords + " records waiting for Kafka");
             return;
@@ -113,7 +118,9 @@ public final class RecordSender implements AutoCloseable {
         long started = System.nanoTime();
         String topicName = this.namespace.name(record.topic());
         try {
-            this.producer.send(new ProducerRecord<>(topicName, record.key(), record.value()), (metadata, error) -> {
+            ProducerRecord<String, byte[]> message = new ProducerRecord<>(topicName, null, record.key(),
+                    record.value(), record.attributes().writeTo(new RecordHeaders()));
+            this.producer.send(message, (metadata, error) -> {
                 if (error != null) {
                     failed(record, error.getClass().getSimpleName() + ": " + error.getMessage());
                     return;

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 import io.crewstream.schemas.Topic;
+import io.crewstream.schemas.cloudevents.CloudEventType;
+import io.crewstream.schemas.cloudevents.CloudEvents;
 import io.crewstream.schemas.TopicNamespace;
 import io.crewstream.schemas.records.RawFrame;
 import io.crewstream.schemas.records.SessionEvent;
@@ -129,7 +131,9 @@ class KafkaUpstreamOutputTest {
                 new SimpleMeterRegistry());
         failingSender.start();
 
-        failingSender.send(Topic.CONNECTION_STATUS, "gw", new byte[] { 1 });
+        failingSender.send(Topic.CONNECTION_STATUS, "gw", new byte[] { 1 }, new CloudEvents("probe-1",
+                CloudEvents.source(CloudEvents.Component.INGESTOR, "gw"), CloudEventType.CONNECTION_STATUS,
+                java.time.Instant.EPOCH, null));
         org.awaitility.Awaitility.await().until(() -> failing.history().size() == 1);
         failing.errorNext(new org.apache.kafka.common.errors.TimeoutException("broker unreachable"));
 

@@ -1,5 +1,8 @@
 package io.crewstream.projector.topology;
 
+import java.time.Instant;
+
+import io.crewstream.schemas.cloudevents.CloudEventType;
 import io.crewstream.schemas.records.ConnectionStatusEvent;
 import io.crewstream.schemas.serde.ContractSerdes;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -20,6 +23,7 @@ final class ConnectionStatusProjector implements Processor<String, ConnectionSta
     private ProcessorContext<String, Object> context;
     private ConnectionTable connections;
     private DeadLetterWriter deadLetters;
+    private OutputEvents events;
 
     ConnectionStatusProjector(String consumerName, RecordSizeLimit limit) {
         this.consumerName = consumerName;
@@ -33,15 +37,19 @@ final class ConnectionStatusProjector implements Processor<String, ConnectionSta
                 this.limit);
         this.deadLetters = new DeadLetterWriter(context, ProjectorTopology.PROJECT_CONNECTION_STATUS,
                 this.consumerName, ProjectorTopology.DEAD_LETTER_SINK);
+        this.events = new OutputEvents(context);
     }
 
     @Override
     public void process(Record<String, ConnectionStatusEvent> record) {
         try {
-            // A new record: the input's headers are not the output's, and would count against its size.
+            // A new record: the input's headers are not the output's, and would count against its size; it carries
+            // its own CloudEvents headers.
             this.connections.statusChanged(record.value())
                     .ifPresent(row -> this.context.forward(new Record<>(row.connectionId(), (Object) row,
-                            record.timestamp()), ProjectorTopology.CONNECTION_STATE_SINK));
+                            record.timestamp(), this.events.next('c', CloudEventType.CONNECTION_STATE,
+                                    row.connectionId(), Instant.ofEpochMilli(row.observedAt()), null)),
+                            ProjectorTopology.CONNECTION_STATE_SINK));
         }
         catch (OversizedOutputException ex) {
             this.deadLetters.send(record, ex.getClass().getName(), ex.getMessage(),

@@ -1,8 +1,10 @@
 package io.crewstream.projector.topology;
 
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 
+import io.crewstream.schemas.cloudevents.CloudEventType;
 import io.crewstream.schemas.records.DeadLetter;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -39,6 +41,7 @@ final class DeadLetterWriter {
     private final String consumerName;
     private final String sink;
     private final Sensor sent;
+    private final OutputEvents events;
 
     /**
      * @param nodeName the processor's node name, which names its metric
@@ -52,6 +55,7 @@ final class DeadLetterWriter {
         // of one thread from sharing a sensor, which would count each dead letter once per task.
         this.sent = context.metrics().addRateTotalSensor(METRIC_SCOPE, context.taskId() + "." + nodeName,
                 DEAD_LETTER_OPERATION, Sensor.RecordingLevel.INFO);
+        this.events = new OutputEvents(context);
     }
 
     /**
@@ -74,7 +78,9 @@ final class DeadLetterWriter {
         log.warn("Dead-lettering record {}-{}@{} (key '{}'): {}", source.topic(), source.partition(),
                 source.offset(), truncated(String.valueOf(key)), text);
         this.sent.record();
-        this.context.forward(new Record<>(key, (Object) letter, trigger.timestamp()), this.sink);
+        // No source connection: the failed record's key may be anything.
+        this.context.forward(new Record<>(key, (Object) letter, trigger.timestamp(), this.events.next('d',
+                CloudEventType.DEAD_LETTER, null, Instant.ofEpochMilli(letter.failedAt()), null)), this.sink);
     }
 
     static String truncated(String text) {

@@ -1,11 +1,13 @@
 package io.crewstream.projector.topology;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import io.crewstream.schemas.SessionStateKey;
+import io.crewstream.schemas.cloudevents.CloudEventType;
 import io.crewstream.schemas.records.ChangeType;
 import io.crewstream.schemas.records.ConnectionState;
 import io.crewstream.schemas.records.SessionEvent;
@@ -52,6 +54,7 @@ final class SessionEventProjector implements Processor<String, SessionEvent, Str
 
     private ProcessorContext<String, Object> context;
     private DeadLetterWriter deadLetters;
+    private OutputEvents events;
     private SessionTable sessions;
     private SnapshotAssembler snapshots;
     private ConnectionTable connections;
@@ -72,6 +75,7 @@ final class SessionEventProjector implements Processor<String, SessionEvent, Str
         this.sessions = new SessionTable(context.getStateStore(ProjectorTopology.SESSIONS_STORE), this.limit);
         this.deadLetters = new DeadLetterWriter(context, ProjectorTopology.PROJECT_SESSIONS, this.consumerName,
                 ProjectorTopology.DEAD_LETTER_SINK);
+        this.events = new OutputEvents(context);
         this.snapshots = new SnapshotAssembler(context.getStateStore(ProjectorTopology.SNAPSHOT_CHUNKS_STORE),
                 this.discarded);
         this.connections = new ConnectionTable(context.getStateStore(ProjectorTopology.CONNECTIONS_STORE),
@@ -164,19 +168,31 @@ final class SessionEventProjector implements Processor<String, SessionEvent, Str
     }
 
     // New records, not the trigger's: the input's headers are not the outputs', and would count against their size.
+    // Each carries its own CloudEvents headers instead.
 
     private void publish(SessionState state, Record<String, ?> trigger) {
-        this.context.forward(new Record<>(state.key().format(), (Object) state, trigger.timestamp()),
-                ProjectorTopology.SESSION_STATE_SINK);
+        CloudEventType type = state.changeType() == ChangeType.CREATED ? CloudEventType.SESSION_STATE_CREATED
+                : CloudEventType.SESSION_STATE_UPDATED;
+        this.context.forward(new Record<>(state.key().format(), (Object) state, trigger.timestamp(),
+                this.events.next('s', type, state.connectionId(), Instant.ofEpochMilli(state.observedAt()),
+                        state.sessionKey())), ProjectorTopology.SESSION_STATE_SINK);
     }
 
     private void publishRemoval(SessionStateKey key, Record<String, ?> trigger) {
-        this.context.forward(new Record<>(key.format(), (Object) null, trigger.timestamp()),
-                ProjectorTopology.SESSION_STATE_SINK);
+        this.context.forward(new Record<>(key.format(), (Object) null, trigger.timestamp(),
+                this.events.next('s', CloudEventType.SESSION_STATE_REMOVED, key.connectionId(), timeOf(trigger),
+                        key.sessionKey())), ProjectorTopology.SESSION_STATE_SINK);
     }
 
     private void publish(Optional<ConnectionState> state, Record<String, ?> trigger) {
         state.ifPresent(row -> this.context.forward(new Record<>(row.connectionId(), (Object) row,
-                trigger.timestamp()), ProjectorTopology.CONNECTION_STATE_SINK));
+                trigger.timestamp(), this.events.next('c', CloudEventType.CONNECTION_STATE, row.connectionId(),
+                        Instant.ofEpochMilli(row.observedAt()), null)), ProjectorTopology.CONNECTION_STATE_SINK));
+    }
+
+    /** When the event that caused an output happened: its {@code observedAt}. */
+    private static Instant timeOf(Record<String, ?> trigger) {
+        return trigger.value() instanceof SessionEvent event ? Instant.ofEpochMilli(event.observedAt())
+                : Instant.ofEpochMilli(trigger.timestamp());
     }
 }

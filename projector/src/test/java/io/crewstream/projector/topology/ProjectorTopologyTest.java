@@ -15,6 +15,7 @@ import io.crewstream.projector.streams.StreamsSettings;
 import io.crewstream.schemas.MalformedRecordException;
 import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.TopicNamespace;
+import io.crewstream.schemas.cloudevents.CloudEvents;
 import io.crewstream.schemas.records.ConnectionState;
 import io.crewstream.schemas.records.ConnectionStatusEvent;
 import io.crewstream.schemas.records.DeadLetter;
@@ -397,7 +398,7 @@ class ProjectorTopologyTest {
     }
 
     @Test
-    void outputsCarryNoneOfTheInputsHeaders() {
+    void outputsCarryNoneOfTheInputsHeadersOnlyTheirOwnCloudEventsAttributes() {
         org.apache.kafka.common.header.internals.RecordHeaders headers =
                 new org.apache.kafka.common.header.internals.RecordHeaders();
         headers.add("bulky", new byte[400_000]);
@@ -406,8 +407,38 @@ class ProjectorTopologyTest {
         this.connectionStatus.pipeInput(new org.apache.kafka.streams.test.TestRecord<>(C1,
                 status(C1, UpstreamState.CONNECTED, 50), headers));
 
-        assertThat(this.sessionState.readRecord().headers().toArray()).isEmpty();
-        assertThat(this.connectionState.readRecord().headers().toArray()).isEmpty();
+        for (org.apache.kafka.common.header.Headers output : List.of(this.sessionState.readRecord().headers(),
+                this.connectionState.readRecord().headers())) {
+            assertThat(output.lastHeader("bulky")).isNull();
+            assertThat(CloudEvents.readFrom(output)).isPresent();
+        }
+    }
+
+    @Test
+    void everyOutputCarriesItsCloudEventsAttributesWithIdsFromItsInput() {
+        send(status(C1, UpstreamState.CONNECTED, 50));
+        send(snapshot(C1, "s1", 100, row("a", "running"), row("b", "running")));
+        send(upsert(C1, row("a", "done")));
+        send(removal(C1, "b"));
+        this.rawSessionEvents.pipeInput(C1, "not json".getBytes(StandardCharsets.UTF_8));
+
+        List<CloudEvents> states = this.sessionState.readRecordsToList().stream()
+                .map(record -> CloudEvents.readFrom(record.headers()).orElseThrow()).toList();
+        assertThat(states).extracting(event -> event.type().type() + " " + event.subject()).containsExactly(
+                "io.crewstream.session-state.created.v1 a", "io.crewstream.session-state.created.v1 b",
+                "io.crewstream.session-state.updated.v1 a", "io.crewstream.session-state.removed.v1 b");
+        String sessionEvents = NAMESPACE.name(Topic.SESSION_EVENTS);
+        assertThat(states).extracting(CloudEvents::id).containsExactly(sessionEvents + "-0-0-s1",
+                sessionEvents + "-0-0-s2", sessionEvents + "-0-1-s1", sessionEvents + "-0-2-s1");
+        assertThat(states).allSatisfy(event -> assertThat(event.source()).isEqualTo("/crewstream/projector/" + C1));
+
+        var connection = this.connectionState.readRecordsToList();
+        assertThat(connection).allSatisfy(record -> assertThat(CloudEvents.text(record.headers(),
+                CloudEvents.DATASCHEMA_HEADER)).isEqualTo("https://crewstream.io/schemas/v1/connection-state.schema.json"));
+        var letter = this.deadLetters.readRecord();
+        assertThat(CloudEvents.readFrom(letter.headers()).orElseThrow().type())
+                .isEqualTo(io.crewstream.schemas.cloudevents.CloudEventType.DEAD_LETTER);
+        assertThat(CloudEvents.text(letter.headers(), CloudEvents.CONTENT_TYPE_HEADER)).isEqualTo("application/json");
     }
 
     @Test

@@ -1,0 +1,64 @@
+package io.crewstream.schemas.cloudevents;
+
+import io.crewstream.schemas.Payload;
+import io.crewstream.schemas.Topic;
+
+/**
+ * The CloudEvents {@code type} of every record crewstream writes, versioned like the topics: {@code .v1} types on
+ * {@code .v1} topics. Each names the topic it goes to and the schema of its data ({@code dataschema}).
+ */
+public enum CloudEventType {
+
+    /** One chunk of a full snapshot of a gateway's sessions. */
+    SNAPSHOT_CHUNK("io.crewstream.session.snapshot-chunk.v1", Topic.SESSION_EVENTS),
+
+    /** The gateway reported a session's current row. */
+    SESSION_UPSERTED("io.crewstream.session.upserted.v1", Topic.SESSION_EVENTS),
+
+    /** The gateway reported a session gone. */
+    SESSION_REMOVED("io.crewstream.session.removed.v1", Topic.SESSION_EVENTS),
+
+    /** The ingestor's link to a gateway changed state. */
+    CONNECTION_STATUS("io.crewstream.connection.status-changed.v1", Topic.CONNECTION_STATUS),
+
+    /** One frame as the gateway sent it. */
+    RAW_FRAME("io.crewstream.gateway.frame-received.v1", Topic.RAW_FRAMES),
+
+    /** A session appeared in the table. */
+    SESSION_STATE_CREATED("io.crewstream.session-state.created.v1", Topic.SESSION_STATE),
+
+    /** A session's row in the table changed. */
+    SESSION_STATE_UPDATED("io.crewstream.session-state.updated.v1", Topic.SESSION_STATE),
+
+    /** A session left the table (a tombstone: the record has no value, and so no data). */
+    SESSION_STATE_REMOVED("io.crewstream.session-state.removed.v1", Topic.SESSION_STATE),
+
+    /** A gateway's row in the table changed. */
+    CONNECTION_STATE("io.crewstream.connection-state.updated.v1", Topic.CONNECTION_STATE),
+
+    /** A consumer gave up on a record. */
+    DEAD_LETTER("io.crewstream.dead-letter.v1", Topic.DEAD_LETTERS);
+
+    private final String type;
+    private final Topic topic;
+
+    CloudEventType(String type, Topic topic) {
+        this.type = type;
+        this.topic = topic;
+    }
+
+    /** The {@code ce_type} value. */
+    public String type() {
+        return this.type;
+    }
+
+    public Topic topic() {
+        return this.topic;
+    }
+
+    /** The {@code ce_dataschema} value: the {@code $id} of the JSON Schema of the record's value. */
+    public String dataSchema() {
+        Payload payload = this.topic.value();
+        return payload.schemaId();
+    }
+}
