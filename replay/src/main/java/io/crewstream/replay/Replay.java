@@ -22,6 +22,8 @@ import io.crewstream.replay.table.TableDiff;
 import io.crewstream.replay.table.TableFolding;
 import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.records.SessionRow;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * The replay engine: the questions a person debugging a dashboard asks of the topics, each answered from Kafka on
@@ -33,7 +35,8 @@ import io.crewstream.schemas.records.SessionRow;
  * <li>{@link #stateAt}: the session table and each gateway's connection state at an instant;</li>
  * <li>{@link #diff}: what changed between two instants;</li>
  * <li>{@link #history}: one session's changes, the frames that name it and its gateway's status changes;</li>
- * <li>{@link #changes}: the table changes of a span, one by one.</li>
+ * <li>{@link #changes}: the table changes of a span, one by one;</li>
+ * <li>{@link #export}: every record of a topic in a span, as stored.</li>
  * </ul>
  *
  * Arguments are checked first: an unknown connection names the known ones, a time older than what the topic still
@@ -155,6 +158,51 @@ public final class Replay {
                     status -> entries.add(new HistoryEntry.Status(status.at(), status.status())));
             entries.sort(HISTORY_ORDER);
             return new SessionHistory(connectionId, sessionKey, from, to, initial[0], entries);
+        }
+    }
+
+    /** Takes exported records in order; answers false to stop. Called on the exporting thread. */
+    @FunctionalInterface
+    public interface RecordSink {
+        boolean accept(ConsumerRecord<byte[], byte[]> record);
+    }
+
+    /**
+     * Every record of {@code topic} written in {@code [from, to]} ({@code to} null: up to the newest at the time of
+     * the call), partition after partition, each in its order, as stored (headers included). Memory stays constant
+     * whatever the span: records are handed over as they are fetched.
+     *
+     * @throws ReplayException when {@code from} is older than what a partition still holds (retention deleted it)
+     */
+    public void export(Topic topic, Instant from, Instant to, RecordSink sink) {
+        requireOrder(from, to);
+        try (TopicAccess kafka = new TopicAccess(this.source)) {
+            List<TopicPartition> partitions = kafka.partitions(topic);
+            for (TopicPartition partition : partitions) {
+                long beginning = kafka.beginning(partition);
+                Instant earliest = beginning == 0 ? null : kafka.timestampAt(partition, beginning);
+                if (earliest != null && from.isBefore(earliest)) {
+                    throw new ReplayException(ReplayException.Reason.BEFORE_RETENTION, from + " is older than what "
+                            + partition + " still holds: the earliest time available is " + earliest);
+                }
+            }
+            long fromMillis = from.toEpochMilli();
+            long toMillis = to == null ? Long.MAX_VALUE : to.toEpochMilli();
+            for (TopicPartition partition : partitions) {
+                long start = kafka.offsetAt(partition, from);
+                long end = to == null ? kafka.end(partition) : kafka.offsetAt(partition, to.plusMillis(1));
+                boolean[] stopped = new boolean[1];
+                kafka.scan(partition, start, end, record -> {
+                    if (record.timestamp() < fromMillis || record.timestamp() > toMillis) {
+                        return true;
+                    }
+                    stopped[0] = !sink.accept(record);
+                    return !stopped[0];
+                });
+                if (stopped[0]) {
+                    return;
+                }
+            }
         }
     }
 

@@ -16,7 +16,7 @@ public record LaunchOptions(boolean demo, boolean fresh, int dashboardPort, int 
 
     public static final String USAGE = """
             Usage: ./crewstream [--demo] [--fresh] [--port N] [--kafka-port N]
-                   ./crewstream <command> [options]   (replay, state-at, diff, history, tail: see ./crewstream help)
+                   ./crewstream <command> [options]   (replay, state-at, diff, history, tail, export: see ./crewstream help)
 
             Runs the whole crewstream pipeline on this machine (Kafka, ingestor, projector, SSE gateway) and
             serves the live dashboard at http://localhost:<port>.

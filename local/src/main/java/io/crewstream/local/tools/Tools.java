@@ -22,7 +22,7 @@ import io.crewstream.schemas.TopicNamespace;
 
 /**
  * The subcommands of {@code ./crewstream} that read the topics back ({@code replay}, {@code state-at}, {@code diff},
- * {@code history}, {@code tail}) and {@code help}. Every one asks the replay engine; every bad input (an unknown
+ * {@code history}, {@code tail}, {@code export}) and {@code help}. Every one asks the replay engine; every bad input (an unknown
  * option, an unreadable time, an unknown connection, a time lost to retention, Kafka unreachable) is one line on
  * standard error and exit code 2. The answer goes to standard output, notes to standard error.
  *
@@ -31,7 +31,7 @@ import io.crewstream.schemas.TopicNamespace;
 public final class Tools {
 
     static final List<Command> COMMANDS = List.of(new ReplayCommand(), new StateAtCommand(), new DiffCommand(),
-            new HistoryCommand(), new TailCommand());
+            new HistoryCommand(), new TailCommand(), new ExportCommand());
 
     /** Options every command takes: where the pipeline's topics are. */
     static final Set<String> COMMON_OPTIONS = Set.of("topic-prefix", "kafka-port", "help");

@@ -126,6 +126,47 @@ class CommandsOnATimelineTest {
         assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("agent:main:before");
     }
 
+    @Test
+    void exportWritesEveryRecordOfTheWindowAsJsonLinesOrCsv() throws Exception {
+        send(Topic.SESSION_EVENTS, T0, ContractSerdes.sessionEvents().serialize(null, snapshot("early")));
+        send(Topic.SESSION_EVENTS, T0.plusSeconds(60), ContractSerdes.sessionEvents().serialize(null,
+                snapshot("in, \"quoted\"")));
+        send(Topic.SESSION_EVENTS, T0.plusSeconds(120), ContractSerdes.sessionEvents().serialize(null,
+                snapshot("late")));
+
+        ToolsProbe.Result jsonl = command("export", "--topic", "session-events", "--from", T0.plusSeconds(30).toString(),
+                "--to", T0.plusSeconds(90).toString());
+        assertThat(jsonl.exitCode()).as(jsonl.err()).isZero();
+        List<String> lines = jsonl.out().lines().toList();
+        assertThat(lines).hasSize(1);
+        var line = ContractJson.mapper().readTree(lines.get(0));
+        assertThat(line.path("timestamp").asString()).isEqualTo(T0.plusSeconds(60).toString());
+        assertThat(line.path("key").asString()).isEqualTo(GATEWAY);
+        assertThat(line.path("offset").asLong()).isEqualTo(1);
+        assertThat(line.path("value").path("sessions").get(0).path("key").asString())
+                .isEqualTo("agent:main:in, \"quoted\"");
+
+        Path file = this.data.resolve("export.csv");
+        ToolsProbe.Result csv = command("export", "--topic", "crewstream.session-events.v1", "--from",
+                T0.toString(), "--format", "csv", "--out", file.toString());
+        assertThat(csv.exitCode()).as(csv.err()).isZero();
+        assertThat(csv.out()).isEmpty();
+        assertThat(csv.err()).contains("wrote 3 records");
+        List<String> rows = java.nio.file.Files.readAllLines(file);
+        assertThat(rows.get(0)).startsWith("timestamp,partition,offset,key,type,").contains("snapshotId", "sessions");
+        assertThat(rows).hasSize(4);
+        assertThat(rows.get(2)).startsWith(T0.plusSeconds(60) + ",0,1," + GATEWAY + ",snapshot-chunk,")
+                .contains("s-in, \"\"quoted\"\"\"");
+    }
+
+    @Test
+    void exportOfAnUnknownTopicListsTheTopics() {
+        ToolsProbe.Result result = command("export", "--topic", "sessions", "--from", "-1h");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).startsWith("crewstream export: no topic 'sessions'; topics: session-events, "
+                + "connection-status, raw-frames, session-state, connection-state, dead-letters");
+    }
+
     private ToolsProbe.Result command(String... args) {
         String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
                 java.util.stream.Stream.of("--topic-prefix", this.namespace.prefix())).toArray(String[]::new);
