@@ -3,11 +3,13 @@ package io.crewstream.schemas;
 /**
  * The version of the record shapes on crewstream's topics.
  *
- * <p>Evolution rule: within a version the contract is additive only. A new optional field may appear at any time
- * and readers ignore fields they do not know; removing or renaming a field, making an optional field required,
- * changing a field's type or meaning, or adding a value to a closed enum is a breaking change that takes a new
- * version, new JSON Schemas under {@code crewstream/schemas/v<N>} and new topic names (suffix {@code .v<N>}), so
- * that old and new producers never share a topic.
+ * <p>Evolution rule: within a version the contract is additive only. New optional fields, new enum values and looser
+ * constraints may appear at any time; readers ignore fields they do not know and treat an enum value they do not
+ * know as "other". Removing or renaming a field, making an optional field required, changing a field's type or
+ * meaning, removing an enum value, or tightening {@code additionalProperties} or a constraint is a breaking change
+ * that takes a new version, new JSON Schemas under {@code crewstream/schemas/v<N>} and new topic names (suffix
+ * {@code .v<N>}), so that old and new producers never share a topic. The build checks the rule against the released
+ * schemas ({@code SchemaCompatibilityTest}).
  */
 public final class SchemaVersion {
 
