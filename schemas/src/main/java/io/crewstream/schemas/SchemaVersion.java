@@ -3,10 +3,10 @@ package io.crewstream.schemas;
 /**
  * The version of the record shapes on crewstream's topics.
  *
- * <p>Evolution rule: within a version the contract is additive only. New optional fields, new enum values and looser
- * constraints may appear at any time; readers ignore fields they do not know and treat an enum value they do not
- * know as "other". Removing or renaming a field, making an optional field required, changing a field's type or
- * meaning, removing an enum value, or tightening {@code additionalProperties} or a constraint is a breaking change
+ * <p>Evolution rule: within a version the contract is additive only. New optional fields and looser constraints may
+ * appear at any time, and readers ignore fields they do not know. Removing or renaming a field, making an optional
+ * field required, changing a field's type or meaning, adding or removing a value of a closed enum (readers reject a
+ * value they do not know), or tightening {@code additionalProperties} or a constraint is a breaking change
  * that takes a new version, new JSON Schemas under {@code crewstream/schemas/v<N>} and new topic names (suffix
  * {@code .v<N>}), so that old and new producers never share a topic. The build checks the rule against the released
  * schemas ({@code SchemaCompatibilityTest}).
