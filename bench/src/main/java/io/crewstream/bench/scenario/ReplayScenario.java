@@ -4,18 +4,29 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import io.crewstream.bench.Options;
 import io.crewstream.bench.load.BenchRows;
 import io.crewstream.bench.load.ReplayHistory;
-import io.crewstream.bench.process.JavaProcess;
+import io.crewstream.bench.process.CrewstreamCommand;
 import io.crewstream.bench.report.Machine;
 import io.crewstream.bench.report.Report;
 import io.crewstream.replay.Replay;
@@ -23,25 +34,31 @@ import io.crewstream.replay.kafka.ReplaySource;
 import io.crewstream.replay.table.ConnectionTableAt;
 import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.TopicNamespace;
+import io.crewstream.schemas.serde.ContractJson;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The replay engine's speed goals (issue #13) over a realistic history of one gateway (see {@link ReplayHistory}):
+ * The replay speed goals (issue #13) over a realistic history of one gateway (see {@link ReplayHistory}), asked the
+ * three ways a user asks them:
  *
  * <ul>
- * <li>state-at of a 10,000-session gateway within 2 s whatever the instant: {@code --queries} instants over the
- * span, among them the worst case (1 ms before the snapshot farthest from the one before it completes: the fold reads
- * a whole snapshot, every delta since, and the unfinished one) and one hour in;</li>
- * <li>replay of a one-hour window as {@code --format jsonl --speed max} would write it (each frame's stored JSON and a
- * newline into a {@link BufferedOutputStream}, here over a counting null stream): first frame within 1 s, at least
- * 50,000 frames/s; three times, then once narrowed to one session.</li>
+ * <li><b>the command line</b>, {@code ./crewstream state-at} and {@code ./crewstream replay --format jsonl --speed
+ * max} run by the repository's script as child processes ({@link CrewstreamCommand}): state-at of a 10,000-session
+ * gateway within 2 s (process start to exit) at the worst instant (1 ms before the snapshot farthest from the one
+ * before it completes: the fold reads a whole snapshot, every delta since, and the unfinished one); replay of a
+ * one-hour window with its first byte within 1 s of the start and at least 50,000 frames/s. The first command run,
+ * which extracts the launcher jar and writes the class-data archive, is reported apart;</li>
+ * <li><b>the replay page</b>, {@code GET /api/replay/state} of an SSE gateway process with the page's fields,
+ * within 1 s;</li>
+ * <li><b>the engine in a running JVM</b> (this one), as the replay page's server calls it: state-at at
+ * {@code --queries} instants and three one-hour replays written as {@code --format jsonl} would (each frame's stored
+ * JSON and a newline into a {@link BufferedOutputStream}, here over a counting null stream), then one narrowed to
+ * one session.</li>
  * </ul>
  *
- * Each question goes through the engine's public API with a fresh call, as the CLI would; the first state-at and the
- * first replay of the harness JVM are reported apart (cold), and both questions are also asked once by a fresh JVM
- * ({@link Probe}), which is what a CLI invocation is. The broker lives in this JVM and shares the 2 cores with the
- * reader: a remote broker would leave the reader more CPU.
+ * Every answer is checked against what was written (session count, frame count). The broker lives in this JVM and
+ * shares the 2 cores with the reader: a remote broker would leave the reader more CPU.
  */
 public final class ReplayScenario implements Scenario {
 
@@ -53,6 +70,12 @@ public final class ReplayScenario implements Scenario {
 
     private static final double FRAMES_PER_SECOND_GOAL = 50_000;
 
+    private static final double PAGE_GOAL_MS = 1000;
+
+    private static final String ENGINE = "engine, in a running JVM (as the replay page's server): ";
+
+    private static final String LAUNCHER_JAR = "local/target/crewstream-local-0.1.0-SNAPSHOT-exec.jar";
+
     @Override
     public void run(BenchContext context, Options options) throws Exception {
         Duration span = Duration.ofHours(options.integer("hours", 1));
@@ -60,6 +83,10 @@ public final class ReplayScenario implements Scenario {
         int queries = Math.max(2, options.integer("queries", 10));
         String session = options.text("session", BenchRows.key(sessions / 2));
         Report report = new Report(options.text("name", "replay"), options.asMap());
+        if (!Files.exists(context.repository().resolve(LAUNCHER_JAR))) {
+            throw new IllegalStateException(LAUNCHER_JAR + " is missing: build it first (./mvnw -o -B -q -pl local "
+                    + "-am package -Dmaven.test.skip=true)");
+        }
         TopicNamespace namespace = context.namespace("bench-replay");
         String bootstrap = context.broker().bootstrapServers();
         context.broker().createTopics(List.of(Topic.values()).stream()
@@ -85,95 +112,241 @@ public final class ReplayScenario implements Scenario {
             details.put("bytes", history.bytes());
             details.put("start", start.toString());
             details.put("loadAverageAfterWrite", Machine.loadAverage());
+            Question question = new Question(history, start, worstCase(snapshots),
+                    start.plus(span.compareTo(HOUR) < 0 ? span : HOUR));
             Replay replay = new Replay(new ReplaySource(bootstrap, namespace));
-            Probe probe = new Probe(context, bootstrap, namespace, options.integer("probe-runs", 3),
-                    options.text("probe-jvm-options", ""));
-            stateAt(report, replay, history, start, span, queries, probe);
-            frames(report, replay, history, start, span, session, probe);
+            stateAt(report, replay, question, span, queries);
+            frames(report, replay, question, session);
+            commands(report, context, bootstrap, namespace, question, Math.max(1, options.integer("probe-runs", 3)));
+            page(report, context, namespace, question, Math.max(1, options.integer("page-runs", 5)),
+                    options.text("gateway-heap", "1g"));
         }
         details.put("loadAverageEnd", Machine.loadAverage());
         report.note("snapshot every " + settings.snapshotInterval().toSeconds() + " s of simulated time, chunks of "
                 + "at most " + settings.chunkBytes() + " bytes; frames of ~" + settings.frameBytes()
-                + " bytes; broker in the harness JVM (ZGC); fresh JVMs with "
-                + options.text("probe-jvm-options", "the JVM's default options"));
+                + " bytes; broker in the harness JVM (ZGC); commands with the script's default JVM options, stdout "
+                + "counted by the harness; gateway -Xmx" + options.text("gateway-heap", "1g")
+                + ", its answers timed by the harness over loopback");
         report.save(context.results());
     }
 
-    private static void stateAt(Report report, Replay replay, ReplayHistory history, Instant start, Duration span,
-            int queries, Probe probe) {
-        Instant worst = worstCase(history.snapshots());
+    /** What is asked, and the history that says what the answers must hold. */
+    private record Question(ReplayHistory history, Instant start, Instant worst, Instant oneHourIn) {
+
+        String offset(Instant at) {
+            return ReplayScenario.offset(this.start, at);
+        }
+    }
+
+    /** {@code ./crewstream state-at} and {@code ./crewstream replay} as child processes of the repository's script. */
+    private static void commands(Report report, BenchContext context, String bootstrap, TopicNamespace namespace,
+            Question question, int runs) throws Exception {
+        String id = ReplayHistory.CONNECTION_ID;
+        List<String> stateAt = List.of("state-at", question.worst().toString(), "--connection", id,
+                "--topic-prefix", namespace.prefix(), "--format", "jsonl");
+        List<String> replay = List.of("replay", "--connection", id, "--from", question.start().toString(), "--to",
+                question.oneHourIn().toString(), "--format", "jsonl", "--speed", "max", "--topic-prefix",
+                namespace.prefix());
+        int sessions = question.history().sessionsAt(question.worst());
+        long frames = question.history().framesIn(question.start(), question.oneHourIn(), false);
+        report.details().put("loadAverageBeforeCommands", Machine.loadAverage());
+        ArrayNode details = report.details().putArray("commands");
+        CrewstreamCommand.Result first = command(context, bootstrap, details, "state-at-first", stateAt, true);
+        check(first.matching(), sessions, "sessions", stateAt);
+        report.figure("./crewstream state-at, first command run (extracts, writes the class-data archive)",
+                ms(first.exitMs()) + ", " + first.matching() + " sessions", "<= 2 s",
+                first.exitMs() <= STATE_AT_GOAL_MS);
+        List<CrewstreamCommand.Result> states = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            states.add(command(context, bootstrap, details, "state-at-" + i, stateAt, false));
+            check(states.get(i).matching(), sessions, "sessions", stateAt);
+        }
+        List<Double> walls = sorted(states, CrewstreamCommand.Result::exitMs);
+        report.figure("./crewstream state-at (worst case " + question.offset(question.worst()) + ", jsonl, "
+                + sessions + " sessions), " + runs + " runs: start to exit min / median / max", spread(walls),
+                "<= 2 s", max(walls) <= STATE_AT_GOAL_MS);
+        List<CrewstreamCommand.Result> replays = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            replays.add(command(context, bootstrap, details, "replay-" + i, replay, false));
+            check(replays.get(i).lines(), frames, "frames", replay);
+        }
+        List<Double> firstBytes = sorted(replays, CrewstreamCommand.Result::firstByteMs);
+        List<Double> perSecond = sorted(replays, CrewstreamCommand.Result::linesPerSecond);
+        report.figure("./crewstream replay 1 h --format jsonl --speed max (" + frames + " frames, "
+                + replays.get(0).bytes() / 1_000_000 + " MB), " + runs + " runs: start to first byte min / median / "
+                + "max", spread(firstBytes), "<= 1 s", max(firstBytes) <= FIRST_FRAME_GOAL_MS);
+        report.figure("./crewstream replay 1 h: frames/s from first byte to end of output, min / median / max",
+                String.format("%.0f / %.0f / %.0f frames/s", perSecond.get(0), median(perSecond), max(perSecond)),
+                ">= 50,000/s", perSecond.get(0) >= FRAMES_PER_SECOND_GOAL);
+        report.figure("./crewstream replay 1 h: start to exit, min / median / max",
+                spread(sorted(replays, CrewstreamCommand.Result::exitMs)), "-", null);
+    }
+
+    /**
+     * One run of the script, its figures printed and kept in the details; stderr in the bench logs. A run that had to
+     * build the launcher first (a source changed since the last build) is not timed but run again; when it is the
+     * first run, with the script's extracted jar and class-data archive deleted again (the script's own cache, which
+     * it also rebuilds when the jar changes).
+     */
+    private static CrewstreamCommand.Result command(BenchContext context, String bootstrap, ArrayNode details,
+            String name, List<String> args, boolean first) throws Exception {
+        for (int attempt = 1;; attempt++) {
+            if (first) {
+                deleteTree(context.repository().resolve(".crewstream/app"));
+            }
+            CrewstreamCommand.Result run = CrewstreamCommand.run(context.repository(), bootstrap,
+                    context.logs().resolve("replay-command-" + name + ".stderr.log"), "{\"kind\":\"session\"", args);
+            if (run.built()) {
+                details.addObject().put("run", name).put("rebuiltLauncher", true);
+                if (attempt == 3) {
+                    throw new IllegalStateException("./crewstream rebuilt the launcher three times in a row: sources "
+                            + "keep changing under " + context.repository());
+                }
+                System.out.println("[bench] ./crewstream " + name + " built the launcher first (a source changed): "
+                        + "not timed, run again");
+                continue;
+            }
+            String load = Machine.loadAverage();
+            System.out.printf("[bench] ./crewstream %s: first byte %.0f ms, end of output %.0f ms, exit %.0f ms, "
+                    + "%d lines (%d sessions), %d bytes (load average %s)%n", name, run.firstByteMs(),
+                    run.endOfOutputMs(), run.exitMs(), run.lines(), run.matching(), run.bytes(), load);
+            details.addObject().put("run", name).put("args", String.join(" ", args))
+                    .put("firstByteMs", run.firstByteMs()).put("endOfOutputMs", run.endOfOutputMs())
+                    .put("exitMs", run.exitMs()).put("lines", run.lines()).put("sessionLines", run.matching())
+                    .put("bytes", run.bytes()).put("linesPerSecond", run.linesPerSecond()).put("loadAverage", load);
+            return run;
+        }
+    }
+
+    /** The replay page's table: {@code GET /api/replay/state} of a gateway process, with the fields it asks. */
+    private static void page(Report report, BenchContext context, TopicNamespace namespace, Question question,
+            int runs, String heap) throws Exception {
+        String fields = tableFields(context.repository());
+        report.details().put("pageFields", fields);
+        report.details().put("loadAverageBeforePage", Machine.loadAverage());
+        try (GatewayUnderTest gateway = GatewayUnderTest.start(context, namespace.prefix(), heap)) {
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            ArrayNode details = report.details().putArray("page");
+            PageAnswer first = askPage(http, gateway, question, question.worst(), fields, details);
+            report.figure("replay page's table (GET /api/replay/state, " + fields.split(",").length + " fields), "
+                    + "first request of the gateway, worst case", ms(first.millis()) + ", " + kb(first.bytes()),
+                    "<= 1 s", first.millis() <= PAGE_GOAL_MS);
+            for (Instant at : List.of(question.worst(), question.oneHourIn())) {
+                List<Double> times = new ArrayList<>();
+                long bytes = 0;
+                for (int i = 0; i < runs; i++) {
+                    PageAnswer answer = askPage(http, gateway, question, at, fields, details);
+                    times.add(answer.millis());
+                    bytes = answer.bytes();
+                }
+                times.sort(Comparator.naturalOrder());
+                report.figure("replay page's table, " + (at.equals(question.worst()) ? "worst case " : "1 h in ")
+                        + question.offset(at) + ", " + runs + " requests: min / median / max",
+                        spread(times) + ", " + kb(bytes), "<= 1 s", max(times) <= PAGE_GOAL_MS);
+            }
+            PageAnswer whole = askPage(http, gateway, question, question.worst(), null, details);
+            report.figure("GET /api/replay/state without fields= (whole rows), worst case",
+                    ms(whole.millis()) + ", " + kb(whole.bytes()), "-", null);
+            report.details().put("gatewayRssKb", gateway.rssKb());
+        }
+    }
+
+    private record PageAnswer(double millis, long bytes) {
+    }
+
+    /** One request, timed from sending to the last byte of the body; its sessions counted after. */
+    private static PageAnswer askPage(HttpClient http, GatewayUnderTest gateway, Question question, Instant at,
+            String fields, ArrayNode details) throws Exception {
+        String query = "?connection=" + ReplayHistory.CONNECTION_ID + "&at="
+                + URLEncoder.encode(at.toString(), StandardCharsets.UTF_8)
+                + (fields == null ? "" : "&fields=" + URLEncoder.encode(fields, StandardCharsets.UTF_8));
+        URI uri = gateway.uri("/api/replay/state" + query);
+        long begin = System.nanoTime();
+        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        double millis = (System.nanoTime() - begin) / 1e6;
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("GET " + uri + " answered " + response.statusCode() + ": "
+                    + new String(response.body(), StandardCharsets.UTF_8));
+        }
+        int sessions = ContractJson.mapper().readTree(response.body()).path("sessions").size();
+        check(sessions, question.history().sessionsAt(at), "sessions", List.of("GET", uri.toString()));
+        String load = Machine.loadAverage();
+        System.out.printf("[bench] GET /api/replay/state at %s%s: %.0f ms, %d bytes, %d sessions (load average "
+                + "%s)%n", question.offset(at), fields == null ? " (whole rows)" : "", millis,
+                response.body().length, sessions, load);
+        details.addObject().put("at", question.offset(at)).put("fields", fields != null).put("ms", millis)
+                .put("bytes", response.body().length).put("sessions", sessions).put("loadAverage", load);
+        return new PageAnswer(millis, response.body().length);
+    }
+
+    /** The fields the replay page asks for its table: {@code TABLE_FIELDS} in the gateway's replay.js. */
+    static String tableFields(Path repository) throws IOException {
+        String script = Files.readString(repository.resolve("sse-gateway/src/main/resources/static/replay.js"));
+        Matcher list = Pattern.compile("TABLE_FIELDS\\s*=\\s*\\[([^\\]]*)\\]").matcher(script);
+        if (!list.find()) {
+            throw new IllegalStateException("no TABLE_FIELDS list in replay.js");
+        }
+        return list.group(1).replaceAll("[\\s'\"]", "");
+    }
+
+    /** The engine through its Java API in this JVM, a fresh call each time. */
+    private static void stateAt(Report report, Replay replay, Question question, Duration span, int queries) {
+        Instant worst = question.worst();
         List<Instant> instants = new ArrayList<>();
         instants.add(worst);
-        Instant oneHourIn = start.plus(span.compareTo(HOUR) < 0 ? span : HOUR);
-        instants.add(oneHourIn);
+        instants.add(question.oneHourIn());
         for (int i = 0; i < queries - 2; i++) {
-            instants.add(start.plus(span.multipliedBy(2L * i + 1).dividedBy(2L * (queries - 2))));
+            instants.add(question.start().plus(span.multipliedBy(2L * i + 1).dividedBy(2L * (queries - 2))));
         }
         instants.sort(Comparator.naturalOrder());
         ArrayNode runs = report.details().putArray("stateAt");
         StateAt cold = timeStateAt(replay, worst);
-        check(cold, history.sessionsAt(worst));
-        report.figure("state-at, first call of this JVM (worst case " + offset(start, worst) + ")",
+        check(cold.sessions(), question.history().sessionsAt(worst), "sessions", List.of("stateAt"));
+        report.figure(ENGINE + "state-at, first call (worst case " + question.offset(worst) + ")",
                 ms(cold.millis()) + ", " + cold.sessions() + " sessions", "<= 2 s", cold.millis() <= STATE_AT_GOAL_MS);
         List<Double> times = new ArrayList<>();
         for (Instant at : instants) {
             StateAt run = timeStateAt(replay, at);
-            check(run, history.sessionsAt(at));
+            check(run.sessions(), question.history().sessionsAt(at), "sessions", List.of("stateAt"));
             times.add(run.millis());
-            runs.addObject().put("at", offset(start, at)).put("ms", run.millis()).put("sessions", run.sessions())
+            runs.addObject().put("at", question.offset(at)).put("ms", run.millis()).put("sessions", run.sessions())
                     .put("basis", run.basis()).put("worstCase", at.equals(worst));
-            System.out.printf("[bench] state-at %s: %.0f ms, %d sessions, from %s%n", offset(start, at),
+            System.out.printf("[bench] state-at %s: %.0f ms, %d sessions, from %s%n", question.offset(at),
                     run.millis(), run.sessions(), run.basis());
         }
         List<Double> sorted = times.stream().sorted().toList();
-        double max = sorted.get(sorted.size() - 1);
-        report.figure("state-at, " + instants.size() + " instants (incl. worst case, 1 h in): min / median / max",
-                spread(sorted), "<= 2 s", max <= STATE_AT_GOAL_MS);
-        report.figure("state-at at the worst case / 1 h in", ms(times.get(instants.indexOf(worst))) + " / "
-                + ms(times.get(instants.indexOf(oneHourIn))), "<= 2 s", null);
-        List<Map<String, String>> fresh = probe.ask(report, "state-at", worst.toString(), "-", "-");
-        List<Double> calls = values(fresh, "ms");
-        report.figure("state-at worst case, fresh JVM (as the CLI), " + fresh.size() + " runs: min / median / max",
-                spread(calls), "<= 2 s", median(calls) <= STATE_AT_GOAL_MS);
-        report.figure("state-at worst case, fresh JVM: JVM start to answer, median", ms(median(values(fresh,
-                "processMs"))), "-", null);
+        report.figure(ENGINE + "state-at, " + instants.size() + " instants (incl. worst case, 1 h in): min / median "
+                + "/ max", spread(sorted), "<= 2 s", max(sorted) <= STATE_AT_GOAL_MS);
+        report.figure(ENGINE + "state-at at the worst case / 1 h in", ms(times.get(instants.indexOf(worst)))
+                + " / " + ms(times.get(instants.indexOf(question.oneHourIn()))), "<= 2 s", null);
     }
 
-    private static void frames(Report report, Replay replay, ReplayHistory history, Instant start, Duration span,
-            String session, Probe probe) {
-        Instant to = start.plus(span.compareTo(HOUR) < 0 ? span : HOUR);
-        long expected = history.framesIn(start, to, false);
+    private static void frames(Report report, Replay replay, Question question, String session) {
+        Instant from = question.start();
+        Instant to = question.oneHourIn();
+        long expected = question.history().framesIn(from, to, false);
         ArrayNode runs = report.details().putArray("frames");
         for (int i = 0; i < 3; i++) {
-            FrameRun run = timeFrames(replay, start, to, null);
-            check(run, expected);
+            FrameRun run = timeFrames(replay, from, to, null);
+            check(run.frames(), expected, "frames", List.of("frames"));
             runs.addObject().put("firstFrameMs", run.firstFrameMillis()).put("totalMs", run.totalMillis())
                     .put("frames", run.frames()).put("bytes", run.bytes()).put("framesPerSecond", run.perSecond());
-            String which = i == 0 ? "first of this JVM" : "run " + (i + 1);
-            report.figure("replay 1 h (" + run.frames() + " frames, " + run.bytes() / 1_000_000 + " MB jsonl), "
-                    + which + ": first frame", ms(run.firstFrameMillis()), "<= 1 s",
+            String which = i == 0 ? "first call" : "call " + (i + 1);
+            report.figure(ENGINE + "replay 1 h (" + run.frames() + " frames, " + run.bytes() / 1_000_000
+                    + " MB jsonl), " + which + ": first frame", ms(run.firstFrameMillis()), "<= 1 s",
                     run.firstFrameMillis() <= FIRST_FRAME_GOAL_MS);
-            report.figure("replay 1 h, " + which + ": throughput (total " + ms(run.totalMillis()) + ")",
+            report.figure(ENGINE + "replay 1 h, " + which + ": throughput (total " + ms(run.totalMillis()) + ")",
                     String.format("%.0f frames/s", run.perSecond()), ">= 50,000/s",
                     run.perSecond() >= FRAMES_PER_SECOND_GOAL);
         }
-        FrameRun one = timeFrames(replay, start, to, session);
-        check(one, history.framesIn(start, to, true));
-        report.figure("replay 1 h --session " + session + " (" + one.frames() + " frames): first frame / total",
-                ms(one.firstFrameMillis()) + " / " + ms(one.totalMillis()), "-", null);
+        FrameRun one = timeFrames(replay, from, to, session);
+        check(one.frames(), question.history().framesIn(from, to, true), "frames", List.of("frames", session));
+        report.figure(ENGINE + "replay 1 h --session " + session + " (" + one.frames() + " frames): first frame / "
+                + "total", ms(one.firstFrameMillis()) + " / " + ms(one.totalMillis()), "-", null);
         report.details().set("framesOneSession", report.details().objectNode()
                 .put("firstFrameMs", one.firstFrameMillis()).put("totalMs", one.totalMillis())
                 .put("frames", one.frames()).put("scannedPerSecond", expected * 1000.0 / one.totalMillis()));
-        List<Map<String, String>> fresh = probe.ask(report, "frames", start.toString(), to.toString(), "-");
-        List<Double> first = values(fresh, "firstFrameMs");
-        List<Double> perSecond = values(fresh, "framesPerSecond");
-        report.figure("replay 1 h, fresh JVM (as the CLI), " + fresh.size() + " runs: first frame min / median / max",
-                spread(first), "<= 1 s", median(first) <= FIRST_FRAME_GOAL_MS);
-        report.figure("replay 1 h, fresh JVM: JVM start to first frame, median",
-                ms(median(values(fresh, "processFirstFrameMs"))), "-", null);
-        report.figure("replay 1 h, fresh JVM: throughput min / median / max", String.format(
-                "%.0f / %.0f / %.0f frames/s", perSecond.get(0), median(perSecond),
-                perSecond.get(perSecond.size() - 1)), ">= 50,000/s", median(perSecond) >= FRAMES_PER_SECOND_GOAL);
     }
 
     /** One millisecond before the last chunk of the snapshot that completes longest after the one before it. */
@@ -244,16 +417,10 @@ public final class ReplayScenario implements Scenario {
                 counting.count);
     }
 
-    private static void check(StateAt run, int expected) {
-        if (run.sessions() != expected) {
-            throw new IllegalStateException("state-at answered " + run.sessions() + " sessions, the history had "
-                    + expected);
-        }
-    }
-
-    private static void check(FrameRun run, long expected) {
-        if (run.frames() != expected) {
-            throw new IllegalStateException("replay gave " + run.frames() + " frames, the history had " + expected);
+    private static void check(long found, long expected, String what, List<String> question) {
+        if (found != expected) {
+            throw new IllegalStateException(String.join(" ", question) + " gave " + found + " " + what
+                    + ", the history had " + expected);
         }
     }
 
@@ -267,18 +434,36 @@ public final class ReplayScenario implements Scenario {
         return String.format("%.0f ms", millis);
     }
 
-    /** The values of one figure over the probes' runs, in ascending order. */
-    private static List<Double> values(List<Map<String, String>> runs, String key) {
-        return runs.stream().map(run -> Double.parseDouble(run.get(key))).sorted().toList();
+    private static String kb(long bytes) {
+        return String.format("%.0f kB", bytes / 1000.0);
+    }
+
+    private static <T> List<Double> sorted(List<T> runs, ToDoubleFunction<T> figure) {
+        return runs.stream().map(figure::applyAsDouble).sorted().toList();
+    }
+
+    private static double max(List<Double> sorted) {
+        return sorted.get(sorted.size() - 1);
     }
 
     private static String spread(List<Double> sorted) {
-        return String.format("%.0f / %.0f / %.0f ms", sorted.get(0), median(sorted), sorted.get(sorted.size() - 1));
+        return String.format("%.0f / %.0f / %.0f ms", sorted.get(0), median(sorted), max(sorted));
     }
 
     private static double median(List<Double> sorted) {
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
     }
 
     /** Counts what it is given and keeps none of it: stdout redirected to nothing. */
@@ -294,79 +479,6 @@ public final class ReplayScenario implements Scenario {
         @Override
         public void write(byte[] b, int off, int len) {
             this.count += len;
-        }
-    }
-
-    /**
-     * One question asked by a JVM of its own, as one CLI invocation would: {@code Probe <bootstrap> <prefix>
-     * state-at <at> - -} or {@code Probe <bootstrap> <prefix> frames <from> <to> <session|->}; prints one line of
-     * {@code key=value} figures. The harness starts it {@code --probe-runs} times per question, with
-     * {@code --probe-jvm-options} (comma-separated, e.g. {@code -XX:TieredStopAtLevel=1}).
-     */
-    public static final class Probe {
-
-        private static final String MARKER = "[replay-probe]";
-
-        private final BenchContext context;
-
-        private final String bootstrap;
-
-        private final TopicNamespace namespace;
-
-        private final int runs;
-
-        private final List<String> jvmOptions;
-
-        Probe(BenchContext context, String bootstrap, TopicNamespace namespace, int runs, String jvmOptions) {
-            this.context = context;
-            this.bootstrap = bootstrap;
-            this.namespace = namespace;
-            this.runs = Math.max(1, runs);
-            this.jvmOptions = java.util.Arrays.stream(jvmOptions.split(",")).map(String::trim)
-                    .filter(option -> !option.isEmpty()).toList();
-        }
-
-        public static void main(String[] args) {
-            long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
-            Replay replay = new Replay(new ReplaySource(args[0], new TopicNamespace(args[1])));
-            String session = args[5].equals("-") ? null : args[5];
-            if (args[2].equals("state-at")) {
-                StateAt run = timeStateAt(replay, Instant.parse(args[3]));
-                System.out.println(MARKER + " ms=" + run.millis() + " sessions=" + run.sessions() + " processMs="
-                        + (System.currentTimeMillis() - jvmStart));
-            }
-            else {
-                long callAt = System.currentTimeMillis();
-                FrameRun run = timeFrames(replay, Instant.parse(args[3]), Instant.parse(args[4]), session);
-                System.out.println(MARKER + " firstFrameMs=" + run.firstFrameMillis() + " totalMs="
-                        + run.totalMillis() + " frames=" + run.frames() + " framesPerSecond=" + run.perSecond()
-                        + " processFirstFrameMs=" + (callAt - jvmStart + Math.round(run.firstFrameMillis())));
-            }
-            System.exit(0);
-        }
-
-        /** Asks the question in {@code runs} fresh JVMs, one after the other; their figures, also in the details. */
-        List<Map<String, String>> ask(Report report, String question, String from, String to, String session) {
-            List<Map<String, String>> all = new ArrayList<>();
-            ArrayNode details = report.details().putArray(question + "FreshJvm");
-            for (int i = 0; i < this.runs; i++) {
-                try (JavaProcess probe = JavaProcess.start("replay-probe-" + question + "-" + i, this.context.logs(),
-                        this.jvmOptions, List.of("-cp", JavaProcess.ownClasspath(), Probe.class.getName(),
-                                this.bootstrap, this.namespace.prefix(), question, from, to, session), Map.of())) {
-                    String line = probe.awaitLine(l -> l.startsWith(MARKER), Duration.ofMinutes(5));
-                    Map<String, String> figures = new java.util.LinkedHashMap<>();
-                    for (String pair : line.substring(MARKER.length()).trim().split(" ")) {
-                        figures.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
-                    }
-                    System.out.println("[bench] fresh JVM " + question + ": " + figures + " (load average "
-                            + Machine.loadAverage() + ")");
-                    ObjectNode node = details.addObject();
-                    figures.forEach(node::put);
-                    node.put("loadAverage", Machine.loadAverage());
-                    all.add(figures);
-                }
-            }
-            return all;
         }
     }
 }
