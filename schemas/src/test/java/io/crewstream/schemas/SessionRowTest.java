@@ -48,6 +48,21 @@ class SessionRowTest {
     }
 
     @Test
+    void aFieldAddedRemovedOrChangedIsAChangeAndAVolatileOneOnOneSideOnlyIsNot() {
+        SessionRow base = row("{\"key\":\"k\",\"status\":\"running\",\"snapshotAt\":1}");
+        assertThat(base.sameContentAs(row("{\"key\":\"k\",\"status\":\"running\"}"))).isTrue();
+        assertThat(base.sameContentAs(row("{\"key\":\"k\",\"status\":\"running\",\"ts\":9}"))).isTrue();
+        assertThat(base.sameContentAs(row("{\"key\":\"k\",\"status\":\"running\",\"label\":null}"))).isFalse();
+        assertThat(base.sameContentAs(row("{\"key\":\"k\"}"))).isFalse();
+        assertThat(base.sameContentAs(row("{\"key\":\"k\",\"status\":\"done\",\"snapshotAt\":1}"))).isFalse();
+        assertThat(base.sameContentAs(row("{\"key\":\"k\",\"state\":\"running\",\"snapshotAt\":1}"))).isFalse();
+    }
+
+    private static SessionRow row(String json) {
+        return io.crewstream.schemas.serde.ContractJson.mapper().readValue(json, SessionRow.class);
+    }
+
+    @Test
     void rowCannotBeChangedThroughTheNodeItWasMadeFromOrGaveOut() {
         ObjectNode source = (ObjectNode) ContractJson.mapper().readTree("{\"key\":\"k\",\"label\":\"a\"}");
         SessionRow row = SessionRow.of(source);

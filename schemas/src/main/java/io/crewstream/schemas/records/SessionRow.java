@@ -35,8 +35,16 @@ public final class SessionRow {
     }
 
     /** @throws MissingFieldException if the row has no non-blank string {@code key} */
-    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static SessionRow of(ObjectNode fields) {
+        return ofOwned(fields == null ? null : fields.deepCopy());
+    }
+
+    /**
+     * For the deserializer, whose node nobody else holds: no copy. A 10,000-session snapshot is 20 MB of rows, and
+     * copying each one as it is read doubled the cost of reading it.
+     */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    private static SessionRow ofOwned(ObjectNode fields) {
         if (fields == null) {
             throw new MissingFieldException(RECORD, "(row)");
         }
@@ -47,7 +55,7 @@ public final class SessionRow {
         if (!key.isString() || key.asString().isBlank()) {
             throw new InvalidFieldException(RECORD, "key", "must be a non-blank string but was " + key);
         }
-        return new SessionRow(fields.deepCopy());
+        return new SessionRow(fields);
     }
 
     /** The row as JSON; a copy, so callers may change it freely. */
@@ -119,20 +127,26 @@ public final class SessionRow {
 
     /** Whether this row says the same as {@code other}, ignoring {@link #VOLATILE_FIELDS}. */
     public boolean sameContentAs(SessionRow other) {
-        return withoutVolatileFields(this.fields).equals(withoutVolatileFields(other.fields));
+        // Field by field, without copying either row (this runs for every row of every snapshot).
+        if (contentSize(this.fields) != contentSize(other.fields)) {
+            return false;
+        }
+        for (Map.Entry<String, JsonNode> field : this.fields.properties()) {
+            if (!VOLATILE_FIELDS.contains(field.getKey()) && !field.getValue().equals(other.fields.get(field.getKey()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
-    private static ObjectNode withoutVolatileFields(ObjectNode node) {
-        boolean hasVolatile = false;
+    private static int contentSize(ObjectNode node) {
+        int size = node.size();
         for (String name : VOLATILE_FIELDS) {
-            hasVolatile |= node.has(name);
+            if (node.has(name)) {
+                size--;
+            }
         }
-        if (!hasVolatile) {
-            return node;
-        }
-        ObjectNode copy = node.deepCopy();
-        copy.remove(VOLATILE_FIELDS);
-        return copy;
+        return size;
     }
 
     private String text(String name) {
