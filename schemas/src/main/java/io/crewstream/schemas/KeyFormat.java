@@ -10,6 +10,12 @@ public enum KeyFormat {
     CONNECTION_AND_SESSION_KEY("<connectionId>/<sessionKey>"),
 
     /**
+     * {@link io.crewstream.schemas.records.AgentUsageMinute#key()}: connection id and agent id; every minute of one
+     * agent shares a partition, so a reader sees its updates in order. The first '/' separates the two parts.
+     */
+    CONNECTION_AND_AGENT_ID("<connectionId>/<agentId>"),
+
+    /**
      * The key of the record that failed (may be null), copied unchanged up to
      * {@link io.crewstream.schemas.records.DeadLetter#MAX_KEY_BYTES}; a longer one is cut, see
      * {@link io.crewstream.schemas.records.DeadLetter#keyFor(String)}.

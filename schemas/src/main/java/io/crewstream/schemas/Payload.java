@@ -2,6 +2,7 @@ package io.crewstream.schemas;
 
 import java.util.List;
 
+import io.crewstream.schemas.records.AgentUsageMinute;
 import io.crewstream.schemas.records.ConnectionState;
 import io.crewstream.schemas.records.ConnectionStatusEvent;
 import io.crewstream.schemas.records.DeadLetter;
@@ -27,6 +28,7 @@ public enum Payload {
     SESSION_STATE("session-state", SessionState.class, List.of("session-state")),
     CONNECTION_STATE("connection-state", ConnectionState.class, List.of("connection-state")),
     DEAD_LETTER("dead-letter", DeadLetter.class, List.of("dead-letter")),
+    AGENT_USAGE("agent-usage", AgentUsageMinute.class, List.of("agent-usage", "agent-usage.no-agent")),
 
     SSE_SESSIONS_REFRESH("sse-sessions-refresh", SessionsRefresh.class, List.of("sse-sessions-refresh")),
     SSE_SESSION("sse-session", SseSession.class, List.of("sse-session")),

@@ -36,7 +36,15 @@ public enum Topic {
 
     /** Records a consumer could not process, with the reason; kept long enough for someone to look. */
     DEAD_LETTERS("crewstream.dead-letters.v1", KeyFormat.SOURCE_KEY, Payload.DEAD_LETTER,
-            CleanupPolicy.DELETE, Duration.ofDays(14));
+            CleanupPolicy.DELETE, Duration.ofDays(14)),
+
+    /**
+     * The agent-usage app's output: per agent and minute, its sessions, token consumption and finished runs
+     * ({@link io.crewstream.schemas.records.AgentUsageMinute}). A minute is written again whenever a later change
+     * alters it: the last record of a key and {@code minuteStart} holds.
+     */
+    AGENT_USAGE("crewstream.agent-usage.v1", KeyFormat.CONNECTION_AND_AGENT_ID, Payload.AGENT_USAGE,
+            CleanupPolicy.DELETE, Duration.ofDays(30));
 
     /** Compacted topics keep removals (tombstones) this long, so a resuming client still sees the removal. */
     public static final Duration TOMBSTONE_RETENTION = Duration.ofDays(1);

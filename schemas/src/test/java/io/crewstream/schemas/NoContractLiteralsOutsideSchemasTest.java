@@ -52,10 +52,24 @@ class NoContractLiteralsOutsideSchemasTest {
         try (Stream<Path> modules = Files.list(REPOSITORY)) {
             return modules
                     .filter(module -> !module.getFileName().toString().equals("schemas"))
+                    .flatMap(NoContractLiteralsOutsideSchemasTest::withNestedModules)
                     .map(module -> module.resolve("src/main"))
                     .filter(Files::isDirectory)
                     .flatMap(NoContractLiteralsOutsideSchemasTest::filesUnder)
                     .toList();
+        }
+    }
+
+    /** A top-level folder and the folders in it, which may be modules too ({@code examples/agent-usage}). */
+    private static Stream<Path> withNestedModules(Path folder) {
+        if (!Files.isDirectory(folder)) {
+            return Stream.of(folder);
+        }
+        try (Stream<Path> children = Files.list(folder)) {
+            return Stream.concat(Stream.of(folder), children.filter(Files::isDirectory).toList().stream());
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
         }
     }
 

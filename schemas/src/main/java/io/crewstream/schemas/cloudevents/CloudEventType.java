@@ -37,7 +37,10 @@ public enum CloudEventType {
     CONNECTION_STATE("io.crewstream.connection-state.updated.v1", Topic.CONNECTION_STATE),
 
     /** A consumer gave up on a record. */
-    DEAD_LETTER("io.crewstream.dead-letter.v1", Topic.DEAD_LETTERS);
+    DEAD_LETTER("io.crewstream.dead-letter.v1", Topic.DEAD_LETTERS),
+
+    /** A minute of one agent's usage, new or updated. */
+    AGENT_USAGE("io.crewstream.agent-usage.minute.v1", Topic.AGENT_USAGE);
 
     private final String type;
     private final Topic topic;
