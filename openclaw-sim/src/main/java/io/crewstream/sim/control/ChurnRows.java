@@ -1,6 +1,8 @@
 package io.crewstream.sim.control;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 
@@ -22,18 +24,32 @@ final class ChurnRows {
             "real", "broker", "then", "update", "docs", "review", "pull", "request", "fix", "flaky", "partition");
     private static final List<String> BRANCHES = List.of("main", "feature/churn", "fix/reconnect", "docs/readme");
 
+    /** Sessions whose token counts are remembered; the oldest is forgotten beyond this (it restarts from zero). */
+    private static final int REMEMBERED_SESSIONS = 10_000;
+
     private final Random random;
+
+    /** Per session key: input and output tokens so far. Token counts only grow, as a real session's do. */
+    private final Map<String, long[]> tokens = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, long[]> eldest) {
+            return size() > REMEMBERED_SESSIONS;
+        }
+    };
 
     ChurnRows(Random random) {
         this.random = random;
     }
 
-    /** The fields of one change to a session: a run moving on, tokens growing, a new last message. */
+    /** The fields of one change to a session: a run moving on, its token counts growing, a new last message. */
     ObjectNode nextChange(String key, String agentId, long now) {
         String status = STATUSES.get(random.nextInt(STATUSES.size()));
         boolean active = "running".equals(status) || "queued".equals(status);
-        long input = 1_000 + random.nextInt(400_000);
-        long output = random.nextInt(60_000);
+        long[] used = this.tokens.computeIfAbsent(key, k -> new long[2]);
+        used[0] += 1_000 + random.nextInt(20_000);
+        used[1] += random.nextInt(4_000);
+        long input = used[0];
+        long output = used[1];
         String runId = UUID.randomUUID().toString();
         ObjectNode fields = Json.object()
                 .put("status", status)
