@@ -63,12 +63,13 @@ public final class CrewstreamLocal {
                 deleteRecursively(DATA_DIRECTORY.resolve("kafka"));
             }
             deleteRecursively(DATA_DIRECTORY.resolve("projector"));
-            say(external == null ? "--fresh: deleted the kept Kafka data and projector stores"
-                    : "--fresh: deleted the projector stores (the external Kafka cluster is left alone)");
+            deleteRecursively(DATA_DIRECTORY.resolve("agent-usage"));
+            say(external == null ? "--fresh: deleted the kept Kafka data and the apps' stores"
+                    : "--fresh: deleted the apps' stores (the external Kafka cluster is left alone)");
         }
 
         LocalRun run = new LocalRun(DATA_DIRECTORY.toAbsolutePath(), external, options.kafkaPort(),
-                options.kafkaPort() + 1, TopicNamespace.DEFAULT, 3, options.dashboardPort(), 8081, 8082,
+                options.kafkaPort() + 1, TopicNamespace.DEFAULT, 3, options.dashboardPort(), 8081, 8082, 8083,
                 "crewstream-projector", options.demo(), DEMO_PLAN, DEMO_AGENTS, Map.of());
         LocalPipeline pipeline = new LocalPipeline(run, CrewstreamLocal::say);
         CountDownLatch stopped = new CountDownLatch(1);

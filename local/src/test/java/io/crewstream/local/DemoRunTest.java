@@ -15,11 +15,16 @@ import io.crewstream.local.support.TestPipelines;
 import io.crewstream.schemas.TopicNamespace;
 import io.crewstream.schemas.sse.SseEventType;
 import io.crewstream.sim.control.ChurnPlan;
+import io.crewstream.schemas.serde.ContractJson;
+import io.crewstream.testsupport.browser.HeadlessChromium;
 import io.crewstream.testsupport.kafka.KafkaBroker;
 import io.crewstream.testsupport.kafka.KafkaBrokerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,7 +47,7 @@ class DemoRunTest {
     void demoRunServesALiveDashboardOverHttpAndStopsCleanly(KafkaBroker broker) {
         String prefix = broker.uniquePrefix("demo");
         LocalRun run = new LocalRun(this.data, broker.bootstrapServers(), 0, 0, new TopicNamespace(prefix), 3, 0, 0,
-                0, prefix + "projector", true, new ChurnPlan(12, 20), 3, TestPipelines.QUICK);
+                0, 0, prefix + "projector", true, new ChurnPlan(12, 20), 3, TestPipelines.QUICK);
         List<String> progress = new ArrayList<>();
         LocalPipeline pipeline = new LocalPipeline(run, progress::add);
         int port;
@@ -74,6 +79,41 @@ class DemoRunTest {
         assertThat(listening(port)).as("the dashboard port is released on stop").isFalse();
         assertThat(this.data.resolve("demo-gateway.token")).as("the demo token does not outlive the run")
                 .doesNotExist();
+    }
+
+    /** The demo feeds the agent-usage app too: its usage page draws the demo's agents in real Chromium. */
+    @Test
+    void demoRunFillsTheUsagePageWithChartsOfItsAgents(KafkaBroker broker) {
+        HeadlessChromium.assumeInstalled();
+        String prefix = broker.uniquePrefix("demo-usage");
+        LocalRun run = new LocalRun(this.data, broker.bootstrapServers(), 0, 0, new TopicNamespace(prefix), 3, 0, 0,
+                0, 0, prefix + "projector", true, new ChurnPlan(12, 20), 3, TestPipelines.QUICK);
+        LocalPipeline pipeline = new LocalPipeline(run, line -> { });
+        ChromeDriver browser = null;
+        try {
+            pipeline.start();
+            int port = pipeline.dashboardPort();
+            await().atMost(PATIENCE).ignoreExceptions().until(() -> ContractJson.mapper()
+                    .readTree(SseClient.get(port, "/api/usage?hours=1")).path("agents").size() == 3);
+            browser = HeadlessChromium.start();
+            browser.get("http://localhost:" + port + "/");
+            browser.findElement(By.id("usage-link")).click();
+            ChromeDriver page = browser;
+            await().atMost(PATIENCE).until(() -> page.findElements(By.cssSelector("#chart-tokens .uplot canvas"))
+                    .size() == 1 && page.findElements(By.cssSelector("#chart-active .uplot canvas")).size() == 1);
+            List<String> legend = page.findElements(By.cssSelector("#chart-tokens .u-legend .u-label")).stream()
+                    .map(WebElement::getText).toList();
+            assertThat(legend).contains("demo / main", "demo / agent-2", "demo / agent-3");
+            assertThat(page.findElements(By.cssSelector("#usage-totals tbody tr"))).hasSize(3);
+            assertThat(page.findElement(By.id("usage-state")).getText()).isEqualTo("Live");
+            HeadlessChromium.screenshot(page, "usage-demo");
+        }
+        finally {
+            if (browser != null) {
+                browser.quit();
+            }
+            pipeline.stop();
+        }
     }
 
     private static boolean listening(int port) {

@@ -93,8 +93,9 @@ class ReplayEndToEndTest {
         Map<String, String> settings = new HashMap<>(quick.extraSettings());
         // No reconciliation snapshot in the middle: the test knows every snapshot the ingestor takes.
         settings.put("crewstream.ingestor.connection.reconciliation-interval", "1h");
-        this.config = new PipelineConfig(quick.bootstrapServers(), quick.namespace(), quick.partitions(), 0, 0, 0,
-                quick.projectorStateDir(), quick.projectorApplicationId(), quick.upstream(), settings);
+        this.config = new PipelineConfig(quick.bootstrapServers(), quick.namespace(), quick.partitions(), 0, 0, 0, 0,
+                quick.projectorStateDir(), quick.agentUsageStateDir(), quick.projectorApplicationId(),
+                quick.upstream(), settings);
         this.connection = this.config.upstream().id();
         this.replay = new Replay(new ReplaySource(broker.bootstrapServers(), this.config.namespace()));
         new TopicSetup(this.config.bootstrapServers(), this.config.namespace(), this.config.partitions(), (short) 1)

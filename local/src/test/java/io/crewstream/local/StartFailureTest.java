@@ -37,7 +37,7 @@ class StartFailureTest {
         settings.put("crewstream.ingestor.upstreams[0].url", "ws://127.0.0.1:18789");
         settings.put("crewstream.ingestor.upstreams[0].token-env", "CREWSTREAM_TEST_TOKEN_THAT_IS_NEVER_SET");
         LocalRun run = new LocalRun(this.data, broker.bootstrapServers(), 0, 0, new TopicNamespace(prefix), 3, 0, 0,
-                0, prefix + "projector", false, new ChurnPlan(1, 0), 1, settings);
+                0, 0, prefix + "projector", false, new ChurnPlan(1, 0), 1, settings);
         List<String> progress = new ArrayList<>();
         LocalPipeline pipeline = new LocalPipeline(run, progress::add);
 

@@ -27,7 +27,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * The whole pipeline on one machine, in this JVM: Kafka (embedded, or the cluster given), the topics, the demo
- * gateway when asked for, the projector, the SSE gateway and the ingestor, started in that order, each step
+ * gateway when asked for, the projector, the agent-usage app, the SSE gateway and the ingestor, started in that order, each step
  * reported to {@link Progress}; {@link #stop()} stops them in reverse order. The ingestor stops first so that its
  * last status ({@code disconnected}) still reaches the projector and the table is truthful on the next start.
  *
@@ -49,6 +49,7 @@ public final class LocalPipeline {
     private EmbeddedKafkaBroker broker;
     private DemoGateway demo;
     private EmbeddedApp projector;
+    private EmbeddedApp agentUsage;
     private EmbeddedApp sseGateway;
     private EmbeddedApp ingestor;
     private boolean stopped;
@@ -90,11 +91,14 @@ public final class LocalPipeline {
             }
             PipelineConfig config = new PipelineConfig(bootstrapServers, this.run.namespace(), this.run.partitions(),
                     this.run.dashboardPort(), this.run.ingestorPort(), this.run.projectorPort(),
-                    this.run.dataDirectory().resolve("projector"), this.run.projectorApplicationId(), upstream,
+                    this.run.agentUsagePort(), this.run.dataDirectory().resolve("projector"),
+                    this.run.dataDirectory().resolve("agent-usage"), this.run.projectorApplicationId(), upstream,
                     this.run.extraSettings());
 
             this.projector = startApp(PipelineApps.projector(config));
             this.progress.step("Projector running (state in " + config.projectorStateDir() + ")");
+            this.agentUsage = startApp(PipelineApps.agentUsage(config));
+            this.progress.step("Agent usage app running (state in " + config.agentUsageStateDir() + ")");
 
             this.sseGateway = startApp(PipelineApps.sseGateway(config));
             SessionTable table = this.sseGateway.bean(SessionTable.class);
@@ -141,6 +145,10 @@ public final class LocalPipeline {
 
     public EmbeddedApp sseGateway() {
         return app(this.sseGateway);
+    }
+
+    public EmbeddedApp agentUsage() {
+        return app(this.agentUsage);
     }
 
     /** The demo gateway, when this run has one. */

@@ -3,6 +3,7 @@ package io.crewstream.local.pipeline;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.crewstream.agentusage.AgentUsageApplication;
 import io.crewstream.ingestor.IngestorApplication;
 import io.crewstream.local.apps.EmbeddedApp;
 import io.crewstream.projector.ProjectorApplication;
@@ -16,6 +17,9 @@ public final class PipelineApps {
 
     /** Static membership: a restarted projector takes its partitions back at once instead of after 45 s. */
     static final String PROJECTOR_INSTANCE_ID = "local";
+
+    /** The agent-usage app's Kafka Streams application id, behind the run's topic prefix (tests share a cluster). */
+    static final String AGENT_USAGE_APPLICATION_ID = "crewstream-agent-usage";
 
     /**
      * The SSE gateway brings Spring Security onto the one class path the apps share here; the ingestor and the
@@ -57,6 +61,19 @@ public final class PipelineApps {
         settings.put("crewstream.projector.instance-id", PROJECTOR_INSTANCE_ID);
         settings.put("crewstream.projector.state-dir", config.projectorStateDir().toString());
         return new EmbeddedApp("projector", ProjectorApplication.class, settings);
+    }
+
+    /** The analytics example, as a team other than ours would run it: on the public topics only. */
+    public static EmbeddedApp agentUsage(PipelineConfig config) {
+        Map<String, String> settings = common(config, config.agentUsagePort());
+        settings.put("spring.autoconfigure.exclude", WITHOUT_SPRING_SECURITY);
+        settings.put("crewstream.agent-usage.bootstrap-servers", config.bootstrapServers());
+        settings.put("crewstream.agent-usage.topic-prefix", config.namespace().prefix());
+        settings.put("crewstream.agent-usage.partitions", Integer.toString(config.partitions()));
+        settings.put("crewstream.agent-usage.application-id", config.namespace().prefix() + AGENT_USAGE_APPLICATION_ID);
+        settings.put("crewstream.agent-usage.instance-id", PROJECTOR_INSTANCE_ID);
+        settings.put("crewstream.agent-usage.state-dir", config.agentUsageStateDir().toString());
+        return new EmbeddedApp("agent-usage", AgentUsageApplication.class, settings);
     }
 
     public static EmbeddedApp sseGateway(PipelineConfig config) {

@@ -15,7 +15,9 @@ import io.crewstream.schemas.TopicNamespace;
  * @param dashboardPort HTTP port of the SSE gateway (dashboard and {@code /api/events}); 0 = any free port
  * @param ingestorPort HTTP port of the ingestor's {@code /actuator}; 0 = any free port
  * @param projectorPort HTTP port of the projector's {@code /actuator}; 0 = any free port
+ * @param agentUsagePort HTTP port of the agent-usage app's {@code /actuator}; 0 = any free port
  * @param projectorStateDir the projector's local state stores
+ * @param agentUsageStateDir the agent-usage app's local state stores
  * @param projectorApplicationId Kafka Streams application id (consumer group, changelog prefix)
  * @param upstream the one gateway the ingestor connects to, or {@code null} to leave the ingestor's own
  *     configuration ({@code crewstream.ingestor.upstreams}, default {@code ws://127.0.0.1:18789} with the token
@@ -23,8 +25,8 @@ import io.crewstream.schemas.TopicNamespace;
  * @param extraSettings further properties for every app, e.g. shorter timings in tests
  */
 public record PipelineConfig(String bootstrapServers, TopicNamespace namespace, int partitions, int dashboardPort,
-        int ingestorPort, int projectorPort, Path projectorStateDir, String projectorApplicationId,
-        Upstream upstream, Map<String, String> extraSettings) {
+        int ingestorPort, int projectorPort, int agentUsagePort, Path projectorStateDir, Path agentUsageStateDir,
+        String projectorApplicationId, Upstream upstream, Map<String, String> extraSettings) {
 
     public PipelineConfig {
         extraSettings = Map.copyOf(extraSettings);

@@ -35,8 +35,8 @@ public final class TestPipelines {
         catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
-        return new PipelineConfig(broker.bootstrapServers(), new TopicNamespace(prefix), 3, 0, 0, 0,
-                stateDirectory.resolve("projector"), prefix + "projector",
+        return new PipelineConfig(broker.bootstrapServers(), new TopicNamespace(prefix), 3, 0, 0, 0, 0,
+                stateDirectory.resolve("projector"), stateDirectory.resolve("agent-usage"), prefix + "projector",
                 new PipelineConfig.Upstream("gw-" + hint, upstreamUrl, tokenFile), QUICK);
     }
 }

@@ -66,8 +66,8 @@ public class ApiSecurityConfiguration {
      * dashboard's; the data they show comes from {@code /api/replay/**}, which needs the token.
      */
     public static final List<String> PUBLIC_PATHS = List.of("/", "/index.html", "/dashboard.js", "/dashboard.css",
-            "/favicon.ico", "/contract.js", "/replay", "/replay.html", "/replay.js", "/actuator/health",
-            "/actuator/health/**");
+            "/favicon.ico", "/contract.js", "/replay", "/replay.html", "/replay.js", "/usage", "/usage.html",
+            "/usage.js", "/vendor/**", "/actuator/health", "/actuator/health/**");
 
     private static final Logger logger = LoggerFactory.getLogger(ApiSecurityConfiguration.class);
 

@@ -10,6 +10,7 @@ import io.crewstream.schemas.records.ChangeType;
 import io.crewstream.schemas.records.UpstreamState;
 import io.crewstream.ssegateway.support.GatewayApp;
 import io.crewstream.ssegateway.support.TableTopics;
+import io.crewstream.testsupport.browser.HeadlessChromium;
 import io.crewstream.testsupport.kafka.KafkaBroker;
 import io.crewstream.testsupport.kafka.KafkaBrokerExtension;
 import org.junit.jupiter.api.AfterEach;

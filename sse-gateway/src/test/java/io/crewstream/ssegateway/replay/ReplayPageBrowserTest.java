@@ -8,7 +8,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 import io.crewstream.schemas.records.UpstreamState;
-import io.crewstream.ssegateway.dashboard.HeadlessChromium;
+import io.crewstream.testsupport.browser.HeadlessChromium;
 import io.crewstream.ssegateway.support.GatewayApp;
 import io.crewstream.ssegateway.support.Timeline;
 import io.crewstream.testsupport.kafka.KafkaBroker;

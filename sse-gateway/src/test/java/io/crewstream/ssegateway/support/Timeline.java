@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.TopicNamespace;
+import io.crewstream.schemas.records.AgentUsageMinute;
 import io.crewstream.schemas.records.ConnectionState;
 import io.crewstream.schemas.records.ConnectionStatusEvent;
 import io.crewstream.schemas.records.RawFrame;
@@ -82,6 +83,12 @@ public final class Timeline implements AutoCloseable {
         RawFrame frame = RawFrame.of(connectionId, at.toEpochMilli(), event == null ? "res" : "event", event, seq,
                 text.getBytes(StandardCharsets.UTF_8).length, false, text);
         send(Topic.RAW_FRAMES, at, connectionId, ContractSerdes.rawFrames().serialize(null, frame));
+    }
+
+    /** One version of an agent's minute, as the agent-usage app writes it (at the minute's start). */
+    public void usage(AgentUsageMinute minute) {
+        send(Topic.AGENT_USAGE, Instant.ofEpochMilli(minute.minuteStart()), minute.key(),
+                ContractSerdes.of(AgentUsageMinute.class).serialize(null, minute));
     }
 
     /** The projector's row for a connection, which is how replay knows the connection exists. */

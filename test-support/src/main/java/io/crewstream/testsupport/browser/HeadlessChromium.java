@@ -1,4 +1,4 @@
-package io.crewstream.ssegateway.dashboard;
+package io.crewstream.testsupport.browser;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,9 +13,10 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
- * The system's Chromium (Debian packages {@code chromium} and {@code chromium-driver}), headless, driven through its
- * own chromedriver so that nothing is downloaded. {@code .ci/run} installs both; on a machine without them the
- * browser tests are skipped with a message saying so.
+ * For every browser test of the project (the dashboard, the replay and usage pages): the system's Chromium (Debian
+ * packages {@code chromium} and {@code chromium-driver}), headless, driven through its own chromedriver so that
+ * nothing is downloaded. {@code .ci/run} installs both; on a machine without them the browser tests are skipped with
+ * a message saying so.
  */
 public final class HeadlessChromium {
 
