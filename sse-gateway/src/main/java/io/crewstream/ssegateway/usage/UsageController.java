@@ -16,6 +16,8 @@ import io.crewstream.ssegateway.api.InvalidRequestException;
 import io.crewstream.ssegateway.replay.ReplayGate;
 import io.crewstream.ssegateway.stream.ClientFilter;
 import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
@@ -33,6 +35,8 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 public class UsageController {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UsageController.class);
 
     static final int DEFAULT_HOURS = 3;
 
@@ -65,7 +69,12 @@ public class UsageController {
                                 record.value()));
                     }
                     catch (ContractViolationException ex) {
-                        // A record the usage app did not write as the contract says: not the page's to show.
+                        // Not the page's to show, but not silently gone either: counted in the answer, logged.
+                        if (report.unreadable() == 0) {
+                            LOG.warn("Usage record {}-{}@{} is not an AgentUsageMinute, left out: {}", record.topic(),
+                                    record.partition(), record.offset(), ex.getMessage());
+                        }
+                        report.countUnreadable();
                     }
                 }
                 return true;

@@ -19,19 +19,31 @@ final class UsageReport {
     /** By {@code <connectionId>/<agentId>}, then by minute. */
     private final Map<String, TreeMap<Long, AgentUsageMinute>> agents = new TreeMap<>();
 
+    private long unreadable;
+
     void add(AgentUsageMinute minute) {
         this.agents.computeIfAbsent(minute.key(), key -> new TreeMap<>()).put(minute.minuteStart(), minute);
     }
 
+    /** A record of the span that does not read as an {@link AgentUsageMinute}: left out, and counted. */
+    void countUnreadable() {
+        this.unreadable++;
+    }
+
+    long unreadable() {
+        return this.unreadable;
+    }
+
     /**
-     * {@code {"from","to","agents":[{"connectionId","agentId","minutes":[{"minuteStart","tokensConsumed",
-     * "activeSessions","sessionsCreated","sessionsRemoved","runsFinished"}]}]}}. A minute the agent has no record
+     * {@code {"from","to","unreadableRecords","agents":[{"connectionId","agentId","minutes":[{"minuteStart",
+     * "tokensConsumed","activeSessions","sessionsCreated","sessionsRemoved","runsFinished"}]}]}}. A minute the agent has no record
      * for had no change: its active sessions are those of the minute before (the page carries them forward).
      */
     ObjectNode toJson(Instant from, Instant to, String connection) {
         ObjectNode json = ContractJson.mapper().createObjectNode();
         json.put("from", from.toString());
         json.put("to", to.toString());
+        json.put("unreadableRecords", this.unreadable);
         ArrayNode list = json.putArray("agents");
         for (TreeMap<Long, AgentUsageMinute> minutes : this.agents.values()) {
             AgentUsageMinute first = minutes.firstEntry().getValue();

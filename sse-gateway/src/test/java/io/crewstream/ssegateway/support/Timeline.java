@@ -91,6 +91,11 @@ public final class Timeline implements AutoCloseable {
                 ContractSerdes.of(AgentUsageMinute.class).serialize(null, minute));
     }
 
+    /** A record on the agent-usage topic that is not an agent's minute: what a broken or foreign writer leaves. */
+    public void brokenUsage(Instant at, String key, String value) {
+        send(Topic.AGENT_USAGE, at, key, value.getBytes(StandardCharsets.UTF_8));
+    }
+
     /** The projector's row for a connection, which is how replay knows the connection exists. */
     public void known(String connectionId) {
         ConnectionState state = ConnectionState.of(connectionId, UpstreamState.CONNECTED, null, null, 1, "2026.9.6",

@@ -49,6 +49,7 @@ class UsageApiTest {
         this.timeline.usage(AgentUsageMinute.of("gw-a", "main", first, 3, 3, 0, 150, Map.of("done", 1L), first + 1));
         this.timeline.usage(AgentUsageMinute.of("gw-a", "main", second, 2, 0, 1, 40, Map.of("failed", 1L), second));
         this.timeline.usage(AgentUsageMinute.of("gw-b", "ops", second, 1, 1, 0, 7, Map.of(), second));
+        this.timeline.brokenUsage(Instant.ofEpochMilli(second), "gw-a/main", "{\"minuteStart\": \"soon\"}");
         this.gateway = GatewayApp.start(broker.bootstrapServers(), this.timeline.prefix());
         await().atMost(Duration.ofSeconds(30)).until(() -> this.gateway.get("/actuator/health/readiness")
                 .statusCode() == 200);
@@ -75,6 +76,13 @@ class UsageApiTest {
         assertThat(main.get(0).path("runsFinished").path("done").asLong()).isEqualTo(1);
         assertThat(main.get(1).path("sessionsRemoved").asLong()).isEqualTo(1);
         assertThat(main.get(1).path("runsFinished").path("failed").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void aRecordThatIsNotAnAgentsMinuteIsCountedAndTheRestStillShown() {
+        JsonNode usage = this.gateway.getJson("/api/usage?hours=1");
+        assertThat(usage.path("unreadableRecords").asLong()).isEqualTo(1);
+        assertThat(usage.path("agents").size()).isEqualTo(2);
     }
 
     @Test
