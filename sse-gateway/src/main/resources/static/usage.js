@@ -64,7 +64,9 @@
       showError(body.error || 'The server answered ' + response.status);
       return;
     }
-    showError('');
+    // Records the server could not read are left out of the charts; say so rather than chart less silently.
+    showError(body.unreadableRecords ? body.unreadableRecords + ' usage record(s) in this span could not be read '
+      + 'and are left out (the server logged the first).' : '');
     draw(body);
     setState('live', 'Live');
     dom.updated.textContent = new Date().toISOString();
