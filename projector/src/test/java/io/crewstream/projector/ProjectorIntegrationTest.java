@@ -245,7 +245,7 @@ class ProjectorIntegrationTest {
         ConfigResource sessionState = new ConfigResource(ConfigResource.Type.TOPIC,
                 new TopicNamespace(namespace).name(Topic.SESSION_STATE));
         try (PipelineTopics topics = topicsOf(broker, namespace);
-                RunningProjector projector = RunningProjector.launch(properties);
+                RunningProjector projector = RunningProjector.start(properties);
                 Admin admin = Admin.create(broker.adminConfig())) {
             topics.send(upsert("gw-a", row("s1", "running")));
             await().dontCatchUncaughtExceptions().atMost(PATIENCE).untilAsserted(() -> assertThat(summary(topics.sessionTable()))

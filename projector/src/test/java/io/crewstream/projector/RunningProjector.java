@@ -31,8 +31,15 @@ final class RunningProjector implements AutoCloseable {
     /** Starts the app and returns once it has provisioned its topics and started Kafka Streams. */
     static RunningProjector start(KafkaBroker broker, String namespace, String applicationId, String instanceId,
             Path stateDir) {
-        RunningProjector projector = launch(properties(broker.bootstrapServers(), namespace, applicationId,
-                instanceId, stateDir));
+        return start(properties(broker.bootstrapServers(), namespace, applicationId, instanceId, stateDir));
+    }
+
+    /**
+     * Starts the app with these properties and returns once it has provisioned its topics and started Kafka Streams:
+     * a record sent before would make the broker auto-create its topic with one partition.
+     */
+    static RunningProjector start(Map<String, String> properties) {
+        RunningProjector projector = launch(properties);
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> projector.streams().startup().phase(),
                     phase -> phase == Startup.Phase.STARTED || phase == Startup.Phase.FAILED);

@@ -1,34 +1,34 @@
 package io.crewstream.ingestor.publish;
 
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.crewstream.ingestor.config.IngestorProperties;
 import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.TopicNamespace;
+import io.crewstream.schemas.TopicProvisioning;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.KafkaFuture;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates the ingestor's three output topics when they are missing (unless {@code create-topics} is off), with the
- * configuration {@link Topic} defines.
- * Failure is not fatal (the ingestor keeps its gateways connected and reports degraded publishing), but it is said
- * clearly. Also warns when session-events and connection-status have different partition counts, which breaks the
- * projector's per-connection join.
+ * Creates the ingestor's three output topics when they are missing (unless {@code create-topics} is off), through
+ * {@link TopicProvisioning}. Failure is not fatal (the ingestor keeps its gateways connected and reports degraded
+ * publishing), but it is said clearly. Also warns when session-events and connection-status have different partition
+ * counts, which breaks the projector's per-connection join.
  */
 public final class InputTopics {
 
     private static final Logger log = LoggerFactory.getLogger(InputTopics.class);
-    private static final long TIMEOUT_SECONDS = 15;
+
+    /** Start-up waits for this at most; Kafka's default (60 s) would hold the gateways back a minute. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(15);
+
+    private static final List<Topic> JOINED = List.of(Topic.SESSION_EVENTS, Topic.CONNECTION_STATUS);
 
     private final IngestorProperties.Kafka kafka;
     private final TopicNamespace namespace;
@@ -39,80 +39,69 @@ public final class InputTopics {
     }
 
     public void ensureExist() {
-        List<NewTopic> topics = List.of(
-                Topic.SESSION_EVENTS.newTopic(this.namespace, this.kafka.partitions(), this.kafka.replicationFactor()),
-                Topic.CONNECTION_STATUS.newTopic(this.namespace, this.kafka.partitions(),
-                        this.kafka.replicationFactor()),
-                Topic.RAW_FRAMES.newTopic(this.namespace, this.kafka.rawFramesPartitions(),
-                        this.kafka.replicationFactor()));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                this.kafka.bootstrapServers(), AdminClientConfig.CLIENT_ID_CONFIG, "crewstream-ingestor-admin",
-                // Start-up waits for this at most; the default (60 s) would hold the gateways back a minute.
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS)))) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
-            if (this.kafka.createTopics()) {
-                Map<String, KafkaFuture<Void>> results = admin.createTopics(topics).values();
-                for (Map.Entry<String, KafkaFuture<Void>> result : results.entrySet()) {
-                    create(result.getKey(), result.getValue(), deadline);
-                }
+        Admin admin;
+        try {
+            admin = TopicProvisioning.admin(this.kafka.bootstrapServers(), "crewstream-ingestor-admin", TIMEOUT);
+        }
+        catch (RuntimeException ex) {
+            log.error("Could not check or create the output topics on {}: {}", this.kafka.bootstrapServers(),
+                    ex.toString());
+            return;
+        }
+        try {
+            // When Kafka did not answer, asking again for the partition counts would only double the wait.
+            if (!this.kafka.createTopics() || create(admin)) {
+                checkPartitionCounts(admin);
             }
-            checkPartitionCounts(admin, deadline);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
         }
         catch (RuntimeException ex) {
             log.error("Could not check or create the output topics on {}: {}", this.kafka.bootstrapServers(),
                     ex.toString());
         }
+        finally {
+            admin.close(Duration.ZERO);
+        }
     }
 
-    private void create(String topic, KafkaFuture<Void> result, long deadline) {
+    /** @return whether Kafka answered */
+    private boolean create(Admin admin) throws InterruptedException {
+        Map<Topic, Integer> topics = new LinkedHashMap<>();
+        topics.put(Topic.SESSION_EVENTS, this.kafka.partitions());
+        topics.put(Topic.CONNECTION_STATUS, this.kafka.partitions());
+        topics.put(Topic.RAW_FRAMES, this.kafka.rawFramesPartitions());
         try {
-            result.get(remaining(deadline), TimeUnit.NANOSECONDS);
-            log.info("Created topic {}", topic);
+            TopicProvisioning.createMissing(admin, this.namespace, topics, this.kafka.replicationFactor(), TIMEOUT)
+                    .forEach(name -> log.info("Created topic {}", name));
+            return true;
         }
         catch (ExecutionException ex) {
-            if (ex.getCause() instanceof TopicExistsException) {
-                log.debug("Topic {} exists", topic);
-            }
-            else {
-                log.error("Could not create topic {} on {}: {}. Create it as documented in the ingestor README, "
-                        + "or publishing to it will fail.", topic, this.kafka.bootstrapServers(),
-                        ex.getCause().toString());
-            }
+            log.error("Could not create the output topics on {}: {}. Create them as documented in the ingestor "
+                    + "README, or publishing to them will fail.", this.kafka.bootstrapServers(),
+                    ex.getCause().toString());
+            return !(ex.getCause() instanceof org.apache.kafka.common.errors.TimeoutException);
         }
         catch (TimeoutException ex) {
-            log.error("Could not create topic {}: Kafka at {} did not answer within {} s. If the broker "
-                    + "auto-creates topics, the first record will create it with broker defaults instead.", topic,
-                    this.kafka.bootstrapServers(), TIMEOUT_SECONDS);
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
+            log.error("Could not create the output topics: Kafka at {} did not answer within {} s. If the broker "
+                    + "auto-creates topics, the first record will create them with broker defaults instead.",
+                    this.kafka.bootstrapServers(), TIMEOUT.toSeconds());
+            return false;
         }
     }
 
-    private static long remaining(long deadline) {
-        return Math.max(0, deadline - System.nanoTime());
-    }
-
-    private void checkPartitionCounts(Admin admin, long deadline) {
-        String events = this.namespace.name(Topic.SESSION_EVENTS);
-        String status = this.namespace.name(Topic.CONNECTION_STATUS);
+    private void checkPartitionCounts(Admin admin) throws InterruptedException {
         try {
-            Map<String, TopicDescription> descriptions = admin.describeTopics(List.of(events, status))
-                    .allTopicNames().get(remaining(deadline), TimeUnit.NANOSECONDS);
-            int eventPartitions = descriptions.get(events).partitions().size();
-            int statusPartitions = descriptions.get(status).partitions().size();
-            if (eventPartitions != statusPartitions) {
-                log.error("{} has {} partitions but {} has {}: they must match, or the projector cannot join a "
-                        + "connection's sessions with its status", events, eventPartitions, status, statusPartitions);
+            Map<String, Integer> counts = TopicProvisioning.partitionCounts(admin, this.namespace, JOINED, TIMEOUT);
+            if (counts.values().stream().distinct().count() > 1) {
+                log.error("{} must have the same number of partitions, or the projector cannot join a connection's "
+                        + "sessions with its status", counts);
             }
         }
         catch (ExecutionException | TimeoutException ex) {
-            log.warn("Could not check the partition counts of {} and {} (do they exist?): {}", events, status,
-                    ex.toString());
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
+            log.warn("Could not check the partition counts of {} (do they exist?): {}",
+                    JOINED.stream().map(this.namespace::name).toList(), ex.toString());
         }
     }
 }

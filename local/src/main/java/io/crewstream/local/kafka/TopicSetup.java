@@ -1,28 +1,25 @@
 package io.crewstream.local.kafka;
 
-import java.util.ArrayList;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.TopicNamespace;
+import io.crewstream.schemas.TopicProvisioning;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
- * Creates every crewstream topic that is missing, with the contract's configuration ({@link Topic#newTopic}), before
- * any app starts: then no app races another to create a topic, and the session-events and connection-status topics
- * are sure to have the same partition count, which the projector needs. Existing topics are left as they are.
+ * Creates every crewstream topic that is missing ({@link TopicProvisioning}), before any app starts: then no app
+ * races another to create a topic, and the session-events and connection-status topics are sure to have the same
+ * partition count, which the projector needs. Existing topics are left as they are.
  */
 public final class TopicSetup {
 
-    private static final long TIMEOUT_SECONDS = 30;
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final String bootstrapServers;
     private final TopicNamespace namespace;
@@ -38,28 +35,12 @@ public final class TopicSetup {
 
     /** @return the names of the topics this call created (empty when all existed) */
     public List<String> createMissing() {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, this.bootstrapServers))) {
-            Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            List<NewTopic> missing = new ArrayList<>();
-            for (Topic topic : Topic.values()) {
-                if (!existing.contains(this.namespace.name(topic))) {
-                    missing.add(topic.newTopic(this.namespace, this.partitions, this.replicationFactor));
-                }
-            }
-            List<String> created = new ArrayList<>();
-            for (var creation : admin.createTopics(missing).values().entrySet()) {
-                try {
-                    creation.getValue().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                    created.add(creation.getKey());
-                }
-                catch (ExecutionException ex) {
-                    // Someone else created it in between: that is all we wanted.
-                    if (!(ex.getCause() instanceof TopicExistsException)) {
-                        throw ex;
-                    }
-                }
-            }
-            return created;
+        Map<Topic, Integer> all = new LinkedHashMap<>();
+        for (Topic topic : Topic.values()) {
+            all.put(topic, this.partitions);
+        }
+        try (Admin admin = TopicProvisioning.admin(this.bootstrapServers, "crewstream-local-admin", TIMEOUT)) {
+            return TopicProvisioning.createMissing(admin, this.namespace, all, this.replicationFactor, TIMEOUT);
         }
         catch (ExecutionException | TimeoutException ex) {
             throw new IllegalStateException("Could not create the crewstream topics on " + this.bootstrapServers

@@ -1,29 +1,22 @@
 package io.crewstream.projector.streams;
 
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.TopicNamespace;
+import io.crewstream.schemas.TopicProvisioning;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.KafkaFuture;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Makes sure every topic the projector reads or writes exists, creating the missing ones with their contract
- * configuration ({@link Topic#configs()}: compaction for the tables), and that the two input topics have the same
+ * configuration ({@link TopicProvisioning}: compaction for the tables), and that the two input topics have the same
  * number of partitions, which the projector needs to see all of a connection's records in one task. Internal
  * changelog topics are Kafka Streams' business.
  *
@@ -39,8 +32,6 @@ public final class TopicProvisioner {
     static final List<Topic> OUTPUTS = List.of(Topic.SESSION_STATE, Topic.CONNECTION_STATE, Topic.DEAD_LETTERS);
 
     private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
-
-    private static final long METADATA_BACKOFF_MS = 100;
 
     private final String bootstrapServers;
     private final TopicNamespace namespace;
@@ -67,14 +58,17 @@ public final class TopicProvisioner {
      * @throws InterruptedException if the calling thread is interrupted while waiting for Kafka
      */
     public void provision() throws InterruptedException {
-        int timeoutMs = (int) Math.min(Integer.MAX_VALUE, this.timeout.toMillis());
-        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, this.bootstrapServers,
-                // A call must not outlive the attempt: the next attempt starts afresh.
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs));
+        Admin admin = TopicProvisioning.admin(this.bootstrapServers, "crewstream-projector-admin", this.timeout);
         try {
-            createMissing(admin);
-            requireCoPartitionedInputs(admin);
+            Map<Topic, Integer> all = new LinkedHashMap<>();
+            INPUTS.forEach(topic -> all.put(topic, this.partitions));
+            OUTPUTS.forEach(topic -> all.put(topic, this.partitions));
+            for (String created : TopicProvisioning.createMissing(admin, this.namespace, all, this.replicationFactor,
+                    this.timeout)) {
+                log.info("Created topic {}", created);
+            }
+            requireCoPartitionedInputs(TopicProvisioning.partitionCounts(admin, this.namespace, INPUTS,
+                    this.timeout));
         }
         catch (ExecutionException ex) {
             if (ex.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
@@ -97,60 +91,12 @@ public final class TopicProvisioner {
                 + this.timeout.toMillis() + " ms", cause);
     }
 
-    private void createMissing(Admin admin) throws InterruptedException, ExecutionException, TimeoutException {
-        Set<String> existing = admin.listTopics().names().get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
-        List<NewTopic> missing = new ArrayList<>();
-        for (Topic topic : all()) {
-            if (!existing.contains(this.namespace.name(topic))) {
-                missing.add(topic.newTopic(this.namespace, this.partitions, this.replicationFactor));
-            }
-        }
-        for (Map.Entry<String, KafkaFuture<Void>> creation : admin.createTopics(missing).values().entrySet()) {
-            try {
-                creation.getValue().get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
-                log.info("Created topic {}", creation.getKey());
-            }
-            catch (ExecutionException ex) {
-                // Another app (the ingestor, another projector instance) created it in the meantime: fine.
-                if (!(ex.getCause() instanceof TopicExistsException)) {
-                    throw ex;
-                }
-            }
-        }
-    }
-
-    private void requireCoPartitionedInputs(Admin admin)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        List<String> names = INPUTS.stream().map(this.namespace::name).toList();
-        Map<String, TopicDescription> descriptions = describeOnceVisible(admin, names);
-        long distinctCounts = descriptions.values().stream()
-                .mapToInt(description -> description.partitions().size())
-                .distinct()
-                .count();
-        if (distinctCounts > 1) {
-            StringBuilder counts = new StringBuilder();
-            descriptions.forEach((name, description) -> counts.append(' ').append(name).append('=')
-                    .append(description.partitions().size()));
-            throw new InputsNotCoPartitionedException("The projector's input topics must have the same number of partitions, "
-                    + "so that one task sees all of a connection's records, but they have:" + counts);
-        }
-    }
-
-    private Map<String, TopicDescription> describeOnceVisible(Admin admin, List<String> names)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        long deadline = System.nanoTime() + this.timeout.toNanos();
-        while (true) {
-            try {
-                return admin.describeTopics(names).allTopicNames()
-                        .get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
-            }
-            catch (ExecutionException ex) {
-                if (!(ex.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
-                    throw ex;
-                }
-                // A topic just created reaches the metadata of the broker that answers a moment later.
-                Thread.sleep(METADATA_BACKOFF_MS);
-            }
+    private static void requireCoPartitionedInputs(Map<String, Integer> counts) {
+        if (counts.values().stream().distinct().count() > 1) {
+            StringBuilder listed = new StringBuilder();
+            counts.forEach((name, count) -> listed.append(' ').append(name).append('=').append(count));
+            throw new InputsNotCoPartitionedException("The projector's input topics must have the same number of "
+                    + "partitions, so that one task sees all of a connection's records, but they have:" + listed);
         }
     }
 
@@ -160,11 +106,5 @@ public final class TopicProvisioner {
         InputsNotCoPartitionedException(String message) {
             super(message);
         }
-    }
-
-    private static List<Topic> all() {
-        List<Topic> all = new ArrayList<>(INPUTS);
-        all.addAll(OUTPUTS);
-        return all;
     }
 }

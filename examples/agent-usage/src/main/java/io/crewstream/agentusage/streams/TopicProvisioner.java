@@ -1,27 +1,22 @@
 package io.crewstream.agentusage.streams;
 
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.TopicNamespace;
+import io.crewstream.schemas.TopicProvisioning;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.KafkaFuture;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Makes sure the topic the app reads and the one it writes exist, creating a missing one with its contract
- * configuration ({@link Topic#newTopic}): the session-state table compacted, as the projector would create it (so
+ * configuration ({@link TopicProvisioning}): the session-state table compacted, as the projector would create it (so
  * that the app may start first), and the usage topic with its 30 days' retention. An existing topic is left as it is.
  * Internal topics are Kafka Streams' business.
  *
@@ -59,13 +54,14 @@ public final class TopicProvisioner {
      * @throws InterruptedException if the calling thread is interrupted while waiting for Kafka
      */
     public List<String> provision() throws InterruptedException {
-        int timeoutMs = (int) Math.min(Integer.MAX_VALUE, this.timeout.toMillis());
-        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, this.bootstrapServers,
-                // A call must not outlive the attempt: the next attempt starts afresh.
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs));
+        Admin admin = TopicProvisioning.admin(this.bootstrapServers, "crewstream-agent-usage-admin", this.timeout);
         try {
-            return createMissing(admin);
+            Map<Topic, Integer> topics = new LinkedHashMap<>();
+            TOPICS.forEach(topic -> topics.put(topic, this.partitions));
+            List<String> created = TopicProvisioning.createMissing(admin, this.namespace, topics,
+                    this.replicationFactor, this.timeout);
+            created.forEach(name -> log.info("Created topic {}", name));
+            return created;
         }
         catch (ExecutionException ex) {
             if (ex.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
@@ -81,32 +77,6 @@ public final class TopicProvisioner {
             // Calls still waiting for an unreachable broker are abandoned, not waited for.
             admin.close(Duration.ZERO);
         }
-    }
-
-    private List<String> createMissing(Admin admin) throws InterruptedException, ExecutionException,
-            TimeoutException {
-        Set<String> existing = admin.listTopics().names().get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
-        List<NewTopic> missing = new ArrayList<>();
-        for (Topic topic : TOPICS) {
-            if (!existing.contains(this.namespace.name(topic))) {
-                missing.add(topic.newTopic(this.namespace, this.partitions, this.replicationFactor));
-            }
-        }
-        List<String> created = new ArrayList<>();
-        for (Map.Entry<String, KafkaFuture<Void>> creation : admin.createTopics(missing).values().entrySet()) {
-            try {
-                creation.getValue().get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
-                log.info("Created topic {}", creation.getKey());
-                created.add(creation.getKey());
-            }
-            catch (ExecutionException ex) {
-                // Another app (the projector, another instance) created it in the meantime: fine.
-                if (!(ex.getCause() instanceof TopicExistsException)) {
-                    throw ex;
-                }
-            }
-        }
-        return created;
     }
 
     private IllegalStateException noAnswer(Throwable cause) {
