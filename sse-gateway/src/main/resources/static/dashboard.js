@@ -8,7 +8,6 @@
 
   const EVENTS = window.CREWSTREAM_CONTRACT.events;
   const STATES = window.CREWSTREAM_CONTRACT.gatewayStates;
-  const TOKEN_KEY = 'crewstream.accessToken';
   const LOG_LIMIT = 200;
   const FLASH_MS = 2000;
 
@@ -19,9 +18,6 @@
     log: document.getElementById('event-log'),
     connection: document.getElementById('filter-connection'),
     agent: document.getElementById('filter-agent'),
-    auth: document.getElementById('auth'),
-    authMessage: document.getElementById('auth-message'),
-    authToken: document.getElementById('auth-token'),
   };
 
   const model = {
@@ -90,27 +86,7 @@
     scheduleRender();
   }
 
-  // A token handed over in the page URL would stay in the address bar, the history and any link copied from it:
-  // keep it for this tab only and take it out of the URL before anything else runs.
-  function moveTokenOutOfUrl() {
-    const params = new URLSearchParams(location.search);
-    const value = params.get('access_token');
-    if (value === null) return;
-    if (value) sessionStorage.setItem(TOKEN_KEY, value);
-    params.delete('access_token');
-    const query = params.toString();
-    history.replaceState(null, '', location.pathname + (query ? '?' + query : '') + location.hash);
-  }
-
-  function token() {
-    return sessionStorage.getItem(TOKEN_KEY) || '';
-  }
-
-  function withToken(url) {
-    const value = token();
-    if (!value) return url;
-    return url + (url.includes('?') ? '&' : '?') + 'access_token=' + encodeURIComponent(value);
-  }
+  const { withToken } = window.crewstreamAccess;
 
   // ---- stream ----------------------------------------------------------------------------------------------
 
@@ -167,9 +143,7 @@
 
   function askForToken(message) {
     setStreamState('unauthorized', 'Not signed in');
-    dom.authMessage.textContent = message;
-    dom.auth.hidden = false;
-    dom.authToken.focus();
+    window.crewstreamAccess.ask(message);
   }
 
   function handle(event, apply) {
@@ -375,14 +349,9 @@
 
   // ---- wiring ------------------------------------------------------------------------------------------
 
-  moveTokenOutOfUrl();
-
   dom.connection.addEventListener('change', () => setFilter('connection', dom.connection.value));
   dom.agent.addEventListener('change', () => setFilter('agent', dom.agent.value));
-  dom.auth.addEventListener('submit', (event) => {
-    event.preventDefault();
-    sessionStorage.setItem(TOKEN_KEY, dom.authToken.value.trim());
-    dom.auth.hidden = true;
+  window.crewstreamAccess.onSubmit(() => {
     retryDelayMs = 1000;
     checkAccess().then((allowed) => { if (allowed) connect(); });
   });

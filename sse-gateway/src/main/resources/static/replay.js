@@ -8,7 +8,6 @@
   'use strict';
 
   const STATES = window.CREWSTREAM_CONTRACT.gatewayStates;
-  const TOKEN_KEY = 'crewstream.accessToken';
   const FRAMES_BEFORE_MS = 5000;
   const FRAMES_AFTER_MS = 1000;
   const FRAMES_LIMIT = 50;
@@ -34,9 +33,6 @@
     table: document.getElementById('replay-table'),
     frames: document.getElementById('replay-frames'),
     framesHint: document.getElementById('replay-frames-hint'),
-    auth: document.getElementById('auth'),
-    authMessage: document.getElementById('auth-message'),
-    authToken: document.getElementById('auth-token'),
   };
 
   const view = {
@@ -111,28 +107,11 @@
     history.replaceState(null, '', location.pathname + (query ? '?' + query : ''));
   }
 
-  // As on the dashboard: a token in the page URL is kept for this tab only and taken out of the address bar.
-  function moveTokenOutOfUrl() {
-    const params = new URLSearchParams(location.search);
-    const value = params.get('access_token');
-    if (value === null) return;
-    if (value) sessionStorage.setItem(TOKEN_KEY, value);
-    params.delete('access_token');
-    const query = params.toString();
-    history.replaceState(null, '', location.pathname + (query ? '?' + query : '') + location.hash);
-  }
-
-  function withToken(url) {
-    const value = sessionStorage.getItem(TOKEN_KEY) || '';
-    if (!value) return url;
-    return url + (url.includes('?') ? '&' : '?') + 'access_token=' + encodeURIComponent(value);
-  }
+  const { withToken } = window.crewstreamAccess;
 
   function askForToken(message) {
     setState('unauthorized', 'Not signed in');
-    dom.authMessage.textContent = message;
-    dom.auth.hidden = false;
-    dom.authToken.focus();
+    window.crewstreamAccess.ask(message);
   }
 
   // ---- API -----------------------------------------------------------------------------------------------
@@ -484,8 +463,6 @@
 
   // ---- wiring ------------------------------------------------------------------------------------------
 
-  moveTokenOutOfUrl();
-
   dom.connection.addEventListener('change', () => {
     chooseConnection(dom.connection.value, '').catch(failed);
   });
@@ -507,12 +484,7 @@
   });
   dom.previous.addEventListener('click', () => stepTo('previous').catch(failed));
   dom.next.addEventListener('click', () => stepTo('next').catch(failed));
-  dom.auth.addEventListener('submit', (event) => {
-    event.preventDefault();
-    sessionStorage.setItem(TOKEN_KEY, dom.authToken.value.trim());
-    dom.auth.hidden = true;
-    start();
-  });
+  window.crewstreamAccess.onSubmit(start);
 
   start();
 })();

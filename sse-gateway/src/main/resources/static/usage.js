@@ -6,7 +6,6 @@
 (() => {
   'use strict';
 
-  const TOKEN_KEY = 'crewstream.accessToken';
   const REFRESH_MS = 30000;
   const MINUTE_MS = 60000;
   const COLOURS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777'];
@@ -20,22 +19,12 @@
     tokens: document.getElementById('chart-tokens'),
     active: document.getElementById('chart-active'),
     totals: document.querySelector('#usage-totals tbody'),
-    auth: document.getElementById('auth'),
-    authMessage: document.getElementById('auth-message'),
-    authToken: document.getElementById('auth-token'),
   };
 
   let charts = [];
   let timer = null;
 
-  function token() {
-    return sessionStorage.getItem(TOKEN_KEY) || '';
-  }
-
-  function withToken(url) {
-    const value = token();
-    return value ? url + (url.includes('?') ? '&' : '?') + 'access_token=' + encodeURIComponent(value) : url;
-  }
+  const { withToken } = window.crewstreamAccess;
 
   function setState(state, text) {
     dom.state.dataset.state = state;
@@ -53,9 +42,8 @@
     const response = await fetch(withToken('/api/usage?' + params), { cache: 'no-store' });
     if (response.status === 401 || response.status === 403) {
       setState('unauthorized', 'Not signed in');
-      dom.authMessage.textContent = response.status === 401 ? 'The usage page needs an access token.'
-        : 'That access token was not accepted.';
-      dom.auth.hidden = false;
+      window.crewstreamAccess.ask(response.status === 401 ? 'The usage page needs an access token.'
+        : 'That access token was not accepted.');
       return;
     }
     const body = await response.json();
@@ -179,10 +167,7 @@
 
   dom.hours.addEventListener('change', refresh);
   dom.connection.addEventListener('change', refresh);
-  dom.auth.addEventListener('submit', (event) => {
-    event.preventDefault();
-    sessionStorage.setItem(TOKEN_KEY, dom.authToken.value);
-    dom.auth.hidden = true;
+  window.crewstreamAccess.onSubmit(() => {
     loadGateways();
     refresh();
   });

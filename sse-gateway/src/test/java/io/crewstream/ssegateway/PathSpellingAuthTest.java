@@ -133,7 +133,8 @@ class PathSpellingAuthTest {
     @Test
     void theDashboardContractAndHealthProbesArePublicAndEverythingElseIsNot() {
         for (String open : List.of("/", "/index.html", "/dashboard.js", "/dashboard.css", "/contract.js",
-                "/replay", "/replay.html", "/replay.js", "/actuator/health", "/actuator/health/readiness",
+                "/access.js", "/replay", "/replay.html", "/replay.js", "/usage", "/usage.html", "/usage.js",
+                "/actuator/health", "/actuator/health/readiness",
                 "/actuator/health/liveness")) {
             assertThat(send("GET", open).status()).as(open).isEqualTo(200);
         }

@@ -62,12 +62,13 @@ public class ApiSecurityConfiguration {
     public static final String REJECTED_METRIC = "crewstream.sse.http.rejected";
 
     /**
-     * Served without a token: nothing here carries session data. The replay page's files are public like the
-     * dashboard's; the data they show comes from {@code /api/replay/**}, which needs the token.
+     * Served without a token: nothing here carries session data. The replay and usage pages' files are public like
+     * the dashboard's ({@code access.js} is the pages' shared token handling, {@code vendor/} the chart library); the
+     * data they show comes from {@code /api/**}, which needs the token.
      */
     public static final List<String> PUBLIC_PATHS = List.of("/", "/index.html", "/dashboard.js", "/dashboard.css",
-            "/favicon.ico", "/contract.js", "/replay", "/replay.html", "/replay.js", "/usage", "/usage.html",
-            "/usage.js", "/vendor/**", "/actuator/health", "/actuator/health/**");
+            "/favicon.ico", "/contract.js", "/access.js", "/replay", "/replay.html", "/replay.js", "/usage",
+            "/usage.html", "/usage.js", "/vendor/**", "/actuator/health", "/actuator/health/**");
 
     private static final Logger logger = LoggerFactory.getLogger(ApiSecurityConfiguration.class);
 

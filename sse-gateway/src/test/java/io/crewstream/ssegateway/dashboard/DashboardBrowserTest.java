@@ -6,6 +6,8 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 
+import io.crewstream.schemas.Topic;
+import io.crewstream.schemas.TopicNamespace;
 import io.crewstream.schemas.records.ChangeType;
 import io.crewstream.schemas.records.UpstreamState;
 import io.crewstream.ssegateway.support.GatewayApp;
@@ -230,6 +232,29 @@ class DashboardBrowserTest {
         this.browser.navigate().refresh();
         await().atMost(WAIT).until(() -> row("agent:main:secret").size() == 1);
         assertThat(this.browser.findElement(By.id("auth")).isDisplayed()).as("the tab kept the token").isFalse();
+    }
+
+    @Test
+    void theTokenGivenOnTheDashboardOpensTheReplayAndUsagePagesOfTheSameTab() {
+        this.tables.connection(LOCAL, UpstreamState.CONNECTED);
+        this.tables.created(LOCAL, "agent:main:secret");
+        this.broker.createTopics(List.of(Topic.AGENT_USAGE.newTopic(new TopicNamespace(this.tables.prefix()), 1,
+                (short) 1)));
+        GatewayApp app = startGateway("crewstream.sse.auth.tokens=dashboard-test-token");
+        this.browser.get(app.uri("/usage").toString());
+        await().atMost(WAIT).until(() -> this.browser.findElement(By.id("auth")).isDisplayed());
+        this.browser.get(app.uri("/?access_token=dashboard-test-token").toString());
+        await().atMost(WAIT).until(() -> row("agent:main:secret").size() == 1);
+
+        this.browser.get(app.uri("/usage").toString());
+        await().atMost(WAIT).until(() -> "live".equals(this.browser.findElement(By.id("usage-state"))
+                .getAttribute("data-state")));
+        assertThat(this.browser.findElement(By.id("auth")).isDisplayed()).isFalse();
+
+        this.browser.get(app.uri("/replay").toString());
+        await().atMost(WAIT).until(() -> new Select(this.browser.findElement(By.id("replay-connection")))
+                .getOptions().stream().anyMatch(option -> LOCAL.equals(option.getAttribute("value"))));
+        assertThat(this.browser.findElement(By.id("auth")).isDisplayed()).isFalse();
     }
 
     private GatewayApp startGateway(String... properties) {
