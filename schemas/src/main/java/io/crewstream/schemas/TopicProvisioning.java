@@ -65,11 +65,13 @@ public final class TopicProvisioning {
                 missing.add(topic.newTopic(namespace, count, replicationFactor));
             }
         });
+        Map<String, KafkaFuture<Void>> creations = admin.createTopics(missing).values();
         List<String> created = new ArrayList<>();
-        for (Map.Entry<String, KafkaFuture<Void>> creation : admin.createTopics(missing).values().entrySet()) {
+        // In the request's order: the result's map has none.
+        for (NewTopic topic : missing) {
             try {
-                creation.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                created.add(creation.getKey());
+                creations.get(topic.name()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                created.add(topic.name());
             }
             catch (ExecutionException ex) {
                 if (!(ex.getCause() instanceof TopicExistsException)) {
