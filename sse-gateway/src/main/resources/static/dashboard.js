@@ -6,6 +6,8 @@
 (() => {
   'use strict';
 
+  const { withToken, el, plural, agentOf } = window.crewstreamPages;
+
   const EVENTS = window.CREWSTREAM_CONTRACT.events;
   const STATES = window.CREWSTREAM_CONTRACT.gatewayStates;
   const LOG_LIMIT = 200;
@@ -38,12 +40,6 @@
 
   const rowId = (connectionId, key) => connectionId + '/' + key;
 
-  function agentOf(session) {
-    if (session.agentId) return session.agentId;
-    const parts = String(session.key || '').split(':');
-    return parts.length >= 3 && parts[0] === 'agent' ? parts[1] : '(no agent)';
-  }
-
   function clock(ms) {
     return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   }
@@ -54,21 +50,6 @@
     if (seconds < 60) return seconds + ' s ago';
     if (seconds < 3600) return Math.floor(seconds / 60) + ' min ago';
     return Math.floor(seconds / 3600) + ' h ago';
-  }
-
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    for (const [name, value] of Object.entries(attrs || {})) {
-      if (value === undefined || value === null || value === false) continue;
-      if (name === 'text') node.textContent = value;
-      else node.setAttribute(name, value === true ? '' : value);
-    }
-    for (const child of children) if (child) node.append(child);
-    return node;
-  }
-
-  function plural(n, word) {
-    return n + ' ' + word + (n === 1 ? '' : 's');
   }
 
   // ---- URL, filters and token ----------------------------------------------------------------------------
@@ -85,8 +66,6 @@
     history.replaceState(null, '', location.pathname + (query ? '?' + query : ''));
     scheduleRender();
   }
-
-  const { withToken } = window.crewstreamAccess;
 
   // ---- stream ----------------------------------------------------------------------------------------------
 
@@ -143,7 +122,7 @@
 
   function askForToken(message) {
     setStreamState('unauthorized', 'Not signed in');
-    window.crewstreamAccess.ask(message);
+    window.crewstreamPages.ask(message);
   }
 
   function handle(event, apply) {
@@ -351,7 +330,7 @@
 
   dom.connection.addEventListener('change', () => setFilter('connection', dom.connection.value));
   dom.agent.addEventListener('change', () => setFilter('agent', dom.agent.value));
-  window.crewstreamAccess.onSubmit(() => {
+  window.crewstreamPages.onSubmit(() => {
     retryDelayMs = 1000;
     checkAccess().then((allowed) => { if (allowed) connect(); });
   });

@@ -7,6 +7,8 @@
 (() => {
   'use strict';
 
+  const { withToken, el, plural, agentOf } = window.crewstreamPages;
+
   const STATES = window.CREWSTREAM_CONTRACT.gatewayStates;
   const FRAMES_BEFORE_MS = 5000;
   const FRAMES_AFTER_MS = 1000;
@@ -50,27 +52,6 @@
 
   // ---- helpers -------------------------------------------------------------------------------------------
 
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    for (const [name, value] of Object.entries(attrs || {})) {
-      if (value === undefined || value === null || value === false) continue;
-      if (name === 'text') node.textContent = value;
-      else node.setAttribute(name, value === true ? '' : value);
-    }
-    for (const child of children) if (child) node.append(child);
-    return node;
-  }
-
-  function plural(n, word) {
-    return n + ' ' + word + (n === 1 ? '' : 's');
-  }
-
-  function agentOf(session) {
-    if (session.agentId) return session.agentId;
-    const parts = String(session.key || '').split(':');
-    return parts.length >= 3 && parts[0] === 'agent' ? parts[1] : '(no agent)';
-  }
-
   /** A time of day in UTC with milliseconds, the resolution of the time axis. */
   function clock(ms) {
     return typeof ms === 'number' ? new Date(ms).toISOString().slice(11, 23) : '—';
@@ -107,11 +88,9 @@
     history.replaceState(null, '', location.pathname + (query ? '?' + query : ''));
   }
 
-  const { withToken } = window.crewstreamAccess;
-
   function askForToken(message) {
     setState('unauthorized', 'Not signed in');
-    window.crewstreamAccess.ask(message);
+    window.crewstreamPages.ask(message);
   }
 
   // ---- API -----------------------------------------------------------------------------------------------
@@ -484,7 +463,7 @@
   });
   dom.previous.addEventListener('click', () => stepTo('previous').catch(failed));
   dom.next.addEventListener('click', () => stepTo('next').catch(failed));
-  window.crewstreamAccess.onSubmit(start);
+  window.crewstreamPages.onSubmit(start);
 
   start();
 })();

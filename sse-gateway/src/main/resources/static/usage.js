@@ -6,6 +6,8 @@
 (() => {
   'use strict';
 
+  const { withToken } = window.crewstreamPages;
+
   const REFRESH_MS = 30000;
   const MINUTE_MS = 60000;
   const COLOURS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777'];
@@ -24,8 +26,6 @@
   let charts = [];
   let timer = null;
 
-  const { withToken } = window.crewstreamAccess;
-
   function setState(state, text) {
     dom.state.dataset.state = state;
     dom.state.textContent = text;
@@ -42,7 +42,7 @@
     const response = await fetch(withToken('/api/usage?' + params), { cache: 'no-store' });
     if (response.status === 401 || response.status === 403) {
       setState('unauthorized', 'Not signed in');
-      window.crewstreamAccess.ask(response.status === 401 ? 'The usage page needs an access token.'
+      window.crewstreamPages.ask(response.status === 401 ? 'The usage page needs an access token.'
         : 'That access token was not accepted.');
       return;
     }
@@ -167,7 +167,7 @@
 
   dom.hours.addEventListener('change', refresh);
   dom.connection.addEventListener('change', refresh);
-  window.crewstreamAccess.onSubmit(() => {
+  window.crewstreamPages.onSubmit(() => {
     loadGateways();
     refresh();
   });

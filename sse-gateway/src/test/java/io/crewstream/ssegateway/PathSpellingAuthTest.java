@@ -133,7 +133,7 @@ class PathSpellingAuthTest {
     @Test
     void theDashboardContractAndHealthProbesArePublicAndEverythingElseIsNot() {
         for (String open : List.of("/", "/index.html", "/dashboard.js", "/dashboard.css", "/contract.js",
-                "/access.js", "/replay", "/replay.html", "/replay.js", "/usage", "/usage.html", "/usage.js",
+                "/pages.js", "/replay", "/replay.html", "/replay.js", "/usage", "/usage.html", "/usage.js",
                 "/actuator/health", "/actuator/health/readiness",
                 "/actuator/health/liveness")) {
             assertThat(send("GET", open).status()).as(open).isEqualTo(200);

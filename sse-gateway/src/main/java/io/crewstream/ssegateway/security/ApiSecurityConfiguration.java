@@ -63,11 +63,11 @@ public class ApiSecurityConfiguration {
 
     /**
      * Served without a token: nothing here carries session data. The replay and usage pages' files are public like
-     * the dashboard's ({@code access.js} is the pages' shared token handling, {@code vendor/} the chart library); the
-     * data they show comes from {@code /api/**}, which needs the token.
+     * the dashboard's ({@code pages.js} is what the three share, {@code vendor/} the chart library); the data they
+     * show comes from {@code /api/**}, which needs the token.
      */
     public static final List<String> PUBLIC_PATHS = List.of("/", "/index.html", "/dashboard.js", "/dashboard.css",
-            "/favicon.ico", "/contract.js", "/access.js", "/replay", "/replay.html", "/replay.js", "/usage",
+            "/favicon.ico", "/contract.js", "/pages.js", "/replay", "/replay.html", "/replay.js", "/usage",
             "/usage.html", "/usage.js", "/vendor/**", "/actuator/health", "/actuator/health/**");
 
     private static final Logger logger = LoggerFactory.getLogger(ApiSecurityConfiguration.class);

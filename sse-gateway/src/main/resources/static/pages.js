@@ -1,9 +1,9 @@
 /*
- * crewstream access token, shared by the dashboard, the replay page and the usage page: kept for this tab only
+ * What the dashboard, the replay page and the usage page share. The access token: kept for this tab only
  * (sessionStorage), sent as ?access_token= (EventSource cannot set headers, so every request uses the same way), and
- * asked for in the page's #auth form when the server answers 401 or 403.
+ * asked for in the page's #auth form when the server answers 401 or 403. And the small DOM and naming helpers.
  */
-window.crewstreamAccess = (() => {
+window.crewstreamPages = (() => {
   'use strict';
 
   const TOKEN_KEY = 'crewstream.accessToken';
@@ -48,6 +48,29 @@ window.crewstreamAccess = (() => {
     });
   }
 
+  /** An element with attributes ({@code text} sets its text; false, null and undefined are left out) and children. */
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs || {})) {
+      if (value === undefined || value === null || value === false) continue;
+      if (name === 'text') node.textContent = value;
+      else node.setAttribute(name, value === true ? '' : value);
+    }
+    for (const child of children) if (child) node.append(child);
+    return node;
+  }
+
+  function plural(n, word) {
+    return n + ' ' + word + (n === 1 ? '' : 's');
+  }
+
+  /** The session's agent: its agentId, else the agent named in an `agent:<id>:…` key. */
+  function agentOf(session) {
+    if (session.agentId) return session.agentId;
+    const parts = String(session.key || '').split(':');
+    return parts.length >= 3 && parts[0] === 'agent' ? parts[1] : '(no agent)';
+  }
+
   moveTokenOutOfUrl();
-  return { token, withToken, ask, onSubmit };
+  return { token, withToken, ask, onSubmit, el, plural, agentOf };
 })();
