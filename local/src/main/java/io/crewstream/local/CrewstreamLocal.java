@@ -1,13 +1,8 @@
 package io.crewstream.local;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.Stream;
 
 import io.crewstream.local.cli.LaunchOptions;
 import io.crewstream.local.cli.UsageException;
@@ -60,10 +55,10 @@ public final class CrewstreamLocal {
         String external = blankToNull(System.getenv("KAFKA_BOOTSTRAP_SERVERS"));
         if (options.fresh()) {
             if (external == null) {
-                deleteRecursively(DATA_DIRECTORY.resolve("kafka"));
+                Directories.deleteRecursively(DATA_DIRECTORY.resolve("kafka"));
             }
-            deleteRecursively(DATA_DIRECTORY.resolve("projector"));
-            deleteRecursively(DATA_DIRECTORY.resolve("agent-usage"));
+            Directories.deleteRecursively(DATA_DIRECTORY.resolve("projector"));
+            Directories.deleteRecursively(DATA_DIRECTORY.resolve("agent-usage"));
             say(external == null ? "--fresh: deleted the kept Kafka data and the apps' stores"
                     : "--fresh: deleted the apps' stores (the external Kafka cluster is left alone)");
         }
@@ -104,17 +99,4 @@ public final class CrewstreamLocal {
         return value == null || value.isBlank() ? null : value.trim();
     }
 
-    private static void deleteRecursively(Path directory) {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
-        catch (IOException ex) {
-            throw new UncheckedIOException("Cannot delete " + directory, ex);
-        }
-    }
 }

@@ -2,17 +2,16 @@ package io.crewstream.local;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 
-import io.crewstream.local.apps.EmbeddedApp;
 import io.crewstream.local.kafka.TopicSetup;
 import io.crewstream.local.pipeline.PipelineApps;
 import io.crewstream.local.pipeline.PipelineConfig;
+import io.crewstream.local.support.RunningParts;
 import io.crewstream.local.support.TestPipelines;
 import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.cloudevents.CloudEventType;
@@ -52,25 +51,23 @@ class AgentUsageEndToEndTest {
     @TempDir
     Path state;
 
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
+    private final RunningParts running = new RunningParts();
 
     @AfterEach
     void stopEverything() throws Exception {
-        for (int i = this.cleanup.size() - 1; i >= 0; i--) {
-            this.cleanup.get(i).close();
-        }
+        this.running.close();
     }
 
     @Test
     void theUsageTopicTellsExactlyWhatTheScriptedSessionsDid(KafkaBroker broker) {
         OpenClawSimulator gateway = new OpenClawSimulator(SimulatorConfig.defaults(TOKEN));
         gateway.start();
-        this.cleanup.add(gateway);
+        this.running.add(gateway);
         PipelineConfig config = TestPipelines.config(broker, "usage-e2e", this.state, gateway.url(), TOKEN);
         new TopicSetup(config.bootstrapServers(), config.namespace(), config.partitions(), (short) 1).createMissing();
-        running(PipelineApps.projector(config));
-        running(PipelineApps.agentUsage(config));
-        running(PipelineApps.ingestor(config));
+        this.running.start(PipelineApps.projector(config));
+        this.running.start(PipelineApps.agentUsage(config));
+        this.running.start(PipelineApps.ingestor(config));
         String connection = config.upstream().id();
 
         // Two sessions appear (their tokens so far are history, not this run's use), then use 150 and 30 tokens,
@@ -138,8 +135,4 @@ class AgentUsageEndToEndTest {
         return JsonNodeFactory.instance.objectNode().put("status", status).put("totalTokens", totalTokens);
     }
 
-    private void running(EmbeddedApp app) {
-        app.start();
-        this.cleanup.add(app::stop);
-    }
 }

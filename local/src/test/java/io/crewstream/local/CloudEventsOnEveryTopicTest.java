@@ -4,20 +4,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-import io.crewstream.local.apps.EmbeddedApp;
 import io.crewstream.local.kafka.TopicSetup;
 import io.crewstream.local.pipeline.PipelineApps;
 import io.crewstream.local.pipeline.PipelineConfig;
+import io.crewstream.local.support.RunningParts;
 import io.crewstream.local.support.TestPipelines;
 import io.crewstream.schemas.SessionStateKey;
 import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.cloudevents.CloudEventType;
 import io.crewstream.schemas.cloudevents.CloudEvents;
+import io.crewstream.schemas.records.AgentUsageMinute;
 import io.crewstream.schemas.records.ChangeType;
 import io.crewstream.schemas.records.SessionEvent;
 import io.crewstream.schemas.records.SessionRemoved;
@@ -47,8 +47,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Every record the pipeline writes carries its CloudEvents attributes, read back through the real broker after the
- * real pipeline (simulator → ingestor → Kafka → projector) made every kind of record: snapshots, an upsert, a removal,
- * status changes, raw frames, table rows created, updated and removed, connection rows and a dead letter.
+ * real pipeline (simulator → ingestor → Kafka → projector → agent-usage) made every kind of record: snapshots, an
+ * upsert, a removal, status changes, raw frames, table rows created, updated and removed, connection rows, a dead
+ * letter and usage minutes. Every topic of the contract is checked: a new one fails here until the test makes it.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class CloudEventsOnEveryTopicTest {
@@ -59,13 +60,11 @@ class CloudEventsOnEveryTopicTest {
     @TempDir
     Path state;
 
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
+    private final RunningParts running = new RunningParts();
 
     @AfterEach
     void stopEverything() throws Exception {
-        for (int i = this.cleanup.size() - 1; i >= 0; i--) {
-            this.cleanup.get(i).close();
-        }
+        this.running.close();
     }
 
     @Test
@@ -73,11 +72,12 @@ class CloudEventsOnEveryTopicTest {
         OpenClawSimulator gateway = new OpenClawSimulator(SimulatorConfig.defaults(TOKEN));
         gateway.sessions().create("agent:main:one", JsonNodeFactory.instance.objectNode().put("label", "One"));
         gateway.start();
-        this.cleanup.add(gateway);
+        this.running.add(gateway);
         PipelineConfig config = TestPipelines.config(broker, "cloudevents", this.state, gateway.url(), TOKEN);
         new TopicSetup(config.bootstrapServers(), config.namespace(), config.partitions(), (short) 1).createMissing();
-        running(PipelineApps.projector(config));
-        running(PipelineApps.ingestor(config));
+        this.running.start(PipelineApps.projector(config));
+        this.running.start(PipelineApps.agentUsage(config));
+        this.running.start(PipelineApps.ingestor(config));
         String connection = config.upstream().id();
 
         await().atMost(PATIENCE).until(() -> tableKeys(broker, config).contains("agent:main:one"));
@@ -91,10 +91,10 @@ class CloudEventsOnEveryTopicTest {
                     "not json".getBytes(StandardCharsets.UTF_8))).get();
         }
         await().atMost(PATIENCE).until(() -> !read(broker, config, Topic.DEAD_LETTERS).isEmpty()
-                && read(broker, config, Topic.SESSION_STATE).stream().anyMatch(record -> record.value() == null));
+                && read(broker, config, Topic.SESSION_STATE).stream().anyMatch(record -> record.value() == null)
+                && !read(broker, config, Topic.AGENT_USAGE).isEmpty());
 
-        for (Topic topic : List.of(Topic.SESSION_EVENTS, Topic.CONNECTION_STATUS, Topic.RAW_FRAMES,
-                Topic.SESSION_STATE, Topic.CONNECTION_STATE, Topic.DEAD_LETTERS)) {
+        for (Topic topic : Topic.values()) {
             Set<String> ids = new HashSet<>();
             List<ConsumerRecord<String, byte[]>> records = read(broker, config, topic);
             assertThat(records).as(topic.name()).isNotEmpty();
@@ -118,14 +118,27 @@ class CloudEventsOnEveryTopicTest {
                 assertThat(event.type()).as(topic + " " + record).isEqualTo(expectedType(topic, record));
                 assertThat(event.time()).isBefore(Instant.now().plusSeconds(1));
                 assertThat(ids.add(event.id())).as("unique id " + event.id() + " on " + topic).isTrue();
-                String component = topic == Topic.SESSION_STATE || topic == Topic.CONNECTION_STATE
-                        || topic == Topic.DEAD_LETTERS ? "projector" : "ingestor";
-                assertThat(event.source()).startsWith("/crewstream/" + component);
+                // A dead letter's record may have no valid key: it names no connection.
+                assertThat(event.source()).as(topic + " " + record).isEqualTo(CloudEvents.source(component(topic),
+                        topic == Topic.DEAD_LETTERS ? null : connection));
                 if (topic == Topic.SESSION_STATE) {
                     assertThat(event.subject()).isEqualTo(SessionStateKey.parse(record.key()).sessionKey());
                 }
+                if (topic == Topic.AGENT_USAGE) {
+                    assertThat(event.subject()).isEqualTo(ContractSerdes.of(AgentUsageMinute.class)
+                            .deserialize(null, record.value()).agentId());
+                }
             }
         }
+    }
+
+    /** Which app writes the topic; no default, so that a new topic does not compile until it is placed. */
+    private static CloudEvents.Component component(Topic topic) {
+        return switch (topic) {
+            case SESSION_EVENTS, CONNECTION_STATUS, RAW_FRAMES -> CloudEvents.Component.INGESTOR;
+            case SESSION_STATE, CONNECTION_STATE, DEAD_LETTERS -> CloudEvents.Component.PROJECTOR;
+            case AGENT_USAGE -> CloudEvents.Component.AGENT_USAGE;
+        };
     }
 
     private static CloudEventType expectedType(Topic topic, ConsumerRecord<String, byte[]> record) {
@@ -143,7 +156,7 @@ class CloudEventsOnEveryTopicTest {
             case RAW_FRAMES -> CloudEventType.RAW_FRAME;
             case CONNECTION_STATE -> CloudEventType.CONNECTION_STATE;
             case DEAD_LETTERS -> CloudEventType.DEAD_LETTER;
-            default -> throw new AssertionError(topic);
+            case AGENT_USAGE -> CloudEventType.AGENT_USAGE;
         };
     }
 
@@ -166,8 +179,4 @@ class CloudEventsOnEveryTopicTest {
                 new ByteArrayDeserializer(), PATIENCE);
     }
 
-    private void running(EmbeddedApp app) {
-        app.start();
-        this.cleanup.add(app::stop);
-    }
 }

@@ -3,8 +3,6 @@ package io.crewstream.local;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import io.crewstream.local.apps.EmbeddedApp;
 import io.crewstream.local.kafka.TopicSetup;
@@ -12,6 +10,7 @@ import io.crewstream.local.pipeline.PipelineApps;
 import io.crewstream.local.pipeline.PipelineConfig;
 import io.crewstream.local.support.FreePorts;
 import io.crewstream.local.support.SseClient;
+import io.crewstream.local.support.RunningParts;
 import io.crewstream.local.support.TestPipelines;
 import io.crewstream.schemas.sse.SseEventType;
 import io.crewstream.sim.server.OpenClawSimulator;
@@ -40,16 +39,14 @@ class PipelineEndToEndTest {
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final String TOKEN = "e2e-gateway-token";
 
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
+    private final RunningParts running = new RunningParts();
 
     @TempDir
     Path state;
 
     @AfterEach
     void stopEverything() throws Exception {
-        for (int i = this.cleanup.size() - 1; i >= 0; i--) {
-            this.cleanup.get(i).close();
-        }
+        this.running.close();
     }
 
     /**
@@ -63,13 +60,13 @@ class PipelineEndToEndTest {
                 URI.create("ws://127.0.0.1:" + gatewayPort), TOKEN);
         String connectionId = config.upstream().id();
         startPipeline(config);
-        EmbeddedApp sse = running(PipelineApps.sseGateway(config));
+        EmbeddedApp sse = this.running.start(PipelineApps.sseGateway(config));
 
         SseClient browser = open(sse.port());
         await().atMost(PATIENCE).until(() -> !browser.events(SseEventType.SESSIONS_REFRESH).isEmpty());
         assertThat(browser.events(SseEventType.SESSIONS_REFRESH).get(0).json().path("sessions").isEmpty())
                 .as("nothing is known yet").isTrue();
-        running(PipelineApps.ingestor(config));
+        this.running.start(PipelineApps.ingestor(config));
         await().atMost(PATIENCE).until(() -> browser.sawGatewayState(connectionId, "unreachable"));
         assertThat(browser.sawSession("agent:main:one")).isFalse();
 
@@ -77,7 +74,7 @@ class PipelineEndToEndTest {
         gateway.sessions().create("agent:main:one", fields("One"));
         gateway.sessions().create("agent:main:two", fields("Two"));
         gateway.start();
-        this.cleanup.add(gateway);
+        this.running.add(gateway);
 
         await().atMost(PATIENCE).until(() -> browser.sawSession("agent:main:one") && browser.sawSession("agent:main:two"));
         await().atMost(PATIENCE).until(() -> browser.sawGatewayState(connectionId, "connected"));
@@ -96,12 +93,12 @@ class PipelineEndToEndTest {
         gateway.sessions().create("agent:main:stays", fields("Stays"));
         gateway.sessions().create("agent:main:goes", fields("Goes"));
         gateway.start();
-        this.cleanup.add(gateway);
+        this.running.add(gateway);
         PipelineConfig config = TestPipelines.config(broker, "restart", this.state, gateway.url(), TOKEN);
         String connectionId = config.upstream().id();
         startPipeline(config);
-        EmbeddedApp sse = running(PipelineApps.sseGateway(config));
-        running(PipelineApps.ingestor(config));
+        EmbeddedApp sse = this.running.start(PipelineApps.sseGateway(config));
+        this.running.start(PipelineApps.ingestor(config));
         SseClient browser = open(sse.port());
         await().atMost(PATIENCE).until(() -> browser.sawGatewayState(connectionId, "connected")
                 || refreshShows(browser, connectionId, "connected"));
@@ -130,20 +127,20 @@ class PipelineEndToEndTest {
         OpenClawSimulator gateway = new OpenClawSimulator(SimulatorConfig.defaults(TOKEN));
         gateway.sessions().create("agent:main:before", fields("Before"));
         gateway.start();
-        this.cleanup.add(gateway);
+        this.running.add(gateway);
         PipelineConfig config = TestPipelines.config(broker, "projector-restart", this.state, gateway.url(), TOKEN);
         new TopicSetup(config.bootstrapServers(), config.namespace(), config.partitions(), (short) 1).createMissing();
         EmbeddedApp projector = PipelineApps.projector(config);
         projector.start();
-        this.cleanup.add(projector::stop);
-        EmbeddedApp sse = running(PipelineApps.sseGateway(config));
-        running(PipelineApps.ingestor(config));
+        this.running.add(projector::stop);
+        EmbeddedApp sse = this.running.start(PipelineApps.sseGateway(config));
+        this.running.start(PipelineApps.ingestor(config));
         SseClient browser = open(sse.port());
         await().atMost(PATIENCE).ignoreExceptions().until(() -> SseClient.get(sse.port(), "/api/sessions").contains("agent:main:before"));
 
         projector.stop();
         gateway.sessions().create("agent:main:during", fields("During"));
-        EmbeddedApp restarted = running(PipelineApps.projector(config));
+        EmbeddedApp restarted = this.running.start(PipelineApps.projector(config));
 
         await().atMost(PATIENCE).until(() -> browser.sawSession("agent:main:during"));
         assertThat(restarted.isRunning()).isTrue();
@@ -151,18 +148,13 @@ class PipelineEndToEndTest {
 
     private void startPipeline(PipelineConfig config) {
         new TopicSetup(config.bootstrapServers(), config.namespace(), config.partitions(), (short) 1).createMissing();
-        running(PipelineApps.projector(config));
+        this.running.start(PipelineApps.projector(config));
     }
 
-    private EmbeddedApp running(EmbeddedApp app) {
-        app.start();
-        this.cleanup.add(app::stop);
-        return app;
-    }
 
     private SseClient open(int port) {
         SseClient client = SseClient.connect(port);
-        this.cleanup.add(client);
+        this.running.add(client);
         return client;
     }
 

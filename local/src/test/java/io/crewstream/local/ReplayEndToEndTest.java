@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import io.crewstream.local.apps.EmbeddedApp;
 import io.crewstream.local.kafka.TopicSetup;
 import io.crewstream.local.pipeline.PipelineApps;
 import io.crewstream.local.pipeline.PipelineConfig;
+import io.crewstream.local.support.RunningParts;
 import io.crewstream.local.support.TestPipelines;
 import io.crewstream.local.tools.ToolsProbe;
 import io.crewstream.replay.Replay;
@@ -67,7 +67,7 @@ class ReplayEndToEndTest {
 
     private Path state;
 
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
+    private final RunningParts running = new RunningParts();
 
     private KafkaBroker broker;
     private PipelineConfig config;
@@ -88,7 +88,7 @@ class ReplayEndToEndTest {
         OpenClawSimulator gateway = new OpenClawSimulator(SimulatorConfig.defaults(TOKEN));
         gateway.sessions().create(ONE, fields("One"));
         gateway.start();
-        this.cleanup.add(gateway);
+        this.running.add(gateway);
         PipelineConfig quick = TestPipelines.config(broker, "replay-e2e", this.state, gateway.url(), TOKEN);
         Map<String, String> settings = new HashMap<>(quick.extraSettings());
         // No reconciliation snapshot in the middle: the test knows every snapshot the ingestor takes.
@@ -100,10 +100,10 @@ class ReplayEndToEndTest {
         this.replay = new Replay(new ReplaySource(broker.bootstrapServers(), this.config.namespace()));
         new TopicSetup(this.config.bootstrapServers(), this.config.namespace(), this.config.partitions(), (short) 1)
                 .createMissing();
-        running(PipelineApps.projector(this.config));
+        this.running.start(PipelineApps.projector(this.config));
 
         this.beforeAnything = Instant.now();
-        running(PipelineApps.ingestor(this.config));
+        this.running.start(PipelineApps.ingestor(this.config));
         await().atMost(PATIENCE).ignoreExceptions().until(() -> labels(Instant.now()).equals(Map.of(ONE, "One")));
 
         gateway.sessions().create(TWO, fields("Two"));
@@ -126,9 +126,7 @@ class ReplayEndToEndTest {
 
     @AfterAll
     void stopEverything() throws Exception {
-        for (int i = this.cleanup.size() - 1; i >= 0; i--) {
-            this.cleanup.get(i).close();
-        }
+        this.running.close();
     }
 
     @Test
@@ -266,6 +264,12 @@ class ReplayEndToEndTest {
                 "crewstream replay: --speed must be 1x, 10x (any positive factor) or max, not 'fast'");
         expectUsageError(cli("diff", "-1m"), "crewstream diff: expects FROM and TO");
         expectUsageError(cli("state-at", "now", "--colour", "red"), "crewstream state-at: unknown option '--colour'");
+        expectUsageError(cli("state-at", "+999999999-12-31T00:00:00Z", "--connection", this.connection),
+                "crewstream state-at: cannot read '+999999999-12-31T00:00:00Z' as a time");
+        expectUsageError(cli("replay", "--connection", this.connection, "--from", "-999999999-01-01T00:00:00Z"),
+                "crewstream replay: cannot read '-999999999-01-01T00:00:00Z' as a time");
+        expectUsageError(ToolsProbe.run(Map.of("KAFKA_BOOTSTRAP_SERVERS", this.broker.bootstrapServers()), this.state,
+                "state-at", "now", "--topic-prefix", "a/b"), "crewstream state-at: --topic-prefix: ");
     }
 
     @Test
@@ -320,10 +324,6 @@ class ReplayEndToEndTest {
                 .toList();
     }
 
-    private void running(EmbeddedApp app) {
-        app.start();
-        this.cleanup.add(app::stop);
-    }
 
     private static ObjectNode fields(String label) {
         return JsonNodeFactory.instance.objectNode().put("label", label);

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SortedSet;
+import java.util.function.Consumer;
 
 import io.crewstream.replay.kafka.ConnectionStatuses;
 import io.crewstream.replay.kafka.FrameReplay;
@@ -67,6 +68,18 @@ public final class Replay {
         }
     }
 
+    /**
+     * Checks that the pipeline knows the connection, for a caller that reads the topics itself ({@code tail}): one
+     * read of the connection table, nothing else.
+     *
+     * @throws ReplayException ({@link ReplayException.Reason#UNKNOWN_CONNECTION}) naming the known ones
+     */
+    public void requireKnown(String connectionId) {
+        try (TopicAccess kafka = new TopicAccess(this.source)) {
+            requireKnown(kafka, connectionId);
+        }
+    }
+
     /** What the topic still holds of a connection's partition. */
     public RetainedRange retained(Topic topic, String connectionId) {
         try (TopicAccess kafka = new TopicAccess(this.source)) {
@@ -103,10 +116,23 @@ public final class Replay {
 
     /** The table changes of one gateway in {@code (from, to]}, at most {@code limit} of them, in order. */
     public List<TableChange> changes(String connectionId, Instant from, Instant to, int limit) {
+        List<TableChange> changes = new ArrayList<>();
+        changes(connectionId, from, to, change -> {
+            if (changes.size() < limit) {
+                changes.add(change);
+            }
+        });
+        return changes;
+    }
+
+    /**
+     * The table changes of one gateway in {@code (from, to]}, handed to {@code sink} in order as the fold makes them
+     * (on the calling thread): for a caller that keeps only some, e.g. the last ones, whatever the window holds.
+     */
+    public void changes(String connectionId, Instant from, Instant to, Consumer<TableChange> sink) {
         requireOrder(from, to);
         try (TopicAccess kafka = new TopicAccess(this.source)) {
             Set<String> ids = connections(kafka, connectionId);
-            List<TableChange> changes = new ArrayList<>();
             TableFolding.fold(kafka, ids, from, to, new TableFolding.Listener() {
                 @Override
                 public void tableAt(ConnectionFold fold, boolean exact) {
@@ -114,12 +140,9 @@ public final class Replay {
 
                 @Override
                 public void changed(TableChange change) {
-                    if (changes.size() < limit) {
-                        changes.add(change);
-                    }
+                    sink.accept(change);
                 }
             });
-            return changes;
         }
     }
 
@@ -135,7 +158,7 @@ public final class Replay {
             TableFolding.fold(kafka, Set.of(connectionId), from, to, new TableFolding.Listener() {
                 @Override
                 public void tableAt(ConnectionFold fold, boolean exact) {
-                    initial[0] = fold.sessions().get(sessionKey);
+                    initial[0] = fold.session(sessionKey);
                 }
 
                 @Override
@@ -179,12 +202,7 @@ public final class Replay {
         try (TopicAccess kafka = new TopicAccess(this.source)) {
             List<TopicPartition> partitions = kafka.partitions(topic);
             for (TopicPartition partition : partitions) {
-                long beginning = kafka.beginning(partition);
-                Instant earliest = beginning == 0 ? null : kafka.timestampAt(partition, beginning);
-                if (earliest != null && from.isBefore(earliest)) {
-                    throw new ReplayException(ReplayException.Reason.BEFORE_RETENTION, from + " is older than what "
-                            + partition + " still holds: the earliest time available is " + earliest);
-                }
+                requireRetained(kafka, partition, from, partition + " still holds");
             }
             long fromMillis = from.toEpochMilli();
             long toMillis = to == null ? Long.MAX_VALUE : to.toEpochMilli();
@@ -241,11 +259,16 @@ public final class Replay {
     }
 
     private static void requireRetained(TopicAccess kafka, Topic topic, String connectionId, Instant time) {
-        Instant earliest = kafka.lostBefore(topic, connectionId);
+        requireRetained(kafka, kafka.partitionOf(topic, connectionId), time, kafka.name(topic) + " still holds for '"
+                + connectionId + "'");
+    }
+
+    /** @param holds what the message says holds the partition's records, e.g. "the-topic-0 still holds" */
+    private static void requireRetained(TopicAccess kafka, TopicPartition partition, Instant time, String holds) {
+        Instant earliest = kafka.lostBefore(partition);
         if (earliest != null && time.isBefore(earliest)) {
-            throw new ReplayException(ReplayException.Reason.BEFORE_RETENTION, time + " is older than what "
-                    + kafka.name(topic) + " still holds for '" + connectionId + "': the earliest time available is "
-                    + earliest);
+            throw new ReplayException(ReplayException.Reason.BEFORE_RETENTION, time + " is older than what " + holds
+                    + ": the earliest time available is " + earliest);
         }
     }
 

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import static io.crewstream.replay.support.Events.chunk;
 import static io.crewstream.replay.support.Events.removal;
 import static io.crewstream.replay.support.Events.row;
 import static io.crewstream.replay.support.Events.snapshot;
@@ -121,6 +122,24 @@ class ReplayEngineTest {
         ConnectionTableAt table = tableOf(t(3 * 3600 + 1), A);
         assertThat(statuses(table)).isEqualTo(Map.of("a", "done", "c", "running"));
         assertThat(table.basis().snapshotId()).isEqualTo("s2");
+    }
+
+    @Test
+    void aStrayChunkOfAnotherSnapshotDoesNotHideTheSnapshotItInterrupts(KafkaBroker broker) {
+        try (Timeline interleaved = Timeline.create(broker, "replay-stray-chunk")) {
+            interleaved.known(A);
+            interleaved.event(t(1), snapshot(A, "old", row("a", "running")));
+            interleaved.event(t(100), chunk(A, "new", 0, 2, 2, row("b", "running")));
+            // A late chunk of a snapshot whose writer gave up: the projector drops it and keeps collecting "new".
+            interleaved.event(t(101), chunk(A, "abandoned", 1, 3, 5, row("z", "running")));
+            interleaved.event(t(102), chunk(A, "new", 1, 2, 2, row("c", "queued")));
+            Replay replay = new Replay(new ReplaySource(broker.bootstrapServers(), interleaved.namespace()));
+
+            ConnectionTableAt table = replay.stateAt(t(102), A).get(0);
+
+            assertThat(statuses(table)).isEqualTo(Map.of("b", "running", "c", "queued"));
+            assertThat(table.basis().snapshotId()).isEqualTo("new");
+        }
     }
 
     @Test

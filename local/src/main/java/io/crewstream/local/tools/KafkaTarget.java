@@ -8,10 +8,10 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
+import io.crewstream.local.Directories;
 import io.crewstream.local.kafka.EmbeddedKafkaBroker;
 
 /**
@@ -116,12 +116,10 @@ final class KafkaTarget implements AutoCloseable {
     }
 
     private static void deleteTree(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
+        try {
+            Directories.deleteRecursively(root);
         }
-        catch (IOException ex) {
+        catch (UncheckedIOException ex) {
             // A temporary copy left behind costs disk space, not correctness.
         }
     }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 
 import io.crewstream.replay.kafka.FrameReplay;
+import io.crewstream.schemas.ContractViolationException;
 import io.crewstream.schemas.records.RawFrame;
 
 /**
@@ -79,7 +80,15 @@ final class ReplayCommand implements Command {
     }
 
     private static String pretty(FrameReplay.Frame stored) {
-        RawFrame frame = stored.decode();
+        RawFrame frame;
+        try {
+            frame = stored.decode();
+        }
+        catch (ContractViolationException ex) {
+            // One bad record is a line of the replay, as in tail, not the end of it.
+            return Text.time(stored.at()) + "  unreadable record at offset " + stored.offset() + ": "
+                    + Text.cut(ex.getMessage(), 120);
+        }
         StringBuilder line = new StringBuilder(Text.time(frame.receivedAt())).append("  ")
                 .append(Text.pad(frame.frameType(), 5));
         if (frame.event() != null) {

@@ -18,7 +18,9 @@ import io.crewstream.schemas.records.SnapshotChunk;
 import io.crewstream.schemas.serde.ContractSerdes;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 
 /**
  * {@code tail}: follows the live topics from now on, one line per record: what the ingestor wrote about sessions,
@@ -55,13 +57,12 @@ final class TailCommand implements Command {
     }
 
     @Override
-    public void run(ToolArgs args, ToolContext context) {
+    public void run(ToolArgs args, ToolContext context) throws InterruptedException {
         args.positional(0, "no arguments besides its options");
         String connection = args.option("connection");
         long max = max(args.option("max"));
         if (connection != null) {
-            // Checks the id and names the known ones when it is unknown.
-            context.replay().retained(Topic.SESSION_EVENTS, connection);
+            context.replay().requireKnown(connection);
         }
         List<Topic> topics = new ArrayList<>(List.of(Topic.SESSION_EVENTS, Topic.CONNECTION_STATUS));
         if (args.flag("frames")) {
@@ -71,6 +72,20 @@ final class TailCommand implements Command {
         try (TopicAccess access = new TopicAccess(context.replay().source())) {
             topics.forEach(topic -> partitions.addAll(access.partitions(topic)));
         }
+        try {
+            follow(partitions, connection, max, context);
+        }
+        catch (InterruptException ex) {
+            // Stopped while waiting on Kafka (Ctrl-C): not a failure of Kafka.
+            throw new InterruptedException("tail stopped");
+        }
+        catch (KafkaException ex) {
+            // This consumer is the command's own, not the engine's: its failures are told in the engine's words.
+            throw TopicAccess.unavailable(context.replay().source(), ex);
+        }
+    }
+
+    private static void follow(List<TopicPartition> partitions, String connection, long max, ToolContext context) {
         long printed = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = context.replay().source().consumer()) {
             consumer.assign(partitions);

@@ -83,13 +83,17 @@ public final class Tools {
             return 0;
         }
         String external = env.get("KAFKA_BOOTSTRAP_SERVERS");
-        try (KafkaTarget target = KafkaTarget.open(external == null || external.isBlank() ? null : external.trim(),
-                dataDirectory, port(parsed.option("kafka-port")), note -> err.println("crewstream: " + note))) {
-            Replay replay = new Replay(new ReplaySource(target.bootstrapServers(),
-                    new TopicNamespace(parsed.option("topic-prefix", ""))));
-            command.run(parsed, new ToolContext(replay, out, err, clock, sleeper));
-            out.flush();
-            return 0;
+        try {
+            // Read before Kafka is opened: a bad one must not start a broker on the kept data first.
+            TopicNamespace namespace = namespace(parsed.option("topic-prefix", ""));
+            int port = port(parsed.option("kafka-port"));
+            try (KafkaTarget target = KafkaTarget.open(external == null || external.isBlank() ? null
+                    : external.trim(), dataDirectory, port, note -> err.println("crewstream: " + note))) {
+                Replay replay = new Replay(new ReplaySource(target.bootstrapServers(), namespace));
+                command.run(parsed, new ToolContext(replay, out, err, clock, sleeper));
+                out.flush();
+                return 0;
+            }
         }
         catch (UsageException ex) {
             return fail(err, command, ex.getMessage() + " (usage: ./crewstream " + command.usage() + ")");
@@ -100,6 +104,16 @@ public final class Tools {
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             return 130;
+        }
+    }
+
+    private static TopicNamespace namespace(String prefix) {
+        try {
+            return new TopicNamespace(prefix);
+        }
+        catch (IllegalArgumentException ex) {
+            // The rule is the schemas' own message, not spelt again here.
+            throw new UsageException("--topic-prefix: " + ex.getMessage());
         }
     }
 
@@ -120,7 +134,8 @@ public final class Tools {
     }
 
     private static int fail(PrintStream err, Command command, String message) {
-        err.println("crewstream " + command.name() + ": " + message);
+        // One line whatever the message echoes back (a value typed with a line break in it).
+        err.println("crewstream " + command.name() + ": " + message.replaceAll("\\R", " "));
         return 2;
     }
 

@@ -16,6 +16,7 @@ import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.TopicNamespace;
 import io.crewstream.schemas.records.ConnectionState;
 import io.crewstream.schemas.records.ConnectionStatusEvent;
+import io.crewstream.schemas.records.RawFrame;
 import io.crewstream.schemas.records.SessionRow;
 import io.crewstream.schemas.records.SessionUpserted;
 import io.crewstream.schemas.records.SnapshotChunk;
@@ -157,6 +158,22 @@ class CommandsOnATimelineTest {
         assertThat(rows).hasSize(4);
         assertThat(rows.get(2)).startsWith(T0.plusSeconds(60) + ",0,1," + GATEWAY + ",snapshot-chunk,")
                 .contains("s-in, \"\"quoted\"\"\"");
+    }
+
+    @Test
+    void anUnreadableFrameIsALineOfThePrettyReplayWhichGoesOn() throws Exception {
+        send(Topic.RAW_FRAMES, T0, "not a frame".getBytes(StandardCharsets.UTF_8));
+        String text = "{\"type\":\"event\",\"event\":\"tick\",\"seq\":2}";
+        send(Topic.RAW_FRAMES, T0.plusSeconds(1), ContractSerdes.rawFrames().serialize(null, RawFrame.of(GATEWAY,
+                T0.plusSeconds(1).toEpochMilli(), "event", "tick", 2L, text.length(), false, text)));
+
+        ToolsProbe.Result result = command("replay", "--connection", GATEWAY, "--from", T0.toString());
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        List<String> lines = result.out().lines().toList();
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).startsWith("2026-12-01T10:00:00.000Z  unreadable record at offset 0: ");
+        assertThat(lines.get(1)).contains("tick seq 2");
     }
 
     @Test

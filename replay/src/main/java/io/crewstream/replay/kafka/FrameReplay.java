@@ -20,11 +20,40 @@ public final class FrameReplay {
     private FrameReplay() {
     }
 
-    /** One stored frame: its offset, when the ingestor wrote it, and its {@link RawFrame} JSON as stored. */
-    public record Frame(long offset, Instant at, byte[] json) {
+    /** One stored frame: its offset, when the ingestor wrote it, and its {@link RawFrame} JSON as stored. Immutable. */
+    public static final class Frame {
 
+        private final long offset;
+
+        private final Instant at;
+
+        private final byte[] json;
+
+        /** Already decoded by a session filter, so that the sink does not decode it again; null when not. */
+        private final RawFrame decoded;
+
+        Frame(long offset, Instant at, byte[] json, RawFrame decoded) {
+            this.offset = offset;
+            this.at = at;
+            this.json = json;
+            this.decoded = decoded;
+        }
+
+        public long offset() {
+            return this.offset;
+        }
+
+        public Instant at() {
+            return this.at;
+        }
+
+        public byte[] json() {
+            return this.json;
+        }
+
+        /** @throws io.crewstream.schemas.ContractViolationException when the stored record is not a frame */
         public RawFrame decode() {
-            return ContractSerdes.rawFrames().deserialize(null, this.json);
+            return this.decoded != null ? this.decoded : ContractSerdes.rawFrames().deserialize(null, this.json);
         }
     }
 
@@ -54,20 +83,26 @@ public final class FrameReplay {
                     || !java.util.Arrays.equals(key, record.key()) || record.value() == null) {
                 return true;
             }
-            if (sessionBytes != null && !(contains(record.value(), sessionBytes)
-                    && names(record.value(), quotedSession))) {
-                return true;
+            RawFrame decoded = null;
+            if (sessionBytes != null) {
+                decoded = contains(record.value(), sessionBytes) ? naming(record.value(), quotedSession) : null;
+                if (decoded == null) {
+                    return true;
+                }
             }
-            return sink.accept(new Frame(record.offset(), Instant.ofEpochMilli(record.timestamp()), record.value()));
+            return sink.accept(new Frame(record.offset(), Instant.ofEpochMilli(record.timestamp()), record.value(),
+                    decoded));
         });
     }
 
-    private static boolean names(byte[] json, String quotedSession) {
+    /** The frame, when it names the session; null when it does not or is not a frame. */
+    private static RawFrame naming(byte[] json, String quotedSession) {
         try {
-            return ContractSerdes.rawFrames().deserialize(null, json).text().contains(quotedSession);
+            RawFrame frame = ContractSerdes.rawFrames().deserialize(null, json);
+            return frame.text().contains(quotedSession) ? frame : null;
         }
         catch (ContractViolationException ex) {
-            return false;
+            return null;
         }
     }
 

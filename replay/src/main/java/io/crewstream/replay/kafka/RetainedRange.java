@@ -12,11 +12,6 @@ import java.time.Instant;
  */
 public record RetainedRange(Instant earliest, Instant latest, boolean complete) {
 
-    /** Whether {@code time} is older than what the partition holds and was deleted by retention. */
-    public boolean lostToRetention(Instant time) {
-        return !this.complete && this.earliest != null && time.isBefore(this.earliest);
-    }
-
     static RetainedRange of(TopicAccess kafka, org.apache.kafka.common.TopicPartition partition) {
         long beginning = kafka.beginning(partition);
         long end = kafka.end(partition);

@@ -114,12 +114,11 @@ public final class TopicAccess implements AutoCloseable {
     }
 
     /**
-     * The earliest time the partition of {@code topic} that holds {@code connectionId} still holds, when retention
-     * has deleted its beginning; null when nothing was ever deleted (then no time is too old). One small read at
-     * most.
+     * The earliest time {@code partition} still holds, when retention has deleted its beginning; null when nothing
+     * was ever deleted (then no time is too old). One small read at most. The one retention check: a time before it
+     * is lost, whatever the question.
      */
-    public Instant lostBefore(Topic topic, String connectionId) {
-        TopicPartition partition = partitionOf(topic, connectionId);
+    public Instant lostBefore(TopicPartition partition) {
         long beginning = beginning(partition);
         return beginning == 0 ? null : timestampAt(partition, beginning);
     }
@@ -169,14 +168,22 @@ public final class TopicAccess implements AutoCloseable {
         try {
             return call.run();
         }
-        catch (org.apache.kafka.common.errors.TimeoutException ex) {
-            throw new ReplayException(ReplayException.Reason.KAFKA_UNAVAILABLE, "Kafka at "
-                    + this.source.bootstrapServers() + " does not answer (" + ex.getMessage() + ")", ex);
-        }
         catch (KafkaException ex) {
-            throw new ReplayException(ReplayException.Reason.KAFKA_UNAVAILABLE, "Kafka at "
-                    + this.source.bootstrapServers() + " failed: " + ex.getMessage(), ex);
+            throw unavailable(this.source, ex);
         }
+    }
+
+    /**
+     * What a failed call to Kafka means to the person asking: the cluster does not answer, or failed. Also for a
+     * reader with its own consumer ({@code tail}), so that it says so in the same words.
+     */
+    public static ReplayException unavailable(ReplaySource source, KafkaException ex) {
+        if (ex instanceof org.apache.kafka.common.errors.TimeoutException) {
+            return new ReplayException(ReplayException.Reason.KAFKA_UNAVAILABLE, "Kafka at "
+                    + source.bootstrapServers() + " does not answer (" + ex.getMessage() + ")", ex);
+        }
+        return new ReplayException(ReplayException.Reason.KAFKA_UNAVAILABLE, "Kafka at " + source.bootstrapServers()
+                + " failed: " + ex.getMessage(), ex);
     }
 
     @FunctionalInterface

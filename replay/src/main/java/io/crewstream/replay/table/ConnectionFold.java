@@ -24,7 +24,8 @@ import io.crewstream.schemas.records.SnapshotChunk;
  * <li>A snapshot counts only once every chunk 0..n-1 has arrived in order and its rows add up to its
  * {@code totalSessions}; then it upserts each row that differs and removes the connection's sessions it does not
  * list. Chunk 0 of a newer snapshot drops an unfinished one (its writer was cut off: it deletes nothing); a chunk
- * that does not follow the one before it is dropped, and so is the snapshot it belonged to.</li>
+ * that does not follow the one before it is dropped, and so is the snapshot being collected when the chunk is one
+ * of its own ({@link SnapshotAssembly}).</li>
  * <li>A row equal to the current one but for {@link SessionRow#VOLATILE_FIELDS} is no change.</li>
  * <li>A delta touches its own key only; removing an unknown key is no change.</li>
  * </ul>
@@ -40,13 +41,12 @@ public final class ConnectionFold {
 
     private final TreeMap<String, SessionRow> sessions = new TreeMap<>();
 
-    private final List<SnapshotChunk> pending = new ArrayList<>();
-
-    private long pendingFirstOffset = -1;
+    private final SnapshotAssembly<SnapshotChunk> assembly = new SnapshotAssembly<>();
 
     private SnapshotMark lastSnapshot;
 
-    private int discardedSnapshots;
+    /** Complete snapshots whose rows did not add up; those discarded unfinished are the assembly's count. */
+    private int uncountedSnapshots;
 
     public ConnectionFold(String connectionId) {
         this(connectionId, true);
@@ -88,40 +88,9 @@ public final class ConnectionFold {
     }
 
     private List<TableChange> chunk(SnapshotChunk chunk, long offset, Instant at) {
-        if (chunk.chunkIndex() == 0) {
-            discardPending();
-            this.pendingFirstOffset = offset;
-        }
-        else if (!follows(chunk)) {
-            if (!this.pending.isEmpty() && this.pending.get(0).snapshotId().equals(chunk.snapshotId())) {
-                // A gap: this snapshot can never be complete.
-                discardPending();
-            }
-            return List.of();
-        }
-        this.pending.add(chunk);
-        if (!chunk.isLast()) {
-            return List.of();
-        }
-        List<SnapshotChunk> chunks = new ArrayList<>(this.pending);
-        long firstOffset = this.pendingFirstOffset;
-        this.pending.clear();
-        return applySnapshot(chunks, firstOffset, offset, at);
-    }
-
-    private boolean follows(SnapshotChunk chunk) {
-        if (this.pending.size() != chunk.chunkIndex()) {
-            return false;
-        }
-        SnapshotChunk previous = this.pending.get(this.pending.size() - 1);
-        return previous.snapshotId().equals(chunk.snapshotId()) && previous.chunkCount().equals(chunk.chunkCount());
-    }
-
-    private void discardPending() {
-        if (!this.pending.isEmpty()) {
-            this.discardedSnapshots++;
-            this.pending.clear();
-        }
+        SnapshotAssembly.Complete<SnapshotChunk> complete = this.assembly.add(chunk, chunk.snapshotId(),
+                chunk.chunkIndex(), chunk.chunkCount(), offset);
+        return complete == null ? List.of() : applySnapshot(complete.chunks(), complete.firstOffset(), offset, at);
     }
 
     private List<TableChange> applySnapshot(List<SnapshotChunk> chunks, long firstOffset, long lastOffset,
@@ -134,7 +103,7 @@ public final class ConnectionFold {
             chunk.sessions().forEach(row -> rows.put(row.key(), row));
         }
         if (listed != last.totalSessions()) {
-            this.discardedSnapshots++;
+            this.uncountedSnapshots++;
             return List.of();
         }
         Cause cause = new Cause(lastOffset, last.snapshotId(), last.reason(), null);
@@ -184,6 +153,11 @@ public final class ConnectionFold {
         return Collections.unmodifiableSortedMap(new TreeMap<>(this.sessions));
     }
 
+    /** One session's row now; null when the table does not hold it. Copies nothing, unlike {@link #sessions()}. */
+    public SessionRow session(String sessionKey) {
+        return this.sessions.get(sessionKey);
+    }
+
     /** The last snapshot applied; null before the first. */
     public SnapshotMark lastSnapshot() {
         return this.lastSnapshot;
@@ -191,6 +165,6 @@ public final class ConnectionFold {
 
     /** Snapshots received but not applied (cut off, a chunk missing, rows not adding up). */
     public int discardedSnapshots() {
-        return this.discardedSnapshots;
+        return this.assembly.discarded() + this.uncountedSnapshots;
     }
 }

@@ -166,7 +166,8 @@ public final class TableFolding {
     private static Map<String, List<SnapshotMark>> snapshotsIn(TopicAccess kafka, TopicPartition partition,
             Set<String> connections, Instant at, long lo, long hi) {
         Map<String, List<SnapshotMark>> complete = new HashMap<>();
-        Map<String, PendingSnapshot> pending = new HashMap<>();
+        // The fold's own assembly rule, so that the search settles on a snapshot the fold (and the projector) applied.
+        Map<String, SnapshotAssembly<ChunkHeader>> assemblies = new HashMap<>();
         kafka.scan(partition, lo, hi, record -> {
             if (record.timestamp() > at.toEpochMilli()) {
                 return true;
@@ -179,22 +180,12 @@ public final class TableFolding {
             if (chunk == null) {
                 return true;
             }
-            PendingSnapshot snapshot = pending.get(connection);
-            if (chunk.chunkIndex() == 0) {
-                snapshot = new PendingSnapshot(chunk, record.offset());
-                pending.put(connection, snapshot);
-            }
-            else if (snapshot == null || !snapshot.takes(chunk)) {
-                pending.remove(connection);
-                return true;
-            }
-            else {
-                snapshot.nextIndex++;
-            }
-            if (chunk.isLast()) {
-                pending.remove(connection);
+            SnapshotAssembly.Complete<ChunkHeader> snapshot = assemblies.computeIfAbsent(connection,
+                    id -> new SnapshotAssembly<>()).add(chunk, chunk.snapshotId(), chunk.chunkIndex(),
+                            chunk.chunkCount(), record.offset());
+            if (snapshot != null) {
                 complete.computeIfAbsent(connection, id -> new ArrayList<>()).add(new SnapshotMark(connection,
-                        chunk.snapshotId(), chunk.reason(), snapshot.firstOffset, record.offset(),
+                        chunk.snapshotId(), chunk.reason(), snapshot.firstOffset(), record.offset(),
                         Instant.ofEpochMilli(record.timestamp()), chunk.totalSessions()));
             }
             return true;
@@ -216,27 +207,6 @@ public final class TableFolding {
         });
         return rows[0] == snapshot.sessions() ? snapshot : null;
     }
-
-    /** A snapshot whose chunks are arriving, as far as the search needs to know it. */
-    private static final class PendingSnapshot {
-
-        private final String snapshotId;
-        private final int chunkCount;
-        private final long firstOffset;
-        private int nextIndex = 1;
-
-        PendingSnapshot(ChunkHeader first, long offset) {
-            this.snapshotId = first.snapshotId();
-            this.chunkCount = first.chunkCount();
-            this.firstOffset = offset;
-        }
-
-        boolean takes(ChunkHeader chunk) {
-            return chunk.snapshotId().equals(this.snapshotId) && chunk.chunkCount() == this.chunkCount
-                    && chunk.chunkIndex() == this.nextIndex;
-        }
-    }
-
 
     private static SessionEvent decode(ConsumerRecord<byte[], byte[]> record) {
         try {

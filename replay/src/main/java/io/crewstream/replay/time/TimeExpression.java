@@ -29,11 +29,31 @@ public final class TimeExpression {
 
     private static final Pattern EPOCH_MILLIS = Pattern.compile("\\d{1,15}");
 
+    /**
+     * The times accepted: ISO-8601's four-digit years. Far inside the epoch-millisecond range, which the questions
+     * need (Kafka timestamps, seeks) with room to spare: they add a minute past an instant and look back centuries
+     * before one, and either would overflow at the range's very edge.
+     */
+    private static final Instant EARLIEST = Instant.parse("0000-01-01T00:00:00Z");
+
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
+
     private TimeExpression() {
     }
 
-    /** @throws ReplayException ({@link ReplayException.Reason#BAD_TIME}) for anything else */
+    /**
+     * @throws ReplayException ({@link ReplayException.Reason#BAD_TIME}) for anything else, and for a time outside
+     *     the years 0000 to 9999
+     */
     public static Instant parse(String text, Clock clock) {
+        Instant instant = read(text, clock);
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            throw bad(text, "it is outside the years 0000 to 9999");
+        }
+        return instant;
+    }
+
+    private static Instant read(String text, Clock clock) {
         if (text == null || text.isBlank()) {
             throw bad(text, "a time is needed");
         }

@@ -65,6 +65,17 @@ class ConnectionFoldTest {
     }
 
     @Test
+    void aStrayChunkOfAnotherSnapshotIsDroppedAndTheSnapshotBeingCollectedGoesOn() {
+        apply(snapshot(C, "s0", row("a", "running")));
+        apply(chunk(C, "s1", 0, 2, 2, row("b", "running")));
+        assertThat(apply(chunk(C, "abandoned", 1, 3, 5, row("z", "running")))).isEmpty();
+        assertThat(apply(chunk(C, "s1", 1, 2, 2, row("c", "running"))))
+                .containsExactly("a removed", "b created", "c created");
+        assertThat(this.fold.lastSnapshot().snapshotId()).isEqualTo("s1");
+        assertThat(this.fold.discardedSnapshots()).isZero();
+    }
+
+    @Test
     void aSnapshotWhoseRowsDoNotAddUpIsNotApplied() {
         apply(snapshot(C, "s0", row("a", "running")));
         assertThat(apply(chunk(C, "s1", 0, 1, 5, row("b", "running")))).isEmpty();

@@ -54,6 +54,18 @@ class TimeExpressionTest {
     }
 
     @Test
+    void aTimeOutsideTheYears0000To9999IsABadTimeRatherThanAnOverflow() {
+        for (String far : new String[] { "+999999999-12-31T00:00:00Z", "-999999999-01-01T00:00:00Z",
+                "+10000-01-01T00:00:00Z", "-0001-12-31T23:59:59Z", "999999999999999", "-999999999d" }) {
+            assertThatThrownBy(() -> parse(far)).as(far).isInstanceOf(ReplayException.class)
+                    .hasMessageContaining("outside the years 0000 to 9999")
+                    .extracting(ex -> ((ReplayException) ex).reason()).isEqualTo(ReplayException.Reason.BAD_TIME);
+        }
+        assertThat(parse("9999-12-31T23:59:59.999Z").toEpochMilli()).isEqualTo(253_402_300_799_999L);
+        assertThat(parse("0000-01-01T00:00:00Z").toEpochMilli()).isEqualTo(-62_167_219_200_000L);
+    }
+
+    @Test
     void aLocalTimeWithoutAZoneIsRefusedWithTheFix() {
         assertThatThrownBy(() -> parse("2026-12-01T21:15:00")).hasMessageContaining("2026-12-01T21:15:00Z");
     }
