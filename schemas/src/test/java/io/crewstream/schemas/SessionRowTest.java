@@ -75,6 +75,15 @@ class SessionRowTest {
     }
 
     @Test
+    void anAdoptedNodeMakesTheSameRowAsACopyAndIsCheckedAlike() {
+        ObjectNode node = (ObjectNode) ContractJson.mapper().readTree("{\"key\":\"k\",\"label\":\"a\"}");
+
+        assertThat(SessionRow.adopt(node)).isEqualTo(SessionRow.of(node));
+        assertThatThrownBy(() -> SessionRow.adopt((ObjectNode) ContractJson.mapper().readTree("{\"key\":42}")))
+                .isInstanceOf(InvalidFieldException.class);
+    }
+
+    @Test
     void nonStringKeyIsInvalid() {
         assertThatThrownBy(() -> row("{\"key\":42}"))
                 .isInstanceOf(InvalidFieldException.class)

@@ -25,6 +25,7 @@ sealed interface SessionChange {
     record Reload(String why) implements SessionChange {
     }
 
+    /** A published row takes over its node of {@code payload}, which the caller must not change afterwards. */
     static SessionChange of(String connectionId, JsonNode payload, Long seq, long receivedAt) {
         String sessionKey = text(payload.get("sessionKey"));
         String reason = text(payload.get("reason"));
@@ -40,7 +41,8 @@ sealed interface SessionChange {
         }
         SessionRow row;
         try {
-            row = SessionRow.of((ObjectNode) session);
+            // No copy: the frame was parsed for this and is dropped after.
+            row = SessionRow.adopt((ObjectNode) session);
         }
         catch (ContractViolationException ex) {
             return new Reload("change of '" + sessionKey + "' with an unusable row: " + ex.getMessage());

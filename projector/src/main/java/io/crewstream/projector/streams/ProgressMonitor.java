@@ -15,9 +15,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 import io.crewstream.projector.ProjectorProperties;
-import io.crewstream.schemas.Topic;
+import io.crewstream.schemas.TopicProvisioning;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -124,9 +123,6 @@ public class ProgressMonitor implements SmartLifecycle {
 
     private void sample() {
         try {
-            if (this.threadFailures.lastMillis() != Long.MIN_VALUE) {
-                this.watch.threadFailed(this.threadFailures.lastMillis());
-            }
             if (this.streams.startup().phase() != Startup.Phase.STARTED) {
                 this.watch.reset();
                 this.verdict = ProgressWatch.Verdict.UNKNOWN;
@@ -134,16 +130,17 @@ public class ProgressMonitor implements SmartLifecycle {
             }
             if (this.admin == null) {
                 // Created here, not at start: a bootstrap address that does not resolve yet must not fail the start.
-                this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        this.properties.bootstrapServers(), AdminClientConfig.CLIENT_ID_CONFIG,
-                        this.properties.applicationId() + "-progress"));
+                // Its calls give up with the sample's, not after Kafka's default minute.
+                this.admin = TopicProvisioning.admin(this.properties.bootstrapServers(),
+                        this.properties.applicationId() + "-progress", CALL_TIMEOUT);
             }
             boolean running = this.streams.state() == KafkaStreams.State.RUNNING;
             Set<TopicPartition> held = this.streams.activePartitions();
             Set<TopicPartition> inputs = inputPartitions();
             Map<TopicPartition, Long> committed = committedOffsets(inputs);
             Map<TopicPartition, Long> end = endOffsets(inputs);
-            ProgressWatch.Verdict next = this.watch.observe(this.clock.millis(), running, held, committed, end);
+            ProgressWatch.Verdict next = this.watch.observe(this.clock.millis(), this.threadFailures.lastMillis(),
+                    running, held, committed, end);
             report(this.verdict, next);
             this.verdict = next;
             this.lastError = null;
@@ -172,8 +169,7 @@ public class ProgressMonitor implements SmartLifecycle {
     }
 
     private List<String> inputTopics() {
-        return List.of(this.properties.namespace().name(Topic.SESSION_EVENTS),
-                this.properties.namespace().name(Topic.CONNECTION_STATUS));
+        return TopicProvisioner.INPUTS.stream().map(this.properties.namespace()::name).toList();
     }
 
     private Set<TopicPartition> inputPartitions() throws InterruptedException, ExecutionException,

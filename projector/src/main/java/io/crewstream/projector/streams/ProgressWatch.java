@@ -72,19 +72,12 @@ public final class ProgressWatch {
 
     private final Map<TopicPartition, Standing> partitions = new HashMap<>();
 
-    private long lastThreadFailureMillis = Long.MIN_VALUE;
-
     private long lastSampleMillis;
 
     private boolean lastRunning;
 
     ProgressWatch(Duration stallTimeout) {
         this.stallTimeoutMillis = stallTimeout.toMillis();
-    }
-
-    /** A stream thread died at {@code atMillis} (and was replaced, or not). */
-    void threadFailed(long atMillis) {
-        this.lastThreadFailureMillis = Math.max(this.lastThreadFailureMillis, atMillis);
     }
 
     /** Forgets every partition: the projector stopped, and what it did before says nothing of what it does next. */
@@ -94,13 +87,15 @@ public final class ProgressWatch {
     }
 
     /**
+     * @param lastThreadFailureMillis when a stream thread last died (and was replaced, or not), as
+     *     {@link ThreadFailures#lastMillis()} says; {@code Long.MIN_VALUE} if none has
      * @param running whether Kafka Streams was running (not rebalancing, restoring or stopping)
      * @param held the input partitions this instance's tasks held
      * @param committed the group's committed offset per input partition; a partition missing here has none yet
      * @param end the end offset of every input partition
      */
-    Verdict observe(long atMillis, boolean running, Set<TopicPartition> held, Map<TopicPartition, Long> committed,
-            Map<TopicPartition, Long> end) {
+    Verdict observe(long atMillis, long lastThreadFailureMillis, boolean running, Set<TopicPartition> held,
+            Map<TopicPartition, Long> committed, Map<TopicPartition, Long> end) {
         long elapsedRunning = (running && this.lastRunning) ? Math.max(0, atMillis - this.lastSampleMillis) : 0;
         this.lastSampleMillis = atMillis;
         this.lastRunning = running;
@@ -124,7 +119,7 @@ public final class ProgressWatch {
             standing.runningMillis += elapsedRunning;
             standing.held |= heldNow;
             boolean triedAndFailed = endOffset > standing.endThen || behind >= 2
-                    || this.lastThreadFailureMillis >= standing.sinceMillis;
+                    || lastThreadFailureMillis >= standing.sinceMillis;
             if (standing.held && standing.runningMillis >= this.stallTimeoutMillis && triedAndFailed) {
                 stalled.add(partition.getKey().toString());
                 stalledSince = (stalledSince == null) ? standing.sinceMillis

@@ -1,6 +1,7 @@
 package io.crewstream.projector.topology;
 
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 import io.crewstream.schemas.records.ConnectionState;
@@ -33,13 +34,15 @@ final class ConnectionTable {
     /** @throws OversizedOutputException when the connection's row with this status would be too large to write */
     Optional<ConnectionState> statusChanged(ConnectionStatusEvent status) {
         String id = status.connectionId();
-        ConnectionProgress current = this.store.get(id);
-        ConnectionProgress next = (current == null ? ConnectionProgress.UNKNOWN : current).withStatus(status);
-        String what = "The status of connection " + id;
+        ConnectionProgress next = current(id).withStatus(status);
+        Optional<ConnectionState> state = next.toState(status.observedAt());
+        // Measured before anything is stored: a status refused as too large leaves the connection as it was.
+        Supplier<String> what = () -> "The status of connection " + id;
         this.limit.requireFits(id, PROGRESS.serialize(null, next), what);
-        next.toState(status.observedAt()).ifPresent(state -> this.limit.requireFits(id,
-                ContractSerdes.connectionState().serialize(null, state), what));
-        return update(id, progress -> progress.withStatus(status), status.observedAt());
+        state.ifPresent(row -> this.limit.requireFits(id, ContractSerdes.connectionState().serialize(null, row),
+                what));
+        this.store.put(id, next);
+        return state;
     }
 
     Optional<ConnectionState> snapshotApplied(String connectionId, long snapshotAt, int sessionCount) {
@@ -52,9 +55,13 @@ final class ConnectionTable {
 
     private Optional<ConnectionState> update(String connectionId, UnaryOperator<ConnectionProgress> change,
             long observedAt) {
-        ConnectionProgress current = this.store.get(connectionId);
-        ConnectionProgress next = change.apply(current == null ? ConnectionProgress.UNKNOWN : current);
+        ConnectionProgress next = change.apply(current(connectionId));
         this.store.put(connectionId, next);
         return next.toState(observedAt);
+    }
+
+    private ConnectionProgress current(String connectionId) {
+        ConnectionProgress stored = this.store.get(connectionId);
+        return stored == null ? ConnectionProgress.UNKNOWN : stored;
     }
 }

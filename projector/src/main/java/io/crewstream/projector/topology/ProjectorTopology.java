@@ -4,7 +4,6 @@ import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.TopicNamespace;
 import io.crewstream.schemas.records.ConnectionStatusEvent;
 import io.crewstream.schemas.records.SessionEvent;
-import io.crewstream.schemas.records.SessionState;
 import io.crewstream.schemas.serde.ContractSerdes;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
@@ -29,7 +28,10 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class ProjectorTopology {
 
-    /** Current session rows, keyed by {@code SessionStateKey.format()}; the output table's mirror. */
+    /**
+     * Current session rows, keyed by {@code SessionStateKey.format()}, as serialized {@code SessionState}s; the
+     * output table's mirror.
+     */
     public static final String SESSIONS_STORE = "sessions";
 
     /** Chunks of snapshots still being received, keyed by {@code <connectionId>/<chunk index>}. */
@@ -101,8 +103,9 @@ public final class ProjectorTopology {
         topology.addStateStore(snapshotChunksStore(), PROJECT_SESSIONS);
         topology.addStateStore(connectionsStore(), PROJECT_SESSIONS, PROJECT_CONNECTION_STATUS);
 
+        // Session states arrive serialized: the bytes SessionTable measured and stored, written as they are.
         topology.addSink(SESSION_STATE_SINK, this.namespace.name(Topic.SESSION_STATE), Serdes.String().serializer(),
-                ContractSerdes.sessionState().serializer(), PROJECT_SESSIONS);
+                Serdes.ByteArray().serializer(), PROJECT_SESSIONS);
         topology.addSink(CONNECTION_STATE_SINK, this.namespace.name(Topic.CONNECTION_STATE),
                 Serdes.String().serializer(), ContractSerdes.connectionState().serializer(), PROJECT_SESSIONS,
                 PROJECT_CONNECTION_STATUS);
@@ -115,9 +118,13 @@ public final class ProjectorTopology {
     // Caching is off on every store: a cached write reaches the changelog only at the next flush, and the point of
     // this app is to pass each change on at once. Changelogs are on (the default): they are how stores come back.
 
-    private static StoreBuilder<KeyValueStore<String, SessionState>> sessionsStore() {
+    /**
+     * Values are serialized {@code SessionState}s (see {@link SessionTable}): byte for byte what the serde-backed
+     * store held, so the changelog and the stores on disk stay as they were.
+     */
+    private static StoreBuilder<KeyValueStore<String, byte[]>> sessionsStore() {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SESSIONS_STORE), Serdes.String(),
-                ContractSerdes.sessionState()).withCachingDisabled();
+                Serdes.ByteArray()).withCachingDisabled();
     }
 
     private static StoreBuilder<KeyValueStore<String, SessionEvent>> snapshotChunksStore() {

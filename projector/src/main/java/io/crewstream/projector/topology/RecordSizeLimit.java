@@ -1,6 +1,7 @@
 package io.crewstream.projector.topology;
 
 import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 
 /**
  * The largest record (key and value) the projector writes: every output and changelog record is measured against it
@@ -11,13 +12,14 @@ import java.nio.charset.StandardCharsets;
 record RecordSizeLimit(int maxBytes) {
 
     /**
-     * @param what names the record in the exception's message, which becomes the dead letter's reason
+     * @param what names the record in the exception's message, which becomes the dead letter's reason; asked only
+     *     when the record is too large (this runs for every row written, and most names take work to build)
      * @throws OversizedOutputException when key and value together are over the limit
      */
-    void requireFits(String key, byte[] value, String what) {
+    void requireFits(String key, byte[] value, Supplier<String> what) {
         long size = key.getBytes(StandardCharsets.UTF_8).length + (long) (value == null ? 0 : value.length);
         if (size > this.maxBytes) {
-            throw new OversizedOutputException(what + " would be a record of " + size
+            throw new OversizedOutputException(what.get() + " would be a record of " + size
                     + " bytes, over the projector's limit of " + this.maxBytes + "; not applied");
         }
     }

@@ -115,7 +115,7 @@ final class SessionEventProjector implements Processor<String, SessionEvent, Str
         int upserted = 0;
         int removed = 0;
         for (SessionRow row : rows.values()) {
-            Optional<SessionState> change = upsertOrDeadLetter(connectionId, row, last.observedAt(), trigger);
+            Optional<SessionTable.Change> change = upsertOrDeadLetter(connectionId, row, last.observedAt(), trigger);
             if (change.isPresent()) {
                 publish(change.get(), trigger);
                 upserted++;
@@ -138,16 +138,16 @@ final class SessionEventProjector implements Processor<String, SessionEvent, Str
     }
 
     private void applyUpsert(SessionUpserted upserted, Record<String, ?> trigger) {
-        Optional<SessionState> change = upsertOrDeadLetter(upserted.connectionId(), upserted.session(),
+        Optional<SessionTable.Change> change = upsertOrDeadLetter(upserted.connectionId(), upserted.session(),
                 upserted.observedAt(), trigger);
-        change.ifPresent(state -> publish(state, trigger));
-        if (change.map(state -> state.changeType() == ChangeType.CREATED).orElse(false)) {
+        change.ifPresent(changed -> publish(changed, trigger));
+        if (change.map(changed -> changed.state().changeType() == ChangeType.CREATED).orElse(false)) {
             publish(this.connections.sessionCountChanged(upserted.connectionId(), 1, upserted.observedAt()),
                     trigger);
         }
     }
 
-    private Optional<SessionState> upsertOrDeadLetter(String connectionId, SessionRow row, long observedAt,
+    private Optional<SessionTable.Change> upsertOrDeadLetter(String connectionId, SessionRow row, long observedAt,
             Record<String, ?> trigger) {
         try {
             return this.sessions.upsert(connectionId, row, observedAt);
@@ -170,10 +170,12 @@ final class SessionEventProjector implements Processor<String, SessionEvent, Str
     // New records, not the trigger's: the input's headers are not the outputs', and would count against their size.
     // Each carries its own CloudEvents headers instead.
 
-    private void publish(SessionState state, Record<String, ?> trigger) {
+    /** The value is the bytes the table stored, written by the sink as they are: serialized once, not again. */
+    private void publish(SessionTable.Change change, Record<String, ?> trigger) {
+        SessionState state = change.state();
         CloudEventType type = state.changeType() == ChangeType.CREATED ? CloudEventType.SESSION_STATE_CREATED
                 : CloudEventType.SESSION_STATE_UPDATED;
-        this.context.forward(new Record<>(state.key().format(), (Object) state, trigger.timestamp(),
+        this.context.forward(new Record<>(state.key().format(), (Object) change.value(), trigger.timestamp(),
                 this.events.next('s', type, state.connectionId(), Instant.ofEpochMilli(state.observedAt()),
                         state.sessionKey())), ProjectorTopology.SESSION_STATE_SINK);
     }

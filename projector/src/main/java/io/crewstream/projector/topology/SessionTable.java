@@ -9,6 +9,7 @@ import io.crewstream.schemas.records.ChangeType;
 import io.crewstream.schemas.records.DeadLetter;
 import io.crewstream.schemas.records.SessionRow;
 import io.crewstream.schemas.records.SessionState;
+import io.crewstream.schemas.serde.ContractSerde;
 import io.crewstream.schemas.serde.ContractSerdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -18,20 +19,33 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * The session rows of one task, over the {@link ProjectorTopology#SESSIONS_STORE} store, which holds exactly what
  * was last published to the session-state topic for each key. Decides whether a row is a change and what its change
  * type and revision are, and refuses a row whose record would be too large to write. Used from a stream thread only.
+ *
+ * <p>The store holds the serialized {@link SessionState}, not the object: a changed row is serialized once, and
+ * those bytes are measured, stored (so its changelog record) and published ({@link Change#value()}). Through a
+ * serde-backed store and sink it was serialized three times, and this is the projector's hottest path.
  */
 final class SessionTable {
 
     private static final StringSerializer KEY_SERIALIZER = new StringSerializer();
 
-    private final KeyValueStore<String, SessionState> store;
+    private static final ContractSerde<SessionState> STATES = ContractSerdes.sessionState();
+
+    private final KeyValueStore<String, byte[]> store;
 
     private final RecordSizeLimit limit;
+
+    /**
+     * A row that changed.
+     * @param value {@link #state()} serialized: what was stored, and what to publish unchanged
+     */
+    record Change(SessionState state, byte[] value) {
+    }
 
     /**
      * @param limit the largest session-state record this table stores and so publishes: the same record goes to the
      *     store's changelog and to the output topic
      */
-    SessionTable(KeyValueStore<String, SessionState> store, RecordSizeLimit limit) {
+    SessionTable(KeyValueStore<String, byte[]> store, RecordSizeLimit limit) {
         this.store = store;
         this.limit = limit;
     }
@@ -41,9 +55,9 @@ final class SessionTable {
      * @return the new session-state value to publish, or empty when nothing changed
      * @throws OversizedOutputException when the row's record would be over the limit; nothing is stored then
      */
-    Optional<SessionState> upsert(String connectionId, SessionRow row, long observedAt) {
-        SessionStateKey key = new SessionStateKey(connectionId, row.key());
-        SessionState current = this.store.get(key.format());
+    Optional<Change> upsert(String connectionId, SessionRow row, long observedAt) {
+        String key = new SessionStateKey(connectionId, row.key()).format();
+        SessionState current = STATES.deserialize(ProjectorTopology.SESSIONS_STORE, this.store.get(key));
         SessionState next;
         if (current == null) {
             next = SessionState.of(connectionId, ChangeType.CREATED, 1, observedAt, row);
@@ -54,10 +68,11 @@ final class SessionTable {
         else {
             next = SessionState.of(connectionId, ChangeType.UPDATED, current.revision() + 1, observedAt, row);
         }
-        this.limit.requireFits(key.format(), ContractSerdes.sessionState().serialize(null, next),
-                "Session '" + DeadLetter.keyFor(row.key()) + "' of connection " + connectionId);
-        this.store.put(key.format(), next);
-        return Optional.of(next);
+        byte[] value = STATES.serialize(ProjectorTopology.SESSIONS_STORE, next);
+        this.limit.requireFits(key, value,
+                () -> "Session '" + DeadLetter.keyFor(row.key()) + "' of connection " + connectionId);
+        this.store.put(key, value);
+        return Optional.of(new Change(next, value));
     }
 
     /** @return whether the key was in the table (and so needs a tombstone) */
@@ -68,7 +83,7 @@ final class SessionTable {
     /** The keys of every session of the connection. */
     List<SessionStateKey> keysOf(String connectionId) {
         List<SessionStateKey> keys = new ArrayList<>();
-        try (KeyValueIterator<String, SessionState> rows = this.store
+        try (KeyValueIterator<String, byte[]> rows = this.store
                 .prefixScan(SessionStateKey.connectionPrefix(connectionId), KEY_SERIALIZER)) {
             rows.forEachRemaining(row -> keys.add(SessionStateKey.parse(row.key)));
         }

@@ -15,16 +15,26 @@ class ProgressWatchTest {
     private static final TopicPartition P0 = new TopicPartition("session-events", 0);
     private static final TopicPartition P1 = new TopicPartition("session-events", 1);
 
+    /** What {@code ThreadFailures.lastMillis()} says while no stream thread has died. */
+    private static final long NO_FAILURE = Long.MIN_VALUE;
+
     private final ProgressWatch watch = new ProgressWatch(Duration.ofSeconds(60));
 
-    /** A sample of P0 while Kafka Streams runs and this instance holds P0. */
+    /** A sample of P0 while Kafka Streams runs, this instance holds P0 and no stream thread has died. */
     private ProgressWatch.Verdict at(long seconds, long committed0, long end0) {
-        return sample(seconds, true, Set.of(P0), committed0, end0);
+        return sample(seconds, NO_FAILURE, true, Set.of(P0), committed0, end0);
     }
 
-    private ProgressWatch.Verdict sample(long seconds, boolean running, Set<TopicPartition> held, long committed0,
+    /** As {@link #at}, with the last stream thread failure at {@code failedAtMillis}. */
+    private ProgressWatch.Verdict atAfterThreadFailure(long seconds, long failedAtMillis, long committed0,
             long end0) {
-        return this.watch.observe(seconds * 1000, running, held, Map.of(P0, committed0), Map.of(P0, end0));
+        return sample(seconds, failedAtMillis, true, Set.of(P0), committed0, end0);
+    }
+
+    private ProgressWatch.Verdict sample(long seconds, long lastThreadFailureMillis, boolean running,
+            Set<TopicPartition> held, long committed0, long end0) {
+        return this.watch.observe(seconds * 1000, lastThreadFailureMillis, running, held, Map.of(P0, committed0),
+                Map.of(P0, end0));
     }
 
     @Test
@@ -57,8 +67,7 @@ class ProgressWatchTest {
     @Test
     void aStreamThreadDyingWhileTheOffsetStandsIsAStallEvenWithoutNewRecords() {
         at(0, 10, 11);
-        this.watch.threadFailed(5_000);
-        assertThat(at(61, 10, 11).state()).isEqualTo(ProgressWatch.State.STALLED);
+        assertThat(atAfterThreadFailure(61, 5_000, 10, 11).state()).isEqualTo(ProgressWatch.State.STALLED);
     }
 
     @Test
@@ -77,24 +86,23 @@ class ProgressWatchTest {
 
     @Test
     void aThreadFailureBeforeTheOffsetLastMovedIsNoEvidence() {
-        this.watch.threadFailed(1_000);
-        at(2, 10, 11);
-        assertThat(at(3600, 10, 11).state()).isEqualTo(ProgressWatch.State.PROGRESSING);
+        atAfterThreadFailure(2, 1_000, 10, 11);
+        assertThat(atAfterThreadFailure(3600, 1_000, 10, 11).state()).isEqualTo(ProgressWatch.State.PROGRESSING);
     }
 
     @Test
     void timeSpentRebalancingOrRestoringDoesNotCount() {
         at(0, 10, 11);
-        sample(10, false, Set.of(P0), 10, 12);
-        sample(300, false, Set.of(P0), 10, 20);
+        sample(10, NO_FAILURE, false, Set.of(P0), 10, 12);
+        sample(300, NO_FAILURE, false, Set.of(P0), 10, 20);
         assertThat(at(310, 10, 30).state()).as("10 s running in all").isEqualTo(ProgressWatch.State.PROGRESSING);
         assertThat(at(370, 10, 40).state()).isEqualTo(ProgressWatch.State.STALLED);
     }
 
     @Test
     void anotherInstancesPartitionIsNotThisInstancesStall() {
-        sample(0, true, Set.of(), 10, 11);
-        ProgressWatch.Verdict verdict = sample(120, true, Set.of(), 10, 20);
+        sample(0, NO_FAILURE, true, Set.of(), 10, 11);
+        ProgressWatch.Verdict verdict = sample(120, NO_FAILURE, true, Set.of(), 10, 20);
         assertThat(verdict.state()).isEqualTo(ProgressWatch.State.PROGRESSING);
         assertThat(verdict.lag()).as("lag counts this instance's partitions").isZero();
     }
@@ -102,15 +110,15 @@ class ProgressWatchTest {
     @Test
     void aPartitionHeldByAThreadThatDiedStillCounts() {
         at(0, 10, 11);
-        this.watch.threadFailed(1_000);
         // The thread died with its tasks: nothing is held until the group gives them to its replacement.
-        assertThat(sample(61, true, Set.of(), 10, 11).state()).isEqualTo(ProgressWatch.State.STALLED);
+        assertThat(sample(61, 1_000, true, Set.of(), 10, 11).state()).isEqualTo(ProgressWatch.State.STALLED);
     }
 
     @Test
     void aPartitionWithNothingCommittedYetCountsFromItsStart() {
-        this.watch.observe(0, true, Set.of(P0), Map.of(), Map.of(P0, 5L));
-        ProgressWatch.Verdict verdict = this.watch.observe(61_000, true, Set.of(P0), Map.of(), Map.of(P0, 6L));
+        this.watch.observe(0, NO_FAILURE, true, Set.of(P0), Map.of(), Map.of(P0, 5L));
+        ProgressWatch.Verdict verdict = this.watch.observe(61_000, NO_FAILURE, true, Set.of(P0), Map.of(),
+                Map.of(P0, 6L));
         assertThat(verdict.state()).isEqualTo(ProgressWatch.State.STALLED);
         assertThat(verdict.lag()).isEqualTo(6);
     }
@@ -118,9 +126,9 @@ class ProgressWatchTest {
     @Test
     void oneStalledPartitionStallsTheInstanceAndTheOthersAreNotNamed() {
         Set<TopicPartition> both = Set.of(P0, P1);
-        this.watch.observe(0, true, both, Map.of(P0, 10L, P1, 10L), Map.of(P0, 11L, P1, 11L));
-        ProgressWatch.Verdict verdict = this.watch.observe(60_000, true, both, Map.of(P0, 10L, P1, 12L),
-                Map.of(P0, 12L, P1, 12L));
+        this.watch.observe(0, NO_FAILURE, true, both, Map.of(P0, 10L, P1, 10L), Map.of(P0, 11L, P1, 11L));
+        ProgressWatch.Verdict verdict = this.watch.observe(60_000, NO_FAILURE, true, both,
+                Map.of(P0, 10L, P1, 12L), Map.of(P0, 12L, P1, 12L));
         assertThat(verdict.state()).isEqualTo(ProgressWatch.State.STALLED);
         assertThat(verdict.stalledPartitions()).containsExactly(P0.toString());
     }

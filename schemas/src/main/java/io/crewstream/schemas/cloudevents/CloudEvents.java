@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
 
+import io.crewstream.schemas.BoundedText;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
@@ -18,12 +19,13 @@ import org.apache.kafka.common.header.Headers;
  * <ul>
  * <li>{@code ce_specversion}: {@value #SPEC_VERSION};</li>
  * <li>{@code ce_id}: unique per event, and the same if the record is written again (a producer's retry, a stream
- * task reprocessing its input after a crash): derived from what caused the event, never random;</li>
+ * task reprocessing its input after a crash): derived from what caused the event, never random; one over
+ * {@value #MAX_VALUE_BYTES} bytes is written as its start and a digest of the whole;</li>
  * <li>{@code ce_source}: {@code /crewstream/<component>/<connection id>}, e.g. {@code /crewstream/ingestor/local}
  * ({@code /crewstream/projector} for a dead letter);</li>
  * <li>{@code ce_type}: {@link CloudEventType}, versioned, e.g. {@code io.crewstream.session.upserted.v1};</li>
  * <li>{@code ce_time}: when it happened (RFC 3339, UTC);</li>
- * <li>{@code ce_subject}: the session key, where the event is about one session;</li>
+ * <li>{@code ce_subject}: the session key, where the event is about one session (bounded like the id);</li>
  * <li>{@code ce_dataschema}: the {@code $id} of the value's JSON Schema.</li>
  * </ul>
  *
@@ -46,8 +48,15 @@ public record CloudEvents(String id, String source, CloudEventType type, Instant
 
     public static final String JSON = "application/json";
 
-    /** Headers longer than this are cut (an id derived from a huge key must not make a record too large). */
-    static final int MAX_VALUE_CHARS = 512;
+    /**
+     * Header values up to this many UTF-8 bytes are written as they are; a longer one (an id or subject derived from a
+     * key of any length must not make a record too large) is {@linkplain BoundedText bounded}: its start and the
+     * digest of the whole, so that two ids that differ only after the start stay different.
+     */
+    static final int MAX_VALUE_BYTES = 512;
+
+    /** How many characters of a longer value are kept before its digest: at most 384 bytes, plus 74 for the digest. */
+    static final int KEPT_VALUE_CHARS = 128;
 
     public CloudEvents {
         if (id == null || id.isBlank() || source == null || type == null || time == null) {
@@ -121,7 +130,6 @@ public record CloudEvents(String id, String source, CloudEventType type, Instant
 
     private static void put(Headers headers, String name, String value) {
         headers.remove(name);
-        String cut = value.length() <= MAX_VALUE_CHARS ? value : value.substring(0, MAX_VALUE_CHARS);
-        headers.add(name, cut.getBytes(StandardCharsets.UTF_8));
+        headers.add(name, BoundedText.bound(value, MAX_VALUE_BYTES, KEPT_VALUE_CHARS).getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -2,6 +2,7 @@ package io.crewstream.schemas.records;
 
 import java.util.Collections;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -24,8 +25,9 @@ import io.crewstream.schemas.SchemaVersion;
  * @param sessionsRemoved sessions that left the table in this minute
  * @param tokensConsumed growth of the sessions' {@code totalTokens} in this minute; a total that went down counts as a
  *     counter that restarted (its new value is consumed), never as negative use
- * @param runsFinished runs that ended in this minute, by outcome (a session's status becoming {@code done},
- *     {@code failed}, {@code timeout} or {@code killed}); outcomes that did not occur are absent
+ * @param runsFinished runs that ended in this minute, by outcome (a session's status becoming one of
+ *     {@link #RUN_OUTCOMES}: {@code done}, {@code failed}, {@code timeout} or {@code killed}); outcomes that did not
+ *     occur are absent
  * @param updatedAt epoch ms at which this version of the minute was written
  */
 public record AgentUsageMinute(Integer schemaVersion, String connectionId, String agentId, Long minuteStart,
@@ -37,6 +39,12 @@ public record AgentUsageMinute(Integer schemaVersion, String connectionId, Strin
 
     /** The {@code agentId} under which sessions whose row names no agent are counted. */
     public static final String NO_AGENT = "(no agent)";
+
+    /**
+     * The run statuses that mean a run has ended, and so the keys {@code runsFinished} may have (as
+     * {@code agent-usage.schema.json} documents them).
+     */
+    public static final Set<String> RUN_OUTCOMES = Set.of("done", "failed", "timeout", "killed");
 
     private static final String RECORD = "AgentUsageMinute";
 
@@ -65,7 +73,12 @@ public record AgentUsageMinute(Integer schemaVersion, String connectionId, Strin
 
     /** The Kafka key of an agent's minutes: {@code <connectionId>/<agentId>}. */
     public static String key(String connectionId, String agentId) {
-        return Require.connectionId(connectionId, RECORD) + "/" + Require.text(agentId, RECORD, "agentId");
+        return keyPrefix(connectionId) + Require.text(agentId, RECORD, "agentId");
+    }
+
+    /** What the keys of one gateway's agents start with: a reader can skip another gateway's before decoding. */
+    public static String keyPrefix(String connectionId) {
+        return Require.connectionId(connectionId, RECORD) + "/";
     }
 
     /** This record's Kafka key. */

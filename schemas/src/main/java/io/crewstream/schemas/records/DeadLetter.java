@@ -1,10 +1,6 @@
 package io.crewstream.schemas.records;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-
+import io.crewstream.schemas.BoundedText;
 import io.crewstream.schemas.Require;
 import io.crewstream.schemas.SchemaVersion;
 
@@ -41,29 +37,12 @@ public record DeadLetter(Integer schemaVersion, String consumer, String sourceTo
     /**
      * The record key of the dead letter for a record keyed {@code sourceKey}: the key itself, or, when it is over
      * {@link #MAX_KEY_BYTES} UTF-8 bytes, its first {@link #KEPT_KEY_CHARS} characters followed by
-     * {@code ...sha256:<hex of the whole key>}. A dead letter must always fit the topic: one whose key is the
+     * {@code ...sha256:<hex of the whole key>} ({@link BoundedText}). A dead letter must always fit the topic: one whose key is the
      * failed record's 1 MB key would fail to be written, and under exactly-once the record that caused it would be
      * processed again and again. The digest still tells which records had the same key.
      */
     public static String keyFor(String sourceKey) {
-        if (sourceKey == null) {
-            return null;
-        }
-        byte[] bytes = sourceKey.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length <= MAX_KEY_BYTES) {
-            return sourceKey;
-        }
-        int kept = KEPT_KEY_CHARS;
-        if (Character.isHighSurrogate(sourceKey.charAt(kept - 1))) {
-            kept--;
-        }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
-            return sourceKey.substring(0, kept) + "...sha256:" + HexFormat.of().formatHex(digest);
-        }
-        catch (NoSuchAlgorithmException ex) {
-            throw new IllegalStateException("Every Java platform has SHA-256", ex);
-        }
+        return BoundedText.bound(sourceKey, MAX_KEY_BYTES, KEPT_KEY_CHARS);
     }
 
     public static DeadLetter of(String consumer, String sourceTopic, int sourcePartition, long sourceOffset,

@@ -16,7 +16,8 @@ import tools.jackson.databind.node.ObjectNode;
  * more in every release), so the row keeps the whole JSON object and exposes the well-known fields through typed
  * accessors; nothing is lost on the way from the gateway to the browser.
  *
- * <p>Immutable: the JSON object is copied on the way in and on the way out.
+ * <p>Immutable: the JSON object is copied on the way in ({@link #of}; {@link #adopt} takes over a node nobody
+ * changes afterwards) and on the way out.
  */
 public final class SessionRow {
 
@@ -34,17 +35,23 @@ public final class SessionRow {
         this.fields = fields;
     }
 
-    /** @throws MissingFieldException if the row has no non-blank string {@code key} */
+    /**
+     * A row of a copy of {@code fields}: the caller may go on using and changing its node.
+     * @throws MissingFieldException if the row has no non-blank string {@code key}
+     */
     public static SessionRow of(ObjectNode fields) {
-        return ofOwned(fields == null ? null : fields.deepCopy());
+        return adopt(fields == null ? null : fields.deepCopy());
     }
 
     /**
-     * For the deserializer, whose node nobody else holds: no copy. A 10,000-session snapshot is 20 MB of rows, and
-     * copying each one as it is read doubled the cost of reading it.
+     * A row that takes {@code fields} over without copying it: the node now belongs to the row, and the caller must
+     * neither change it nor hand it to code that may, afterwards (the row would change with it, and it is meant to be
+     * immutable). For those who parsed the node themselves and drop it (the deserializer, a gateway frame's rows): a
+     * 10,000-session snapshot is 20 MB of rows, and copying each one as it is read doubled the cost of reading it.
+     * @throws MissingFieldException if the row has no non-blank string {@code key}
      */
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
-    private static SessionRow ofOwned(ObjectNode fields) {
+    public static SessionRow adopt(ObjectNode fields) {
         if (fields == null) {
             throw new MissingFieldException(RECORD, "(row)");
         }

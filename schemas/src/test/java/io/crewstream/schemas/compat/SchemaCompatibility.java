@@ -52,7 +52,16 @@ import tools.jackson.databind.node.ObjectNode;
  * <li>{@link Rule#PATTERN_CHANGED}: a {@code pattern} added or changed (whether a new pattern accepts every string
  * the old one did cannot be decided in general, so any change counts);</li>
  * <li>{@link Rule#MIN_MAX_TIGHTENED}: a lower bound ({@code minimum}, {@code exclusiveMinimum}, {@code minLength},
- * {@code minItems}, {@code minProperties}) added or raised, or an upper bound added or lowered.</li>
+ * {@code minItems}, {@code minProperties}) added or raised, or an upper bound added or lowered;</li>
+ * <li>{@link Rule#UNCHECKED_KEYWORD_CHANGED}: any other keyword added or changed ({@code multipleOf}, {@code format},
+ * {@code not}, {@code if}/{@code then}/{@code else}, {@code propertyNames}, {@code dependentRequired},
+ * {@code uniqueItems}, …), or a {@code prefixItems} or {@code patternProperties} removed (which widens what
+ * {@code items} or {@code additionalProperties} apply to). The checker does not understand these, so it cannot tell
+ * whether the change keeps every valid record valid; passing it silently would be a hole in the rule. Only the
+ * annotations ({@code title}, {@code description}, {@code examples}, {@code default}, {@code $comment}, …) may
+ * change freely;</li>
+ * <li>{@link Rule#ONE_OF_BRANCH_ADDED}: a {@code oneOf} branch added without a discriminator: a value that matches
+ * two branches is rejected, so the new branch may reject values the others accepted.</li>
  * </ul>
  *
  * <h2>How the schemas are walked</h2>
@@ -63,16 +72,18 @@ import tools.jackson.databind.node.ObjectNode;
  * otherwise. A {@code $ref} is resolved within the schema set ({@code common.schema.json#/$defs/x},
  * {@code #/$defs/x}, {@code sse-session.schema.json}); where the baseline and the current schema point to the
  * same target, the target is not walked again from the referring place: it is checked where it is defined, so a
- * change is reported once, at its definition. Not checked: {@code not}, {@code if}/{@code then}/{@code else},
- * {@code prefixItems}, {@code patternProperties}, {@code dependentRequired}, {@code format}, {@code multipleOf},
- * {@code uniqueItems}. The current schemas are assumed valid (their golden examples validate against them).
+ * change is reported once, at its definition. A {@code oneOf}/{@code anyOf}/{@code allOf} that was absent counts
+ * as one branch {@code {}} (absent, the schema accepted what {@code {}} accepts), so a combinator put on a released
+ * schema is checked like any other new constraint. The keywords outside {@link #UNDERSTOOD} and
+ * {@link #ANNOTATIONS} are compared as whole values, not walked. The current schemas are assumed valid (their golden
+ * examples validate against them).
  */
 public final class SchemaCompatibility {
 
     /** A kind of forbidden change; it appears in every message so that the reader can look it up here. */
     public enum Rule {
         REMOVED, TYPE_CHANGED, REQUIRED_ADDED, ENUM_NARROWED, ENUM_WIDENED, ADDITIONAL_PROPERTIES_TIGHTENED,
-        PATTERN_CHANGED, MIN_MAX_TIGHTENED
+        PATTERN_CHANGED, MIN_MAX_TIGHTENED, UNCHECKED_KEYWORD_CHANGED, ONE_OF_BRANCH_ADDED
     }
 
     /**
@@ -96,6 +107,23 @@ public final class SchemaCompatibility {
     private static final List<String> UPPER_BOUNDS = List.of("maximum", "exclusiveMaximum", "maxLength", "maxItems",
             "maxProperties");
     private static final JsonNode ANYTHING = JsonNodeFactory.instance.objectNode();
+
+    /** The keywords the checks above compare (or that are resolved or walked); every other one is unchecked. */
+    static final Set<String> UNDERSTOOD = Set.of("$ref", "$defs", "type", "enum", "const", "minimum",
+            "exclusiveMinimum", "minLength", "minItems", "minProperties", "maximum", "exclusiveMaximum", "maxLength",
+            "maxItems", "maxProperties", "pattern", "required", "properties", "additionalProperties",
+            "unevaluatedProperties", "items", "oneOf", "anyOf", "allOf");
+
+    /** Keywords that never make a value invalid: annotations and identifiers, free to change. */
+    static final Set<String> ANNOTATIONS = Set.of("title", "description", "examples", "default", "$comment",
+            "deprecated", "readOnly", "writeOnly", "contentEncoding", "contentMediaType", "$schema", "$id",
+            "$anchor");
+
+    /**
+     * Unchecked keywords whose removal still restricts: without them, {@code items} or {@code additionalProperties}
+     * apply to the items or properties they used to cover.
+     */
+    private static final Set<String> WIDEN_OTHERS_WHEN_REMOVED = Set.of("prefixItems", "patternProperties");
 
     private final Map<String, JsonNode> baseline;
     private final Map<String, JsonNode> current;
@@ -165,6 +193,7 @@ public final class SchemaCompatibility {
         compareValues(file, path, before.json(), after.json());
         compareBounds(file, path, before.json(), after.json());
         comparePattern(file, path, before.json(), after.json());
+        compareUncheckedKeywords(file, path, before.json(), after.json());
         // What the schema said about objects (or arrays) is moot once objects (or arrays) are rejected outright:
         // the type change is the one finding, not every property inside.
         if (!lostTypes.contains("object")) {
@@ -275,6 +304,33 @@ public final class SchemaCompatibility {
                 : "pattern changed from " + quoted(patternBefore) + " to " + quoted(patternAfter));
     }
 
+    /** All of a schema's unchecked changes in one violation, so that {@code if} with its {@code then} is one. */
+    private void compareUncheckedKeywords(String file, String path, JsonNode before, JsonNode after) {
+        List<String> changes = new ArrayList<>();
+        for (String keyword : after.propertyNames()) {
+            if (UNDERSTOOD.contains(keyword) || ANNOTATIONS.contains(keyword)) {
+                continue;
+            }
+            JsonNode was = before.get(keyword);
+            JsonNode is = after.get(keyword);
+            if (was == null) {
+                changes.add("'" + keyword + "' added");
+            }
+            else if (!was.equals(is)) {
+                changes.add("'" + keyword + "' changed from " + was + " to " + is);
+            }
+        }
+        for (String keyword : WIDEN_OTHERS_WHEN_REMOVED) {
+            if (before.has(keyword) && !after.has(keyword)) {
+                changes.add("'" + keyword + "' removed");
+            }
+        }
+        if (!changes.isEmpty()) {
+            report(file, path, Rule.UNCHECKED_KEYWORD_CHANGED, String.join(", ", changes)
+                    + "; the checker cannot tell whether records valid before stay valid");
+        }
+    }
+
     private void compareRequired(String file, String path, JsonNode before, JsonNode after) {
         Set<String> requiredBefore = strings(before.get("required"));
         JsonNode propertiesBefore = before.path("properties");
@@ -359,6 +415,10 @@ public final class SchemaCompatibility {
         if (branchesBefore.isEmpty() && branchesAfter.isEmpty()) {
             return;
         }
+        if (branchesBefore.isEmpty()) {
+            // Absent, the combinator constrained nothing: as one branch {}, which the new branches are compared to.
+            branchesBefore = List.of(before.child(ANYTHING));
+        }
         String discriminator = combinator.equals("allOf") ? null : discriminator(branchesBefore, branchesAfter);
         if (discriminator != null) {
             compareBranchesByDiscriminator(file, path + "/" + combinator, discriminator, branchesBefore,
@@ -398,7 +458,8 @@ public final class SchemaCompatibility {
 
     /**
      * A branch added to {@code allOf} is a new constraint, so it is compared against "anything"; one added to
-     * {@code oneOf}/{@code anyOf} without a discriminator is a new alternative, which accepts more.
+     * {@code anyOf} without a discriminator is a new alternative, which accepts more; one added to {@code oneOf}
+     * also rejects every value that now matches two branches.
      */
     private void compareBranchesByIndex(String file, String path, String combinator, List<Node> branchesBefore,
             List<Node> branchesAfter) {
@@ -410,9 +471,13 @@ public final class SchemaCompatibility {
                 report(file, path + "/" + i, Rule.REMOVED, combinator + " branch " + i + " removed");
             }
         }
-        if (combinator.equals("allOf")) {
-            for (int i = branchesBefore.size(); i < branchesAfter.size(); i++) {
+        for (int i = branchesBefore.size(); i < branchesAfter.size(); i++) {
+            if (combinator.equals("allOf")) {
                 compareSchemas(file, path + "/" + i, new Node(file, ANYTHING, null), branchesAfter.get(i));
+            }
+            else if (combinator.equals("oneOf")) {
+                report(file, path + "/" + i, Rule.ONE_OF_BRANCH_ADDED, "oneOf branch " + i + " added without a "
+                        + "discriminator: a value that matches two branches is rejected");
             }
         }
     }

@@ -174,7 +174,53 @@ class SchemaCompatibilityTest {
                         SESSION_STATE, "/properties/revision", Rule.MIN_MAX_TIGHTENED, "minimum raised from 1 to 2"),
                 forbidden("add a maxLength to dead-letter reason",
                         schemas -> object(schemas, DEAD_LETTER, "/properties/reason").put("maxLength", 1024),
-                        DEAD_LETTER, "/properties/reason", Rule.MIN_MAX_TIGHTENED, "maxLength 1024 added"));
+                        DEAD_LETTER, "/properties/reason", Rule.MIN_MAX_TIGHTENED, "maxLength 1024 added"),
+
+                forbidden("add a multipleOf to dead-letter sourceOffset",
+                        schemas -> object(schemas, DEAD_LETTER, "/properties/sourceOffset").put("multipleOf", 2),
+                        DEAD_LETTER, "/properties/sourceOffset", Rule.UNCHECKED_KEYWORD_CHANGED,
+                        "'multipleOf' added"),
+                forbidden("add a format to raw-frame text",
+                        schemas -> object(schemas, RAW_FRAME, "/properties/text").put("format", "uri"),
+                        RAW_FRAME, "/properties/text", Rule.UNCHECKED_KEYWORD_CHANGED, "'format' added"),
+                forbidden("add a not to raw-frame event",
+                        schemas -> object(schemas, RAW_FRAME, "/properties/event").set("not",
+                                json("{\"const\": \"tick\"}")),
+                        RAW_FRAME, "/properties/event", Rule.UNCHECKED_KEYWORD_CHANGED, "'not' added"),
+                forbidden("add an if/then to raw-frame",
+                        schemas -> {
+                            object(schemas, RAW_FRAME, "").set("if",
+                                    json("{\"properties\": {\"frameType\": {\"const\": \"event\"}}}"));
+                            object(schemas, RAW_FRAME, "").set("then", json("{\"required\": [\"event\"]}"));
+                        },
+                        RAW_FRAME, "", Rule.UNCHECKED_KEYWORD_CHANGED, "'if' added, 'then' added"),
+                forbidden("add propertyNames to common's sessionRow",
+                        schemas -> object(schemas, COMMON, "/$defs/sessionRow").set("propertyNames",
+                                json("{\"maxLength\": 64}")),
+                        COMMON, "/$defs/sessionRow", Rule.UNCHECKED_KEYWORD_CHANGED, "'propertyNames' added"),
+                forbidden("add a dependentRequired to raw-frame",
+                        schemas -> object(schemas, RAW_FRAME, "").set("dependentRequired",
+                                json("{\"seq\": [\"event\"]}")),
+                        RAW_FRAME, "", Rule.UNCHECKED_KEYWORD_CHANGED, "'dependentRequired' added"),
+                forbidden("make snapshot-chunk sessions uniqueItems",
+                        schemas -> object(schemas, SESSION_EVENT, "/$defs/snapshotChunk/properties/sessions")
+                                .put("uniqueItems", true),
+                        SESSION_EVENT, "/$defs/snapshotChunk/properties/sessions", Rule.UNCHECKED_KEYWORD_CHANGED,
+                        "'uniqueItems' added"),
+                forbidden("add a oneOf to dead-letter reason",
+                        schemas -> object(schemas, DEAD_LETTER, "/properties/reason").set("oneOf",
+                                json("[{\"maxLength\": 64}]")),
+                        DEAD_LETTER, "/properties/reason/oneOf/0", Rule.MIN_MAX_TIGHTENED, "maxLength 64 added"),
+                forbidden("add an anyOf to dead-letter consumer",
+                        schemas -> object(schemas, DEAD_LETTER, "/properties/consumer").set("anyOf",
+                                json("[{\"minLength\": 3}]")),
+                        DEAD_LETTER, "/properties/consumer/anyOf/0", Rule.MIN_MAX_TIGHTENED,
+                        "minLength 3 added"),
+                forbidden("add a oneOf of two branches that overlap to dead-letter reason",
+                        schemas -> object(schemas, DEAD_LETTER, "/properties/reason").set("oneOf",
+                                json("[{}, {\"type\": \"string\"}]")),
+                        DEAD_LETTER, "/properties/reason/oneOf/1", Rule.ONE_OF_BRANCH_ADDED,
+                        "a value that matches two branches is rejected"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -215,6 +261,19 @@ class SchemaCompatibilityTest {
 
         assertThat(violations).extracting(Violation::file, Violation::rule).containsExactly(
                 tuple(COMMON, Rule.REMOVED), tuple(SESSION_STATE, Rule.TYPE_CHANGED));
+    }
+
+    @Test
+    void anUncheckedKeywordChangedFromItsReleasedValueIsReported() {
+        Map<String, JsonNode> released = SchemaSets.deepCopy(RELEASED);
+        object(released, DEAD_LETTER, "/properties/sourceOffset").put("multipleOf", 2);
+        Map<String, JsonNode> now = SchemaSets.deepCopy(released);
+        object(now, DEAD_LETTER, "/properties/sourceOffset").put("multipleOf", 4);
+
+        assertThat(SchemaCompatibility.compare(released, now)).extracting(Violation::toString).containsExactly(
+                "dead-letter.schema.json /properties/sourceOffset: UNCHECKED_KEYWORD_CHANGED: 'multipleOf' changed "
+                        + "from 2 to 4; the checker cannot tell whether records valid before stay valid");
+        assertThat(SchemaCompatibility.compare(released, released)).as("kept as released").isEmpty();
     }
 
     // --- additive changes, on modified copies ---
@@ -262,6 +321,13 @@ class SchemaCompatibilityTest {
                             object(schemas, DEAD_LETTER, "").put("title", "Dead letter, retitled");
                             object(schemas, COMMON, "/$defs/sessionRow").put("description", "A gateway row.");
                         }),
+                additive("annotations added: examples, $comment, default, deprecated",
+                        schemas -> object(schemas, DEAD_LETTER, "/properties/reason").put("$comment", "free text")
+                                .put("default", "unknown").put("deprecated", false)
+                                .set("examples", json("[\"timed out\"]"))),
+                additive("an anyOf whose first branch accepts anything",
+                        schemas -> object(schemas, DEAD_LETTER, "/properties/reason").set("anyOf",
+                                json("[{}, {\"maxLength\": 64}]"))),
                 additive("a $ref replaced by an identical inline schema",
                         schemas -> object(schemas, SESSION_STATE, "/properties").set("observedAt",
                                 json("{\"type\": \"integer\", \"minimum\": 0}"))));

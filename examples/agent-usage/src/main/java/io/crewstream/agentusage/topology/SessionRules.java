@@ -1,7 +1,5 @@
 package io.crewstream.agentusage.topology;
 
-import java.util.Set;
-
 import io.crewstream.schemas.records.AgentUsageMinute;
 import io.crewstream.schemas.records.ChangeType;
 import io.crewstream.schemas.records.SessionRow;
@@ -22,8 +20,9 @@ import io.crewstream.schemas.records.SessionState;
  * counter that restarted (a reset session, a restarted gateway): its new value is what was consumed since, never a
  * negative use. A row that repeats the total adds nothing, so re-listed rows and repeated snapshots are not counted
  * twice. A row without a total (or a negative one) changes nothing.</li>
- * <li><b>Runs finished</b>: a status that becomes one of {@link #FINISHED_STATUSES} and differs from the last known
- * one counts one run with that outcome (running → done, done → failed, …); the same status again does not.</li>
+ * <li><b>Runs finished</b>: a status that becomes one of {@link AgentUsageMinute#RUN_OUTCOMES} and differs from the
+ * last known one counts one run with that outcome (running → done, done → failed, …); the same status again does
+ * not.</li>
  * <li><b>Removal</b> (a tombstone): one session fewer and {@code sessionsRemoved}, under the agent remembered for it.
  * A tombstone of a session the app never saw counts nothing: it never counted as active.</li>
  * <li><b>Agent</b>: {@link SessionRow#agentId()}, or {@link AgentUsageMinute#NO_AGENT}; fixed at first sight, so that
@@ -34,9 +33,6 @@ import io.crewstream.schemas.records.SessionState;
  * Stateless and thread-safe.
  */
 final class SessionRules {
-
-    /** Run statuses that mean a run has ended, each an outcome of {@code runsFinished}. */
-    static final Set<String> FINISHED_STATUSES = Set.of("done", "failed", "timeout", "killed");
 
     private SessionRules() {
     }
@@ -65,8 +61,8 @@ final class SessionRules {
             nextTotal = total;
         }
         String status = row.status();
-        String finished = status != null && !status.equals(before.status()) && FINISHED_STATUSES.contains(status)
-                ? status : null;
+        String finished = status != null && !status.equals(before.status())
+                && AgentUsageMinute.RUN_OUTCOMES.contains(status) ? status : null;
         SessionMemory after = new SessionMemory(before.agentId(), nextTotal,
                 status == null ? before.status() : status);
         SessionUsage usage = new SessionUsage(connectionId, before.agentId(), 0, 0, 0, tokens, finished);
