@@ -132,6 +132,19 @@ class MalformedRequestTest {
     }
 
     @Test
+    void anUndecodableQueryIsA400WithoutQuotingItOnEveryPathWithAuthOff() {
+        for (String target : List.of("/api/events?connection=%zz", "/api/sessions?%zz=1",
+                "/api/replay/connections?x=%G1",
+                "/api/usage?hours=%zz", "/?x=%zz")) {
+            RawHttp.Response response = RawHttp.send(this.gateway.port(), "GET", target, Map.of(),
+                    Duration.ofSeconds(1));
+            assertThat(response.status()).as(target).isEqualTo(400);
+            assertJsonError(response);
+            assertThat(response.body()).as(target).contains("could not be decoded").doesNotContain("%zz");
+        }
+    }
+
+    @Test
     void anUnknownPathOrMethodIsA4xxInTheApisJsonShape() {
         for (String[] request : List.of(new String[] { "GET", "/api/nothing-here" },
                 new String[] { "POST", "/api/sessions" }, new String[] { "DELETE", "/api/events" },

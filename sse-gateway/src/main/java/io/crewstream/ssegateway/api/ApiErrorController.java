@@ -1,7 +1,6 @@
 package io.crewstream.ssegateway.api;
 
 import jakarta.servlet.RequestDispatcher;
-import org.apache.tomcat.util.http.InvalidParameterException;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.boot.webmvc.error.ErrorController;
@@ -42,13 +41,6 @@ public class ApiErrorController implements ErrorController {
     @ExceptionHandler(InvalidRequestException.class)
     public ResponseEntity<byte[]> invalidRequest(InvalidRequestException ex) {
         return ApiErrors.entity(HttpStatus.BAD_REQUEST, ex.getMessage());
-    }
-
-    /** Tomcat's refusal of a query it cannot decode: a 400, not an ERROR line with a stack trace per request. */
-    @ExceptionHandler(InvalidParameterException.class)
-    public ResponseEntity<byte[]> undecodableQuery() {
-        // Its message quotes the parameter, which may be a token: not echoed.
-        return ApiErrors.entity(HttpStatus.BAD_REQUEST, UNDECODABLE_QUERY);
     }
 
     private static HttpStatus statusOf(Object code) {

@@ -1,4 +1,4 @@
-package io.crewstream.ssegateway.replay;
+package io.crewstream.ssegateway.api;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -7,27 +7,27 @@ import java.util.Set;
 
 import io.crewstream.replay.time.TimeExpression;
 import io.crewstream.schemas.ConnectionIds;
-import io.crewstream.ssegateway.api.InvalidRequestException;
 import jakarta.servlet.http.HttpServletRequest;
 
 /**
- * Reads the replay API's query parameters, refusing what cannot be meant with a message that names the parameter
+ * Reads single-valued query parameters (the replay and usage APIs'), refusing what cannot be meant with a message that names the parameter
  * (an {@link InvalidRequestException}, answered 400): a missing or blank value, one given twice, a control
  * character, a connection id that breaks {@link ConnectionIds#RULE}, a number out of its bounds. Times are read by
  * {@link TimeExpression}, whose refusal is the engine's own {@code BAD_TIME} (also a 400). Stateless.
  */
-final class ReplayParameters {
+public final class QueryParameters {
 
-    static final String CONNECTION = "connection";
+    /** The gateway connection id, in every API that takes one. */
+    public static final String CONNECTION = "connection";
 
     /** Longer than any time expression or list of the row fields a page shows; a longer value is garbage. */
     private static final int MAX_LENGTH = 500;
 
-    private ReplayParameters() {
+    private QueryParameters() {
     }
 
     /** The one value of a parameter; null when it is absent. */
-    static String optional(HttpServletRequest request, String name) {
+    public static String optional(HttpServletRequest request, String name) {
         String[] values = request.getParameterValues(name);
         if (values == null) {
             return null;
@@ -48,7 +48,7 @@ final class ReplayParameters {
         return value.strip();
     }
 
-    static String required(HttpServletRequest request, String name, String what) {
+    public static String required(HttpServletRequest request, String name, String what) {
         String value = optional(request, name);
         if (value == null) {
             throw new InvalidRequestException("?" + name + "= is required: " + what);
@@ -56,8 +56,17 @@ final class ReplayParameters {
         return value;
     }
 
-    static String connection(HttpServletRequest request) {
-        String connection = required(request, CONNECTION, "the gateway connection id");
+    public static String connection(HttpServletRequest request) {
+        return validConnection(required(request, CONNECTION, "the gateway connection id"));
+    }
+
+    /** One gateway's connection id, or null for all. */
+    public static String optionalConnection(HttpServletRequest request) {
+        String connection = optional(request, CONNECTION);
+        return connection == null ? null : validConnection(connection);
+    }
+
+    private static String validConnection(String connection) {
         if (!ConnectionIds.isValid(connection)) {
             throw new InvalidRequestException("?" + CONNECTION + "= is not a connection id: it "
                     + ConnectionIds.RULE);
@@ -65,19 +74,19 @@ final class ReplayParameters {
         return connection;
     }
 
-    static Instant time(HttpServletRequest request, String name, Clock clock) {
+    public static Instant time(HttpServletRequest request, String name, Clock clock) {
         return TimeExpression.parse(required(request, name, "a time (ISO-8601 with an offset, epoch "
                 + "milliseconds, now, or -15m / -2h)"), clock);
     }
 
     /** An optional time; null when absent. */
-    static Instant optionalTime(HttpServletRequest request, String name, Clock clock) {
+    public static Instant optionalTime(HttpServletRequest request, String name, Clock clock) {
         String value = optional(request, name);
         return value == null ? null : TimeExpression.parse(value, clock);
     }
 
     /** A comma-separated list of names (row fields); null when absent. */
-    static Set<String> names(HttpServletRequest request, String name, int max) {
+    public static Set<String> names(HttpServletRequest request, String name, int max) {
         String value = optional(request, name);
         if (value == null) {
             return null;
@@ -96,7 +105,7 @@ final class ReplayParameters {
         return names;
     }
 
-    static int number(HttpServletRequest request, String name, int defaultValue, int min, int max) {
+    public static int number(HttpServletRequest request, String name, int defaultValue, int min, int max) {
         String value = optional(request, name);
         if (value == null) {
             return defaultValue;

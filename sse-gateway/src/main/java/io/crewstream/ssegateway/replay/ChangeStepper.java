@@ -2,6 +2,7 @@ package io.crewstream.ssegateway.replay;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import io.crewstream.replay.Replay;
@@ -26,8 +27,9 @@ import io.crewstream.schemas.Topic;
  * <li>previous, previous, ... visits every change back to the first, and next, next, ... every change forward.</li>
  * </ul>
  *
- * The first window is short because going back collects every change of the window to find the last one: on a busy
- * gateway ten minutes can hold hundreds of thousands. Stateless and thread-safe (the engine is).
+ * The first window is short because going back folds every change of the window to find the last ones (it keeps only
+ * those of the newest instant): on a busy gateway ten minutes can hold hundreds of thousands. Stateless and
+ * thread-safe (the engine is).
  */
 public final class ChangeStepper {
 
@@ -109,11 +111,20 @@ public final class ChangeStepper {
             if (last) {
                 from = floor;
             }
-            List<TableChange> found = this.replay.changes(connectionId, from, to, Integer.MAX_VALUE);
-            if (!found.isEmpty()) {
-                TableChange latest = found.get(found.size() - 1);
-                List<TableChange> same = found.stream().filter(change -> change.at().equals(latest.at())).toList();
-                return step(latest, same, latest.at().minusMillis(1));
+            // Only the last change and the first of its instant are kept, however many the window holds.
+            List<TableChange> newest = new ArrayList<>();
+            TableChange[] latest = new TableChange[1];
+            this.replay.changes(connectionId, from, to, change -> {
+                if (latest[0] != null && !latest[0].at().equals(change.at())) {
+                    newest.clear();
+                }
+                latest[0] = change;
+                if (newest.size() <= MAX_CHANGES_SHOWN) {
+                    newest.add(change);
+                }
+            });
+            if (latest[0] != null) {
+                return step(latest[0], newest, latest[0].at().minusMillis(1));
             }
             if (last) {
                 return null;

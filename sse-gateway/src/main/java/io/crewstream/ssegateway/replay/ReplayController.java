@@ -12,6 +12,7 @@ import io.crewstream.replay.table.ConnectionTableAt;
 import io.crewstream.schemas.Topic;
 import io.crewstream.ssegateway.api.ApiErrors;
 import io.crewstream.ssegateway.api.InvalidRequestException;
+import io.crewstream.ssegateway.api.QueryParameters;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,7 +76,7 @@ public class ReplayController {
     /** {@code {"connection", "earliest", "latest"}}: what the session-events topic holds of the connection. */
     @GetMapping("/range")
     public ResponseEntity<byte[]> range(HttpServletRequest request) {
-        String connection = ReplayParameters.connection(request);
+        String connection = QueryParameters.connection(request);
         return json(this.gate.run(() -> ReplayJson.range(connection,
                 this.replay.retained(Topic.SESSION_EVENTS, connection))));
     }
@@ -86,9 +87,9 @@ public class ReplayController {
      */
     @GetMapping("/state")
     public ResponseEntity<byte[]> state(HttpServletRequest request) {
-        String connection = ReplayParameters.connection(request);
-        Instant at = ReplayParameters.time(request, "at", this.clock);
-        Set<String> fields = ReplayParameters.names(request, "fields", MAX_FIELDS);
+        String connection = QueryParameters.connection(request);
+        Instant at = QueryParameters.time(request, "at", this.clock);
+        Set<String> fields = QueryParameters.names(request, "fields", MAX_FIELDS);
         List<ConnectionTableAt> tables = this.gate.run(() -> this.replay.stateAt(at, connection));
         return json(ReplayJson.state(tables.get(0), fields));
     }
@@ -96,8 +97,8 @@ public class ReplayController {
     /** The first change after {@code at} ({@code direction=next}) or the last at or before it ({@code previous}). */
     @GetMapping("/step")
     public ResponseEntity<byte[]> step(HttpServletRequest request) {
-        String connection = ReplayParameters.connection(request);
-        Instant at = ReplayParameters.time(request, "at", this.clock);
+        String connection = QueryParameters.connection(request);
+        Instant at = QueryParameters.time(request, "at", this.clock);
         ChangeStepper.Direction direction = direction(request);
         ChangeStepper.Step step = this.gate.run(() -> this.stepper.step(connection, at, direction));
         return json(ReplayJson.step(connection, at, direction, step));
@@ -106,11 +107,11 @@ public class ReplayController {
     /** The raw frames written in {@code [from, to]} ({@code to} absent: up to the newest), at most {@code limit}. */
     @GetMapping("/frames")
     public ResponseEntity<byte[]> frames(HttpServletRequest request) {
-        String connection = ReplayParameters.connection(request);
-        Instant from = ReplayParameters.time(request, "from", this.clock);
-        Instant to = ReplayParameters.optionalTime(request, "to", this.clock);
-        String session = ReplayParameters.optional(request, "session");
-        int limit = ReplayParameters.number(request, "limit", DEFAULT_FRAMES, 1, MAX_FRAMES);
+        String connection = QueryParameters.connection(request);
+        Instant from = QueryParameters.time(request, "from", this.clock);
+        Instant to = QueryParameters.optionalTime(request, "to", this.clock);
+        String session = QueryParameters.optional(request, "session");
+        int limit = QueryParameters.number(request, "limit", DEFAULT_FRAMES, 1, MAX_FRAMES);
         ObjectNode json = ReplayJson.object();
         json.put("connection", connection);
         json.put("from", from.toString());
@@ -132,27 +133,8 @@ public class ReplayController {
         return json(json);
     }
 
-    @ExceptionHandler(ReplayException.class)
-    public ResponseEntity<byte[]> refused(ReplayException ex) {
-        HttpStatus status = switch (ex.reason()) {
-            case BAD_TIME, BAD_RANGE -> HttpStatus.BAD_REQUEST;
-            case UNKNOWN_CONNECTION -> HttpStatus.NOT_FOUND;
-            case BEFORE_RETENTION -> HttpStatus.GONE;
-            case KAFKA_UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
-        };
-        if (status == HttpStatus.SERVICE_UNAVAILABLE) {
-            logger.warn("A replay question could not be answered: {}", ex.getMessage());
-        }
-        return ApiErrors.entity(status, ex.getMessage());
-    }
-
-    @ExceptionHandler(ReplayGate.Busy.class)
-    public ResponseEntity<byte[]> busy(ReplayGate.Busy ex) {
-        return ApiErrors.entity(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage());
-    }
-
     private static ChangeStepper.Direction direction(HttpServletRequest request) {
-        String value = ReplayParameters.required(request, "direction", "next or previous");
+        String value = QueryParameters.required(request, "direction", "next or previous");
         try {
             return ChangeStepper.Direction.valueOf(value.toUpperCase(Locale.ROOT));
         }

@@ -28,7 +28,6 @@ import org.springframework.security.web.authentication.AuthenticationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
-import org.springframework.security.web.firewall.StrictHttpFirewall;
 import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
@@ -41,13 +40,13 @@ import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
  * The HTTP edge of the gateway, on Spring Security:
  *
  * <ul>
- * <li><b>Firewall first.</b> {@link StrictHttpFirewall} answers 400 to every ambiguous spelling of a path before
- * anything routes it: {@code ;} parameters, encoded {@code /}, {@code .} or {@code %}, {@code ..}, {@code //},
- * {@code /./}, control characters. What is left has one meaning, and the rules below see that meaning (the decoded,
- * normalized path the application routes on), not the raw request URI.</li>
+ * <li><b>Firewall first.</b> Spring Security's {@code StrictHttpFirewall} answers 400 to every ambiguous spelling of
+ * a path before anything routes it: {@code ;} parameters, encoded {@code /}, {@code .} or {@code %}, {@code ..},
+ * {@code //}, {@code /./}, control characters; and to a query Tomcat cannot decode ({@link QueryDecodingFirewall}).
+ * What is left has one meaning, and the rules below see that meaning (the decoded, normalized path the application
+ * routes on), not the raw request URI.</li>
  * <li><b>Deny by default.</b> With tokens configured, every path needs one except {@link #PUBLIC_PATHS}: the
- * dashboard's and the replay page's static files, {@code /contract.js} (names only) and the health probes. A path
- * added later is protected until someone decides otherwise. No token: 401 with {@code WWW-Authenticate: Bearer};
+ * pages' static files, {@code /contract.js} (names only) and the health probes. A path added later is protected until someone decides otherwise. No token: 401 with {@code WWW-Authenticate: Bearer};
  * a wrong one: 403. Without tokens, every path is open (the firewall still applies).</li>
  * <li><b>CORS</b> (when origins are configured) answers preflights before authentication; they carry no
  * credentials.</li>
@@ -143,7 +142,7 @@ public class ApiSecurityConfiguration {
     /** Spring Security's strict firewall, with every refusal answered in the API's error shape. */
     @Bean
     WebSecurityCustomizer strictFirewall(MeterRegistry meters) {
-        return web -> web.httpFirewall(new StrictHttpFirewall()).requestRejectedHandler(pathRejected(meters));
+        return web -> web.httpFirewall(new QueryDecodingFirewall()).requestRejectedHandler(pathRejected(meters));
     }
 
     private static RequestRejectedHandler pathRejected(MeterRegistry meters) {

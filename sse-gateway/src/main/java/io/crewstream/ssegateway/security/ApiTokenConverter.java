@@ -39,16 +39,10 @@ final class ApiTokenConverter implements AuthenticationConverter {
         if (header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return nonBlank(header.substring(BEARER.length()).trim());
         }
-        String parameter;
-        try {
-            parameter = nonBlank(request.getParameter(QUERY_PARAMETER));
-            if (parameter == null) {
-                parameter = nonBlank(request.getParameter(CREWHUB_QUERY_PARAMETER));
-            }
-        }
-        catch (IllegalStateException undecodable) {
-            // Tomcat refuses a query it cannot decode; the firewall's handler answers 400, and nothing is quoted.
-            throw new UndecodableQueryException();
+        // The firewall has refused a query Tomcat cannot decode (QueryDecodingFirewall).
+        String parameter = nonBlank(request.getParameter(QUERY_PARAMETER));
+        if (parameter == null) {
+            parameter = nonBlank(request.getParameter(CREWHUB_QUERY_PARAMETER));
         }
         if (parameter != null) {
             return parameter;

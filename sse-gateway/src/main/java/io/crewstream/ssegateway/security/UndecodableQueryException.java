@@ -3,7 +3,7 @@ package io.crewstream.ssegateway.security;
 import io.crewstream.ssegateway.api.ApiErrorController;
 import org.springframework.security.web.firewall.RequestRejectedException;
 
-/** A query string Tomcat cannot decode, met while looking for a token: refused like the firewall refuses a path. */
+/** A query string Tomcat cannot decode: refused like the firewall refuses a path ({@link QueryDecodingFirewall}). */
 final class UndecodableQueryException extends RequestRejectedException {
 
     private static final long serialVersionUID = 1L;

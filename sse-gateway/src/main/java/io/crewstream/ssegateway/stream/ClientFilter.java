@@ -7,6 +7,7 @@ import java.util.Set;
 import io.crewstream.schemas.ConnectionIds;
 import io.crewstream.schemas.records.SessionState;
 import io.crewstream.ssegateway.api.InvalidRequestException;
+import io.crewstream.ssegateway.api.QueryParameters;
 import io.crewstream.ssegateway.state.TableChange;
 
 /**
@@ -18,7 +19,7 @@ import io.crewstream.ssegateway.state.TableChange;
  */
 public record ClientFilter(Set<String> connections, Set<String> agents) {
 
-    public static final String CONNECTION_PARAMETER = "connection";
+    public static final String CONNECTION_PARAMETER = QueryParameters.CONNECTION;
 
     public static final String AGENT_PARAMETER = "agent";
 

@@ -10,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.crewstream.ssegateway.SseGatewayProperties;
-import io.crewstream.ssegateway.api.ApiErrorController;
 import io.crewstream.ssegateway.api.ApiErrors;
 import io.crewstream.ssegateway.api.InvalidRequestException;
 import io.crewstream.ssegateway.state.Position;
@@ -59,7 +58,6 @@ public final class EventStreams implements SmartLifecycle {
 
     private final Object lifecycle = new Object();
 
-    private final AtomicLong malformedTokens = new AtomicLong();
 
     /** System.nanoTime() of the last line about a malformed token, 0 before the first. */
     private final AtomicLong malformedLoggedAt = new AtomicLong();
@@ -202,11 +200,6 @@ public final class EventStreams implements SmartLifecycle {
             ApiErrors.write(response, HttpStatus.BAD_REQUEST, ex.getMessage());
             return null;
         }
-        catch (IllegalStateException undecodable) {
-            // Tomcat's InvalidParameterException: its message quotes the parameter, which may be a token.
-            ApiErrors.write(response, HttpStatus.BAD_REQUEST, ApiErrorController.UNDECODABLE_QUERY);
-            return null;
-        }
     }
 
     /**
@@ -226,15 +219,15 @@ public final class EventStreams implements SmartLifecycle {
         Optional<Position> position = Position.parse(token);
         if (position.isEmpty()) {
             this.metrics.resume(StreamMetrics.ResumeOutcome.MALFORMED);
-            long malformed = this.malformedTokens.incrementAndGet();
             long now = System.nanoTime();
             long last = this.malformedLoggedAt.get();
             if ((last == 0 || now - last >= MALFORMED_LOG_INTERVAL.toNanos())
                     && this.malformedLoggedAt.compareAndSet(last, now | 1)) {
                 // The token is the client's text: its length, not its content, goes to the log. At most a line a
                 // minute: a misbehaving client reconnecting in a loop must not flood it.
-                logger.info("A client sent a resume token this server could not have issued ({} characters; {} such "
-                        + "tokens since start); it gets the whole state", token.length(), malformed);
+                logger.info("A client sent a resume token this server could not have issued ({} characters; how many "
+                        + "such tokens: crewstream.sse.resumes{outcome=malformed}); it gets the whole state",
+                        token.length());
             }
         }
         return position;

@@ -1,29 +1,27 @@
 package io.crewstream.ssegateway.usage;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 
 import io.crewstream.replay.Replay;
-import io.crewstream.replay.ReplayException;
 import io.crewstream.schemas.ContractViolationException;
 import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.records.AgentUsageMinute;
 import io.crewstream.schemas.serde.ContractJson;
+import io.crewstream.schemas.serde.ContractSerde;
 import io.crewstream.schemas.serde.ContractSerdes;
-import io.crewstream.ssegateway.api.ApiErrors;
-import io.crewstream.ssegateway.api.InvalidRequestException;
+import io.crewstream.ssegateway.api.QueryParameters;
 import io.crewstream.ssegateway.replay.ReplayGate;
-import io.crewstream.ssegateway.stream.ClientFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.http.CacheControl;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -48,6 +46,9 @@ public class UsageController {
 
     private final Clock clock;
 
+    private final ContractSerde<AgentUsageMinute> serde = ContractSerdes.forTopic(Topic.AGENT_USAGE,
+            AgentUsageMinute.class);
+
     public UsageController(Replay replay, ReplayGate gate, Clock clock) {
         this.replay = replay;
         this.gate = gate;
@@ -56,17 +57,19 @@ public class UsageController {
 
     @GetMapping("/api/usage")
     public ResponseEntity<byte[]> usage(HttpServletRequest request) {
-        int hours = hours(request.getParameter("hours"));
-        String connection = connection(request);
+        int hours = QueryParameters.number(request, "hours", DEFAULT_HOURS, 1, MAX_HOURS);
+        String connection = QueryParameters.optionalConnection(request);
+        // Keys are <connectionId>/<agentId>: another gateway's records are skipped before they are decoded.
+        byte[] keyPrefix = connection == null ? new byte[0]
+                : AgentUsageMinute.keyPrefix(connection).getBytes(StandardCharsets.UTF_8);
         Instant to = this.clock.instant();
         Instant from = to.minus(Duration.ofHours(hours));
         UsageReport report = new UsageReport();
         this.gate.run(() -> {
             this.replay.export(Topic.AGENT_USAGE, from, null, record -> {
-                if (record.value() != null) {
+                if (record.value() != null && startsWith(record.key(), keyPrefix)) {
                     try {
-                        report.add(ContractSerdes.of(AgentUsageMinute.class).deserialize(record.topic(),
-                                record.value()));
+                        report.add(this.serde.deserialize(record.topic(), record.value()));
                     }
                     catch (ContractViolationException ex) {
                         // Not the page's to show, but not silently gone either: counted in the answer, logged.
@@ -82,42 +85,11 @@ public class UsageController {
             return null;
         });
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).cacheControl(CacheControl.noStore())
-                .body(ContractJson.mapper().writeValueAsBytes(report.toJson(from, to, connection)));
+                .body(ContractJson.mapper().writeValueAsBytes(report.toJson(from, to)));
     }
 
-    private static int hours(String text) {
-        if (text == null) {
-            return DEFAULT_HOURS;
-        }
-        try {
-            int hours = Integer.parseInt(text.trim());
-            if (hours >= 1 && hours <= MAX_HOURS) {
-                return hours;
-            }
-        }
-        catch (NumberFormatException ex) {
-            // Answered below.
-        }
-        throw new InvalidRequestException("?hours= must be a whole number from 1 to " + MAX_HOURS);
-    }
-
-    private static String connection(HttpServletRequest request) {
-        ClientFilter filter = ClientFilter.from(request.getParameterMap());
-        if (filter.connections().size() > 1) {
-            throw new InvalidRequestException("?connection= takes one gateway here");
-        }
-        return filter.connections().isEmpty() ? null : filter.connections().iterator().next();
-    }
-
-    @ExceptionHandler(ReplayException.class)
-    public ResponseEntity<byte[]> refused(ReplayException ex) {
-        HttpStatus status = ex.reason() == ReplayException.Reason.KAFKA_UNAVAILABLE ? HttpStatus.SERVICE_UNAVAILABLE
-                : HttpStatus.BAD_REQUEST;
-        return ApiErrors.entity(status, ex.getMessage());
-    }
-
-    @ExceptionHandler(ReplayGate.Busy.class)
-    public ResponseEntity<byte[]> busy(ReplayGate.Busy ex) {
-        return ApiErrors.entity(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage());
+    private static boolean startsWith(byte[] key, byte[] prefix) {
+        return key != null && key.length >= prefix.length
+                && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
     }
 }

@@ -39,7 +39,7 @@ final class UsageReport {
      * "tokensConsumed","activeSessions","sessionsCreated","sessionsRemoved","runsFinished"}]}]}}. A minute the agent has no record
      * for had no change: its active sessions are those of the minute before (the page carries them forward).
      */
-    ObjectNode toJson(Instant from, Instant to, String connection) {
+    ObjectNode toJson(Instant from, Instant to) {
         ObjectNode json = ContractJson.mapper().createObjectNode();
         json.put("from", from.toString());
         json.put("to", to.toString());
@@ -47,9 +47,6 @@ final class UsageReport {
         ArrayNode list = json.putArray("agents");
         for (TreeMap<Long, AgentUsageMinute> minutes : this.agents.values()) {
             AgentUsageMinute first = minutes.firstEntry().getValue();
-            if (connection != null && !connection.equals(first.connectionId())) {
-                continue;
-            }
             ObjectNode agent = list.addObject();
             agent.put("connectionId", first.connectionId());
             agent.put("agentId", first.agentId());
