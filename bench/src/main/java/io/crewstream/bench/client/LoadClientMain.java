@@ -13,7 +13,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * One load-client process (a process holds at most 20,000 open files here, so big scenarios start several). Opens
- * the streams, prints {@code CONNECTED <ok> <failed>}, then obeys commands on standard input: {@code start} (time
+ * the streams, prints {@code CONNECTED <ok> <failed> <ms from the first connect until every stream had its initial
+ * state>}, then obeys commands on standard input: {@code start} (time
  * from now on), {@code stop} (prints {@code RESULT <json>} with the encoded histogram), {@code status}, {@code exit}.
  * {@code --threads} is the number of selector threads that hold the streams ({@link SseLoad}).
  */
@@ -27,8 +28,10 @@ public final class LoadClientMain {
         URI url = URI.create(options.text("url", "http://127.0.0.1:8091/api/events"));
         int connections = options.integer("connections", 100);
         try (SseLoad load = new SseLoad(options.integer("threads", 2))) {
+            long start = System.nanoTime();
             load.open(url, connections, options.integer("in-flight", 100), options.seconds("connect-timeout", 600));
-            System.out.println("CONNECTED " + load.refreshed() + " " + load.failed());
+            long connectMillis = (System.nanoTime() - start) / 1_000_000;
+            System.out.println("CONNECTED " + load.refreshed() + " " + load.failed() + " " + connectMillis);
             BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             String command;
             while ((command = commands.readLine()) != null) {

@@ -26,6 +26,8 @@ public final class LoadClients implements AutoCloseable {
 
     private int failed;
 
+    private long connectMillis;
+
     private LoadClients() {
     }
 
@@ -49,6 +51,7 @@ public final class LoadClients implements AutoCloseable {
             String[] line = process.awaitLine(l -> l.startsWith("CONNECTED "), Duration.ofMinutes(15)).split(" ");
             clients.connected += Integer.parseInt(line[1]);
             clients.failed += Integer.parseInt(line[2]);
+            clients.connectMillis = Math.max(clients.connectMillis, Long.parseLong(line[3]));
         }
         return clients;
     }
@@ -59,6 +62,14 @@ public final class LoadClients implements AutoCloseable {
 
     public int failed() {
         return this.failed;
+    }
+
+    /**
+     * The slowest process's time from its first connect until every one of its streams had its initial state (each
+     * process counts from its own start; they start within a few hundred milliseconds of each other).
+     */
+    public long connectMillis() {
+        return this.connectMillis;
     }
 
     public List<JavaProcess> processes() {

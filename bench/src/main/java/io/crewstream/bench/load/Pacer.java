@@ -15,7 +15,7 @@ public final class Pacer {
     }
 
     /** Calls {@code step} with 0, 1, 2, … at {@code perSecond} for {@code seconds}; returns how many steps ran. */
-    public static long run(int perSecond, double seconds, LongConsumer step) {
+    public static long run(double perSecond, double seconds, LongConsumer step) {
         long total = (long) (perSecond * seconds);
         long[] done = new long[1];
         run(perSecond, () -> done[0] < total, index -> {
@@ -26,8 +26,8 @@ public final class Pacer {
     }
 
     /** Calls {@code step} with 0, 1, 2, … at {@code perSecond} while {@code going} holds. */
-    public static void run(int perSecond, BooleanSupplier going, LongConsumer step) {
-        long intervalNanos = TimeUnit.SECONDS.toNanos(1) / perSecond;
+    public static void run(double perSecond, BooleanSupplier going, LongConsumer step) {
+        long intervalNanos = (long) (TimeUnit.SECONDS.toNanos(1) / perSecond);
         long start = System.nanoTime();
         for (long i = 0; going.getAsBoolean(); i++) {
             long wait = start + i * intervalNanos - System.nanoTime();

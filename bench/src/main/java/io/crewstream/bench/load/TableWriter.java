@@ -73,7 +73,7 @@ public final class TableWriter implements AutoCloseable {
      * Updates sessions {@code 0..sessionCount-1} round robin at {@code perSecond} for {@code seconds}, stamping each
      * with its send time; returns how many were sent.
      */
-    public long run(int sessionCount, int perSecond, double seconds) {
+    public long run(int sessionCount, double perSecond, double seconds) {
         long total = Pacer.run(perSecond, seconds, i -> send((int) (i % sessionCount), 2 + i / sessionCount,
                 ChangeType.UPDATED, BenchTimestamps.nowMicros()));
         this.sessions.flush();

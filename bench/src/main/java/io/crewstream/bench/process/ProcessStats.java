@@ -51,4 +51,36 @@ public final class ProcessStats {
             return -1;
         }
     }
+
+    /**
+     * A JVM's live heap in KiB: a full GC ({@code jcmd <pid> GC.run}), then the used figure of
+     * {@code GC.heap_info}; -1 when that fails (not a JVM, jcmd missing). RSS under-counts heap objects of a JVM
+     * whose fixed heap is already touched, so the memory figures of JVM subjects report both.
+     */
+    public static long liveHeapKb(long pid) {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        try {
+            run(jcmd, String.valueOf(pid), "GC.run");
+            java.util.regex.Matcher used = java.util.regex.Pattern.compile("used (\\d+)K")
+                    .matcher(run(jcmd, String.valueOf(pid), "GC.heap_info"));
+            return used.find() ? Long.parseLong(used.group(1)) : -1;
+        }
+        catch (IOException ex) {
+            return -1;
+        }
+    }
+
+    private static String run(String... command) throws IOException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            String output = new String(process.getInputStream().readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            process.waitFor();
+            return output;
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IOException(ex);
+        }
+    }
 }

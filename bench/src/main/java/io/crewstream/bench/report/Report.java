@@ -29,6 +29,8 @@ public final class Report {
 
     private final List<String> notes = new ArrayList<>();
 
+    private final List<List<String[]>> tables = new ArrayList<>();
+
     public Report(String scenario, Map<String, String> options) {
         this.scenario = scenario;
         this.root.put("scenario", scenario);
@@ -49,6 +51,21 @@ public final class Report {
         figure.put("goal", goal);
         if (met != null) {
             figure.put("met", met);
+        }
+    }
+
+    /**
+     * A table printed after the figures, such as the same figures for several servers side by side; {@code rows}
+     * start with the header row. Also kept in the JSON under {@code tables}.
+     */
+    public void table(List<String[]> rows) {
+        this.tables.add(List.copyOf(rows));
+        tools.jackson.databind.node.ArrayNode json = this.root.withArray("tables").addArray();
+        for (String[] row : rows) {
+            tools.jackson.databind.node.ArrayNode cells = json.addArray();
+            for (String cell : row) {
+                cells.add(cell);
+            }
         }
     }
 
@@ -96,6 +113,16 @@ public final class Report {
         appendRow(out, widths, new String[] { "figure", "value", "goal", "met" });
         for (String[] row : this.figures) {
             appendRow(out, widths, row);
+        }
+        for (List<String[]> rows : this.tables) {
+            int[] columns = new int[rows.get(0).length];
+            for (String[] row : rows) {
+                for (int i = 0; i < columns.length; i++) {
+                    columns[i] = Math.max(columns[i], row[i].length());
+                }
+            }
+            out.append('\n');
+            rows.forEach(row -> appendRow(out, columns, row));
         }
         this.notes.forEach(note -> out.append("  note: ").append(note).append('\n'));
         return out.toString();

@@ -24,6 +24,11 @@ final class CpuWindow {
         return Math.round((total() - this.startCpu) / seconds * 1000) / 10.0;
     }
 
+    /** CPU seconds used since construction. */
+    double cpuSeconds() {
+        return total() - this.startCpu;
+    }
+
     private double total() {
         return this.pids.stream().mapToDouble(ProcessStats::cpuSeconds).filter(c -> c >= 0).sum();
     }
