@@ -50,7 +50,7 @@ public final class FanOutScenario implements Scenario {
         java.nio.file.Path jfrPrefix = recording.isEmpty() ? null : context.repository().resolve(recording);
         FanOutSubject.Setup setup = new FanOutSubject.Setup(options.integer("sessions", 200),
                 options.integer("row-bytes", 500), options.text("gateway-heap", "1g"), jfrPrefix,
-                options.springArguments("gateway-properties"));
+                jvmExtras(options), options.springArguments("gateway-properties"));
 
         SideBySide table = new SideBySide(FanOutSubject.PEER);
         table.figure(DELIVERIES, "%.0f", SideBySide.Goal.atLeast(1.0));
@@ -130,6 +130,15 @@ public final class FanOutScenario implements Scenario {
         }
         table.addTo(report);
         report.save(context.results());
+    }
+
+    /**
+     * {@code --jvm-options <a>,<b>}: more options for every JVM subject (e.g. another collector); commas, because
+     * the whole argument line arrives as one Maven property split at spaces.
+     */
+    static List<String> jvmExtras(Options options) {
+        String extras = options.text("jvm-options", "").trim();
+        return extras.isEmpty() ? List.of() : List.of(extras.split(","));
     }
 
     private static void sleepQuietly(long millis) {

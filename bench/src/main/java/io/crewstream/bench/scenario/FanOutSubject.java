@@ -63,12 +63,14 @@ sealed interface FanOutSubject extends AutoCloseable {
      * What every subject is started with.
      * @param heap every JVM subject's heap (fixed: -Xms = -Xmx)
      * @param jfrPrefix where JVM subjects write a JFR CPU profile ({@code <prefix>-<subject>.jfr}); null for none
+     * @param jvmExtras more options for every JVM subject ({@code --jvm-options <a>,<b>})
      */
-    record Setup(int sessions, int rowBytes, String heap, java.nio.file.Path jfrPrefix,
+    record Setup(int sessions, int rowBytes, String heap, java.nio.file.Path jfrPrefix, List<String> jvmExtras,
             String[] gatewayProperties) {
 
         List<String> jvmOptions(String subject) {
             List<String> jvm = new ArrayList<>(List.of("-Xmx" + this.heap, "-Xms" + this.heap));
+            jvm.addAll(this.jvmExtras);
             if (this.jfrPrefix != null) {
                 jvm.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + this.jfrPrefix
                         + "-" + subject + ".jfr");

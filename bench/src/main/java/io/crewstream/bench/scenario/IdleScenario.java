@@ -44,7 +44,7 @@ public final class IdleScenario implements Scenario {
         Report report = new Report(options.text("name", "idle"), options.asMap());
         FanOutSubject.Setup setup = new FanOutSubject.Setup(options.integer("sessions", 10),
                 options.integer("row-bytes", 500), options.text("gateway-heap", "1g"), null,
-                options.springArguments("gateway-properties"));
+                FanOutScenario.jvmExtras(options), options.springArguments("gateway-properties"));
         SideBySide table = new SideBySide(FanOutSubject.PEER);
         table.figure(HELD, "%.0f", null);
         table.figure(CONNECT, "%.2f", SideBySide.Goal.atMost(2.0));
