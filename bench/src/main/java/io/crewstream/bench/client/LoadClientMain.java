@@ -58,6 +58,7 @@ public final class LoadClientMain {
         json.put("histogram", Histograms.encode(measurement.latencyMicros()));
         json.put("deliveries", measurement.deliveries());
         json.put("untimed", measurement.untimedDeliveries());
+        json.put("stragglers", measurement.stragglers());
         json.put("seconds", measurement.seconds());
         json.put("refreshed", load.refreshed());
         json.put("failed", load.failed());

@@ -35,6 +35,8 @@ public final class SseLoad implements AutoCloseable {
 
     private final LongAdder untimed = new LongAdder();
 
+    private final LongAdder stragglers = new LongAdder();
+
     private final AtomicInteger refreshed = new AtomicInteger();
 
     private final AtomicInteger failed = new AtomicInteger();
@@ -44,6 +46,9 @@ public final class SseLoad implements AutoCloseable {
     private volatile boolean measuring;
 
     private volatile long measuringSince;
+
+    /** Wall clock (µs) when measuring started: events stamped earlier are stragglers, not deliveries. */
+    private volatile long measuringSinceMicros;
 
     /** @param selectorThreads threads that hold the sockets and scan every stream's bytes */
     public SseLoad(int selectorThreads) {
@@ -79,6 +84,8 @@ public final class SseLoad implements AutoCloseable {
         this.latency.reset();
         this.deliveries.reset();
         this.untimed.reset();
+        this.stragglers.reset();
+        this.measuringSinceMicros = BenchTimestamps.nowMicros();
         this.measuringSince = System.nanoTime();
         this.measuring = true;
     }
@@ -88,7 +95,7 @@ public final class SseLoad implements AutoCloseable {
         this.measuring = false;
         double seconds = (System.nanoTime() - this.measuringSince) / 1e9;
         Histogram histogram = this.latency.getIntervalHistogram();
-        return new Measurement(histogram, this.deliveries.sum(), this.untimed.sum(), seconds);
+        return new Measurement(histogram, this.deliveries.sum(), this.untimed.sum(), this.stragglers.sum(), seconds);
     }
 
     public int refreshed() {
@@ -109,8 +116,13 @@ public final class SseLoad implements AutoCloseable {
         this.selectorThreads.forEach(SseSelectorThread::close);
     }
 
-    /** What the streams received while measuring. Latencies in microseconds. */
-    public record Measurement(Histogram latencyMicros, long deliveries, long untimedDeliveries, double seconds) {
+    /**
+     * What the streams received while measuring. Latencies in microseconds.
+     * @param stragglers stamped events sent before measuring started (a warm-up's backlog): neither counted as
+     *     deliveries nor timed, so a backlog cannot make a run look like it delivered more than it was sent
+     */
+    public record Measurement(Histogram latencyMicros, long deliveries, long untimedDeliveries, long stragglers,
+            double seconds) {
     }
 
     /**
@@ -143,6 +155,10 @@ public final class SseLoad implements AutoCloseable {
             }
             if (event.equals(SseEventType.SESSION_UPDATED.eventName())
                     || event.equals(SseEventType.SESSION_CREATED.eventName())) {
+                if (sent > 0 && sent < measuringSinceMicros) {
+                    stragglers.increment();
+                    return;
+                }
                 deliveries.increment();
                 if (sent > 0) {
                     latency.recordValue(Math.min(MAX_MICROS, Math.max(0, BenchTimestamps.nowMicros() - sent)));

@@ -87,6 +87,7 @@ public final class LoadClients implements AutoCloseable {
         Histogram merged = new Histogram(3);
         long deliveries = 0;
         long untimed = 0;
+        long stragglers = 0;
         double seconds = 0;
         double cpu = 0;
         long rss = 0;
@@ -97,12 +98,13 @@ public final class LoadClients implements AutoCloseable {
             merged.add(Histograms.decode(result.get("histogram").asString()));
             deliveries += result.get("deliveries").asLong();
             untimed += result.get("untimed").asLong();
+            stragglers += result.get("stragglers").asLong();
             seconds = Math.max(seconds, result.get("seconds").asDouble());
             cpu += result.get("cpuSeconds").asDouble();
             rss += result.get("rssKb").asLong();
             closed += result.get("closed").asInt();
         }
-        return new Merged(merged, deliveries, untimed, seconds, cpu, rss, closed);
+        return new Merged(merged, deliveries, untimed, stragglers, seconds, cpu, rss, closed);
     }
 
     @Override
@@ -114,9 +116,10 @@ public final class LoadClients implements AutoCloseable {
     /**
      * @param cpuSeconds CPU used by the load processes since they started (connecting included)
      * @param closedStreams streams that ended while they should have stayed open
+     * @param stragglers events sent before the window that arrived in it (not in {@code deliveries})
      */
-    public record Merged(Histogram latencyMicros, long deliveries, long untimed, double seconds, double cpuSeconds,
-            long rssKb, int closedStreams) {
+    public record Merged(Histogram latencyMicros, long deliveries, long untimed, long stragglers, double seconds,
+            double cpuSeconds, long rssKb, int closedStreams) {
 
         public double deliveriesPerSecond() {
             return (this.seconds > 0) ? this.deliveries / this.seconds : 0;

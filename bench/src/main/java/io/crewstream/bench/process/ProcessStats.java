@@ -1,8 +1,12 @@
 package io.crewstream.bench.process;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Resident memory and CPU time of a process, read from /proc. */
 public final class ProcessStats {
@@ -52,17 +56,22 @@ public final class ProcessStats {
         }
     }
 
+    /** G1's line in {@code jcmd GC.heap_info}; other collectors print other lines (ZGC's in MB). */
+    private static final Pattern G1_USED = Pattern.compile("garbage-first heap\\s+total \\d+K, used (\\d+)K");
+
+    private static final long JCMD_TIMEOUT_SECONDS = 60;
+
     /**
-     * A JVM's live heap in KiB: a full GC ({@code jcmd <pid> GC.run}), then the used figure of
-     * {@code GC.heap_info}; -1 when that fails (not a JVM, jcmd missing). RSS under-counts heap objects of a JVM
-     * whose fixed heap is already touched, so the memory figures of JVM subjects report both.
+     * A JVM's live heap in KiB: a full GC ({@code jcmd <pid> GC.run}), then what G1 reports as used in
+     * {@code GC.heap_info}; -1 when that fails (not a JVM, jcmd missing or slow, another collector). RSS
+     * under-counts heap objects of a JVM whose fixed heap is already touched, so the memory figures of JVM subjects
+     * report both.
      */
     public static long liveHeapKb(long pid) {
         String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
         try {
             run(jcmd, String.valueOf(pid), "GC.run");
-            java.util.regex.Matcher used = java.util.regex.Pattern.compile("used (\\d+)K")
-                    .matcher(run(jcmd, String.valueOf(pid), "GC.heap_info"));
+            Matcher used = G1_USED.matcher(run(jcmd, String.valueOf(pid), "GC.heap_info"));
             return used.find() ? Long.parseLong(used.group(1)) : -1;
         }
         catch (IOException ex) {
@@ -73,9 +82,11 @@ public final class ProcessStats {
     private static String run(String... command) throws IOException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {
-            String output = new String(process.getInputStream().readAllBytes(),
-                    java.nio.charset.StandardCharsets.UTF_8);
-            process.waitFor();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(JCMD_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IOException(String.join(" ", command) + " took longer than " + JCMD_TIMEOUT_SECONDS + " s");
+            }
             return output;
         }
         catch (InterruptedException ex) {

@@ -12,18 +12,19 @@ import io.crewstream.bench.report.Top;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The fan-out tier alone, side by side (issue #19): each subject in turn (by default nginx + Nchan, then the SSE
- * gateway; {@code --subjects nchan,gateway,spike} adds the Netty spike) is started fresh, given {@code sessions}
- * rows, connected to by {@code clients} streams from the same load-client processes, warmed up, then published to at
- * {@code rate} events/s for {@code seconds}. Reports, for each, deliveries per second, the publish → receive
- * latency, CPU per delivery and memory, and each one's ratio to Nchan.
+ * The fan-out tier alone, side by side (issue #19): each subject in turn is started fresh, given {@code sessions}
+ * rows, connected to by {@code clients} streams from the same load-client processes, warmed up, then published to
+ * at {@code rate} events/s for {@code seconds}. By default the subjects are nginx + Nchan, then the SSE gateway;
+ * {@code --subjects nchan,gateway,spike,reactor-spike} adds the Netty and Reactor Netty spikes. Reports, for each,
+ * deliveries per second, the publish → receive latency, CPU per delivery and memory, and each one's ratio to Nchan.
  *
- * <p>For the gateway and the spike the harness plays the projector (it writes the session-state table) and the
+ * <p>For the gateway and the spikes the harness plays the projector (it writes the session-state table) and the
  * latency runs from just before the write to Kafka to the SSE bytes received; for Nchan, from just before the POST.
- * Deliveries per second are over the time the publisher took: Nchan answers a POST only once the message is written
- * to every subscriber, so a publisher slower than {@code rate} is Nchan's limit showing. The subjects after Nchan
- * are then published to at the rate Nchan achieved (the issue's "both at the rate the publisher achieves"): same
- * load, figures comparable. {@code --subjects gateway,spike} (no peer) keeps {@code rate} for all.
+ * Only events sent inside the measured window count (a warm-up event still in flight is a straggler, reported
+ * apart). Deliveries per second are over the time the publisher took: Nchan answers a POST only once the message
+ * is written to every subscriber, so a publisher slower than {@code rate} is Nchan's limit showing. The subjects
+ * after Nchan are then published to at the rate Nchan achieved (the issue's "both at the rate the publisher
+ * achieves"): same load, comparable figures. {@code --subjects gateway,spike} (no peer) keeps {@code rate} for all.
  */
 public final class FanOutScenario implements Scenario {
 
@@ -44,13 +45,7 @@ public final class FanOutScenario implements Scenario {
         int processes = options.integer("processes", Math.max(1, (clients + 6999) / 7000));
         String name = options.text("name", "fanout-" + clients + "x" + askedRate);
         Report report = new Report(name, options.asMap());
-        // A CPU profile of each JVM subject for "what limits it": JFR's sampling profiler, written at exit to
-        // <prefix>-<subject>.jfr. --gateway-jfr is the older name.
-        String recording = options.text("jfr", options.text("gateway-jfr", ""));
-        java.nio.file.Path jfrPrefix = recording.isEmpty() ? null : context.repository().resolve(recording);
-        FanOutSubject.Setup setup = new FanOutSubject.Setup(options.integer("sessions", 200),
-                options.integer("row-bytes", 500), options.text("gateway-heap", "1g"), jfrPrefix,
-                jvmExtras(options), options.springArguments("gateway-properties"));
+        FanOutSubject.Setup setup = FanOutSubject.Setup.of(context, options, 200);
 
         SideBySide table = new SideBySide(FanOutSubject.PEER);
         table.figure(DELIVERIES, "%.0f", SideBySide.Goal.atLeast(1.0));
@@ -63,8 +58,8 @@ public final class FanOutScenario implements Scenario {
         table.figure("server RSS (MiB)", "%.0f", null);
         table.figure("load clients CPU (% of a core)", "%.1f", null);
         ObjectNode details = report.details();
-        for (String subjectName : options.text("subjects", "nchan,gateway").split(",")) {
-            try (FanOutSubject subject = FanOutSubject.start(subjectName.trim(), context, setup);
+        for (String subjectName : FanOutSubject.names(options)) {
+            try (FanOutSubject subject = FanOutSubject.start(subjectName, context, setup);
                     LoadClients load = LoadClients.connect(context.logs(), subject.events(), clients, processes,
                             options.integer("in-flight", 200), options.text("client-heap", "1g"))) {
                 report.note(subject.name() + ": connected " + load.connected() + " streams (" + load.failed()
@@ -113,6 +108,7 @@ public final class FanOutScenario implements Scenario {
                 run.put("streamsClosedDuringRun", merged.closedStreams());
                 run.put("deliveries", merged.deliveries());
                 run.put("untimedDeliveries", merged.untimed());
+                run.put("stragglersNotCounted", merged.stragglers());
                 run.put("serverCpuSeconds", serverCpuSeconds);
                 run.put("serverRssKb", rssKb);
                 run.put("loadClientsRssKb", merged.rssKb());
@@ -130,15 +126,6 @@ public final class FanOutScenario implements Scenario {
         }
         table.addTo(report);
         report.save(context.results());
-    }
-
-    /**
-     * {@code --jvm-options <a>,<b>}: more options for every JVM subject (e.g. another collector); commas, because
-     * the whole argument line arrives as one Maven property split at spaces.
-     */
-    static List<String> jvmExtras(Options options) {
-        String extras = options.text("jvm-options", "").trim();
-        return extras.isEmpty() ? List.of() : List.of(extras.split(","));
     }
 
     private static void sleepQuietly(long millis) {

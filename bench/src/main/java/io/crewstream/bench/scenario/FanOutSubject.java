@@ -1,10 +1,14 @@
 package io.crewstream.bench.scenario;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+
+import io.crewstream.bench.Options;
 
 import io.crewstream.bench.client.BenchTimestamps;
 import io.crewstream.bench.load.BenchRows;
@@ -13,6 +17,7 @@ import io.crewstream.bench.load.TableWriter;
 import io.crewstream.bench.process.JavaProcess;
 import io.crewstream.bench.process.NchanPeer;
 import io.crewstream.bench.process.ProcessStats;
+import io.crewstream.bench.process.Services;
 import io.crewstream.bench.spike.NettySseSpike;
 import io.crewstream.bench.spike.ReactorNettySseSpike;
 import io.crewstream.schemas.Topic;
@@ -65,8 +70,24 @@ sealed interface FanOutSubject extends AutoCloseable {
      * @param jfrPrefix where JVM subjects write a JFR CPU profile ({@code <prefix>-<subject>.jfr}); null for none
      * @param jvmExtras more options for every JVM subject ({@code --jvm-options <a>,<b>})
      */
-    record Setup(int sessions, int rowBytes, String heap, java.nio.file.Path jfrPrefix, List<String> jvmExtras,
+    record Setup(int sessions, int rowBytes, String heap, Path jfrPrefix, List<String> jvmExtras,
             String[] gatewayProperties) {
+
+        /**
+         * From the scenario's options: {@code --sessions}, {@code --row-bytes 500}, {@code --gateway-heap 1g},
+         * {@code --jfr <prefix>} (or the older {@code --gateway-jfr}), {@code --jvm-options <a>,<b>} (commas,
+         * because the whole argument line arrives as one Maven property split at spaces),
+         * {@code --gateway-properties}.
+         */
+        static Setup of(BenchContext context, Options options, int defaultSessions) {
+            String recording = options.text("jfr", options.text("gateway-jfr", ""));
+            String extras = options.text("jvm-options", "").trim();
+            return new Setup(options.integer("sessions", defaultSessions), options.integer("row-bytes", 500),
+                    options.text("gateway-heap", "1g"),
+                    recording.isEmpty() ? null : context.repository().resolve(recording),
+                    extras.isEmpty() ? List.of() : List.of(extras.split(",")),
+                    options.springArguments("gateway-properties"));
+        }
 
         List<String> jvmOptions(String subject) {
             List<String> jvm = new ArrayList<>(List.of("-Xmx" + this.heap, "-Xms" + this.heap));
@@ -77,6 +98,19 @@ sealed interface FanOutSubject extends AutoCloseable {
             }
             return jvm;
         }
+    }
+
+    /**
+     * The subjects named by {@code --subjects} (default {@code nchan,gateway}), the peer first when it is named at
+     * all: the others are published to at the rate the peer achieved, which is known only after its run.
+     */
+    static List<String> names(Options options) {
+        List<String> names = Arrays.stream(options.text("subjects", PEER + ",gateway").split(",")).map(String::trim)
+                .toList();
+        if (names.contains(PEER) && !names.get(0).equals(PEER)) {
+            throw new IllegalArgumentException("--subjects must name " + PEER + " first (got " + names + ")");
+        }
+        return names;
     }
 
     /** The SSE gateway, reading a table the harness writes. */
@@ -137,7 +171,7 @@ sealed interface FanOutSubject extends AutoCloseable {
         static Spike start(BenchContext context, Setup options, String name, Class<?> mainClass) {
             TopicNamespace namespace = context.namespace("bench-fanout-" + name);
             TableWriter writer = seededTable(context, namespace, options);
-            int port = io.crewstream.bench.process.Services.freePort();
+            int port = Services.freePort();
             JavaProcess process = JavaProcess.start(name, context.logs(),
                     options.jvmOptions(name),
                     List.of("-cp", JavaProcess.ownClasspath(), mainClass.getName(), "--port",

@@ -12,13 +12,13 @@ import io.crewstream.bench.report.Top;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Idle streams per server process, side by side (issue #19): for each subject in turn (Nchan, then the gateway, by
- * default) as many streams as asked (the machine caps a process at 20,000 open files), {@code in-flight} of them
+ * Idle streams per server process, side by side (issue #19): for each subject in turn (Nchan, then the gateway,
+ * by default) as many streams as asked (the machine caps a process at 20,000 open files), {@code in-flight} of them
  * connecting at a time, held through {@code hold} seconds. Reports how many stayed connected, the time until every
  * one had its initial state, and the server's resident memory per stream (VmRSS with the streams minus VmRSS
- * before, divided by the streams; JVMs with a fixed heap), and, once the load processes have exited, how long the
- * server takes to close the departed streams' sockets (its open files back to what they were). With {@code --in-flight} equal to {@code --clients} this is
- * the reconnect storm after a restart: everyone at once.
+ * before, divided by the streams; JVMs with a fixed heap), and, once the load processes are told to exit, how long
+ * the server takes to close the departed streams' sockets (its open files back to what they were). With
+ * {@code --in-flight} equal to {@code --clients} this is the reconnect storm after a restart: everyone at once.
  */
 public final class IdleScenario implements Scenario {
 
@@ -42,9 +42,7 @@ public final class IdleScenario implements Scenario {
         int hold = options.integer("hold", 20);
         int inFlight = options.integer("in-flight", 200);
         Report report = new Report(options.text("name", "idle"), options.asMap());
-        FanOutSubject.Setup setup = new FanOutSubject.Setup(options.integer("sessions", 10),
-                options.integer("row-bytes", 500), options.text("gateway-heap", "1g"), null,
-                FanOutScenario.jvmExtras(options), options.springArguments("gateway-properties"));
+        FanOutSubject.Setup setup = FanOutSubject.Setup.of(context, options, 10);
         SideBySide table = new SideBySide(FanOutSubject.PEER);
         table.figure(HELD, "%.0f", null);
         table.figure(CONNECT, "%.2f", SideBySide.Goal.atMost(2.0));
@@ -53,20 +51,25 @@ public final class IdleScenario implements Scenario {
         table.figure(RELEASED, "%.2f", null);
         table.figure("RSS before (MiB)", "%.0f", null);
         table.figure("RSS with the streams (MiB)", "%.0f", null);
-        for (String subjectName : options.text("subjects", "nchan,gateway").split(",")) {
-            try (FanOutSubject subject = FanOutSubject.start(subjectName.trim(), context, setup)) {
+        for (String subjectName : FanOutSubject.names(options)) {
+            try (FanOutSubject subject = FanOutSubject.start(subjectName, context, setup)) {
                 long pid = subject.pids().get(0);
                 ObjectNode run = report.details().putObject(subject.name());
                 // A few streams first, so the "before" figure includes warmed-up code paths, not only the empty
                 // server.
+                long filesEmpty = ProcessStats.openFiles(pid);
                 try (LoadClients warm = LoadClients.connect(context.logs(), subject.events(), 100, 1, 50, "256m")) {
                     Thread.sleep(2000);
                 }
+                // The baseline must not count the warm-up streams a server has not let go of yet (the gateway on
+                // Tomcat holds them for two heartbeats).
+                awaitReleased(pid, filesEmpty + 10, System.nanoTime());
                 Thread.sleep(3000);
                 long rssBefore = subject.rssKb();
                 boolean jvm = !subject.name().equals(FanOutSubject.PEER);
                 long heapBefore = jvm ? ProcessStats.liveHeapKb(pid) : -1;
                 long filesBefore = ProcessStats.openFiles(pid);
+                long closedAt;
                 try (LoadClients load = LoadClients.connect(context.logs(), subject.events(), clients, processes,
                         inFlight, options.text("client-heap", "1g"))) {
                     report.note(subject.name() + ": opened " + load.connected() + " streams (" + load.failed()
@@ -106,10 +109,11 @@ public final class IdleScenario implements Scenario {
                     run.put("openFilesBefore", filesBefore);
                     run.put("openFilesAfter", filesAfter);
                     run.put("top", top);
+                    // From here the load processes are told to exit; their sockets close when they do. Timed from
+                    // before that, the figure is an upper bound by the processes' exit time.
+                    closedAt = System.nanoTime();
                 }
-                // The load processes have exited, so the kernel has closed every stream's socket: how long until the
-                // server has let go of them too?
-                long closedAt = System.nanoTime();
+                // How long until the server has let go of the departed streams' sockets too?
                 double released = awaitReleased(pid, filesBefore + Math.max(20, clients / 100), closedAt);
                 table.value(subject.name(), RELEASED, released);
                 run.put("releasedSeconds", released);

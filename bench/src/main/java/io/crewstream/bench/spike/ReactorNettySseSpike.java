@@ -10,6 +10,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.ReferenceCountUtil;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -46,18 +47,10 @@ public final class ReactorNettySseSpike {
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .route(routes -> routes
-                        .get("/api/events", (request, response) -> {
-                            Client client = new Client();
-                            ByteBuf refresh = this.feed.join(poll -> {
-                                client.startedAfter = poll;
-                                this.clients.add(client);
-                            });
-                            Flux<ByteBuf> events = Flux.concat(Mono.just(refresh), client.sink.asFlux())
-                                    .doFinally(signal -> this.clients.remove(client));
-                            return response.header(HttpHeaderNames.CONTENT_TYPE, "text/event-stream;charset=UTF-8")
-                                    .header(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
-                                    .send(events);
-                        })
+                        .get("/api/events", (request, response) -> response
+                                .header(HttpHeaderNames.CONTENT_TYPE, "text/event-stream;charset=UTF-8")
+                                .header(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
+                                .send(stream()))
                         .get("/ready", (request, response) -> response
                                 .status(this.feed.ready() ? HttpResponseStatus.OK
                                         : HttpResponseStatus.SERVICE_UNAVAILABLE)
@@ -67,7 +60,28 @@ public final class ReactorNettySseSpike {
         this.feed.run(bootstrapServers, topic, this::deliver);
     }
 
-    /** On the Kafka thread, under the feed's lock. */
+    /**
+     * One client's events: it joins when the response subscribes (so a client gone before that is never
+     * registered), leaves when the stream ends, and whatever its sink still holds then is released.
+     */
+    private Flux<ByteBuf> stream() {
+        return Flux.defer(() -> {
+            Client client = new Client();
+            ByteBuf refresh = this.feed.join(poll -> {
+                client.startedAfter = poll;
+                this.clients.add(client);
+            });
+            return Flux.concat(Mono.just(refresh), client.sink.asFlux())
+                    .doFinally(signal -> {
+                        this.clients.remove(client);
+                        // Ended before the sink was subscribed (during the refresh): drain what it holds. A sink
+                        // that was subscribed refuses this second subscriber, and its queue was discarded above.
+                        client.sink.asFlux().subscribe(ReferenceCountUtil::safeRelease, refused -> { });
+                    });
+        }).doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease);
+    }
+
+    /** On the Kafka thread, after the feed has applied the poll. */
     private void deliver(long poll, List<String> keys, List<ByteBuf> frames) {
         for (Client client : this.clients) {
             if (client.startedAfter >= poll) {

@@ -25,16 +25,19 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /**
  * What both spikes share: the session-state table read as the gateway reads it (a consumer of every partition from
  * the beginning, the contract's serde), its rows, each poll's events encoded once, and the whole table as one
- * {@code sessions-refresh} encoded once per table version. {@link #join} and the delivery of a poll are ordered by
- * one lock, which makes "initial state + live events" atomic: a stream that joins after poll {@code n} is told so
- * and skips polls up to {@code n}, however late their delivery reaches it.
+ * {@code sessions-refresh} encoded once per table version. {@link #join} and applying a poll are ordered by one
+ * lock, which makes "initial state + live events" atomic: a stream that joins after poll {@code n} is told so and
+ * skips polls up to {@code n}, however late their delivery reaches it.
  *
  * <p>Threading: {@link #run} blocks the calling thread (the Kafka thread) for good; {@link #join} and {@link #ready}
  * may be called from any thread.
  */
 final class SpikeFeed {
 
-    /** Receives each poll, under the feed's lock; {@code frames} are released after it returns (retain to keep). */
+    /**
+     * Receives each poll on the Kafka thread, once it is applied; {@code frames} are released after it returns
+     * (retain to keep).
+     */
     interface Delivery {
 
         void deliver(long poll, List<String> keys, List<ByteBuf> frames);
@@ -53,6 +56,7 @@ final class SpikeFeed {
     /** The refresh for {@link #refreshVersion}; guarded by {@link #lock}. */
     private ByteBuf refresh;
 
+    /** The version {@link #refresh} was encoded at, -1 before the first; guarded by {@link #lock}. */
     private long refreshVersion = -1;
 
     private volatile boolean ready;
@@ -92,26 +96,30 @@ final class SpikeFeed {
 
     private void apply(ConsumerRecords<String, SessionState> records, Delivery delivery) {
         List<ByteBuf> frames = new ArrayList<>(records.count());
-        List<String> keys = new ArrayList<>(records.count());
-        List<SseSession> sessions = new ArrayList<>(records.count());
-        for (ConsumerRecord<String, SessionState> record : records) {
-            SessionState state = record.value();
-            if (state == null) {
-                continue;
-            }
-            SseSession session = new SseSession(state.connectionId(), state.session());
-            frames.add(frame(SseEventType.SESSION_UPDATED.eventName(), record.partition() + "-" + record.offset(),
-                    ContractJson.mapper().writeValueAsBytes(session)));
-            keys.add(record.key());
-            sessions.add(session);
-        }
         try {
+            List<String> keys = new ArrayList<>(records.count());
+            List<SseSession> sessions = new ArrayList<>(records.count());
+            for (ConsumerRecord<String, SessionState> record : records) {
+                SessionState state = record.value();
+                if (state == null) {
+                    continue;
+                }
+                SseSession session = new SseSession(state.connectionId(), state.session());
+                frames.add(frame(SseEventType.SESSION_UPDATED.eventName(), record.partition() + "-"
+                        + record.offset(), ContractJson.mapper().writeValueAsBytes(session)));
+                keys.add(record.key());
+                sessions.add(session);
+            }
+            long poll;
             synchronized (this.lock) {
                 for (int i = 0; i < keys.size(); i++) {
                     this.rows.put(keys.get(i), sessions.get(i));
                 }
-                delivery.deliver(++this.version, keys, frames);
+                poll = ++this.version;
             }
+            // Outside the lock: a stream that joins from here on has this poll in its refresh and skips it; one that
+            // joined before is registered already. One Kafka thread delivers, so polls go out in order.
+            delivery.deliver(poll, keys, frames);
         }
         finally {
             frames.forEach(ByteBuf::release);

@@ -43,6 +43,27 @@ class SseLoadTest {
     }
 
     @Test
+    void anEventSentBeforeMeasuringBeganIsAStragglerNotADelivery() throws Exception {
+        // A warm-up's backlog arriving inside the window would otherwise count as more than was sent in it.
+        try (CannedSseServer server = new CannedSseServer(() -> bytes(chunkedOpen(
+                "event: session-updated\ndata: {\"benchSentAtMicros\":" + (BenchTimestamps.nowMicros()
+                        - TimeUnit.SECONDS.toMicros(10)) + "}\n\n",
+                "event: session-updated\ndata: {\"benchSentAtMicros\":" + BenchTimestamps.nowMicros() + "}\n\n",
+                REFRESH)));
+                SseLoad load = new SseLoad(1)) {
+            load.startMeasuring();
+
+            load.open(server.uri("/api/events"), 1, 1, OPEN_TIMEOUT);
+            SseLoad.Measurement measurement = load.stopMeasuring();
+
+            assertThat(measurement.deliveries()).isEqualTo(1);
+            assertThat(measurement.stragglers()).isEqualTo(1);
+            assertThat(measurement.latencyMicros().getTotalCount()).isEqualTo(1);
+            assertThat(measurement.latencyMicros().getMaxValue()).isLessThan(TimeUnit.SECONDS.toMicros(10));
+        }
+    }
+
+    @Test
     void sendsAPlainHttp11GetAskingForAnEventStream() throws Exception {
         try (CannedSseServer server = new CannedSseServer(() -> bytes(chunkedOpen(REFRESH)));
                 SseLoad load = new SseLoad(1)) {
