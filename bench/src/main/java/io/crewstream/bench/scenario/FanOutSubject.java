@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 
 import io.crewstream.bench.Options;
-
 import io.crewstream.bench.client.BenchTimestamps;
 import io.crewstream.bench.load.BenchRows;
 import io.crewstream.bench.load.Pacer;
@@ -53,12 +52,12 @@ sealed interface FanOutSubject extends AutoCloseable {
     @Override
     void close();
 
-    static FanOutSubject start(String name, BenchContext context, Setup options) {
+    static FanOutSubject start(String name, BenchContext context, Setup setup) {
         return switch (name) {
-            case PEER -> Nchan.start(context, options);
-            case "gateway" -> Gateway.start(context, options);
-            case "spike" -> Spike.start(context, options, name, NettySseSpike.class);
-            case "reactor-spike" -> Spike.start(context, options, name, ReactorNettySseSpike.class);
+            case PEER -> Nchan.start(context, setup);
+            case "gateway" -> Gateway.start(context, setup);
+            case "spike" -> Spike.start(context, setup, name, NettySseSpike.class);
+            case "reactor-spike" -> Spike.start(context, setup, name, ReactorNettySseSpike.class);
             default -> throw new IllegalArgumentException("unknown subject '" + name
                     + "' (nchan, gateway, spike or reactor-spike)");
         };
@@ -116,12 +115,12 @@ sealed interface FanOutSubject extends AutoCloseable {
     /** The SSE gateway, reading a table the harness writes. */
     record Gateway(GatewayUnderTest gateway, TableWriter writer, int sessions) implements FanOutSubject {
 
-        static Gateway start(BenchContext context, Setup options) {
+        static Gateway start(BenchContext context, Setup setup) {
             TopicNamespace namespace = context.namespace("bench-fanout-gateway");
-            TableWriter writer = seededTable(context, namespace, options);
+            TableWriter writer = seededTable(context, namespace, setup);
             try {
-                return new Gateway(GatewayUnderTest.start(context, namespace.prefix(), options.jvmOptions("gateway"),
-                        options.gatewayProperties()), writer, options.sessions());
+                return new Gateway(GatewayUnderTest.start(context, namespace.prefix(), setup.jvmOptions("gateway"),
+                        setup.gatewayProperties()), writer, setup.sessions());
             }
             catch (RuntimeException ex) {
                 writer.close();
@@ -168,19 +167,19 @@ sealed interface FanOutSubject extends AutoCloseable {
     record Spike(String name, JavaProcess process, int port, TableWriter writer, int sessions)
             implements FanOutSubject {
 
-        static Spike start(BenchContext context, Setup options, String name, Class<?> mainClass) {
+        static Spike start(BenchContext context, Setup setup, String name, Class<?> mainClass) {
             TopicNamespace namespace = context.namespace("bench-fanout-" + name);
-            TableWriter writer = seededTable(context, namespace, options);
+            TableWriter writer = seededTable(context, namespace, setup);
             int port = Services.freePort();
             JavaProcess process = JavaProcess.start(name, context.logs(),
-                    options.jvmOptions(name),
+                    setup.jvmOptions(name),
                     List.of("-cp", JavaProcess.ownClasspath(), mainClass.getName(), "--port",
                             String.valueOf(port), "--bootstrap-servers", context.broker().bootstrapServers(),
                             "--topic", namespace.name(Topic.SESSION_STATE)),
                     Map.of());
             try {
                 process.awaitLine("READY"::equals, Duration.ofMinutes(1));
-                return new Spike(name, process, port, writer, options.sessions());
+                return new Spike(name, process, port, writer, setup.sessions());
             }
             catch (RuntimeException ex) {
                 process.close();
@@ -219,14 +218,14 @@ sealed interface FanOutSubject extends AutoCloseable {
     /** nginx + Nchan; the harness publishes the gateway's own event bodies to it. */
     record Nchan(NchanPeer peer, int sessions, int rowBytes) implements FanOutSubject {
 
-        static Nchan start(BenchContext context, Setup options) {
+        static Nchan start(BenchContext context, Setup setup) {
             NchanPeer peer = NchanPeer.start(context.logs().resolve("nchan"));
-            Nchan nchan = new Nchan(peer, options.sessions(), options.rowBytes());
+            Nchan nchan = new Nchan(peer, setup.sessions(), setup.rowBytes());
             try {
                 // The initial state a subscriber starts with (first_message -1 hands it the newest message).
                 List<SseSession> rows = new ArrayList<>();
-                for (int i = 0; i < options.sessions(); i++) {
-                    rows.add(session(i, 1, options.rowBytes(), -1));
+                for (int i = 0; i < setup.sessions(); i++) {
+                    rows.add(session(i, 1, setup.rowBytes(), -1));
                 }
                 peer.publish(SseEventType.SESSIONS_REFRESH.eventName(),
                         ContractJson.mapper().writeValueAsBytes(Map.of("sessions", rows)));
@@ -281,10 +280,10 @@ sealed interface FanOutSubject extends AutoCloseable {
         }
     }
 
-    private static TableWriter seededTable(BenchContext context, TopicNamespace namespace, Setup options) {
+    private static TableWriter seededTable(BenchContext context, TopicNamespace namespace, Setup setup) {
         TableWriter.createTopics(context.broker(), namespace);
-        TableWriter writer = new TableWriter(context.broker().bootstrapServers(), namespace, options.rowBytes());
-        writer.seed(options.sessions());
+        TableWriter writer = new TableWriter(context.broker().bootstrapServers(), namespace, setup.rowBytes());
+        writer.seed(setup.sessions());
         return writer;
     }
 }
