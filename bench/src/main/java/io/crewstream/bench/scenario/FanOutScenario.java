@@ -1,6 +1,5 @@
 package io.crewstream.bench.scenario;
 
-import java.util.List;
 
 import io.crewstream.bench.Options;
 import io.crewstream.bench.load.LoadClients;

@@ -1,7 +1,6 @@
 package io.crewstream.bench.scenario;
 
 import java.time.Duration;
-import java.util.List;
 
 import io.crewstream.bench.Options;
 import io.crewstream.bench.load.LoadClients;
