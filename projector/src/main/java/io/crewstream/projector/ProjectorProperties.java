@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.crewstream.schemas.TopicNamespace;
+import io.crewstream.streams.StreamsAppProperties;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -51,7 +52,7 @@ public record ProjectorProperties(
         @DefaultValue("30s") Duration closeTimeout,
         @DefaultValue("30s") Duration provisioningTimeout,
         @DefaultValue("60s") Duration stallTimeout,
-        @DefaultValue Map<String, String> streamsProperties) {
+        @DefaultValue Map<String, String> streamsProperties) implements StreamsAppProperties {
 
     public ProjectorProperties {
         instanceId = instanceId == null ? "" : instanceId;
@@ -66,6 +67,7 @@ public record ProjectorProperties(
         }
     }
 
+    @Override
     public TopicNamespace namespace() {
         return new TopicNamespace(this.topicPrefix);
     }

@@ -13,13 +13,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 
-import io.crewstream.projector.streams.TopicProvisioner;
+import io.crewstream.projector.streams.ProjectorStreams;
 import io.crewstream.schemas.TopicNamespace;
 import io.crewstream.schemas.records.ConnectionStatusEvent;
 import io.crewstream.schemas.records.SessionRow;
 import io.crewstream.schemas.records.SessionUpserted;
 import io.crewstream.schemas.records.UpstreamState;
 import io.crewstream.schemas.serde.ContractJson;
+import io.crewstream.streams.TopicProvisioner;
 import io.crewstream.testsupport.kafka.KafkaBroker;
 import io.crewstream.testsupport.kafka.KafkaBrokerExtension;
 import org.junit.jupiter.api.Test;
@@ -56,7 +57,7 @@ class KilledProjectorIntegrationTest {
                 .toList();
         // Created up front: a record sent before the child has created them would auto-create a topic.
         new TopicProvisioner(broker.bootstrapServers(), new TopicNamespace(namespace), 2, (short) 1,
-                Duration.ofSeconds(30)).provision();
+                Duration.ofSeconds(30), "projector", ProjectorStreams.TOPICS).provision();
         ExecutorService sender = Executors.newSingleThreadExecutor();
         try (PipelineTopics topics = new PipelineTopics(broker, new TopicNamespace(namespace))) {
             Process victim = startInChildProcess(broker, namespace, applicationId, stateDir);

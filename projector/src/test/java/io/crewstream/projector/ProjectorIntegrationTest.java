@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import io.crewstream.projector.streams.Startup;
 import io.crewstream.schemas.SessionStateKey;
 import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.TopicNamespace;
@@ -29,6 +28,7 @@ import io.crewstream.schemas.records.SessionUpserted;
 import io.crewstream.schemas.records.UpstreamState;
 import io.crewstream.schemas.serde.ContractJson;
 import io.crewstream.schemas.serde.ContractSerdes;
+import io.crewstream.streams.Startup;
 import io.crewstream.testsupport.kafka.KafkaBroker;
 import io.crewstream.testsupport.kafka.KafkaBrokerExtension;
 import org.apache.kafka.clients.admin.Admin;

@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
-import io.crewstream.projector.streams.Startup;
 import io.crewstream.schemas.serde.ContractJson;
+import io.crewstream.streams.Startup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;

@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.crewstream.projector.streams.ProjectorStreams;
-import io.crewstream.projector.streams.Startup;
+import io.crewstream.streams.Startup;
 import io.crewstream.testsupport.kafka.KafkaBroker;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.crewstream.schemas.TopicNamespace;
+import io.crewstream.streams.StreamsAppProperties;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -48,7 +49,7 @@ public record AgentUsageProperties(
         @DefaultValue("2m") Duration grace,
         @DefaultValue("30s") Duration closeTimeout,
         @DefaultValue("30s") Duration provisioningTimeout,
-        @DefaultValue Map<String, String> streamsProperties) {
+        @DefaultValue Map<String, String> streamsProperties) implements StreamsAppProperties {
 
     private static final String PREFIX = "crewstream.agent-usage.";
 
@@ -84,6 +85,7 @@ public record AgentUsageProperties(
         }
     }
 
+    @Override
     public TopicNamespace namespace() {
         return new TopicNamespace(this.topicPrefix);
     }

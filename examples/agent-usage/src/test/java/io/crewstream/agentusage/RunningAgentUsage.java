@@ -10,9 +10,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.crewstream.agentusage.streams.Startup;
 import io.crewstream.agentusage.streams.UsageStreams;
 import io.crewstream.schemas.serde.ContractJson;
+import io.crewstream.streams.Startup;
 import io.crewstream.testsupport.kafka.KafkaBroker;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;

@@ -16,6 +16,8 @@ import java.util.stream.Collectors;
 
 import io.crewstream.projector.ProjectorProperties;
 import io.crewstream.schemas.TopicProvisioning;
+import io.crewstream.streams.Startup;
+import io.crewstream.streams.ThreadFailures;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -169,7 +171,7 @@ public class ProgressMonitor implements SmartLifecycle {
     }
 
     private List<String> inputTopics() {
-        return TopicProvisioner.INPUTS.stream().map(this.properties.namespace()::name).toList();
+        return ProjectorStreams.TOPICS.inputs().stream().map(this.properties.namespace()::name).toList();
     }
 
     private Set<TopicPartition> inputPartitions() throws InterruptedException, ExecutionException,

@@ -88,7 +88,7 @@ public final class ProgressWatch {
 
     /**
      * @param lastThreadFailureMillis when a stream thread last died (and was replaced, or not), as
-     *     {@link ThreadFailures#lastMillis()} says; {@code Long.MIN_VALUE} if none has
+     *     {@link io.crewstream.streams.ThreadFailures#lastMillis()} says; {@code Long.MIN_VALUE} if none has
      * @param running whether Kafka Streams was running (not rebalancing, restoring or stopping)
      * @param held the input partitions this instance's tasks held
      * @param committed the group's committed offset per input partition; a partition missing here has none yet

@@ -1,254 +1,55 @@
 package io.crewstream.projector.streams;
 
-import java.time.Duration;
-import java.util.Map;
+import java.util.List;
 import java.util.Properties;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 import io.crewstream.projector.ProjectorProperties;
 import io.crewstream.projector.topology.DiscardedSnapshots;
 import io.crewstream.projector.topology.ProjectorTopology;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
-import org.apache.kafka.common.TopicPartition;
+import io.crewstream.schemas.Topic;
+import io.crewstream.streams.AppTopics;
+import io.crewstream.streams.StreamsLifecycle;
+import io.crewstream.streams.ThreadFailures;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.errors.MissingSourceTopicException;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
+import org.apache.kafka.streams.Topology;
 
 /**
- * Owns the projector's {@link KafkaStreams}: {@link #start()} provisions the topics and then starts the stream
- * threads, {@link #stop()} closes them, leaving the consumer group so that another instance takes the partitions
- * over at once (Kafka Streams 4.1 does this for static members only: see {@link ProjectorProperties#instanceId()}).
+ * Owns the projector's {@link KafkaStreams}, started and stopped as {@link StreamsLifecycle} starts and stops every
+ * crewstream app (provisioning retried while Kafka is unreachable, stream threads replaced when they die): what is
+ * the projector's own is its topics, its settings ({@link StreamsSettings}), its topology and its dead-letter count.
+ * Its two inputs must be co-partitioned: input topics with different partition counts are reported and not retried.
  *
- * <p>Provisioning runs on a starter thread of its own, so that an unreachable Kafka never fails the application's
- * start (which any restart policy would turn into a crash loop): each failed attempt is logged with its reason and
- * retried after a pause that doubles from {@link #FIRST_RETRY_PAUSE} up to {@link #MAX_RETRY_PAUSE}, and
- * {@link #startup()} (shown by {@code /actuator/health}) says that the projector is waiting for Kafka and why. Input
- * topics with different partition counts are a configuration error: it is logged and reported, and not retried.
- *
- * <p>A stream thread that dies of an unexpected exception is logged with the reason and replaced; the app never
- * exits or restarts in a loop because of one. Only a deleted input topic stops the stream threads for good (a
- * replacement would fail at once), which {@code /actuator/health} then reports as down.
- *
- * <p>Threading: {@link #start()} and {@link #stop()} are called by one thread (the Spring container's); the starter
- * thread provisions the topics and starts Kafka Streams, and {@link #stop()} interrupts it and waits for it to end
- * before closing Kafka Streams; publishing the started {@code KafkaStreams} and stopping are serialized on a lock,
- * so that a stop during the start never leaves stream threads running. Kafka Streams runs the topology on its own
- * stream threads and calls the state listener and the exception handler on them; the other methods may be called
- * from any thread.
+ * <p>Threading: as {@link StreamsLifecycle}; {@link #deadLetterCount()} may be called from any thread.
  */
-public class ProjectorStreams implements SmartLifecycle {
+public class ProjectorStreams extends StreamsLifecycle {
 
-    static final Duration FIRST_RETRY_PAUSE = Duration.ofSeconds(1);
-
-    static final Duration MAX_RETRY_PAUSE = Duration.ofSeconds(30);
-
-    private static final Logger log = LoggerFactory.getLogger(ProjectorStreams.class);
+    /** What the projector reads (co-partitioned, keyed by connection id) and writes. */
+    public static final AppTopics TOPICS = new AppTopics(List.of(Topic.SESSION_EVENTS, Topic.CONNECTION_STATUS),
+            List.of(Topic.SESSION_STATE, Topic.CONNECTION_STATE, Topic.DEAD_LETTERS), true);
 
     private final ProjectorProperties properties;
     private final DiscardedSnapshots discardedSnapshots;
-    private final ThreadFailures threadFailures;
-    private final Object lifecycle = new Object();
-
-    private volatile Startup startup = Startup.NOT_STARTED;
-    private volatile KafkaStreams streams;
-    private volatile boolean running;
-
-    /** Guarded by {@link #lifecycle}: set by stop(), so that the starter thread no longer starts Kafka Streams. */
-    private boolean stopping;
-
-    /** Only touched by the container's thread. */
-    private Thread starter;
 
     public ProjectorStreams(ProjectorProperties properties, DiscardedSnapshots discardedSnapshots,
             ThreadFailures threadFailures) {
+        super(properties, "projector", "Projector", TOPICS, threadFailures);
         this.properties = properties;
         this.discardedSnapshots = discardedSnapshots;
-        this.threadFailures = threadFailures;
     }
 
     @Override
-    public void start() {
-        if (this.running) {
-            return;
-        }
-        synchronized (this.lifecycle) {
-            this.stopping = false;
-        }
-        this.running = true;
-        this.startup = Startup.PROVISIONING;
-        this.starter = new Thread(this::provisionThenStartStreams,
-                "projector-starter-" + this.properties.applicationId());
-        // The starter must never keep the JVM alive on its own: stop() ends it, and so does the JVM's exit.
-        this.starter.setDaemon(true);
-        this.starter.start();
-    }
-
-    /** The starter thread's work: provision until it succeeds (or cannot), then start Kafka Streams. */
-    private void provisionThenStartStreams() {
-        TopicProvisioner provisioner = new TopicProvisioner(this.properties.bootstrapServers(),
-                this.properties.namespace(), this.properties.partitions(), this.properties.replicationFactor(),
-                this.properties.provisioningTimeout());
-        Duration pause = FIRST_RETRY_PAUSE;
-        for (int attempt = 1; ; attempt++) {
-            try {
-                provisioner.provision();
-                break;
-            }
-            catch (InterruptedException ex) {
-                log.info("Projector {} stopped while provisioning its topics", this.properties.applicationId());
-                return;
-            }
-            catch (TopicProvisioner.InputsNotCoPartitionedException ex) {
-                log.error("Not starting projector {}: {}", this.properties.applicationId(), ex.getMessage());
-                this.startup = Startup.failed(ex.getMessage(), attempt);
-                return;
-            }
-            catch (RuntimeException ex) {
-                String reason = String.valueOf(ex.getMessage());
-                log.warn("Could not provision the topics of projector {} (attempt {}), trying again in {} ms: {}",
-                        this.properties.applicationId(), attempt, pause.toMillis(), reason);
-                this.startup = Startup.waitingForKafka(reason, attempt);
-            }
-            try {
-                Thread.sleep(pause.toMillis());
-            }
-            catch (InterruptedException ex) {
-                log.info("Projector {} stopped while waiting for Kafka", this.properties.applicationId());
-                return;
-            }
-            Duration doubled = pause.multipliedBy(2);
-            pause = doubled.compareTo(MAX_RETRY_PAUSE) > 0 ? MAX_RETRY_PAUSE : doubled;
-        }
-        synchronized (this.lifecycle) {
-            if (this.stopping) {
-                return;
-            }
-            try {
-                this.streams = startStreams();
-                this.startup = Startup.STARTED;
-            }
-            catch (RuntimeException ex) {
-                // E.g. a state directory another instance holds: starting again would fail the same way.
-                log.error("Could not start projector {}", this.properties.applicationId(), ex);
-                this.startup = Startup.failed(String.valueOf(ex.getMessage()), 0);
-            }
-        }
-    }
-
-    private KafkaStreams startStreams() {
-        Properties settings = StreamsSettings.of(this.properties);
-        KafkaStreams streams = new KafkaStreams(new ProjectorTopology(this.properties.namespace(),
-                this.properties.applicationId(), this.discardedSnapshots, StreamsSettings.maxRecordBytes(settings))
-                .build(), settings);
-        streams.setStateListener((newState, oldState) -> log.info("Projector {} went from {} to {}",
-                this.properties.applicationId(), oldState, newState));
-        streams.setUncaughtExceptionHandler(this::onStreamThreadFailure);
-        streams.start();
-        return streams;
-    }
-
-    private StreamThreadExceptionResponse onStreamThreadFailure(Throwable failure) {
-        this.threadFailures.record();
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof MissingSourceTopicException) {
-                // A new thread would fail the same way at once; stop, and let /actuator/health say DOWN.
-                log.error("An input topic of the projector is gone; stopping its stream threads", failure);
-                return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-            }
-        }
-        log.error("A projector stream thread failed; replacing it", failure);
-        return StreamThreadExceptionResponse.REPLACE_THREAD;
+    protected Properties settings() {
+        return StreamsSettings.of(this.properties);
     }
 
     @Override
-    public void stop() {
-        if (!this.running) {
-            return;
-        }
-        synchronized (this.lifecycle) {
-            this.stopping = true;
-        }
-        Thread starter = this.starter;
-        starter.interrupt();
-        try {
-            starter.join(this.properties.closeTimeout().toMillis());
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-        }
-        KafkaStreams streams = this.streams;
-        this.streams = null;
-        this.startup = Startup.NOT_STARTED;
-        this.running = false;
-        if (streams == null) {
-            return;
-        }
-        boolean closed = streams.close(new KafkaStreams.CloseOptions().timeout(this.properties.closeTimeout())
-                .leaveGroup(true));
-        if (!closed) {
-            log.warn("Projector {} did not close within {}", this.properties.applicationId(),
-                    this.properties.closeTimeout());
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return this.running;
-    }
-
-    /** How far the start has got; once {@link Startup.Phase#STARTED}, {@link #state()} tells the rest. */
-    public Startup startup() {
-        return this.startup;
-    }
-
-    /** The Kafka Streams state; {@code NOT_RUNNING} when stopped. */
-    public KafkaStreams.State state() {
-        KafkaStreams streams = this.streams;
-        return streams == null ? KafkaStreams.State.NOT_RUNNING : streams.state();
-    }
-
-    /** The ids of the tasks this instance runs (each owns one partition of the inputs); empty when stopped. */
-    public Set<String> activeTasks() {
-        KafkaStreams streams = this.streams;
-        if (streams == null) {
-            return Set.of();
-        }
-        return streams.metadataForLocalThreads().stream()
-                .flatMap(thread -> thread.activeTasks().stream())
-                .map(task -> task.taskId().toString())
-                .collect(Collectors.toCollection(TreeSet::new));
-    }
-
-    /** The input partitions this instance's active tasks hold now; empty when stopped. */
-    public Set<TopicPartition> activePartitions() {
-        KafkaStreams streams = this.streams;
-        if (streams == null) {
-            return Set.of();
-        }
-        return streams.metadataForLocalThreads().stream()
-                .flatMap(thread -> thread.activeTasks().stream())
-                .flatMap(task -> task.topicPartitions().stream())
-                .collect(Collectors.toSet());
+    protected Topology topology(Properties settings) {
+        return new ProjectorTopology(this.properties.namespace(), this.properties.applicationId(),
+                this.discardedSnapshots, StreamsSettings.maxRecordBytes(settings)).build();
     }
 
     /** How many records this instance has sent to the dead-letter topic since it started. */
     public long deadLetterCount() {
-        return Math.round(metrics().entrySet().stream()
-                .filter(metric -> metric.getKey().group().equals(ProjectorTopology.METRIC_GROUP)
-                        && metric.getKey().name().equals(ProjectorTopology.DEAD_LETTERS_METRIC))
-                .mapToDouble(metric -> ((Number) metric.getValue().metricValue()).doubleValue())
-                .sum());
-    }
-
-    /** Kafka Streams' metrics, among them the dead-letter count; empty when stopped. */
-    public Map<MetricName, ? extends Metric> metrics() {
-        KafkaStreams streams = this.streams;
-        return streams == null ? Map.of() : streams.metrics();
+        return metricTotal(ProjectorTopology.METRIC_GROUP, ProjectorTopology.DEAD_LETTERS_METRIC);
     }
 }

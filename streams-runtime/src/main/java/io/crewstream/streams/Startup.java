@@ -1,7 +1,7 @@
-package io.crewstream.agentusage.streams;
+package io.crewstream.streams;
 
 /**
- * How far the app has got with starting: its topics must be provisioned before its stream threads start.
+ * How far a Kafka Streams app has got with starting: its topics must be provisioned before its stream threads start.
  *
  * @param phase where it is
  * @param reason why it is not running yet (the last provisioning failure), or {@code null}
@@ -26,7 +26,10 @@ public record Startup(Phase phase, String reason, int failedAttempts) {
         /** Kafka could not be reached or refused the topics: trying again, with a growing pause. */
         WAITING_FOR_KAFKA,
 
-        /** Could not start for a reason trying again does not fix (e.g. a state directory another instance holds). */
+        /**
+         * Could not start for a reason trying again does not fix (e.g. input topics not co-partitioned, or a state
+         * directory another instance holds).
+         */
         FAILED,
 
         /** The topics are there and Kafka Streams was started: from here its state tells the story. */

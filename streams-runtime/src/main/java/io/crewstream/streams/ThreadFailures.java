@@ -1,12 +1,12 @@
-package io.crewstream.projector.streams;
+package io.crewstream.streams;
 
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * When a stream thread of the projector last died, and how many have: recorded by {@link ProjectorStreams}'s
- * uncaught-exception handler on the dying thread, read by {@link ProgressMonitor} and the health indicator on
- * theirs. Thread-safe (atomics).
+ * When a stream thread of an app last died, and how many have: recorded by {@link StreamsLifecycle}'s
+ * uncaught-exception handler on the dying thread, read by the app's health (and the projector's progress monitor)
+ * on theirs. Thread-safe (atomics).
  */
 public final class ThreadFailures {
 

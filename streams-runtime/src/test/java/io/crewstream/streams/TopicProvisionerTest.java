@@ -1,4 +1,4 @@
-package io.crewstream.projector.streams;
+package io.crewstream.streams;
 
 import java.time.Duration;
 import java.util.List;
@@ -18,11 +18,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
-/** What the projector finds and creates on a real broker before it starts. */
+/** What an app finds and creates on a real broker before it starts. */
 @ExtendWith(KafkaBrokerExtension.class)
 class TopicProvisionerTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    /** The projector's topics: two inputs it joins, so co-partitioned, and three outputs. */
+    private static final AppTopics JOINING = new AppTopics(List.of(Topic.SESSION_EVENTS, Topic.CONNECTION_STATUS),
+            List.of(Topic.SESSION_STATE, Topic.CONNECTION_STATE, Topic.DEAD_LETTERS), true);
+
+    /** The agent-usage app's topics: one input, one output. */
+    private static final AppTopics SINGLE_INPUT = new AppTopics(List.of(Topic.SESSION_STATE),
+            List.of(Topic.AGENT_USAGE), false);
 
     @Test
     void createsOnlyTheMissingTopicsAndLeavesExistingOnesAlone(KafkaBroker broker) throws Exception {
@@ -30,7 +38,8 @@ class TopicProvisionerTest {
         broker.createTopics(List.of(Topic.SESSION_EVENTS.newTopic(namespace, 2, (short) 1),
                 Topic.CONNECTION_STATUS.newTopic(namespace, 2, (short) 1)));
 
-        new TopicProvisioner(broker.bootstrapServers(), namespace, 3, (short) 1, TIMEOUT).provision();
+        new TopicProvisioner(broker.bootstrapServers(), namespace, 3, (short) 1, TIMEOUT, "test", JOINING)
+                .provision();
 
         Map<String, Integer> partitions = new TreeMap<>();
         try (Admin admin = Admin.create(broker.adminConfig())) {
@@ -53,10 +62,21 @@ class TopicProvisionerTest {
                 Topic.CONNECTION_STATUS.newTopic(namespace, 2, (short) 1)));
 
         assertThatIllegalStateException()
-                .isThrownBy(() -> new TopicProvisioner(broker.bootstrapServers(), namespace, 2, (short) 1, TIMEOUT)
-                        .provision())
+                .isThrownBy(() -> new TopicProvisioner(broker.bootstrapServers(), namespace, 2, (short) 1, TIMEOUT,
+                        "test", JOINING).provision())
                 .isInstanceOf(TopicProvisioner.InputsNotCoPartitionedException.class)
                 .withMessageContaining("same number of partitions")
                 .withMessageContaining(namespace.name(Topic.SESSION_EVENTS) + "=1");
+    }
+
+    @Test
+    void returnsWhatItCreatedAndNothingTheSecondTime(KafkaBroker broker) throws Exception {
+        TopicNamespace namespace = new TopicNamespace(broker.uniquePrefix("provisioner-created"));
+        TopicProvisioner provisioner = new TopicProvisioner(broker.bootstrapServers(), namespace, 1, (short) 1,
+                TIMEOUT, "test", SINGLE_INPUT);
+
+        assertThat(provisioner.provision()).containsExactly(namespace.name(Topic.SESSION_STATE),
+                namespace.name(Topic.AGENT_USAGE));
+        assertThat(provisioner.provision()).isEmpty();
     }
 }

@@ -1,4 +1,4 @@
-package io.crewstream.projector.streams;
+package io.crewstream.streams;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -15,21 +15,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes sure every topic the projector reads or writes exists, creating the missing ones with their contract
- * configuration ({@link TopicProvisioning}: compaction for the tables), and that the two input topics have the same
- * number of partitions, which the projector needs to see all of a connection's records in one task. Internal
- * changelog topics are Kafka Streams' business.
+ * Makes sure every topic an app reads or writes exists, creating the missing ones with their contract configuration
+ * ({@link TopicProvisioning}: compaction for the tables, retention for the rest), and, where the app needs it, that
+ * its input topics have the same number of partitions. An existing topic is left as it is. Internal topics are
+ * Kafka Streams' business.
  *
  * <p>One {@link #provision()} is one attempt: every call to Kafka in it gives up after the attempt timeout, and the
  * caller decides whether to try again. Not thread-safe; one thread calls it at a time.
  */
 public final class TopicProvisioner {
-
-    /** What the projector reads. */
-    static final List<Topic> INPUTS = List.of(Topic.SESSION_EVENTS, Topic.CONNECTION_STATUS);
-
-    /** What the projector writes. */
-    static final List<Topic> OUTPUTS = List.of(Topic.SESSION_STATE, Topic.CONNECTION_STATE, Topic.DEAD_LETTERS);
 
     private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
 
@@ -38,44 +32,53 @@ public final class TopicProvisioner {
     private final int partitions;
     private final short replicationFactor;
     private final Duration timeout;
+    private final String appId;
+    private final AppTopics topics;
 
     /**
      * @param timeout how long one attempt waits for Kafka before it fails
+     * @param appId the app's short name, e.g. {@code projector}: in its admin client's id and in error messages
      */
     public TopicProvisioner(String bootstrapServers, TopicNamespace namespace, int partitions,
-            short replicationFactor, Duration timeout) {
+            short replicationFactor, Duration timeout, String appId, AppTopics topics) {
         this.bootstrapServers = bootstrapServers;
         this.namespace = namespace;
         this.partitions = partitions;
         this.replicationFactor = replicationFactor;
         this.timeout = timeout;
+        this.appId = appId;
+        this.topics = topics;
     }
 
     /**
-     * @throws InputsNotCoPartitionedException if the input topics have different partition counts, a configuration
-     *     error that trying again does not fix
+     * @return the names of the topics this attempt created
+     * @throws InputsNotCoPartitionedException if the inputs must be co-partitioned but have different partition
+     *     counts, a configuration error that trying again does not fix
      * @throws IllegalStateException if Kafka could not be reached or refused a topic within the timeout
      * @throws InterruptedException if the calling thread is interrupted while waiting for Kafka
      */
-    public void provision() throws InterruptedException {
-        Admin admin = TopicProvisioning.admin(this.bootstrapServers, "crewstream-projector-admin", this.timeout);
+    public List<String> provision() throws InterruptedException {
+        Admin admin = TopicProvisioning.admin(this.bootstrapServers, "crewstream-" + this.appId + "-admin",
+                this.timeout);
         try {
             Map<Topic, Integer> all = new LinkedHashMap<>();
-            INPUTS.forEach(topic -> all.put(topic, this.partitions));
-            OUTPUTS.forEach(topic -> all.put(topic, this.partitions));
-            for (String created : TopicProvisioning.createMissing(admin, this.namespace, all, this.replicationFactor,
-                    this.timeout)) {
-                log.info("Created topic {}", created);
+            this.topics.inputs().forEach(topic -> all.put(topic, this.partitions));
+            this.topics.outputs().forEach(topic -> all.put(topic, this.partitions));
+            List<String> created = TopicProvisioning.createMissing(admin, this.namespace, all,
+                    this.replicationFactor, this.timeout);
+            created.forEach(name -> log.info("Created topic {}", name));
+            if (this.topics.coPartitionedInputs()) {
+                requireCoPartitionedInputs(TopicProvisioning.partitionCounts(admin, this.namespace,
+                        this.topics.inputs(), this.timeout));
             }
-            requireCoPartitionedInputs(TopicProvisioning.partitionCounts(admin, this.namespace, INPUTS,
-                    this.timeout));
+            return created;
         }
         catch (ExecutionException ex) {
             if (ex.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
                 throw noAnswer(ex.getCause());
             }
-            throw new IllegalStateException("Could not provision the projector's topics on " + this.bootstrapServers
-                    + ": " + ex.getCause(), ex);
+            throw new IllegalStateException("Could not provision the topics of " + this.appId + " on "
+                    + this.bootstrapServers + ": " + ex.getCause(), ex);
         }
         catch (TimeoutException ex) {
             throw noAnswer(ex);
@@ -91,12 +94,12 @@ public final class TopicProvisioner {
                 + this.timeout.toMillis() + " ms", cause);
     }
 
-    private static void requireCoPartitionedInputs(Map<String, Integer> counts) {
+    private void requireCoPartitionedInputs(Map<String, Integer> counts) {
         if (counts.values().stream().distinct().count() > 1) {
             StringBuilder listed = new StringBuilder();
             counts.forEach((name, count) -> listed.append(' ').append(name).append('=').append(count));
-            throw new InputsNotCoPartitionedException("The projector's input topics must have the same number of "
-                    + "partitions, so that one task sees all of a connection's records, but they have:" + listed);
+            throw new InputsNotCoPartitionedException("The input topics of " + this.appId + " must have the same "
+                    + "number of partitions, so that one task sees all records of a key, but they have:" + listed);
         }
     }
 

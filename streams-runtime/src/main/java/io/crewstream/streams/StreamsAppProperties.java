@@ -1,0 +1,54 @@
+package io.crewstream.streams;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import io.crewstream.schemas.TopicNamespace;
+
+/**
+ * The settings every Kafka Streams app of crewstream has, whatever else it has; each app's properties record
+ * implements this, so its configuration keys stay its own ({@code crewstream.projector.*},
+ * {@code crewstream.agent-usage.*}). Implementations are immutable.
+ */
+public interface StreamsAppProperties {
+
+    /** The Kafka cluster. */
+    String bootstrapServers();
+
+    /** Kafka Streams {@code application.id}: consumer group, transactional id prefix, internal topics' prefix. */
+    String applicationId();
+
+    /** This instance's stable name in the consumer group (static membership); empty for dynamic membership. */
+    String instanceId();
+
+    /** The prefix in front of every topic name. */
+    TopicNamespace namespace();
+
+    /** Partitions of the topics the app creates when they are missing. */
+    int partitions();
+
+    /** Replication factor of those topics and of the internal topics. */
+    short replicationFactor();
+
+    /** {@code exactly_once_v2} or {@code at_least_once}. */
+    String processingGuarantee();
+
+    /** How often Kafka Streams commits. */
+    Duration commitInterval();
+
+    /** Where the local state stores live. */
+    Path stateDir();
+
+    /** Stream threads of this instance. */
+    int streamThreads();
+
+    /** How long {@code stop()} waits for Kafka Streams to close cleanly. */
+    Duration closeTimeout();
+
+    /** How long one attempt to provision the topics waits for Kafka before it is retried. */
+    Duration provisioningTimeout();
+
+    /** Further Kafka Streams settings, applied last. */
+    Map<String, String> streamsProperties();
+}
