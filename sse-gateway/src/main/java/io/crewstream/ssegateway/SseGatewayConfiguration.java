@@ -1,22 +1,35 @@
 package io.crewstream.ssegateway;
 
+import java.time.Clock;
+import java.time.Duration;
+
 import io.crewstream.schemas.TopicNamespace;
+import io.crewstream.ssegateway.api.MalformedRequests;
+import io.crewstream.ssegateway.security.ApiSecurityConfiguration;
 import io.crewstream.ssegateway.state.SessionTable;
 import io.crewstream.ssegateway.state.TableHealthIndicator;
 import io.crewstream.ssegateway.state.TableReader;
 import io.crewstream.ssegateway.stream.ClientRegistry;
-import io.crewstream.ssegateway.stream.EventStreamServlet;
 import io.crewstream.ssegateway.stream.EventStreams;
+import io.crewstream.ssegateway.stream.Keepalive;
 import io.crewstream.ssegateway.stream.RefreshCache;
 import io.crewstream.ssegateway.stream.StreamMetrics;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
+import reactor.netty.resources.LoopResources;
 
-import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
-import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.ReactorResourceFactory;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
-/** Wires the table (state) and the browser streams (stream); the HTTP edge is {@code ApiSecurityConfiguration}. */
+/**
+ * Wires the table (state), the browser streams (stream) and the event-loop transport they run on; the HTTP edge is
+ * {@code ApiSecurityConfiguration}.
+ */
 @Configuration(proxyBeanMethods = false)
 class SseGatewayConfiguration {
 
@@ -26,8 +39,10 @@ class SseGatewayConfiguration {
     }
 
     @Bean
-    ClientRegistry clientRegistry(SseGatewayProperties properties, RefreshCache refreshCache) {
-        return new ClientRegistry(properties.clientQueueSize(), refreshCache);
+    ClientRegistry clientRegistry(SseGatewayProperties properties, RefreshCache refreshCache, Clock clock) {
+        return new ClientRegistry(properties.clientQueueSize(), refreshCache,
+                new Keepalive(properties.heartbeat().toMillis(), properties.slowClientTimeout().toMillis()),
+                clock);
     }
 
     @Bean
@@ -54,30 +69,54 @@ class SseGatewayConfiguration {
 
     @Bean
     EventStreams eventStreams(SessionTable sessionTable, ClientRegistry clientRegistry, StreamMetrics streamMetrics,
-            SseGatewayProperties properties) {
-        return new EventStreams(sessionTable, clientRegistry, streamMetrics, properties);
-    }
-
-    @Bean
-    ServletRegistrationBean<EventStreamServlet> eventStreamServlet(EventStreams eventStreams) {
-        ServletRegistrationBean<EventStreamServlet> registration = new ServletRegistrationBean<>(
-                new EventStreamServlet(eventStreams), EventStreamServlet.PATH);
-        registration.setAsyncSupported(true);
-        return registration;
+            SseGatewayProperties properties, Clock clock) {
+        return new EventStreams(sessionTable, clientRegistry, streamMetrics, properties, clock);
     }
 
     /**
-     * Smaller per-connection buffers: Tomcat allocates about 105 KB of heap per open stream (a class histogram of a
-     * gateway holding 19,000 idle streams; see BENCHMARKS.md), 16 KB of it read buffers that an event stream, which
-     * reads one small GET and then only writes, never fills.
+     * The pool the blocking API handlers run on ({@code BlockingHandlers}): as many threads as may usefully wait, the
+     * replay questions being bounded separately ({@code ReplayGate}).
      */
     @Bean
-    TomcatConnectorCustomizer streamConnectionBuffers() {
-        return connector -> {
-            // Read buffer (counted twice: the socket's, and Coyote's header buffer adds its size): 8 KB -> 2 KB.
-            if (!connector.setProperty("socket.appReadBufSize", "2048")) {
-                throw new IllegalStateException("Tomcat refused socket.appReadBufSize");
-            }
-        };
+    ThreadPoolTaskExecutor blockingHandlerExecutor() {
+        ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+        executor.setThreadNamePrefix("sse-api-");
+        executor.setCorePoolSize(32);
+        executor.setMaxPoolSize(32);
+        executor.setAllowCoreThreadTimeOut(true);
+        return executor;
+    }
+
+    /**
+     * The event loops HTTP and the streams run on, this application's own: one per core by default (each stream's
+     * writes stay on its connection's loop, so more loops than cores only adds switching), native epoll where it
+     * loads. Not Reactor Netty's global loops, which every server in the JVM would share and the first context to
+     * close would dispose of (tests and the local run start several applications in one JVM).
+     */
+    @Bean
+    ReactorResourceFactory reactorResourceFactory(SseGatewayProperties properties) {
+        ReactorResourceFactory resources = new ReactorResourceFactory();
+        resources.setUseGlobalResources(false);
+        resources.setLoopResourcesSupplier(() -> LoopResources.create("sse-http", 1, properties.eventLoopCount(),
+                true));
+        // Open streams are closed before the loops stop (EventStreams.stop): nothing is left to wait for.
+        resources.setShutdownQuietPeriod(Duration.ofMillis(100));
+        return resources;
+    }
+
+    /**
+     * The transport settings event streams rely on: TCP_NODELAY (an event is small and
+     * should leave at once), water marks that make a stream "unwritable" once 64 KiB wait in its channel (its events
+     * then wait, conflated, in its queue) and writable again below 32 KiB, and malformed requests answered in the
+     * API's error shape ({@link MalformedRequests}).
+     */
+    @Bean
+    NettyServerCustomizer eventStreamTransport(MeterRegistry meters) {
+        Counter malformed = meters.counter(ApiSecurityConfiguration.REJECTED_METRIC, "reason", "malformed");
+        return server -> server.childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(32 * 1024, 64 * 1024))
+                .doOnChannelInit((observer, channel, remoteAddress) -> MalformedRequests.install(channel.pipeline(),
+                        malformed));
     }
 }

@@ -17,7 +17,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param clientQueueSize most distinct pending events (after conflation by key) a client may have
  * @param slowClientTimeout a client whose socket has not accepted all pending events for this long is disconnected
  * @param changeLogSize how many recent changes are kept for resuming clients
- * @param writerThreads threads writing to client sockets (writes never block, so a few serve many clients)
+ * @param eventLoops Netty event loops serving HTTP and writing the streams; 0 for one per core
  * @param auth bearer-token check of the API, off while no token is configured
  * @param cors browser origins allowed to call the API from another site
  */
@@ -31,7 +31,7 @@ public record SseGatewayProperties(
         @DefaultValue("256") int clientQueueSize,
         @DefaultValue("30s") Duration slowClientTimeout,
         @DefaultValue("10000") int changeLogSize,
-        @DefaultValue("2") int writerThreads,
+        @DefaultValue("0") int eventLoops,
         @DefaultValue Auth auth,
         @DefaultValue Cors cors) {
 
@@ -39,10 +39,19 @@ public record SseGatewayProperties(
         requirePositive(heartbeat, "heartbeat");
         requirePositive(retry, "retry");
         requirePositive(slowClientTimeout, "slow-client-timeout");
-        if (clientQueueSize < 1 || changeLogSize < 1 || writerThreads < 1) {
-            throw new IllegalArgumentException("crewstream.sse.client-queue-size, change-log-size and "
-                    + "writer-threads must be at least 1");
+        if (clientQueueSize < 1 || changeLogSize < 1) {
+            throw new IllegalArgumentException("crewstream.sse.client-queue-size and change-log-size must be at "
+                    + "least 1");
         }
+        if (eventLoops < 0) {
+            throw new IllegalArgumentException("crewstream.sse.event-loops must be 0 (one per core) or more but was "
+                    + eventLoops);
+        }
+    }
+
+    /** The number of event loops to run: {@link #eventLoops()}, or one per core. */
+    public int eventLoopCount() {
+        return (this.eventLoops > 0) ? this.eventLoops : Runtime.getRuntime().availableProcessors();
     }
 
     private static void requirePositive(Duration duration, String name) {

@@ -43,9 +43,7 @@ class MalformedRequestTest {
         this.tables = TableTopics.create(broker, "sse-malformed");
         this.tables.connection("home", UpstreamState.CONNECTED);
         this.tables.created("home", "agent:main:main");
-        // Short heartbeats: a stream another test closed is released quickly, so that no test sees another's client.
-        this.gateway = GatewayApp.start(broker.bootstrapServers(), this.tables.prefix(),
-                "crewstream.sse.heartbeat=200ms");
+        this.gateway = GatewayApp.start(broker.bootstrapServers(), this.tables.prefix());
         await().atMost(WAIT).until(() -> this.gateway.get("/actuator/health/readiness").statusCode() == 200);
     }
 

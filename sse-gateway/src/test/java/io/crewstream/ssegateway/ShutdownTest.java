@@ -17,33 +17,35 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** A gateway that stops leaves nothing behind: no open stream, no writer thread still running. */
+/** A gateway that stops leaves nothing behind: no open stream, no event loop or stream thread still running. */
 @ExtendWith(KafkaBrokerExtension.class)
 class ShutdownTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     @Test
-    void stoppingTheGatewayEndsOpenStreamsAndWaitsForItsWriterThreads(KafkaBroker broker) {
+    void stoppingTheGatewayEndsOpenStreamsAndItsEventLoopsAndStreamThreads(KafkaBroker broker) {
         try (TableTopics tables = TableTopics.create(broker, "sse-shutdown")) {
             tables.connection("home", UpstreamState.CONNECTED);
             Set<Thread> before = Thread.getAllStackTraces().keySet();
             GatewayApp gateway = GatewayApp.start(broker.bootstrapServers(), tables.prefix());
             try (SseTestClient client = gateway.events()) {
                 await().atMost(WAIT).until(() -> !client.events().isEmpty());
-                // A live event is written by the writer pool (the first bytes go out on a container thread).
+                // A live event is written by the stream's event loop; its initial state was built on the table work.
                 tables.created("home", "agent:main:main");
                 await().atMost(WAIT).until(() -> !client.events(SseEventType.SESSION_CREATED).isEmpty());
-                List<Thread> writers = Thread.getAllStackTraces().keySet().stream()
-                        .filter(thread -> !before.contains(thread) && thread.getName().startsWith("sse-writer-"))
+                List<Thread> own = Thread.getAllStackTraces().keySet().stream()
+                        .filter(thread -> !before.contains(thread) && (thread.getName().startsWith("sse-http")
+                                || thread.getName().startsWith("sse-table-work-")))
                         .toList();
-                assertThat(writers).as("the writer that sent the live event").isNotEmpty();
+                assertThat(own).as("the gateway's event loops and table work thread")
+                        .anyMatch(thread -> thread.getName().startsWith("sse-http"))
+                        .anyMatch(thread -> thread.getName().startsWith("sse-table-work-"));
 
                 gateway.close();
 
-                // Not awaited: stop() returns only once the writer pool has ended.
-                assertThat(writers).noneMatch(Thread::isAlive);
                 await().atMost(WAIT).until(client::ended);
+                await().atMost(WAIT).untilAsserted(() -> assertThat(own).noneMatch(Thread::isAlive));
             }
         }
     }

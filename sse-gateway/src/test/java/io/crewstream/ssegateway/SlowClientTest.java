@@ -55,9 +55,12 @@ class SlowClientTest {
     }
 
     @Test
-    void clientThatNeverReadsDoesNotDelayAnotherAndIsEventuallyDisconnected(KafkaBroker broker) throws IOException {
+    void clientThatNeverReadsDoesNotDelayAnotherAndIsDisconnectedAfterTheTimeout(KafkaBroker broker)
+            throws IOException {
+        Duration timeout = Duration.ofSeconds(15);
         this.gateway = GatewayApp.start(broker.bootstrapServers(), this.tables.prefix(),
-                "crewstream.sse.slow-client-timeout=2s", "crewstream.sse.client-queue-size=1000");
+                "crewstream.sse.slow-client-timeout=" + timeout.toSeconds() + "s",
+                "crewstream.sse.client-queue-size=1000");
         try (SseTestClient fast = this.gateway.events(); Socket stuck = neverReadingClient()) {
             await().atMost(WAIT).until(() -> !fast.events().isEmpty() && this.gateway.registeredClients() == 2);
 
@@ -69,9 +72,14 @@ class SlowClientTest {
                         ChangeType.CREATED, 1);
             }
 
-            // Generous bound: the stuck client must not hold the fast one back until it is disconnected.
+            // Everything reaches the fast client while the stuck one is still connected: it held nothing back.
             await().atMost(WAIT).until(() -> fast.events(SseEventType.SESSION_CREATED).size() == sessions);
-            await().atMost(WAIT).until(() -> this.gateway.counter(StreamMetrics.SLOW_DISCONNECTS) == 1
+            assertThat(this.gateway.counter(StreamMetrics.SLOW_DISCONNECTS)).as("the stuck client, not yet")
+                    .isZero();
+            assertThat(this.gateway.registeredClients()).isEqualTo(2);
+
+            // Then the stuck one is closed, once its socket has refused data for the timeout.
+            await().atMost(timeout.plus(WAIT)).until(() -> this.gateway.counter(StreamMetrics.SLOW_DISCONNECTS) == 1
                     && this.gateway.registeredClients() == 1);
             assertThat(fast.ended()).isFalse();
         }
@@ -171,22 +179,12 @@ class SlowClientTest {
     }
 
     @Test
-    void thousandConnectDisconnectCyclesLeaveNoClientRegistered(KafkaBroker broker) {
-        // Tomcat reports a peer that closed an idle async connection only when a write fails, so the heartbeat
-        // bounds how long a departed client stays registered: short here, to keep the test short.
+    void aSilentStreamGetsHeartbeatsAndStaysOpen(KafkaBroker broker) {
         this.gateway = GatewayApp.start(broker.bootstrapServers(), this.tables.prefix(),
                 "crewstream.sse.heartbeat=200ms");
-        for (int cycle = 0; cycle < 1000; cycle++) {
-            try (SseTestClient client = this.gateway.events()) {
-                await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).atMost(WAIT)
-                        .until(() -> !client.events().isEmpty());
-            }
-        }
-        await().atMost(WAIT).until(() -> this.gateway.registeredClients() == 0);
-        assertThat(this.gateway.meters().get(StreamMetrics.CLIENTS).gauge().value()).isZero();
-        // The heartbeat that found the departed clients keeps an idle, present one open.
         try (SseTestClient idle = this.gateway.events()) {
-            await().atMost(WAIT).until(() -> idle.comments().contains("heartbeat"));
+            await().atMost(WAIT).until(() -> idle.comments().stream().filter(comment -> comment.contains("heartbeat")).count() >= 3);
+            assertThat(idle.ended()).isFalse();
             assertThat(this.gateway.registeredClients()).isEqualTo(1);
         }
     }

@@ -59,9 +59,6 @@ public final class Services {
                 "--server.port=" + port,
                 "--crewstream.sse.bootstrap-servers=" + bootstrapServers,
                 "--crewstream.sse.topic-prefix=" + topicPrefix,
-                // The default (8192) would cap the idle-clients scenario below the process's file limit.
-                "--server.tomcat.max-connections=20000",
-                "--server.tomcat.accept-count=1000",
                 "--spring.main.banner-mode=off"));
         launch.addAll(List.of(extraProperties));
         return JavaProcess.start(name, this.logDir, jvmOptions, launch, Map.of());

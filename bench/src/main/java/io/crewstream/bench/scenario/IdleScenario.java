@@ -61,7 +61,7 @@ public final class IdleScenario implements Scenario {
                     Thread.sleep(2000);
                 }
                 // The baseline must not count the warm-up streams a server has not let go of yet (the gateway on
-                // Tomcat holds them for two heartbeats).
+                // Tomcat held them for two heartbeats).
                 awaitReleased(pid, filesEmpty + 10, System.nanoTime());
                 Thread.sleep(3000);
                 long rssBefore = subject.rssKb();

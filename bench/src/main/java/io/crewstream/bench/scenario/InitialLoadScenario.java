@@ -4,10 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 import io.crewstream.bench.Options;
 import io.crewstream.bench.client.SseLoad;
@@ -18,8 +15,8 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Initial load: a table of {@code sessions} rows; a new client's {@code GET /api/sessions} and a new stream's
- * {@code sessions-refresh}, timed by the client (loopback, so an upper bound of the server's time) and by the
- * server (Tomcat's access log, request start to response complete).
+ * {@code sessions-refresh}, timed by the client (loopback, so an upper bound of the server's time). The server's own
+ * timing came from Tomcat's access log until the gateway moved to Reactor Netty (issue #19); not measured since.
  */
 public final class InitialLoadScenario implements Scenario {
 
@@ -30,18 +27,12 @@ public final class InitialLoadScenario implements Scenario {
         Report report = new Report(options.text("name", "initial-load"), options.asMap());
         TopicNamespace namespace = context.namespace("bench-initial");
         TableWriter.createTopics(context.broker(), namespace);
-        Path accessLogs = context.logs().resolve("access-" + namespace.prefix());
         try (TableWriter writer = new TableWriter(context.broker().bootstrapServers(), namespace,
                 options.integer("row-bytes", 2000))) {
             writer.seed(sessions);
         }
         try (GatewayUnderTest gateway = GatewayUnderTest.start(context, namespace.prefix(),
-                options.text("gateway-heap", "1g"),
-                "--server.tomcat.accesslog.enabled=true",
-                "--server.tomcat.accesslog.directory=" + accessLogs,
-                "--server.tomcat.accesslog.buffered=false",
-                // Microseconds from request start to the response's last byte handed to the socket.
-                "--server.tomcat.accesslog.pattern=%r %s %B %{us}T")) {
+                options.text("gateway-heap", "1g"))) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             SseLoad streams = new SseLoad(1);
             URI sessionsUri = gateway.uri("/api/sessions");
@@ -67,17 +58,11 @@ public final class InitialLoadScenario implements Scenario {
                     refreshMicros.recordValue(refresh);
                 }
             }
-            Histogram serverRest = new Histogram(3);
-            Histogram serverStream = new Histogram(3);
-            readAccessLog(accessLogs, serverRest, serverStream);
             double restP50 = restMicros.getValueAtPercentile(50) / 1000.0;
             report.figure("GET /api/sessions, " + seen + " sessions, client p50", restP50 + " ms", "<= 100 ms",
                     restP50 <= 100);
             report.figure("GET /api/sessions client p99 / max", restMicros.getValueAtPercentile(99) / 1000.0
                     + " / " + restMicros.getMaxValue() / 1000.0 + " ms", "-", null);
-            report.figure("GET /api/sessions server p50 (access log)",
-                    serverRest.getValueAtPercentile(50) / 1000.0 + " ms", "<= 100 ms",
-                    serverRest.getValueAtPercentile(50) / 1000.0 <= 100);
             report.figure("GET /api/sessions bytes", String.valueOf(restBytes), "-", null);
             double refreshP50 = refreshMicros.getValueAtPercentile(50) / 1000.0;
             report.figure("new stream: sessions-refresh received, p50", refreshP50 + " ms", "<= 100 ms",
@@ -87,8 +72,6 @@ public final class InitialLoadScenario implements Scenario {
             report.figure("sessions-refresh bytes (data)", String.valueOf(refreshBytes), "-", null);
             report.details().put("sessions", sessions);
             report.details().put("repeats", repeats);
-            report.details().put("serverRestSamples", serverRest.getTotalCount());
-            report.details().put("serverRestP99Ms", serverRest.getValueAtPercentile(99) / 1000.0);
             report.details().put("gatewayRssKb", gateway.rssKb());
             streams.close();
         }
@@ -118,25 +101,4 @@ public final class InitialLoadScenario implements Scenario {
         }
         return micros;
     }
-
-    private static void readAccessLog(Path dir, Histogram rest, Histogram stream) throws Exception {
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
-        try (var files = Files.list(dir)) {
-            for (Path file : files.toList()) {
-                for (String line : Files.readAllLines(file)) {
-                    List<String> parts = List.of(line.trim().split(" "));
-                    long micros = Long.parseLong(parts.get(parts.size() - 1));
-                    if (line.contains("/api/sessions") && line.contains(" 200 ")) {
-                        rest.recordValue(micros);
-                    }
-                    else if (line.contains("/api/events")) {
-                        stream.recordValue(micros);
-                    }
-                }
-            }
-        }
-    }
-
 }

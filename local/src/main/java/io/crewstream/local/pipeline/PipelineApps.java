@@ -80,6 +80,9 @@ public final class PipelineApps {
         Map<String, String> settings = common(config, config.dashboardPort());
         settings.put("crewstream.sse.bootstrap-servers", config.bootstrapServers());
         settings.put("crewstream.sse.topic-prefix", config.namespace().prefix());
+        // WebFlux on Reactor Netty, as when it runs alone: here the servlet stack of the other apps is on the class
+        // path too, and would otherwise be chosen.
+        settings.put("spring.main.web-application-type", "reactive");
         return new EmbeddedApp("sse-gateway", SseGatewayApplication.class, settings);
     }
 

@@ -1,15 +1,15 @@
 package io.crewstream.ssegateway.api;
 
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.crewstream.schemas.serde.ContractJson;
-import jakarta.servlet.http.HttpServletResponse;
+import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 
 /**
  * The API's one error body, {@code {"status":400,"error":"..."}}, for every error the gateway answers: a rejected
@@ -17,6 +17,9 @@ import org.springframework.http.ResponseEntity;
  * page, never a stack trace, never an echo of a token. Stateless.
  */
 public final class ApiErrors {
+
+    /** The answer to a query string that cannot be decoded, wherever it is refused. */
+    public static final String UNDECODABLE_QUERY = "The query string could not be decoded";
 
     private ApiErrors() {
     }
@@ -33,16 +36,14 @@ public final class ApiErrors {
     }
 
     /** Writes the error to a response that is not committed yet; a HEAD request gets the headers only. */
-    public static void write(HttpServletResponse response, HttpStatus status, String message) throws IOException {
+    public static Mono<Void> write(ServerHttpResponse response, HttpStatus status, String message) {
         if (response.isCommitted()) {
-            return;
+            return Mono.empty();
         }
         byte[] body = body(status, message);
-        response.resetBuffer();
-        response.setStatus(status.value());
-        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
-        response.flushBuffer();
+        response.setStatusCode(status);
+        response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+        response.getHeaders().setContentLength(body.length);
+        return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
     }
 }

@@ -2,12 +2,16 @@ package io.crewstream.ssegateway.api;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import io.crewstream.replay.time.TimeExpression;
 import io.crewstream.schemas.ConnectionIds;
-import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.http.server.reactive.ServerHttpRequest;
 
 /**
  * Reads single-valued query parameters (the replay and usage APIs'), refusing what cannot be meant with a message that names the parameter
@@ -26,16 +30,31 @@ public final class QueryParameters {
     private QueryParameters() {
     }
 
+    /**
+     * Every query parameter with its values, decoded (the firewall has refused a query that cannot be decoded). A
+     * parameter without {@code =} has one empty value.
+     */
+    public static Map<String, String[]> all(ServerHttpRequest request) {
+        Map<String, String[]> parameters = new LinkedHashMap<>();
+        request.getQueryParams().forEach((name, values) -> parameters.put(name,
+                values.stream().map(value -> value == null ? "" : value).toArray(String[]::new)));
+        return parameters;
+    }
+
     /** The one value of a parameter; null when it is absent. */
-    public static String optional(HttpServletRequest request, String name) {
-        String[] values = request.getParameterValues(name);
-        if (values == null) {
+    public static String optional(ServerHttpRequest request, String name) {
+        List<String> values = request.getQueryParams().get(name);
+        if (values == null || values.isEmpty()) {
             return null;
         }
-        if (values.length > 1) {
-            throw new InvalidRequestException("?" + name + "= is given " + values.length + " times; give it once");
+        if (values.size() > 1) {
+            throw new InvalidRequestException("?" + name + "= is given " + values.size() + " times; give it once");
         }
-        String value = values[0];
+        String value = values.get(0);
+        if (value == null) {
+            // "?name" without "=": present, and as empty as "?name=".
+            value = "";
+        }
         if (value.isBlank()) {
             throw new InvalidRequestException("?" + name + "= is empty");
         }
@@ -48,7 +67,7 @@ public final class QueryParameters {
         return value.strip();
     }
 
-    public static String required(HttpServletRequest request, String name, String what) {
+    public static String required(ServerHttpRequest request, String name, String what) {
         String value = optional(request, name);
         if (value == null) {
             throw new InvalidRequestException("?" + name + "= is required: " + what);
@@ -56,12 +75,12 @@ public final class QueryParameters {
         return value;
     }
 
-    public static String connection(HttpServletRequest request) {
+    public static String connection(ServerHttpRequest request) {
         return validConnection(required(request, CONNECTION, "the gateway connection id"));
     }
 
     /** One gateway's connection id, or null for all. */
-    public static String optionalConnection(HttpServletRequest request) {
+    public static String optionalConnection(ServerHttpRequest request) {
         String connection = optional(request, CONNECTION);
         return connection == null ? null : validConnection(connection);
     }
@@ -74,19 +93,19 @@ public final class QueryParameters {
         return connection;
     }
 
-    public static Instant time(HttpServletRequest request, String name, Clock clock) {
+    public static Instant time(ServerHttpRequest request, String name, Clock clock) {
         return TimeExpression.parse(required(request, name, "a time (ISO-8601 with an offset, epoch "
                 + "milliseconds, now, or -15m / -2h)"), clock);
     }
 
     /** An optional time; null when absent. */
-    public static Instant optionalTime(HttpServletRequest request, String name, Clock clock) {
+    public static Instant optionalTime(ServerHttpRequest request, String name, Clock clock) {
         String value = optional(request, name);
         return value == null ? null : TimeExpression.parse(value, clock);
     }
 
     /** A comma-separated list of names (row fields); null when absent. */
-    public static Set<String> names(HttpServletRequest request, String name, int max) {
+    public static Set<String> names(ServerHttpRequest request, String name, int max) {
         String value = optional(request, name);
         if (value == null) {
             return null;
@@ -105,7 +124,7 @@ public final class QueryParameters {
         return names;
     }
 
-    public static int number(HttpServletRequest request, String name, int defaultValue, int min, int max) {
+    public static int number(ServerHttpRequest request, String name, int defaultValue, int min, int max) {
         String value = optional(request, name);
         if (value == null) {
             return defaultValue;

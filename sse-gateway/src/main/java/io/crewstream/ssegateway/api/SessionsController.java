@@ -8,11 +8,11 @@ import io.crewstream.ssegateway.state.SessionTable;
 import io.crewstream.ssegateway.stream.ClientFilter;
 import io.crewstream.ssegateway.stream.Frames;
 import io.crewstream.ssegateway.stream.RefreshCache;
-import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -35,8 +35,8 @@ public class SessionsController {
     }
 
     @GetMapping("/api/sessions")
-    public ResponseEntity<byte[]> sessions(HttpServletRequest request) {
-        ClientFilter filter = ClientFilter.from(request.getParameterMap());
+    public ResponseEntity<byte[]> sessions(ServerHttpRequest request) {
+        ClientFilter filter = ClientFilter.from(QueryParameters.all(request));
         RefreshCache.Rendered refresh = this.table
                 .atomically(table -> table.loaded() ? this.refreshCache.of(table, filter) : null);
         // Rendered outside the table's lock, once per table position: the same bytes the stream's refresh carries.
@@ -44,8 +44,8 @@ public class SessionsController {
     }
 
     @GetMapping("/api/gateways")
-    public ResponseEntity<byte[]> gateways(HttpServletRequest request) {
-        ClientFilter filter = ClientFilter.from(request.getParameterMap());
+    public ResponseEntity<byte[]> gateways(ServerHttpRequest request) {
+        ClientFilter filter = ClientFilter.from(QueryParameters.all(request));
         List<GatewayStatus> gateways = this.table
                 .atomically(table -> table.loaded() ? Frames.gateways(table, filter) : null);
         return (gateways != null) ? json(gateways) : loading();

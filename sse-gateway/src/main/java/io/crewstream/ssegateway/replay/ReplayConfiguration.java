@@ -6,18 +6,19 @@ import io.crewstream.replay.Replay;
 import io.crewstream.replay.kafka.ReplaySource;
 import io.crewstream.schemas.TopicNamespace;
 import io.crewstream.ssegateway.SseGatewayProperties;
+import io.crewstream.ssegateway.api.StaticPages;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.web.servlet.config.annotation.ViewControllerRegistry;
-import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
  * Wires the replay page: the replay engine on the same cluster and topic namespace the gateway reads its table from,
  * the clock that {@code now} and {@code -15m} are read against, and {@code GET /replay} as the page's address.
  */
 @Configuration(proxyBeanMethods = false)
-public class ReplayConfiguration implements WebMvcConfigurer {
+public class ReplayConfiguration {
 
     /** The page's address; its files are static ({@code replay.html}, {@code replay.js}) and carry no data. */
     public static final String PAGE_PATH = "/replay";
@@ -44,8 +45,8 @@ public class ReplayConfiguration implements WebMvcConfigurer {
         return Clock.systemUTC();
     }
 
-    @Override
-    public void addViewControllers(ViewControllerRegistry registry) {
-        registry.addViewController(PAGE_PATH).setViewName("forward:/replay.html");
+    @Bean
+    RouterFunction<ServerResponse> replayPageRoute() {
+        return StaticPages.page(PAGE_PATH, "replay.html");
     }
 }

@@ -13,7 +13,6 @@ import io.crewstream.schemas.Topic;
 import io.crewstream.ssegateway.api.ApiErrors;
 import io.crewstream.ssegateway.api.InvalidRequestException;
 import io.crewstream.ssegateway.api.QueryParameters;
-import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ArrayNode;
@@ -23,6 +22,7 @@ import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -37,8 +37,8 @@ import org.springframework.web.bind.annotation.RestController;
  *
  * <p>Refusals use the API's error body ({@link ApiErrors}) with the engine's message, written for people: a bad time
  * or range is a 400, an unknown connection a 404 (listing the known ones), a time lost to retention a 410 (giving the
- * earliest available), Kafka unreachable or a topic missing a 503. Requests run on Tomcat's threads, at most
- * {@link ReplayGate#DEFAULT_PERMITS} at once.
+ * earliest available), Kafka unreachable or a topic missing a 503. Requests block, so they run on the API's handler
+ * pool ({@code BlockingHandlers}), never on an event loop; at most {@link ReplayGate#DEFAULT_PERMITS} at once.
  */
 @RestController
 @RequestMapping("/api/replay")
@@ -75,7 +75,7 @@ public class ReplayController {
 
     /** {@code {"connection", "earliest", "latest"}}: what the session-events topic holds of the connection. */
     @GetMapping("/range")
-    public ResponseEntity<byte[]> range(HttpServletRequest request) {
+    public ResponseEntity<byte[]> range(ServerHttpRequest request) {
         String connection = QueryParameters.connection(request);
         return json(this.gate.run(() -> ReplayJson.range(connection,
                 this.replay.retained(Topic.SESSION_EVENTS, connection))));
@@ -86,7 +86,7 @@ public class ReplayController {
      * row whole, or only the {@code fields} named (comma-separated; the key always).
      */
     @GetMapping("/state")
-    public ResponseEntity<byte[]> state(HttpServletRequest request) {
+    public ResponseEntity<byte[]> state(ServerHttpRequest request) {
         String connection = QueryParameters.connection(request);
         Instant at = QueryParameters.time(request, "at", this.clock);
         Set<String> fields = QueryParameters.names(request, "fields", MAX_FIELDS);
@@ -96,7 +96,7 @@ public class ReplayController {
 
     /** The first change after {@code at} ({@code direction=next}) or the last at or before it ({@code previous}). */
     @GetMapping("/step")
-    public ResponseEntity<byte[]> step(HttpServletRequest request) {
+    public ResponseEntity<byte[]> step(ServerHttpRequest request) {
         String connection = QueryParameters.connection(request);
         Instant at = QueryParameters.time(request, "at", this.clock);
         ChangeStepper.Direction direction = direction(request);
@@ -106,7 +106,7 @@ public class ReplayController {
 
     /** The raw frames written in {@code [from, to]} ({@code to} absent: up to the newest), at most {@code limit}. */
     @GetMapping("/frames")
-    public ResponseEntity<byte[]> frames(HttpServletRequest request) {
+    public ResponseEntity<byte[]> frames(ServerHttpRequest request) {
         String connection = QueryParameters.connection(request);
         Instant from = QueryParameters.time(request, "from", this.clock);
         Instant to = QueryParameters.optionalTime(request, "to", this.clock);
@@ -133,7 +133,7 @@ public class ReplayController {
         return json(json);
     }
 
-    private static ChangeStepper.Direction direction(HttpServletRequest request) {
+    private static ChangeStepper.Direction direction(ServerHttpRequest request) {
         String value = QueryParameters.required(request, "direction", "next or previous");
         try {
             return ChangeStepper.Direction.valueOf(value.toUpperCase(Locale.ROOT));

@@ -8,7 +8,7 @@ import java.util.function.Supplier;
 /**
  * Bounds how many replay questions run at once. Each one opens its own Kafka consumer, whose fetch buffers and the
  * table it folds (a 10,000-session snapshot is about 20 MB) live until it answers: without a bound, a burst of
- * requests on Tomcat's 200 threads could hold gigabytes. A question that finds every permit taken waits a little,
+ * requests on the API's handler threads could hold gigabytes. A question that finds every permit taken waits a little,
  * then is refused ({@link Busy}, answered 503) rather than queued without end.
  *
  * <p>Thread-safe: called concurrently from request threads.

@@ -3,10 +3,8 @@ package io.crewstream.ssegateway.security;
 import java.util.List;
 
 import io.crewstream.ssegateway.SseGatewayProperties;
-import io.crewstream.ssegateway.api.ApiErrorController;
 import io.crewstream.ssegateway.api.ApiErrors;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.servlet.DispatcherType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,35 +12,31 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.security.authentication.ProviderManager;
-import org.springframework.security.config.ObjectPostProcessor;
-import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
-import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
-import org.springframework.security.config.http.SessionCreationPolicy;
-import org.springframework.security.web.AuthenticationEntryPoint;
-import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.access.AccessDeniedHandler;
-import org.springframework.security.web.authentication.AuthenticationFailureHandler;
-import org.springframework.security.web.authentication.AuthenticationFilter;
-import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
-import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
-import org.springframework.security.web.firewall.RequestRejectedHandler;
-import org.springframework.security.web.header.HeaderWriterFilter;
-import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
-import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
-import org.springframework.security.web.util.matcher.OrRequestMatcher;
-import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
+import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
+import org.springframework.security.web.server.authentication.ServerAuthenticationFailureHandler;
+import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
+import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
+import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
+import org.springframework.security.web.server.util.matcher.NegatedServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import org.springframework.web.cors.CorsConfiguration;
-import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
+import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
 
 /**
  * The HTTP edge of the gateway, on Spring Security:
  *
  * <ul>
- * <li><b>Firewall first.</b> Spring Security's {@code StrictHttpFirewall} answers 400 to every ambiguous spelling of
+ * <li><b>Firewall first.</b> Spring Security's {@code StrictServerWebExchangeFirewall} answers 400 to every ambiguous spelling of
  * a path before anything routes it: {@code ;} parameters, encoded {@code /}, {@code .} or {@code %}, {@code ..},
- * {@code //}, {@code /./}, control characters; and to a query Tomcat cannot decode ({@link QueryDecodingFirewall}).
+ * {@code //}, {@code /./}, control characters; and to a query that cannot be decoded ({@link QueryDecodingFirewall}).
  * What is left has one meaning, and the rules below see that meaning (the decoded, normalized path the application
  * routes on), not the raw request URI.</li>
  * <li><b>Deny by default.</b> With tokens configured, every path needs one except {@link #PUBLIC_PATHS}: the
@@ -57,7 +51,10 @@ import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 @Configuration(proxyBeanMethods = false)
 public class ApiSecurityConfiguration {
 
-    /** Requests refused at the edge, tagged {@code reason}: {@code firewall}, {@code unauthenticated}, {@code forbidden}. */
+    /**
+     * Requests refused at the edge, tagged {@code reason}: {@code firewall}, {@code malformed} (by the HTTP decoder:
+     * {@code MalformedRequests}), {@code unauthenticated}, {@code forbidden}.
+     */
     public static final String REJECTED_METRIC = "crewstream.sse.http.rejected";
 
     /**
@@ -72,32 +69,21 @@ public class ApiSecurityConfiguration {
     private static final Logger logger = LoggerFactory.getLogger(ApiSecurityConfiguration.class);
 
     @Bean
-    SecurityFilterChain apiSecurityFilterChain(HttpSecurity http, SseGatewayProperties properties,
-            MeterRegistry meters) throws Exception {
-        http.csrf(AbstractHttpConfigurer::disable)
-                .formLogin(AbstractHttpConfigurer::disable)
-                .httpBasic(AbstractHttpConfigurer::disable)
-                .logout(AbstractHttpConfigurer::disable)
-                .requestCache(AbstractHttpConfigurer::disable)
-                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .securityContext(context -> context
-                        .securityContextRepository(new RequestAttributeSecurityContextRepository()))
-                // Eagerly: written lazily, the headers need a wrapper around the response that every event of every
-                // stream would then go through.
-                .headers(headers -> headers.withObjectPostProcessor(new ObjectPostProcessor<HeaderWriterFilter>() {
-                    @Override
-                    public <O extends HeaderWriterFilter> O postProcess(O filter) {
-                        filter.setShouldWriteHeadersEagerly(true);
-                        return filter;
-                    }
-                }))
+    SecurityWebFilterChain apiSecurityFilterChain(ServerHttpSecurity http, SseGatewayProperties properties,
+            MeterRegistry meters) {
+        http.csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable)
+                .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
+                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
                 .exceptionHandling(errors -> errors
                         .authenticationEntryPoint(unauthenticated(meters))
                         .accessDeniedHandler(forbidden(meters)));
 
         List<String> origins = properties.cors().allowedOrigins();
         if (origins.isEmpty()) {
-            http.cors(AbstractHttpConfigurer::disable);
+            http.cors(ServerHttpSecurity.CorsSpec::disable);
         }
         else {
             http.cors(cors -> cors.configurationSource(corsSource(origins)));
@@ -105,79 +91,74 @@ public class ApiSecurityConfiguration {
 
         SseGatewayProperties.Auth auth = properties.auth();
         if (auth.enabled()) {
-            AuthenticationFilter tokens = new AuthenticationFilter(
-                    new ProviderManager(new ApiTokenAuthenticationProvider(auth.tokens())),
-                    new ApiTokenConverter(auth.cookieName()));
-            // The chain goes on after a verified token; the default handler would redirect.
-            tokens.setSuccessHandler((request, response, authentication) -> {
-            });
-            tokens.setFailureHandler(wrongToken(meters));
-            tokens.setSecurityContextRepository(new RequestAttributeSecurityContextRepository());
+            AuthenticationWebFilter tokens = new AuthenticationWebFilter(
+                    new ApiTokenAuthenticationManager(auth.tokens()));
+            tokens.setServerAuthenticationConverter(new ApiTokenConverter(auth.cookieName()));
+            tokens.setAuthenticationFailureHandler(wrongToken(meters));
             // Public paths need no token, so a stale one (an old cookie, a bookmarked ?access_token=) must not lock
             // anyone out of the dashboard page, where they would be asked for a new one, or out of the probes.
-            tokens.setRequestMatcher(new NegatedRequestMatcher(publicPaths()));
-            http.addFilterAt(tokens, BasicAuthenticationFilter.class);
+            tokens.setRequiresAuthenticationMatcher(new NegatedServerWebExchangeMatcher(publicPaths()));
+            http.addFilterAt(tokens, SecurityWebFiltersOrder.AUTHENTICATION);
         }
 
-        http.authorizeHttpRequests(requests -> {
-            // The error page renders the refusal of a request that was itself refused; it serves no data.
-            requests.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll();
-            requests.requestMatchers(ApiErrorController.PATH).permitAll();
-            requests.requestMatchers(publicPaths()).permitAll();
+        http.authorizeExchange(exchanges -> {
+            exchanges.matchers(publicPaths()).permitAll();
             if (auth.enabled()) {
-                requests.anyRequest().authenticated();
+                exchanges.anyExchange().authenticated();
             }
             else {
-                requests.anyRequest().permitAll();
+                exchanges.anyExchange().permitAll();
             }
         });
         return http.build();
     }
 
-    private static RequestMatcher publicPaths() {
-        return new OrRequestMatcher(PUBLIC_PATHS.stream()
-                .map(path -> (RequestMatcher) PathPatternRequestMatcher.withDefaults().matcher(path)).toList());
+    private static ServerWebExchangeMatcher publicPaths() {
+        return ServerWebExchangeMatchers.pathMatchers(PUBLIC_PATHS.toArray(String[]::new));
     }
 
-    /** Spring Security's strict firewall, with every refusal answered in the API's error shape. */
+    /** Spring Security's strict firewall, also refusing an undecodable query ({@link QueryDecodingFirewall}). */
     @Bean
-    WebSecurityCustomizer strictFirewall(MeterRegistry meters) {
-        return web -> web.httpFirewall(new QueryDecodingFirewall()).requestRejectedHandler(pathRejected(meters));
+    ServerWebExchangeFirewall strictFirewall() {
+        return new QueryDecodingFirewall();
     }
 
-    private static RequestRejectedHandler pathRejected(MeterRegistry meters) {
-        return (request, response, rejected) -> {
+    /** Every refusal of the firewall answered in the API's error shape, and counted. */
+    @Bean
+    ServerExchangeRejectedHandler firewallRejections(MeterRegistry meters) {
+        return (exchange, rejected) -> {
             // The firewall's message quotes what it refused, a header value (a token) included: not logged.
-            logger.debug("Rejected an ambiguous request ({} characters of request URI)",
-                    String.valueOf(request.getRequestURI()).length());
+            logger.debug("Rejected an ambiguous request ({} characters of request path)",
+                    exchange.getRequest().getPath().value().length());
             meters.counter(REJECTED_METRIC, "reason", "firewall").increment();
-            ApiErrors.write(response, HttpStatus.BAD_REQUEST, rejected instanceof UndecodableQueryException
-                    ? rejected.getMessage()
-                    : "The request path is ambiguous (encoded '/', '.' or '%', ';' parameters, '..', '//' or "
-                            + "control characters are refused)");
+            return ApiErrors.write(exchange.getResponse(), HttpStatus.BAD_REQUEST,
+                    rejected instanceof UndecodableQueryException ? rejected.getMessage()
+                            : "The request path is ambiguous (encoded '/', '.' or '%', ';' parameters, '..', '//' or "
+                                    + "control characters are refused)");
         };
     }
 
-    private static AuthenticationEntryPoint unauthenticated(MeterRegistry meters) {
-        return (request, response, failure) -> {
+    private static ServerAuthenticationEntryPoint unauthenticated(MeterRegistry meters) {
+        return (exchange, failure) -> {
             meters.counter(REJECTED_METRIC, "reason", "unauthenticated").increment();
-            response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-            ApiErrors.write(response, HttpStatus.UNAUTHORIZED, "A bearer token is required");
+            exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+            return ApiErrors.write(exchange.getResponse(), HttpStatus.UNAUTHORIZED, "A bearer token is required");
         };
     }
 
-    private static AuthenticationFailureHandler wrongToken(MeterRegistry meters) {
-        return (request, response, failure) -> {
+    private static ServerAuthenticationFailureHandler wrongToken(MeterRegistry meters) {
+        return (filterExchange, failure) -> {
             meters.counter(REJECTED_METRIC, "reason", "forbidden").increment();
-            response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
-            ApiErrors.write(response, HttpStatus.FORBIDDEN, "The token is not accepted");
+            ServerHttpResponse response = filterExchange.getExchange().getResponse();
+            response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
+            return ApiErrors.write(response, HttpStatus.FORBIDDEN, "The token is not accepted");
         };
     }
 
-    private static AccessDeniedHandler forbidden(MeterRegistry meters) {
-        return (request, response, denied) -> {
+    private static ServerAccessDeniedHandler forbidden(MeterRegistry meters) {
+        return (exchange, denied) -> {
             meters.counter(REJECTED_METRIC, "reason", "forbidden").increment();
-            ApiErrors.write(response, HttpStatus.FORBIDDEN, "Access denied");
+            return ApiErrors.write(exchange.getResponse(), HttpStatus.FORBIDDEN, "Access denied");
         };
     }
 

@@ -1,11 +1,13 @@
 package io.crewstream.ssegateway.security;
 
-import jakarta.servlet.http.Cookie;
-import jakarta.servlet.http.HttpServletRequest;
+import reactor.core.publisher.Mono;
 
+import org.springframework.http.HttpCookie;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.security.core.Authentication;
-import org.springframework.security.web.authentication.AuthenticationConverter;
+import org.springframework.security.web.server.authentication.ServerAuthenticationConverter;
+import org.springframework.web.server.ServerWebExchange;
 
 /**
  * Finds the bearer token a request presents: the {@code Authorization: Bearer} header; else the
@@ -13,7 +15,7 @@ import org.springframework.security.web.authentication.AuthenticationConverter;
  * EventSource cannot set headers; else the configured cookie. A request without one is left to the authorization
  * rules (401 where a token is needed). Stateless and thread-safe.
  */
-final class ApiTokenConverter implements AuthenticationConverter {
+final class ApiTokenConverter implements ServerAuthenticationConverter {
 
     static final String QUERY_PARAMETER = "access_token";
 
@@ -29,33 +31,26 @@ final class ApiTokenConverter implements AuthenticationConverter {
     }
 
     @Override
-    public Authentication convert(HttpServletRequest request) {
-        String token = presentedToken(request);
-        return token == null ? null : ApiTokenAuthentication.unverified(token);
+    public Mono<Authentication> convert(ServerWebExchange exchange) {
+        String token = presentedToken(exchange.getRequest());
+        return token == null ? Mono.empty() : Mono.just(ApiTokenAuthentication.unverified(token));
     }
 
-    private String presentedToken(HttpServletRequest request) {
-        String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+    private String presentedToken(ServerHttpRequest request) {
+        String header = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
         if (header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return nonBlank(header.substring(BEARER.length()).trim());
         }
-        // The firewall has refused a query Tomcat cannot decode (QueryDecodingFirewall).
-        String parameter = nonBlank(request.getParameter(QUERY_PARAMETER));
+        // The firewall has refused a query that cannot be decoded (QueryDecodingFirewall).
+        String parameter = nonBlank(request.getQueryParams().getFirst(QUERY_PARAMETER));
         if (parameter == null) {
-            parameter = nonBlank(request.getParameter(CREWHUB_QUERY_PARAMETER));
+            parameter = nonBlank(request.getQueryParams().getFirst(CREWHUB_QUERY_PARAMETER));
         }
         if (parameter != null) {
             return parameter;
         }
-        Cookie[] cookies = request.getCookies();
-        if (cookies != null) {
-            for (Cookie cookie : cookies) {
-                if (this.cookieName.equals(cookie.getName())) {
-                    return nonBlank(cookie.getValue());
-                }
-            }
-        }
-        return null;
+        HttpCookie cookie = request.getCookies().getFirst(this.cookieName);
+        return cookie == null ? null : nonBlank(cookie.getValue());
     }
 
     private static String nonBlank(String value) {

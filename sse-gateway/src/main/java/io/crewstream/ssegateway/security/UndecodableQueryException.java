@@ -1,14 +1,15 @@
 package io.crewstream.ssegateway.security;
 
-import io.crewstream.ssegateway.api.ApiErrorController;
-import org.springframework.security.web.firewall.RequestRejectedException;
+import io.crewstream.ssegateway.api.ApiErrors;
 
-/** A query string Tomcat cannot decode: refused like the firewall refuses a path ({@link QueryDecodingFirewall}). */
-final class UndecodableQueryException extends RequestRejectedException {
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedException;
+
+/** A query string that cannot be decoded: refused like the firewall refuses a path ({@link QueryDecodingFirewall}). */
+final class UndecodableQueryException extends ServerExchangeRejectedException {
 
     private static final long serialVersionUID = 1L;
 
     UndecodableQueryException() {
-        super(ApiErrorController.UNDECODABLE_QUERY);
+        super(ApiErrors.UNDECODABLE_QUERY);
     }
 }

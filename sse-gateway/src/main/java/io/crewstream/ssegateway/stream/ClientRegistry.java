@@ -1,8 +1,10 @@
 package io.crewstream.ssegateway.stream;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,69 +12,131 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.crewstream.ssegateway.state.SessionTable;
 import io.crewstream.ssegateway.state.TableChange;
 import io.crewstream.ssegateway.state.TableListener;
+import io.netty.channel.EventLoop;
 
 /**
- * The connected clients, and the fan-out of table changes to them.
+ * The connected clients, and the fan-out of table changes to them: each change is posted once to every event loop
+ * that owns streams ({@link LoopStreams}), and each loop offers it to its own streams.
  *
- * <p>Threading: {@link #register} must be called inside {@link SessionTable#atomically}, and the table calls
- * {@link #onLoaded} and {@link #onChange} under the same lock; that is what makes "initial content + registration"
- * one step. Removal may happen on any thread at any time (the set is concurrent).
+ * <p>Threading: {@link #register} and {@link #refresh} must be called inside {@link SessionTable#atomically}, and the
+ * table calls {@link #onLoaded} and {@link #onChange} under the same lock; since all four post to the streams' loops
+ * under that lock, a stream's loop sees its initial content, then every later change, in table order. That is what
+ * makes "initial content + registration" one step. {@link #remove} runs on the stream's loop (its channel's close
+ * listener); {@link #size} and {@link #closeAll} on any thread.
  */
 public final class ClientRegistry implements TableListener {
 
+    /** Every registered stream, whatever its loop: for the gauge, for shutdown. */
     private final Set<ClientStream> clients = ConcurrentHashMap.newKeySet();
+
+    /** Registered before the table was loaded: they get their initial content from {@link #onLoaded}. */
+    private final Set<ClientStream> waiting = ConcurrentHashMap.newKeySet();
+
+    private final Map<EventLoop, LoopStreams> loops = new ConcurrentHashMap<>();
 
     private final int clientQueueSize;
 
     private final RefreshCache refreshCache;
 
-    public ClientRegistry(int clientQueueSize, RefreshCache refreshCache) {
+    private final Keepalive keepalive;
+
+    private final Clock clock;
+
+    public ClientRegistry(int clientQueueSize, RefreshCache refreshCache, Keepalive keepalive,
+            Clock clock) {
         this.clientQueueSize = clientQueueSize;
         this.refreshCache = refreshCache;
+        this.keepalive = keepalive;
+        this.clock = clock;
     }
 
     /**
-     * Adds a client and, once the table is loaded, queues its initial content. Call under the table's lock.
-     * @return the initial frames queued, for the caller to render outside the lock; empty before the table is loaded
+     * Adds a client and, once the table is loaded, posts its initial content to its loop. Call under the table's
+     * lock.
+     * @return the initial frames, for the caller to render outside the lock; empty before the table is loaded
      */
     List<SseFrame> register(ClientStream client, SessionTable table) {
         this.clients.add(client);
-        if (!table.loaded()) {
-            return List.of();
+        List<SseFrame> initial;
+        if (table.loaded()) {
+            initial = initialFrames(client, table);
         }
-        List<SseFrame> initial = initialFrames(client, table);
-        client.start(initial);
-        return initial;
+        else {
+            this.waiting.add(client);
+            initial = null;
+        }
+        loopOf(client).post(loop -> {
+            if (!loop.add(client)) {
+                // The connection went away before its loop got here: its close listener found nothing to remove.
+                forget(client);
+                return;
+            }
+            if (initial != null) {
+                client.start(initial);
+                loop.touch(client);
+            }
+        });
+        return initial != null ? initial : List.of();
     }
 
     /**
-     * Replaces what a client that fell too far behind has pending with the whole state. Call under the table's lock.
-     * @return the frames queued, for the caller to render outside the lock
+     * Posts the whole state to a client that fell too far behind. Call under the table's lock.
+     * @return the frames posted, for the caller to render outside the lock
      */
     List<SseFrame> refresh(ClientStream client, SessionTable table) {
         List<SseFrame> frames = this.refreshCache.of(table, client.filter()).frames();
-        client.refreshWith(frames);
+        loopOf(client).post(loop -> {
+            client.refreshWith(frames);
+            loop.touch(client);
+        });
         return frames;
     }
 
+    /** Tells a client its refresh could not be built (it is closed). Any thread. */
+    void refreshFailed(ClientStream client) {
+        loopOf(client).post(loop -> client.refreshFailed());
+    }
+
+    /** The client's connection closed. On the client's loop. */
     void remove(ClientStream client) {
+        LoopStreams loop = this.loops.get(client.loop());
+        if (loop != null) {
+            loop.remove(client);
+        }
+        client.closed();
+        forget(client);
+    }
+
+    private void forget(ClientStream client) {
         this.clients.remove(client);
+        this.waiting.remove(client);
     }
 
     public int size() {
         return this.clients.size();
     }
 
-    List<ClientStream> snapshot() {
-        return new ArrayList<>(this.clients);
+    /** Closes every stream's connection (each is then removed by its close listener). Any thread. */
+    void closeAll() {
+        for (ClientStream client : new ArrayList<>(this.clients)) {
+            client.channel().close();
+        }
+    }
+
+    /** Stops the loops' sweeps. */
+    void stop() {
+        this.loops.values().forEach(LoopStreams::stop);
     }
 
     @Override
     public void onLoaded(SessionTable table) {
-        for (ClientStream client : this.clients) {
-            if (!client.started()) {
-                client.start(initialFrames(client, table));
-            }
+        for (ClientStream client : new ArrayList<>(this.waiting)) {
+            this.waiting.remove(client);
+            List<SseFrame> initial = initialFrames(client, table);
+            loopOf(client).post(loop -> {
+                client.start(initial);
+                loop.touch(client);
+            });
         }
     }
 
@@ -82,11 +146,24 @@ public final class ClientRegistry implements TableListener {
         if (frame == null) {
             return;
         }
-        for (ClientStream client : this.clients) {
-            if (client.filter().accepts(change)) {
-                client.offer(frame);
-            }
+        for (LoopStreams loop : this.loops.values()) {
+            loop.post(own -> {
+                for (ClientStream client : own.streams()) {
+                    if (client.filter().accepts(change)) {
+                        client.offer(frame);
+                        own.touch(client);
+                    }
+                }
+            });
         }
+    }
+
+    private LoopStreams loopOf(ClientStream client) {
+        return this.loops.computeIfAbsent(client.loop(), eventLoop -> {
+            LoopStreams loop = new LoopStreams(eventLoop, this.keepalive, this.clock);
+            loop.start();
+            return loop;
+        });
     }
 
     /**

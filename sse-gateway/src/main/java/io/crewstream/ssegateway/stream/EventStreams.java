@@ -1,38 +1,52 @@
 package io.crewstream.ssegateway.stream;
 
-import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.crewstream.ssegateway.SseGatewayProperties;
 import io.crewstream.ssegateway.api.ApiErrors;
 import io.crewstream.ssegateway.api.InvalidRequestException;
+import io.crewstream.ssegateway.api.QueryParameters;
 import io.crewstream.ssegateway.state.Position;
 import io.crewstream.ssegateway.state.SessionTable;
-import jakarta.servlet.AsyncContext;
-import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
 
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.web.server.ServerWebExchange;
 
 /**
- * Opens browser event streams and keeps them alive: heartbeats on silent streams, disconnection of clients that stay
- * behind.
+ * Opens browser event streams. The request is answered through WebFlux up to the first bytes (status, headers, the
+ * {@code retry:} greeting), so that everything in front of it (firewall, authentication, CORS, security headers)
+ * applies as to any other route; from then on the stream belongs to its connection's Netty channel and event loop
+ * ({@link ClientStream}), and events are written to the channel directly, as retained duplicates of buffers encoded
+ * once. The request's publisher completes when the connection closes.
  *
- * <p>Threading: {@link #start()} creates a small writer pool (writes never block, so it serves any number of
- * clients) and one sweeper thread; {@link #stop()} refuses new streams, closes every open one and ends both,
- * waiting for the writer pool (bounded). {@link #open} and {@link #head} run on request threads.
+ * <p>Threading: {@link #open} and {@link #head} run on event loops and never wait on the table: registering a stream
+ * (which takes the table's lock, and may render a 20 MB refresh) and building the whole state for a client that fell
+ * behind run on one "table work" thread, started by {@link #start()}. {@link #stop()} refuses new streams, closes
+ * every open one and ends that thread (bounded wait).
  */
 public final class EventStreams implements SmartLifecycle {
 
@@ -42,11 +56,13 @@ public final class EventStreams implements SmartLifecycle {
 
     public static final String LAST_EVENT_ID_PARAMETER = "lastEventId";
 
-    private static final String EVENT_STREAM = "text/event-stream";
+    private static final MediaType EVENT_STREAM = new MediaType("text", "event-stream", StandardCharsets.UTF_8);
 
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
 
     private static final Duration MALFORMED_LOG_INTERVAL = Duration.ofMinutes(1);
+
+    private static final String WRITABILITY_HANDLER = "crewstream.sse.writability";
 
     private final SessionTable table;
 
@@ -56,24 +72,24 @@ public final class EventStreams implements SmartLifecycle {
 
     private final SseGatewayProperties properties;
 
+    private final Clock clock;
+
     private final Object lifecycle = new Object();
 
-
-    /** System.nanoTime() of the last line about a malformed token, 0 before the first. */
+    /** Clock millis of the last line about a malformed token, 0 before the first. */
     private final AtomicLong malformedLoggedAt = new AtomicLong();
 
     private volatile boolean running;
 
-    private WriterThreads writer;
-
-    private ScheduledExecutorService sweeper;
+    private ExecutorService tableWork;
 
     public EventStreams(SessionTable table, ClientRegistry registry, StreamMetrics metrics,
-            SseGatewayProperties properties) {
+            SseGatewayProperties properties, Clock clock) {
         this.table = table;
         this.registry = registry;
         this.metrics = metrics;
         this.properties = properties;
+        this.clock = clock;
     }
 
     @Override
@@ -82,42 +98,32 @@ public final class EventStreams implements SmartLifecycle {
             if (this.running) {
                 return;
             }
-            this.writer = new WriterThreads("sse-writer-", this.properties.writerThreads());
-            this.writer.start();
-            this.sweeper = Executors.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("sse-sweeper-"));
-            long tick = sweepIntervalMillis();
-            this.sweeper.scheduleWithFixedDelay(this::sweep, tick, tick, TimeUnit.MILLISECONDS);
+            this.tableWork = Executors.newSingleThreadExecutor(new CustomizableThreadFactory("sse-table-work-"));
             this.running = true;
         }
     }
 
-    /** Often enough that neither a heartbeat nor a slow-client disconnect is late by more than a quarter. */
-    private long sweepIntervalMillis() {
-        long shortest = Math.min(this.properties.heartbeat().toMillis(),
-                this.properties.slowClientTimeout().toMillis());
-        return Math.max(10, Math.min(1000, shortest / 4));
-    }
-
     /**
-     * Refuses new streams, closes every open one (streams never end by themselves: closing them lets the web server
-     * shut down without waiting), then waits, bounded, for the writer pool to finish what it was doing.
+     * Refuses new streams and closes every open one (streams never end by themselves: closing them lets the web
+     * server shut down without waiting), then waits, bounded, for the table work in progress.
      */
     @Override
     public void stop() {
-        WriterThreads writerPool;
+        ExecutorService work;
         synchronized (this.lifecycle) {
             if (!this.running) {
                 return;
             }
             this.running = false;
-            this.sweeper.shutdownNow();
-            writerPool = this.writer;
+            work = this.tableWork;
         }
-        // A stream registering concurrently either is in this snapshot or sees running == false (see open).
-        this.registry.snapshot().forEach(ClientStream::close);
+        work.shutdown();
+        this.registry.closeAll();
+        this.registry.stop();
         try {
-            if (!writerPool.stop(STOP_TIMEOUT)) {
-                logger.warn("Writer threads still busy {} after stop; interrupted them", STOP_TIMEOUT);
+            if (!work.awaitTermination(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                logger.warn("Stream table work still busy {} after stop; interrupted it", STOP_TIMEOUT);
+                work.shutdownNow();
             }
         }
         catch (InterruptedException ex) {
@@ -130,76 +136,123 @@ public final class EventStreams implements SmartLifecycle {
         return this.running;
     }
 
-    /** Starts an event stream on this request (see the README for the contract). */
-    public void open(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        WriterThreads writerPool = acceptingWriter();
-        if (writerPool == null) {
-            ApiErrors.write(response, HttpStatus.SERVICE_UNAVAILABLE, "Starting up; retry shortly");
-            return;
+    /** {@code GET /api/events}: starts an event stream on this exchange (see the README for the contract). */
+    public Mono<Void> open(ServerWebExchange exchange) {
+        ServerHttpRequest request = exchange.getRequest();
+        ServerHttpResponse response = exchange.getResponse();
+        if (!this.running) {
+            return ApiErrors.write(response, HttpStatus.SERVICE_UNAVAILABLE, "Starting up; retry shortly");
         }
-        ClientFilter filter = filterOrAnswer(request, response);
-        if (filter == null) {
-            return;
+        ClientFilter filter;
+        try {
+            filter = ClientFilter.from(QueryParameters.all(request));
+        }
+        catch (InvalidRequestException ex) {
+            return ApiErrors.write(response, HttpStatus.BAD_REQUEST, ex.getMessage());
         }
         Optional<Position> resumeFrom = resumePosition(request);
+        Connection connection = connectionOf(response);
         streamHeaders(response);
+        byte[] greeting = ("retry: " + this.properties.retry().toMillis() + "\n: connected\n\n")
+                .getBytes(StandardCharsets.UTF_8);
+        DataBuffer first = response.bufferFactory().wrap(greeting);
+        // The first bytes go out through WebFlux, which commits the headers (security headers included) with them.
+        return response.writeAndFlushWith(Mono.just(Mono.just(first)))
+                .then(Mono.defer(() -> stream(connection, filter, resumeFrom)));
+    }
 
-        AsyncContext async = request.startAsync();
-        // Streams end when the client leaves or falls behind, never on a container timer.
-        async.setTimeout(0);
-        ServletOutputStream out = response.getOutputStream();
-        ClientStream client = new ClientStream(async, out, filter, resumeFrom, writerPool, this.metrics,
-                this.properties.clientQueueSize(), this.registry::remove, this::refresh);
-        boolean streaming = false;
-        try {
-            async.addListener(client);
-            client.greet(this.properties.retry().toMillis());
-            List<SseFrame> initial = this.table.atomically(table -> this.registry.register(client, table));
-            render(initial);
-            if (this.running) {
-                out.setWriteListener(client);
-                streaming = true;
-            }
-            // Otherwise stop() ran while this stream registered and may have missed it in its snapshot.
+    /**
+     * {@code HEAD /api/events}: the headers a stream would start with, and nothing else. No client is registered: a
+     * HEAD response has no body, and a stream opened for it would never be read.
+     */
+    public Mono<Void> head(ServerWebExchange exchange) {
+        ServerHttpResponse response = exchange.getResponse();
+        if (!this.running) {
+            return ApiErrors.write(response, HttpStatus.SERVICE_UNAVAILABLE, "Starting up; retry shortly");
         }
-        finally {
-            if (!streaming) {
-                // Whatever went wrong, a stream that is not writing is not left registered.
-                client.close();
+        try {
+            ClientFilter.from(QueryParameters.all(exchange.getRequest()));
+        }
+        catch (InvalidRequestException ex) {
+            return ApiErrors.write(response, HttpStatus.BAD_REQUEST, ex.getMessage());
+        }
+        streamHeaders(response);
+        return response.setComplete();
+    }
+
+    /** Hands the connection to a {@link ClientStream}; completes when the connection closes. */
+    private Mono<Void> stream(Connection connection, ClientFilter filter, Optional<Position> resumeFrom) {
+        Channel channel = connection.channel();
+        ClientStream client = new ClientStream(channel, filter, resumeFrom, this.metrics,
+                this.properties.clientQueueSize(), this.clock, this::refresh);
+        connection.addHandlerLast(WRITABILITY_HANDLER, new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelWritabilityChanged(ChannelHandlerContext context) {
+                if (context.channel().isWritable()) {
+                    client.writable();
+                }
+                context.fireChannelWritabilityChanged();
             }
+        });
+        // Released the moment the socket closes, on the stream's loop: not at the next heartbeat.
+        channel.closeFuture().addListener(closed -> this.registry.remove(client));
+        Mono<Void> whenClosed = Mono.create(sink -> channel.closeFuture().addListener(closed -> sink.success()));
+        if (!submit(() -> render(this.table.atomically(table -> this.registry.register(client, table))))) {
+            channel.close();
+        }
+        return whenClosed;
+    }
+
+    /** On the table work thread: the whole state for a client that fell behind, posted to its loop. */
+    private void refresh(ClientStream client) {
+        boolean submitted = submit(() -> {
+            try {
+                render(this.table.atomically(table -> this.registry.refresh(client, table)));
+            }
+            catch (RuntimeException | Error ex) {
+                logger.error("Could not build the whole state for a client that fell behind; closing its stream",
+                        ex);
+                this.registry.refreshFailed(client);
+            }
+        });
+        if (!submitted) {
+            this.registry.refreshFailed(client);
+        }
+    }
+
+    private boolean submit(Runnable work) {
+        ExecutorService executor;
+        synchronized (this.lifecycle) {
+            executor = this.running ? this.tableWork : null;
+        }
+        if (executor == null) {
+            return false;
+        }
+        try {
+            executor.execute(work);
+            return true;
+        }
+        catch (RejectedExecutionException ex) {
+            // Stopping: the stream is being closed anyway.
+            return false;
         }
     }
 
     /**
-     * {@code HEAD /api/events}: the headers a stream would start with, and nothing else. No client is registered:
-     * a HEAD response has no body, so writes to it never fail, and a stream opened for it would never be released.
+     * Renders frames (a 20 MB refresh takes a while) on the table work thread, holding no lock: left to the event
+     * loops, the first of them to write the frame would render it, and every stream it owns would wait.
      */
-    public void head(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        if (acceptingWriter() == null) {
-            ApiErrors.write(response, HttpStatus.SERVICE_UNAVAILABLE, "Starting up; retry shortly");
-            return;
-        }
-        if (filterOrAnswer(request, response) != null) {
-            streamHeaders(response);
-        }
+    private static void render(List<SseFrame> frames) {
+        frames.forEach(SseFrame::render);
     }
 
-    private WriterThreads acceptingWriter() {
-        synchronized (this.lifecycle) {
-            return this.running ? this.writer : null;
+    private static Connection connectionOf(ServerHttpResponse response) {
+        Object nativeResponse = ServerHttpResponseDecorator.getNativeResponse(response);
+        if (nativeResponse instanceof Connection connection) {
+            return connection;
         }
-    }
-
-    /** The client's filter; null after answering 400 for one that cannot be meant. */
-    private static ClientFilter filterOrAnswer(HttpServletRequest request, HttpServletResponse response)
-            throws IOException {
-        try {
-            return ClientFilter.from(request.getParameterMap());
-        }
-        catch (InvalidRequestException ex) {
-            ApiErrors.write(response, HttpStatus.BAD_REQUEST, ex.getMessage());
-            return null;
-        }
+        throw new IllegalStateException("Event streams need Reactor Netty; the response is a "
+                + nativeResponse.getClass().getName());
     }
 
     /**
@@ -207,10 +260,10 @@ public final class EventStreams implements SmartLifecycle {
      * this server could not have issued is reported (log line, {@code outcome=malformed} in the resume metric) and
      * answered with the whole state, so the client loses nothing.
      */
-    private Optional<Position> resumePosition(HttpServletRequest request) {
-        String token = request.getHeader(LAST_EVENT_ID_HEADER);
+    private Optional<Position> resumePosition(ServerHttpRequest request) {
+        String token = request.getHeaders().getFirst(LAST_EVENT_ID_HEADER);
         if (token == null || token.isBlank()) {
-            token = request.getParameter(LAST_EVENT_ID_PARAMETER);
+            token = request.getQueryParams().getFirst(LAST_EVENT_ID_PARAMETER);
         }
         if (token == null || token.isBlank()) {
             this.metrics.resume(StreamMetrics.ResumeOutcome.NONE);
@@ -219,9 +272,9 @@ public final class EventStreams implements SmartLifecycle {
         Optional<Position> position = Position.parse(token);
         if (position.isEmpty()) {
             this.metrics.resume(StreamMetrics.ResumeOutcome.MALFORMED);
-            long now = System.nanoTime();
+            long now = this.clock.millis();
             long last = this.malformedLoggedAt.get();
-            if ((last == 0 || now - last >= MALFORMED_LOG_INTERVAL.toNanos())
+            if ((last == 0 || now - last >= MALFORMED_LOG_INTERVAL.toMillis())
                     && this.malformedLoggedAt.compareAndSet(last, now | 1)) {
                 // The token is the client's text: its length, not its content, goes to the log. At most a line a
                 // minute: a misbehaving client reconnecting in a loop must not flood it.
@@ -233,41 +286,12 @@ public final class EventStreams implements SmartLifecycle {
         return position;
     }
 
-    private static void streamHeaders(HttpServletResponse response) {
-        response.setStatus(HttpServletResponse.SC_OK);
-        response.setContentType(EVENT_STREAM);
-        response.setCharacterEncoding("UTF-8");
-        response.setHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+    private static void streamHeaders(ServerHttpResponse response) {
+        response.setStatusCode(HttpStatus.OK);
+        HttpHeaders headers = response.getHeaders();
+        headers.setContentType(EVENT_STREAM);
+        headers.setCacheControl("no-cache");
         // Tells nginx-style proxies not to buffer the stream.
-        response.setHeader("X-Accel-Buffering", "no");
-    }
-
-    /** On a writer thread, never under the client's monitor: the table lock comes first (see ClientStream). */
-    private void refresh(ClientStream client) {
-        render(this.table.atomically(table -> this.registry.refresh(client, table)));
-    }
-
-    /**
-     * Renders frames (a 20 MB refresh takes a while) while holding no lock: rendered lazily by the writer, they would
-     * be rendered under the client's monitor, and the table reader, which offers every change to every client under
-     * the table lock, would wait for it.
-     */
-    private static void render(List<SseFrame> frames) {
-        frames.forEach(SseFrame::bytes);
-    }
-
-    private void sweep() {
-        try {
-            long now = System.nanoTime();
-            long heartbeat = this.properties.heartbeat().toNanos();
-            long slowAfter = this.properties.slowClientTimeout().toNanos();
-            for (ClientStream client : this.registry.snapshot()) {
-                client.tick(now, heartbeat, slowAfter);
-            }
-        }
-        catch (RuntimeException ex) {
-            // A failing sweep must not cancel the schedule (an exception would).
-            logger.error("Heartbeat sweep failed", ex);
-        }
+        headers.set("X-Accel-Buffering", "no");
     }
 }

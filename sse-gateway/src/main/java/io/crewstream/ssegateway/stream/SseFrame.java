@@ -1,20 +1,27 @@
 package io.crewstream.ssegateway.stream;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 import io.crewstream.schemas.serde.ContractJson;
 import io.crewstream.schemas.sse.SseEventType;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 
 /**
  * One unit written to a stream: an event with its {@code id:}, or a comment. The wire text is rendered once, on
- * first use, and shared by every client the frame is offered to.
+ * first use, into one direct buffer shared by every client the frame is offered to: each stream writes a retained
+ * duplicate of it ({@link #retainedBuffer()}), never a copy.
  *
  * <p>Frames with the same {@link #key()} conflate: a client that has not yet written the older one gets only the
  * newer one, with the event type fixed up so the client's view stays right (see {@link #conflate}).
  *
- * <p>Thread-safe: immutable apart from the rendered bytes and JSON. The bytes are rendered once, by the first thread
- * that needs them (a 20 MB refresh must not be rendered by every writer that races for it); the JSON may be computed
- * by more than one thread at once (benign race, equal results).
+ * <p>Thread-safe: immutable apart from the rendered buffer and JSON. The buffer is rendered once, by the first thread
+ * that needs it (a 20 MB refresh must not be rendered by every event loop that races for it); the JSON may be
+ * computed by more than one thread at once (benign race, equal results). The buffer wraps a JDK direct
+ * {@link ByteBuffer}: Netty never frees it (its reference count only counts the duplicates in flight), the garbage
+ * collector does once the frame is unreachable, so a frame needs no release however many queues and caches hold it.
  */
 final class SseFrame {
 
@@ -36,7 +43,7 @@ final class SseFrame {
 
     private volatile byte[] json;
 
-    private volatile byte[] bytes;
+    private volatile ByteBuf buffer;
 
     private SseFrame(SseEventType type, String id, Object payload, String key, boolean keyKnownBefore,
             Long observedAt, String text) {
@@ -96,16 +103,33 @@ final class SseFrame {
         return this.observedAt;
     }
 
+    /** A duplicate of the shared wire buffer, retained for one write: the channel releases it once written. */
+    ByteBuf retainedBuffer() {
+        return buffer().retainedDuplicate();
+    }
+
+    /** Renders the wire text now, if no thread has yet (so that an event loop does not have to). */
+    void render() {
+        buffer();
+    }
+
+    /** The wire text (a copy; for tests and logs). */
     byte[] bytes() {
-        byte[] rendered = this.bytes;
+        return ByteBufUtil.getBytes(buffer());
+    }
+
+    private ByteBuf buffer() {
+        ByteBuf rendered = this.buffer;
         if (rendered != null) {
             return rendered;
         }
         synchronized (this) {
-            if (this.bytes == null) {
-                this.bytes = render();
+            if (this.buffer == null) {
+                byte[] text = renderText();
+                ByteBuffer direct = ByteBuffer.allocateDirect(text.length).put(text).flip();
+                this.buffer = Unpooled.wrappedBuffer(direct);
             }
-            return this.bytes;
+            return this.buffer;
         }
     }
 
@@ -120,7 +144,7 @@ final class SseFrame {
     }
 
     /** Written straight into one array of the exact size: a 20 MB refresh must not be copied more than once. */
-    private byte[] render() {
+    private byte[] renderText() {
         if (this.text != null) {
             return this.text.getBytes(StandardCharsets.UTF_8);
         }

@@ -15,13 +15,13 @@ import io.crewstream.schemas.serde.ContractSerde;
 import io.crewstream.schemas.serde.ContractSerdes;
 import io.crewstream.ssegateway.api.QueryParameters;
 import io.crewstream.ssegateway.replay.ReplayGate;
-import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -56,7 +56,7 @@ public class UsageController {
     }
 
     @GetMapping("/api/usage")
-    public ResponseEntity<byte[]> usage(HttpServletRequest request) {
+    public ResponseEntity<byte[]> usage(ServerHttpRequest request) {
         int hours = QueryParameters.number(request, "hours", DEFAULT_HOURS, 1, MAX_HOURS);
         String connection = QueryParameters.optionalConnection(request);
         // Keys are <connectionId>/<agentId>: another gateway's records are skipped before they are decoded.

@@ -1,17 +1,20 @@
 package io.crewstream.ssegateway.usage;
 
+import io.crewstream.ssegateway.api.StaticPages;
+
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.web.servlet.config.annotation.ViewControllerRegistry;
-import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.ServerResponse;
 
 /** {@code GET /usage} is the usage page ({@code usage.html}, static: its data comes from {@code /api/usage}). */
 @Configuration(proxyBeanMethods = false)
-public class UsagePage implements WebMvcConfigurer {
+public class UsagePage {
 
     public static final String PAGE_PATH = "/usage";
 
-    @Override
-    public void addViewControllers(ViewControllerRegistry registry) {
-        registry.addViewController(PAGE_PATH).setViewName("forward:/usage.html");
+    @Bean
+    RouterFunction<ServerResponse> usagePageRoute() {
+        return StaticPages.page(PAGE_PATH, "usage.html");
     }
 }

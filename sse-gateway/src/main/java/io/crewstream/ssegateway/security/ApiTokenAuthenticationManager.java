@@ -4,24 +4,26 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
 
-import org.springframework.security.authentication.AuthenticationProvider;
+import reactor.core.publisher.Mono;
+
 import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.ReactiveAuthenticationManager;
 import org.springframework.security.core.Authentication;
 
 /**
  * Accepts a presented token that equals one of the configured ones, compared in constant time. Stateless and
  * thread-safe.
  */
-final class ApiTokenAuthenticationProvider implements AuthenticationProvider {
+final class ApiTokenAuthenticationManager implements ReactiveAuthenticationManager {
 
     private final List<byte[]> tokens;
 
-    ApiTokenAuthenticationProvider(List<String> tokens) {
+    ApiTokenAuthenticationManager(List<String> tokens) {
         this.tokens = tokens.stream().map(token -> token.getBytes(StandardCharsets.UTF_8)).toList();
     }
 
     @Override
-    public Authentication authenticate(Authentication authentication) {
+    public Mono<Authentication> authenticate(Authentication authentication) {
         byte[] candidate = String.valueOf(authentication.getCredentials()).getBytes(StandardCharsets.UTF_8);
         int matched = -1;
         for (int i = 0; i < this.tokens.size(); i++) {
@@ -31,13 +33,8 @@ final class ApiTokenAuthenticationProvider implements AuthenticationProvider {
             }
         }
         if (matched < 0) {
-            throw new BadCredentialsException("The token is not accepted");
+            return Mono.error(new BadCredentialsException("The token is not accepted"));
         }
-        return ApiTokenAuthentication.verified(matched);
-    }
-
-    @Override
-    public boolean supports(Class<?> authentication) {
-        return ApiTokenAuthentication.class.isAssignableFrom(authentication);
+        return Mono.just(ApiTokenAuthentication.verified(matched));
     }
 }
