@@ -10,7 +10,9 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
  * initial load plus a stream of changes from the same position.
  */
 // No user store: the API's callers are bearer tokens (ApiSecurityConfiguration), never a generated password.
-@SpringBootApplication(excludeName = "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration")
+@SpringBootApplication(excludeName = {
+        "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
+        "org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration" })
 @EnableConfigurationProperties(SseGatewayProperties.class)
 public class SseGatewayApplication {
 

@@ -57,7 +57,7 @@ class SlowClientTest {
     @Test
     void clientThatNeverReadsDoesNotDelayAnotherAndIsDisconnectedAfterTheTimeout(KafkaBroker broker)
             throws IOException {
-        Duration timeout = Duration.ofSeconds(15);
+        Duration timeout = Duration.ofSeconds(30);
         this.gateway = GatewayApp.start(broker.bootstrapServers(), this.tables.prefix(),
                 "crewstream.sse.slow-client-timeout=" + timeout.toSeconds() + "s",
                 "crewstream.sse.client-queue-size=1000");

@@ -28,8 +28,11 @@ public class ApiErrorHandler implements WebExceptionHandler {
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, Throwable failure) {
         if (exchange.getResponse().isCommitted()) {
-            // A stream or a body is already going out: there is nothing left to tell the client but the close.
-            return Mono.error(failure);
+            // A stream or a body is already going out: nothing left to tell the client, and the failure is not
+            // passed on, since WebFlux's own last resort logs the request with its query (a token, maybe).
+            logger.debug("Request to {} failed after its response started: {}", exchange.getRequest().getPath().value(),
+                    failure.toString());
+            return Mono.empty();
         }
         if (failure instanceof InvalidRequestException invalid) {
             return ApiErrors.write(exchange.getResponse(), HttpStatus.BAD_REQUEST, invalid.getMessage());

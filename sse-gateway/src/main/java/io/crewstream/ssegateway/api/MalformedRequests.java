@@ -43,6 +43,12 @@ public final class MalformedRequests extends ChannelInboundHandlerAdapter {
     /** True once a request was refused: the rest of what the client sends on this connection is dropped. */
     private boolean refused;
 
+    /**
+     * True once a request went on to the application: a response of its may still be going out (an event stream
+     * always is), and an answer written here would cut into it. A malformed request after it only closes.
+     */
+    private boolean passedOn;
+
     private MalformedRequests(Counter refusals) {
         this.refusals = refusals;
     }
@@ -66,9 +72,15 @@ public final class MalformedRequests extends ChannelInboundHandlerAdapter {
                 this.refused = true;
                 this.refusals.increment();
                 ReferenceCountUtil.release(message);
-                refuse(context, refusal);
+                if (this.passedOn) {
+                    context.close();
+                }
+                else {
+                    refuse(context, refusal);
+                }
                 return;
             }
+            this.passedOn = true;
         }
         context.fireChannelRead(message);
     }

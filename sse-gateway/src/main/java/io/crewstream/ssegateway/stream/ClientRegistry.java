@@ -20,9 +20,10 @@ import io.netty.channel.EventLoop;
  *
  * <p>Threading: {@link #register} and {@link #refresh} must be called inside {@link SessionTable#atomically}, and the
  * table calls {@link #onLoaded} and {@link #onChange} under the same lock; since all four post to the streams' loops
- * under that lock, a stream's loop sees its initial content, then every later change, in table order. That is what
- * makes "initial content + registration" one step. {@link #remove} runs on the stream's loop (its channel's close
- * listener); {@link #size} and {@link #closeAll} on any thread.
+ * under that lock, a stream's loop learns that content built at a position is coming before any change after that
+ * position, which it holds until the content arrives ({@link #start}, {@link #refreshWith}, posted from any thread
+ * once rendered). That is what makes "initial content + registration" one step. {@link #remove} runs on the
+ * stream's loop (its channel's close listener); {@link #size} and {@link #closeAll} on any thread.
  */
 public final class ClientRegistry implements TableListener {
 
@@ -51,50 +52,59 @@ public final class ClientRegistry implements TableListener {
     }
 
     /**
-     * Adds a client and, once the table is loaded, posts its initial content to its loop. Call under the table's
-     * lock.
-     * @return the initial frames, for the caller to render outside the lock; empty before the table is loaded
+     * Adds a client, which from now on holds the live changes it is offered until its initial content arrives
+     * ({@link #start}). Call under the table's lock.
+     * @return the initial content as of the table's current position, for the caller to render outside the lock and
+     *     pass to {@link #start}; null before the table is loaded ({@link #onLoaded} then starts the client)
      */
     List<SseFrame> register(ClientStream client, SessionTable table) {
         this.clients.add(client);
-        List<SseFrame> initial;
+        List<SseFrame> initial = null;
         if (table.loaded()) {
             initial = initialFrames(client, table);
         }
         else {
             this.waiting.add(client);
-            initial = null;
         }
         loopOf(client).post(loop -> {
             if (!loop.add(client)) {
                 // The connection went away before its loop got here: its close listener found nothing to remove.
                 forget(client);
-                return;
-            }
-            if (initial != null) {
-                client.start(initial);
-                loop.touch(client);
             }
         });
-        return initial != null ? initial : List.of();
+        return initial;
+    }
+
+    /** Hands a registered client its initial content, rendered. Any thread. */
+    void start(ClientStream client, List<SseFrame> initial) {
+        loopOf(client).post(loop -> {
+            client.start(initial);
+            loop.touch(client);
+        });
     }
 
     /**
-     * Posts the whole state to a client that fell too far behind. Call under the table's lock.
-     * @return the frames posted, for the caller to render outside the lock
+     * Builds the whole state for a client that fell too far behind; the client holds the live changes it is offered
+     * from now on until the state arrives ({@link #refreshWith}). Call under the table's lock.
+     * @return the frames, for the caller to render outside the lock and pass to {@link #refreshWith}
      */
     List<SseFrame> refresh(ClientStream client, SessionTable table) {
         List<SseFrame> frames = this.refreshCache.of(table, client.filter()).frames();
+        loopOf(client).post(loop -> client.hold());
+        return frames;
+    }
+
+    /** Hands a client that fell behind the whole state, rendered. Any thread. */
+    void refreshWith(ClientStream client, List<SseFrame> frames) {
         loopOf(client).post(loop -> {
             client.refreshWith(frames);
             loop.touch(client);
         });
-        return frames;
     }
 
-    /** Tells a client its refresh could not be built (it is closed). Any thread. */
-    void refreshFailed(ClientStream client) {
-        loopOf(client).post(loop -> client.refreshFailed());
+    /** Tells a client its content could not be built (it is closed). Any thread. */
+    void contentFailed(ClientStream client) {
+        loopOf(client).post(loop -> client.contentFailed());
     }
 
     /** The client's connection closed. On the client's loop. */
@@ -128,15 +138,17 @@ public final class ClientRegistry implements TableListener {
         this.loops.values().forEach(LoopStreams::stop);
     }
 
+    /**
+     * Starts the clients that registered while the table loaded. Their content is rendered here, under the table's
+     * lock: this happens once, when an instance has just started, and the loops must not render it.
+     */
     @Override
     public void onLoaded(SessionTable table) {
         for (ClientStream client : new ArrayList<>(this.waiting)) {
             this.waiting.remove(client);
             List<SseFrame> initial = initialFrames(client, table);
-            loopOf(client).post(loop -> {
-                client.start(initial);
-                loop.touch(client);
-            });
+            initial.forEach(SseFrame::render);
+            start(client, initial);
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 import io.crewstream.ssegateway.state.Position;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import org.slf4j.Logger;
@@ -21,10 +22,15 @@ import org.slf4j.LoggerFactory;
  * gets the whole state instead; one whose channel stays unwritable past the slow-client timeout is closed and resumes
  * with its last id.
  *
+ * <p>Content that takes the table's lock (the initial state, a refresh) is built and rendered off the loop, and may
+ * be 20 MB: the stream is told under the table's lock that it is coming ({@link #hold()}, or its registration), holds
+ * every live frame from then on, and gets the content later; the content goes out first, the held frames after it.
+ * No frame is lost between the position the content was built at and the moment it arrives, and the loop never
+ * renders or waits for it.
+ *
  * <p>Threading: owned by its channel's event loop ({@link #loop()}). Every method but the accessors of immutable
- * fields runs on that loop, so nothing here is locked. Others reach a stream by posting to its loop
- * ({@link LoopStreams#post}); the table work a refresh needs is handed off through {@code refresher}, never done on the
- * loop.
+ * fields and {@link #resumed} runs on that loop, so nothing here is locked. Others reach a stream by posting to its
+ * loop ({@link LoopStreams#post}); the table work a refresh needs is handed off through {@code refresher}.
  */
 final class ClientStream {
 
@@ -32,14 +38,19 @@ final class ClientStream {
 
     private static final SseFrame HEARTBEAT = SseFrame.raw("heartbeat", ": heartbeat\n\n");
 
-    /** Where a stream is in its life; each phase says which frames it takes. */
+    /** A time not recorded yet. */
+    private static final long UNSET = Long.MIN_VALUE;
+
+    /** Where a stream is in its life; each phase says what it does with a live frame. */
     enum Phase {
-        /** Registered, waiting for its initial content (the table may still be loading): takes no live frame. */
+        /** Registered, its initial content on the way (or the table still loading): holds live frames. */
         JOINING,
-        /** Has its initial content; takes every live frame its filter accepts. */
+        /** Has its content: queues live frames to write. */
         LIVE,
-        /** Its queue overflowed: drops live frames until the whole state, built off the loop, replaces the queue. */
+        /** Its queue overflowed: drops live frames, which the refresh it asked for will include. */
         REFRESH_DUE,
+        /** The refresh was built at the table's current position and is on the way: holds live frames. */
+        REFRESHING,
         /** Ended: takes nothing. */
         CLOSED
     }
@@ -58,20 +69,23 @@ final class ClientStream {
 
     private final Consumer<ClientStream> refresher;
 
+    /** Frames to write, conflated per key, in the order of their ids. */
     private final LinkedHashMap<String, SseFrame> pending = new LinkedHashMap<>();
+
+    /** Live frames that came after the content on the way (JOINING, REFRESHING), conflated per key. */
+    private final LinkedHashMap<String, SseFrame> held = new LinkedHashMap<>();
 
     private Phase phase = Phase.JOINING;
 
-    private static final long NOT_BLOCKED = Long.MIN_VALUE;
+    /** Clock millis when the channel was first seen unwritable, {@link #UNSET} while it is writable. */
+    private long blockedSince = UNSET;
 
-    /** Clock millis when the channel was first seen unwritable, {@link #NOT_BLOCKED} while it is writable. */
-    private long blockedSince = NOT_BLOCKED;
-
-    private long lastWrite;
+    /** Clock millis of the last write; {@link #UNSET} until the first tick sets it (no clock in a constructor). */
+    private long lastWrite = UNSET;
 
     /**
      * @param refresher asked, on the loop, for the whole state once the queue overflowed; it answers later through
-     *     {@link #refreshWith} on the loop
+     *     {@link #hold} and then {@link #refreshWith}, both posted to the loop
      */
     ClientStream(Channel channel, ClientFilter filter, Optional<Position> resumeFrom, StreamMetrics metrics,
             int capacity, Clock clock, Consumer<ClientStream> refresher) {
@@ -82,8 +96,6 @@ final class ClientStream {
         this.capacity = capacity;
         this.clock = clock;
         this.refresher = refresher;
-        // The greeting went out just before the stream was made.
-        this.lastWrite = clock.millis();
     }
 
     ClientFilter filter() {
@@ -111,53 +123,87 @@ final class ClientStream {
         return this.phase;
     }
 
-    /** Queues the initial frames (a refresh, or the changes since the resume position); live frames follow. */
+    /**
+     * Queues the initial frames (a refresh, or the changes since the resume position), then the live frames held
+     * since the position they were built at.
+     */
     void start(List<SseFrame> initial) {
         if (this.phase != Phase.JOINING) {
+            // Closed, or the frames held while joining overflowed: a refresh is coming instead.
             return;
         }
+        // The content is not held to the queue bound: the caller sized it, and it is what a client needs.
+        initial.forEach(frame -> enqueue(this.pending, frame));
+        release(this.held);
         this.phase = Phase.LIVE;
-        // The initial content is not held to the queue bound: the caller sized it, and it is what a client needs.
-        initial.forEach(this::enqueue);
     }
 
-    /** Queues a live frame; a client whose queue overflows is switched to a refresh (see the class comment). */
+    /** A live frame the filter accepts: queued, held or dropped, by phase (see {@link Phase}). */
     void offer(SseFrame frame) {
-        if (this.phase != Phase.LIVE) {
-            // While a refresh is due, it is built later from the table as it is then: it includes this change.
-            return;
-        }
-        enqueue(frame);
-        if (this.pending.size() > this.capacity) {
-            this.pending.values().removeIf(pendingFrame -> pendingFrame.type() != null);
-            this.phase = Phase.REFRESH_DUE;
-            this.metrics.overflowRefresh();
-            logger.debug("A client fell more than {} events behind; it gets the whole state instead", this.capacity);
-            this.refresher.accept(this);
+        switch (this.phase) {
+            case LIVE -> {
+                enqueue(this.pending, frame);
+                if (this.pending.size() > this.capacity) {
+                    this.pending.values().removeIf(pendingFrame -> pendingFrame.type() != null);
+                    refreshDue();
+                }
+            }
+            case JOINING, REFRESHING -> {
+                enqueue(this.held, frame);
+                if (this.held.size() > this.capacity) {
+                    // The content on the way is already out of date: a refresh built later replaces both.
+                    this.held.clear();
+                    refreshDue();
+                }
+            }
+            case REFRESH_DUE, CLOSED -> {
+                // A due refresh is built later, from the table as it is then: it includes this change.
+            }
         }
     }
 
-    /** Replaces the pending events with {@code initial} (the whole state) once a refresh is due. */
-    void refreshWith(List<SseFrame> initial) {
-        if (this.phase != Phase.REFRESH_DUE) {
+    private void refreshDue() {
+        this.phase = Phase.REFRESH_DUE;
+        this.metrics.overflowRefresh();
+        logger.debug("A client fell more than {} events behind; it gets the whole state instead", this.capacity);
+        this.refresher.accept(this);
+    }
+
+    /** The refresh it asked for was built at the table's current position: live frames from now on are held. */
+    void hold() {
+        if (this.phase == Phase.REFRESH_DUE) {
+            this.phase = Phase.REFRESHING;
+        }
+    }
+
+    /** Replaces the pending events with the whole state, followed by the frames held since it was built. */
+    void refreshWith(List<SseFrame> state) {
+        if (this.phase != Phase.REFRESHING) {
             return;
         }
         this.pending.values().removeIf(pendingFrame -> pendingFrame.type() != null);
+        state.forEach(frame -> enqueue(this.pending, frame));
+        release(this.held);
         this.phase = Phase.LIVE;
-        initial.forEach(this::enqueue);
     }
 
-    /** The refresh could not be built: a client left dropping every event would never be found slow. */
-    void refreshFailed() {
+    /** Content could not be built: a client left holding or dropping every event would never be found slow. */
+    void contentFailed() {
         close();
     }
 
-    private void enqueue(SseFrame frame) {
-        SseFrame older = this.pending.put(frame.key(), frame);
+    /** Moves the held frames behind the pending ones. */
+    private void release(LinkedHashMap<String, SseFrame> frames) {
+        frames.values().forEach(frame -> enqueue(this.pending, frame));
+        frames.clear();
+    }
+
+    private void enqueue(LinkedHashMap<String, SseFrame> queue, SseFrame frame) {
+        SseFrame older = queue.put(frame.key(), frame);
         if (older != null) {
             // Moved to the end: events go out in the order of their ids, which is what a resume relies on.
-            this.pending.remove(frame.key());
-            this.pending.put(frame.key(), SseFrame.conflate(older, frame));
+            queue.remove(frame.key());
+            queue.put(frame.key(), SseFrame.conflate(older, frame));
             this.metrics.conflated();
         }
     }
@@ -175,8 +221,9 @@ final class ClientStream {
         Iterator<SseFrame> next = this.pending.values().iterator();
         while (next.hasNext() && this.channel.isWritable()) {
             SseFrame frame = next.next();
+            ByteBuf buffer = frame.retainedBuffer();
             next.remove();
-            this.channel.write(frame.retainedBuffer(), this.channel.voidPromise());
+            this.channel.write(buffer, this.channel.voidPromise());
             this.metrics.written(frame, now);
             wrote = true;
         }
@@ -185,9 +232,9 @@ final class ClientStream {
             this.channel.flush();
         }
         if (this.channel.isWritable()) {
-            this.blockedSince = NOT_BLOCKED;
+            this.blockedSince = UNSET;
         }
-        else if (this.blockedSince == NOT_BLOCKED) {
+        else if (this.blockedSince == UNSET) {
             this.blockedSince = now;
         }
     }
@@ -205,15 +252,22 @@ final class ClientStream {
         if (this.phase == Phase.CLOSED) {
             return;
         }
+        if (this.lastWrite == UNSET) {
+            this.lastWrite = now;
+        }
         if (this.channel.isWritable()) {
-            this.blockedSince = NOT_BLOCKED;
-            if (this.pending.isEmpty() && now - this.lastWrite >= heartbeatMillis) {
+            this.blockedSince = UNSET;
+            if (!this.pending.isEmpty()) {
+                // Normally written when the channel drained (writable()); this only makes sure nothing waits longer.
+                flush();
+            }
+            else if (now - this.lastWrite >= heartbeatMillis) {
                 this.pending.put(HEARTBEAT.key(), HEARTBEAT);
                 flush();
             }
             return;
         }
-        if (this.blockedSince == NOT_BLOCKED) {
+        if (this.blockedSince == UNSET) {
             this.blockedSince = now;
         }
         else if (now - this.blockedSince > slowAfterMillis) {
@@ -226,8 +280,7 @@ final class ClientStream {
 
     /** Ends the stream: drops what is pending and closes the connection (the client resumes with its last id). */
     void close() {
-        this.phase = Phase.CLOSED;
-        this.pending.clear();
+        closed();
         this.channel.close();
     }
 
@@ -235,5 +288,6 @@ final class ClientStream {
     void closed() {
         this.phase = Phase.CLOSED;
         this.pending.clear();
+        this.held.clear();
     }
 }

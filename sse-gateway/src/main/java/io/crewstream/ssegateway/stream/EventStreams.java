@@ -119,7 +119,6 @@ public final class EventStreams implements SmartLifecycle {
         }
         work.shutdown();
         this.registry.closeAll();
-        this.registry.stop();
         try {
             if (!work.awaitTermination(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 logger.warn("Stream table work still busy {} after stop; interrupted it", STOP_TIMEOUT);
@@ -129,6 +128,10 @@ public final class EventStreams implements SmartLifecycle {
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
         }
+        // Once more: a registration the work thread finished meanwhile (it checks running first, but may have passed
+        // that check just before stop).
+        this.registry.closeAll();
+        this.registry.stop();
     }
 
     @Override
@@ -197,26 +200,62 @@ public final class EventStreams implements SmartLifecycle {
         // Released the moment the socket closes, on the stream's loop: not at the next heartbeat.
         channel.closeFuture().addListener(closed -> this.registry.remove(client));
         Mono<Void> whenClosed = Mono.create(sink -> channel.closeFuture().addListener(closed -> sink.success()));
-        if (!submit(() -> render(this.table.atomically(table -> this.registry.register(client, table))))) {
+        if (!submit(() -> join(client))) {
             channel.close();
         }
         return whenClosed;
     }
 
-    /** On the table work thread: the whole state for a client that fell behind, posted to its loop. */
+    /**
+     * On the table work thread: registers the client under the table's lock, then renders its initial content
+     * outside it and hands it over (the client holds the live changes of the meantime).
+     */
+    private void join(ClientStream client) {
+        try {
+            if (!this.running) {
+                // Stopped while this waited its turn: stop() may have closed every stream before this one existed.
+                client.channel().close();
+                return;
+            }
+            List<SseFrame> initial = this.table.atomically(table -> this.registry.register(client, table));
+            if (initial != null) {
+                render(initial);
+                this.registry.start(client, initial);
+            }
+        }
+        catch (RuntimeException ex) {
+            logger.error("Could not build a new stream's initial state; closing it (the client reconnects)", ex);
+            client.channel().close();
+        }
+        catch (Error ex) {
+            client.channel().close();
+            throw ex;
+        }
+    }
+
+    /**
+     * Called on the client's loop when its queue overflowed: the whole state is built on the table work thread
+     * under the table's lock, rendered outside it and handed over.
+     */
     private void refresh(ClientStream client) {
         boolean submitted = submit(() -> {
             try {
-                render(this.table.atomically(table -> this.registry.refresh(client, table)));
+                List<SseFrame> frames = this.table.atomically(table -> this.registry.refresh(client, table));
+                render(frames);
+                this.registry.refreshWith(client, frames);
             }
-            catch (RuntimeException | Error ex) {
+            catch (RuntimeException ex) {
                 logger.error("Could not build the whole state for a client that fell behind; closing its stream",
                         ex);
-                this.registry.refreshFailed(client);
+                this.registry.contentFailed(client);
+            }
+            catch (Error ex) {
+                this.registry.contentFailed(client);
+                throw ex;
             }
         });
         if (!submitted) {
-            this.registry.refreshFailed(client);
+            this.registry.contentFailed(client);
         }
     }
 
@@ -239,8 +278,9 @@ public final class EventStreams implements SmartLifecycle {
     }
 
     /**
-     * Renders frames (a 20 MB refresh takes a while) on the table work thread, holding no lock: left to the event
-     * loops, the first of them to write the frame would render it, and every stream it owns would wait.
+     * Renders frames (a 20 MB refresh takes a while) on the table work thread, holding no lock, before they are
+     * handed to a loop: left to the event loops, the first of them to write the frame would render it, and every
+     * stream it owns would wait.
      */
     private static void render(List<SseFrame> frames) {
         frames.forEach(SseFrame::render);

@@ -2,8 +2,10 @@ package io.crewstream.ssegateway.stream;
 
 import java.time.Clock;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -11,7 +13,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import io.netty.channel.EventLoop;
-import io.netty.util.internal.PlatformDependent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +34,8 @@ final class LoopStreams {
 
     private final Clock clock;
 
-    /** Multi-producer, single-consumer (the loop): Netty's own lock-free queue for this shape. */
-    private final Queue<Consumer<LoopStreams>> inbox = PlatformDependent.newMpscQueue();
+    /** Many producers (the table reader, the table work thread), one consumer (the loop); lock-free. */
+    private final Queue<Consumer<LoopStreams>> inbox = new ConcurrentLinkedQueue<>();
 
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
 
@@ -113,10 +114,18 @@ final class LoopStreams {
                 logger.error("A stream task failed; the loop goes on", ex);
             }
         }
-        for (ClientStream stream : this.touched) {
-            stream.flush();
-        }
+        // A copy: a flush that fails closes its channel, whose close listener removes the stream from these sets.
+        List<ClientStream> flushing = List.copyOf(this.touched);
         this.touched.clear();
+        for (ClientStream stream : flushing) {
+            try {
+                stream.flush();
+            }
+            catch (RuntimeException ex) {
+                logger.error("A stream's flush failed; closing it", ex);
+                stream.close();
+            }
+        }
     }
 
     private void sweep() {

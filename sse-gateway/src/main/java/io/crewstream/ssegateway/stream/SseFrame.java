@@ -22,6 +22,8 @@ import io.netty.buffer.Unpooled;
  * computed by more than one thread at once (benign race, equal results). The buffer wraps a JDK direct
  * {@link ByteBuffer}: Netty never frees it (its reference count only counts the duplicates in flight), the garbage
  * collector does once the frame is unreachable, so a frame needs no release however many queues and caches hold it.
+ * That memory counts against {@code -XX:MaxDirectMemorySize} (by default the heap's maximum); when it runs out, the
+ * JDK collects garbage before it gives up, which frees the frames no stream holds any more.
  */
 final class SseFrame {
 
@@ -143,7 +145,10 @@ final class SseFrame {
         return rendered;
     }
 
-    /** Written straight into one array of the exact size: a 20 MB refresh must not be copied more than once. */
+    /**
+     * Written straight into one array of the exact size, which is then copied once into the direct buffer: a 20 MB
+     * refresh must not be copied more than that.
+     */
     private byte[] renderText() {
         if (this.text != null) {
             return this.text.getBytes(StandardCharsets.UTF_8);

@@ -75,15 +75,23 @@ class ClientStreamTest {
     }
 
     @Test
-    void aJoiningStreamTakesNoLiveFrameUntilItHasItsInitialContent() {
+    void aJoiningStreamHoldsLiveFramesAndWritesThemAfterItsInitialContent() {
         EmbeddedChannel channel = new EmbeddedChannel();
         ClientStream stream = stream(channel, 8);
-        stream.offer(event(SseEventType.SESSION_CREATED, "agent:early:main", "1"));
+        // Built at a position before this change: the change must follow the content, not precede or vanish.
+        stream.offer(event(SseEventType.SESSION_CREATED, "agent:meanwhile:main", "2"));
+        stream.flush();
+        assertThat(written(channel)).as("nothing before the initial content").isEmpty();
+
         stream.start(List.of(SseFrame.raw("refresh", "event: sessions-refresh\ndata: {}\n\n")));
-        stream.offer(event(SseEventType.SESSION_CREATED, "agent:late:main", "2"));
+        stream.offer(event(SseEventType.SESSION_CREATED, "agent:later:main", "3"));
         stream.flush();
 
-        assertThat(written(channel)).hasSize(2).first().asString().startsWith("event: sessions-refresh");
+        List<String> texts = written(channel);
+        assertThat(texts).hasSize(3);
+        assertThat(texts.get(0)).startsWith("event: sessions-refresh");
+        assertThat(texts.get(1)).contains("agent:meanwhile:main");
+        assertThat(texts.get(2)).contains("agent:later:main");
         assertThat(stream.phase()).isEqualTo(ClientStream.Phase.LIVE);
     }
 
@@ -113,7 +121,7 @@ class ClientStreamTest {
     @Test
     void aStreamFurtherBehindThanItsQueueDropsItAndAsksOnceForTheWholeState() {
         EmbeddedChannel channel = new EmbeddedChannel();
-        ClientStream stream = stream(channel, 2);
+        ClientStream stream = stream(channel, 3);
         stream.start(List.of());
         full(channel, true);
         for (int i = 0; i < 5; i++) {
@@ -122,25 +130,51 @@ class ClientStreamTest {
         assertThat(this.refreshRequests).containsExactly(stream);
         assertThat(stream.phase()).isEqualTo(ClientStream.Phase.REFRESH_DUE);
 
+        // The state is built at the table's position (hold), rendered, then handed over; a change between the two
+        // is held and follows it.
+        stream.hold();
+        stream.offer(event(SseEventType.SESSION_CREATED, "agent:meanwhile:main", "8"));
         stream.refreshWith(List.of(SseFrame.raw("refresh", "event: sessions-refresh\ndata: {}\n\n")));
         stream.offer(event(SseEventType.SESSION_CREATED, "agent:after:main", "9"));
         full(channel, false);
         stream.writable();
 
         List<String> texts = written(channel);
-        assertThat(texts).hasSize(2);
+        assertThat(texts).hasSize(3);
         assertThat(texts.get(0)).startsWith("event: sessions-refresh");
-        assertThat(texts.get(1)).contains("agent:after:main");
+        assertThat(texts.get(1)).contains("agent:meanwhile:main");
+        assertThat(texts.get(2)).contains("agent:after:main");
         assertThat(this.meters.counter(StreamMetrics.OVERFLOW_REFRESHES).count()).isEqualTo(1);
+        assertThat(this.refreshRequests).hasSize(1);
     }
 
     @Test
-    void aSilentStreamGetsAHeartbeatAndABusyOneDoesNot() {
+    void aJoiningStreamThatHoldsMoreThanItsQueueAsksForTheWholeStateInstead() {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        ClientStream stream = stream(channel, 2);
+        for (int i = 0; i < 3; i++) {
+            stream.offer(event(SseEventType.SESSION_CREATED, "agent:s" + i + ":main", String.valueOf(i)));
+        }
+        assertThat(this.refreshRequests).containsExactly(stream);
+
+        // The initial content that was on the way is out of date: ignored, the refresh replaces it.
+        stream.start(List.of(SseFrame.raw("refresh", "event: sessions-refresh\ndata: {\"old\":1}\n\n")));
+        stream.flush();
+        assertThat(written(channel)).isEmpty();
+        stream.hold();
+        stream.refreshWith(List.of(SseFrame.raw("refresh", "event: sessions-refresh\ndata: {}\n\n")));
+        stream.flush();
+        assertThat(written(channel)).containsExactly("event: sessions-refresh\ndata: {}\n\n");
+    }
+
+    @Test
+    void aSilentStreamGetsAHeartbeatOnceTheIntervalHasPassed() {
         EmbeddedChannel channel = new EmbeddedChannel();
         ClientStream stream = stream(channel, 8);
         stream.start(List.of());
         long start = this.now.toEpochMilli();
 
+        stream.tick(start, HEARTBEAT, SLOW_AFTER);
         stream.tick(start + HEARTBEAT - 1, HEARTBEAT, SLOW_AFTER);
         assertThat(written(channel)).isEmpty();
         stream.tick(start + HEARTBEAT, HEARTBEAT, SLOW_AFTER);
@@ -187,5 +221,7 @@ class ClientStreamTest {
         }
         assertThat(sent).extracting(ByteBuf::memoryAddress).containsOnly(sent.get(0).memoryAddress());
         sent.forEach(ByteBuf::release);
+        // Every written duplicate released: only the frame's own reference is left (the GC frees the memory).
+        assertThat(sent.get(0).refCnt()).isEqualTo(1);
     }
 }

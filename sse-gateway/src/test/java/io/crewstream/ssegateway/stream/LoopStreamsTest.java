@@ -85,6 +85,40 @@ class LoopStreamsTest {
     }
 
     @Test
+    void aStreamWhoseConnectionFailsOnFlushDoesNotHoldUpTheOthersOfTheTurn() {
+        // A socket that resets when written to: the flush closes the channel, whose close listener removes the
+        // stream from the loop's sets while the loop is flushing them.
+        EmbeddedChannel failing = new EmbeddedChannel(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void flush(ChannelHandlerContext context) {
+                context.flush();
+                context.close();
+            }
+        });
+        ClientStream broken = new ClientStream(failing, ClientFilter.ALL, Optional.empty(),
+                new StreamMetrics(new SimpleMeterRegistry(), () -> 0), 256, this.clock, client -> {
+                });
+        failing.closeFuture().addListener(closed -> this.loop.remove(broken));
+        this.loop.post(own -> {
+            for (ClientStream client : List.of(broken, this.stream)) {
+                own.add(client);
+                client.start(List.of());
+            }
+        });
+        this.channel.runPendingTasks();
+
+        offer(event("agent:a:main", "1"));
+        this.channel.runPendingTasks();
+
+        assertThat(failing.isOpen()).isFalse();
+        assertThat(this.loop.streams()).containsExactly(this.stream);
+        ByteBuf written = this.channel.readOutbound();
+        assertThat(written.toString(StandardCharsets.UTF_8)).startsWith("id: 1\n");
+        written.release();
+        failing.finishAndReleaseAll();
+    }
+
+    @Test
     void aStreamWhoseConnectionIsAlreadyGoneIsNotAdded() {
         this.channel.close();
         boolean[] added = new boolean[1];
