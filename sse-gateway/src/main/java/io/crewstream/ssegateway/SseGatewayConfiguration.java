@@ -10,12 +10,14 @@ import io.crewstream.ssegateway.state.SessionTable;
 import io.crewstream.ssegateway.state.TableHealthIndicator;
 import io.crewstream.ssegateway.state.TableReader;
 import io.crewstream.ssegateway.stream.ClientRegistry;
+import io.crewstream.ssegateway.stream.EventStreamController;
 import io.crewstream.ssegateway.stream.EventStreams;
 import io.crewstream.ssegateway.stream.Keepalive;
 import io.crewstream.ssegateway.stream.RefreshCache;
 import io.crewstream.ssegateway.stream.StreamMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationPredicate;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import reactor.netty.resources.LoopResources;
@@ -24,6 +26,7 @@ import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.ReactorResourceFactory;
+import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 /**
@@ -102,6 +105,18 @@ class SseGatewayConfiguration {
         // Open streams are closed before the loops stop (EventStreams.stop): nothing is left to wait for.
         resources.setShutdownQuietPeriod(Duration.ofMillis(100));
         return resources;
+    }
+
+    /**
+     * No observation of an event stream: a stream lasts as long as its browser stays, so an {@code http.server.requests}
+     * timer of it says nothing, and its observation, with Spring Security's per-filter ones (switched off in
+     * {@code application.yml}), stays in memory for the stream's whole life, several KB per idle stream. The streams
+     * have their own metrics ({@link StreamMetrics}).
+     */
+    @Bean
+    ObservationPredicate noObservationOfEventStreams() {
+        return (name, context) -> !(context instanceof ServerRequestObservationContext request
+                && EventStreamController.PATH.equals(request.getCarrier().getPath().value()));
     }
 
     /**
