@@ -15,6 +15,7 @@ import io.crewstream.ssegateway.support.TableTopics;
 import io.crewstream.testsupport.browser.HeadlessChromium;
 import io.crewstream.testsupport.kafka.KafkaBroker;
 import io.crewstream.testsupport.kafka.KafkaBrokerExtension;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,6 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.NoSuchElementException;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.Select;
@@ -75,24 +78,24 @@ class DashboardBrowserTest {
     void sessionsAppearUpdateAndDisappearAsTheyChangeUpstream() {
         this.tables.connection(LOCAL, UpstreamState.CONNECTED, System.currentTimeMillis());
         open(startGateway());
-        await().atMost(WAIT).until(() -> gatewaySection().getText().contains("No sessions yet"));
+        eventually().until(() -> gatewaySection().getText().contains("No sessions yet"));
         HeadlessChromium.screenshot(this.browser, "1-connected-empty");
 
         this.tables.upsert(LOCAL, TableTopics.row("agent:main:alpha", System.currentTimeMillis(), "label", "Alpha",
                 "model", "claude-sonnet-4", "status", "running"), ChangeType.CREATED, 1);
-        await().atMost(WAIT).until(() -> row("agent:main:alpha").size() == 1);
+        eventually().until(() -> row("agent:main:alpha").size() == 1);
         assertThat(row("agent:main:alpha").get(0).getText()).contains("Alpha", "claude-sonnet-4", "running");
         assertThat(gatewaySection().getText()).doesNotContain("No sessions yet");
         HeadlessChromium.screenshot(this.browser, "2-session-created");
 
         this.tables.upsert(LOCAL, TableTopics.row("agent:main:alpha", System.currentTimeMillis(), "label",
                 "Alpha renamed"), ChangeType.UPDATED, 2);
-        await().atMost(WAIT).until(() -> row("agent:main:alpha").size() == 1
+        eventually().until(() -> row("agent:main:alpha").size() == 1
                 && row("agent:main:alpha").get(0).getText().contains("Alpha renamed"));
         HeadlessChromium.screenshot(this.browser, "3-session-updated");
 
         this.tables.removed(LOCAL, "agent:main:alpha");
-        await().atMost(WAIT).until(() -> row("agent:main:alpha").isEmpty()
+        eventually().until(() -> row("agent:main:alpha").isEmpty()
                 && gatewaySection().getText().contains("No sessions yet"));
         assertThat(eventLog()).contains("session-created", "session-updated", "session-removed");
         HeadlessChromium.screenshot(this.browser, "4-session-removed");
@@ -102,14 +105,14 @@ class DashboardBrowserTest {
     void connectedGatewayWhoseFirstSnapshotIsStillInFlightShowsLoadingNotNoSessions() {
         this.tables.connection(LOCAL, UpstreamState.CONNECTED);
         open(startGateway());
-        await().atMost(WAIT).until(() -> !this.browser.findElements(
+        eventually().until(() -> !this.browser.findElements(
                 By.cssSelector("section.gateway[data-connection='" + LOCAL + "'] .empty")).isEmpty());
         assertThat(gatewaySection().getText()).contains("Loading sessions…").doesNotContain("No sessions yet");
         HeadlessChromium.screenshot(this.browser, "1a-connected-snapshot-pending");
 
         this.tables.connection(LOCAL, UpstreamState.CONNECTED, System.currentTimeMillis());
 
-        await().atMost(WAIT).until(() -> gatewaySection().getText().contains("No sessions yet"));
+        eventually().until(() -> gatewaySection().getText().contains("No sessions yet"));
         assertThat(gatewaySection().getText()).doesNotContain("Loading sessions…");
     }
 
@@ -119,11 +122,11 @@ class DashboardBrowserTest {
         this.tables.created(LOCAL, "agent:main:one");
         this.tables.created(LOCAL, "agent:ops:two");
         open(startGateway());
-        await().atMost(WAIT).until(() -> banner().getText().startsWith("Connected"));
+        eventually().until(() -> banner().getText().startsWith("Connected"));
 
         this.tables.connection(LOCAL, UpstreamState.UNREACHABLE);
 
-        await().atMost(WAIT).until(() -> banner().getText().startsWith("Gateway unreachable since"));
+        eventually().until(() -> banner().getText().startsWith("Gateway unreachable since"));
         assertThat(banner().getText()).contains("showing the last known 2 sessions");
         assertThat(row("agent:main:one")).singleElement()
                 .satisfies(row -> assertThat(row.getAttribute("class")).contains("stale"));
@@ -133,7 +136,7 @@ class DashboardBrowserTest {
 
         this.tables.connection(LOCAL, UpstreamState.CONNECTED);
 
-        await().atMost(WAIT).until(() -> banner().getText().startsWith("Connected"));
+        eventually().until(() -> banner().getText().startsWith("Connected"));
         assertThat(row("agent:main:one").get(0).getAttribute("class")).doesNotContain("stale");
         HeadlessChromium.screenshot(this.browser, "6-gateway-recovered");
     }
@@ -145,7 +148,7 @@ class DashboardBrowserTest {
                 System.currentTimeMillis(), "model", "claude-sonnet-4"), ChangeType.CREATED, 1);
         this.browser.manage().window().setSize(new Dimension(390, 844));
         open(startGateway());
-        await().atMost(WAIT).until(() -> this.browser.findElements(By.cssSelector("tr[data-key]")).size() == 1);
+        eventually().until(() -> this.browser.findElements(By.cssSelector("tr[data-key]")).size() == 1);
 
         Object pageWidth = this.browser.executeScript("return document.documentElement.scrollWidth;");
         Object viewportWidth = this.browser.executeScript("return document.documentElement.clientWidth;");
@@ -159,18 +162,18 @@ class DashboardBrowserTest {
         this.tables.connection(LOCAL, UpstreamState.CONNECTED);
         this.tables.created(LOCAL, "agent:main:before");
         open(startGateway("server.port=" + port, "crewstream.sse.retry=300ms"));
-        await().atMost(WAIT).until(() -> row("agent:main:before").size() == 1);
+        eventually().until(() -> row("agent:main:before").size() == 1);
         this.browser.executeScript("window.crewstreamSamePage = 'yes';");
 
         this.gateway.close();
-        await().atMost(WAIT).until(() -> streamState().equals("reconnecting"));
+        eventually().until(() -> streamState().equals("reconnecting"));
         HeadlessChromium.screenshot(this.browser, "7-stream-reconnecting");
         this.tables.created(LOCAL, "agent:main:during-outage");
         this.tables.removed(LOCAL, "agent:main:before");
         this.gateway = GatewayApp.start(this.broker.bootstrapServers(), this.tables.prefix(), "server.port=" + port,
                 "crewstream.sse.retry=300ms");
 
-        await().atMost(WAIT).until(() -> row("agent:main:during-outage").size() == 1
+        eventually().until(() -> row("agent:main:during-outage").size() == 1
                 && row("agent:main:before").isEmpty());
         assertThat(streamState()).isEqualTo("resumed");
         assertThat(this.browser.executeScript("return window.crewstreamSamePage;")).isEqualTo("yes");
@@ -185,18 +188,18 @@ class DashboardBrowserTest {
         this.tables.created(LOCAL, "agent:ops:two");
         this.tables.created("lab", "agent:main:three");
         open(startGateway());
-        await().atMost(WAIT).until(() -> this.browser.findElements(By.cssSelector("tr[data-key]")).size() == 3);
+        eventually().until(() -> this.browser.findElements(By.cssSelector("tr[data-key]")).size() == 3);
 
         new Select(this.browser.findElement(By.id("filter-connection"))).selectByValue(LOCAL);
         new Select(this.browser.findElement(By.id("filter-agent"))).selectByValue("ops");
 
-        await().atMost(WAIT).until(() -> this.browser.findElements(By.cssSelector("tr[data-key]")).size() == 1);
+        eventually().until(() -> this.browser.findElements(By.cssSelector("tr[data-key]")).size() == 1);
         assertThat(row("agent:ops:two")).hasSize(1);
         assertThat(this.browser.getCurrentUrl()).contains("connection=local", "agent=ops");
         HeadlessChromium.screenshot(this.browser, "9-filtered");
 
         this.browser.navigate().refresh();
-        await().atMost(WAIT).until(() -> row("agent:ops:two").size() == 1);
+        eventually().until(() -> row("agent:ops:two").size() == 1);
         assertThat(this.browser.findElements(By.cssSelector("tr[data-key]"))).hasSize(1);
     }
 
@@ -205,15 +208,15 @@ class DashboardBrowserTest {
         this.tables.connection(LOCAL, UpstreamState.CONNECTED);
         this.tables.created(LOCAL, "agent:main:secret");
         open(startGateway("crewstream.sse.auth.tokens=dashboard-test-token"));
-        await().atMost(WAIT).until(() -> this.browser.findElement(By.id("auth")).isDisplayed());
+        eventually().until(() -> this.browser.findElement(By.id("auth")).isDisplayed());
         HeadlessChromium.screenshot(this.browser, "10-token-asked");
 
         this.browser.findElement(By.id("auth-token")).sendKeys("dashboard-test-token");
         this.browser.findElement(By.cssSelector("#auth button[type=submit]")).click();
 
-        await().atMost(WAIT).until(() -> row("agent:main:secret").size() == 1);
+        eventually().until(() -> row("agent:main:secret").size() == 1);
         this.browser.navigate().refresh();
-        await().atMost(WAIT).until(() -> row("agent:main:secret").size() == 1);
+        eventually().until(() -> row("agent:main:secret").size() == 1);
         assertThat(this.browser.findElement(By.id("auth")).isDisplayed()).isFalse();
     }
 
@@ -224,13 +227,13 @@ class DashboardBrowserTest {
         GatewayApp app = startGateway("crewstream.sse.auth.tokens=dashboard-test-token");
         this.browser.get(app.uri("/?connection=" + LOCAL + "&access_token=dashboard-test-token").toString());
 
-        await().atMost(WAIT).until(() -> row("agent:main:secret").size() == 1);
+        eventually().until(() -> row("agent:main:secret").size() == 1);
         assertThat(this.browser.getCurrentUrl()).doesNotContain("access_token", "dashboard-test-token")
                 .contains("connection=" + LOCAL);
         assertThat(this.browser.findElement(By.id("auth")).isDisplayed()).isFalse();
 
         this.browser.navigate().refresh();
-        await().atMost(WAIT).until(() -> row("agent:main:secret").size() == 1);
+        eventually().until(() -> row("agent:main:secret").size() == 1);
         assertThat(this.browser.findElement(By.id("auth")).isDisplayed()).as("the tab kept the token").isFalse();
     }
 
@@ -242,17 +245,17 @@ class DashboardBrowserTest {
                 (short) 1)));
         GatewayApp app = startGateway("crewstream.sse.auth.tokens=dashboard-test-token");
         this.browser.get(app.uri("/usage").toString());
-        await().atMost(WAIT).until(() -> this.browser.findElement(By.id("auth")).isDisplayed());
+        eventually().until(() -> this.browser.findElement(By.id("auth")).isDisplayed());
         this.browser.get(app.uri("/?access_token=dashboard-test-token").toString());
-        await().atMost(WAIT).until(() -> row("agent:main:secret").size() == 1);
+        eventually().until(() -> row("agent:main:secret").size() == 1);
 
         this.browser.get(app.uri("/usage").toString());
-        await().atMost(WAIT).until(() -> "live".equals(this.browser.findElement(By.id("usage-state"))
+        eventually().until(() -> "live".equals(this.browser.findElement(By.id("usage-state"))
                 .getAttribute("data-state")));
         assertThat(this.browser.findElement(By.id("auth")).isDisplayed()).isFalse();
 
         this.browser.get(app.uri("/replay").toString());
-        await().atMost(WAIT).until(() -> new Select(this.browser.findElement(By.id("replay-connection")))
+        eventually().until(() -> new Select(this.browser.findElement(By.id("replay-connection")))
                 .getOptions().stream().anyMatch(option -> LOCAL.equals(option.getAttribute("value"))));
         assertThat(this.browser.findElement(By.id("auth")).isDisplayed()).isFalse();
     }
@@ -293,5 +296,14 @@ class DashboardBrowserTest {
         catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
+    }
+
+    /**
+     * Waits for the page to show something: an element not rendered yet, or replaced by a re-render meanwhile, is part
+     * of what is being waited for, not a failure.
+     */
+    private static ConditionFactory eventually() {
+        return await().atMost(WAIT).ignoreExceptionsMatching(failure -> failure instanceof NoSuchElementException
+                || failure instanceof StaleElementReferenceException);
     }
 }

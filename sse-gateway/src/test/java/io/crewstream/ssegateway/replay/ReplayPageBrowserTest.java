@@ -13,6 +13,7 @@ import io.crewstream.ssegateway.support.GatewayApp;
 import io.crewstream.ssegateway.support.Timeline;
 import io.crewstream.testsupport.kafka.KafkaBroker;
 import io.crewstream.testsupport.kafka.KafkaBrokerExtension;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,6 +23,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.NoSuchElementException;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.Select;
@@ -218,7 +221,7 @@ class ReplayPageBrowserTest {
         HeadlessChromium.screenshot(this.browser, "replay-5-slider-outage");
 
         chooseGateway(LAB);
-        await().atMost(WAIT).until(() -> rows().equals(List.of("agent:main:elsewhere running")));
+        eventually().until(() -> rows().equals(List.of("agent:main:elsewhere running")));
     }
 
     @Test
@@ -227,7 +230,7 @@ class ReplayPageBrowserTest {
         awaitTableAt(t(15).toString());
         showTypedAndWait("yesterday");
         WebElement error = this.browser.findElement(By.id("replay-error"));
-        await().atMost(WAIT).until(error::isDisplayed);
+        eventually().until(error::isDisplayed);
         assertThat(error.getText()).startsWith("cannot read 'yesterday' as a time");
         assertThat(rows()).containsExactly(ALPHA + " done", BETA + " queued");
     }
@@ -251,8 +254,8 @@ class ReplayPageBrowserTest {
     void theDashboardLinksToTheReplayPage() {
         open("/");
         this.browser.findElement(By.id("replay-link")).click();
-        await().atMost(WAIT).until(() -> this.browser.getCurrentUrl().endsWith("/replay"));
-        await().atMost(WAIT).until(() -> "ready".equals(state()));
+        eventually().until(() -> this.browser.getCurrentUrl().endsWith("/replay"));
+        eventually().until(() -> "ready".equals(state()));
         assertThat(new Select(this.browser.findElement(By.id("replay-connection"))).getOptions())
                 .extracting(option -> option.getAttribute("value")).containsExactly(LAB, LOCAL);
     }
@@ -272,7 +275,7 @@ class ReplayPageBrowserTest {
     }
 
     private void showTypedAndWait(String time) {
-        await().atMost(WAIT).until(() -> "ready".equals(state()));
+        eventually().until(() -> "ready".equals(state()));
         WebElement input = this.browser.findElement(By.id("replay-time"));
         input.clear();
         input.sendKeys(time);
@@ -280,12 +283,12 @@ class ReplayPageBrowserTest {
     }
 
     private void awaitTableAt(String at) {
-        await().atMost(WAIT).until(() -> "ready".equals(state())
+        eventually().until(() -> "ready".equals(state())
                 && at.equals(this.browser.findElement(By.id("replay-table")).getAttribute("data-at")));
     }
 
     private void awaitFrames() {
-        await().atMost(WAIT).until(() -> "ready".equals(
+        eventually().until(() -> "ready".equals(
                 this.browser.findElement(By.id("replay-frames")).getAttribute("data-state")));
     }
 
@@ -311,8 +314,17 @@ class ReplayPageBrowserTest {
 
     /** Picks a gateway once the page has listed them. */
     private void chooseGateway(String connection) {
-        await().atMost(WAIT).until(() -> !this.browser.findElements(
+        eventually().until(() -> !this.browser.findElements(
                 By.cssSelector("#replay-connection option[value='" + connection + "']")).isEmpty());
         new Select(this.browser.findElement(By.id("replay-connection"))).selectByValue(connection);
+    }
+
+    /**
+     * Waits for the page to show something: an element not rendered yet, or replaced by a re-render meanwhile, is part
+     * of what is being waited for, not a failure.
+     */
+    private static ConditionFactory eventually() {
+        return await().atMost(WAIT).ignoreExceptionsMatching(failure -> failure instanceof NoSuchElementException
+                || failure instanceof StaleElementReferenceException);
     }
 }
