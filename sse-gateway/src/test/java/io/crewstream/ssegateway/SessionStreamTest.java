@@ -23,17 +23,11 @@ import io.crewstream.testsupport.kafka.KafkaBrokerExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import io.micrometer.core.instrument.Timer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.Epoll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
-import reactor.netty.http.server.HttpServer;
 import tools.jackson.databind.node.ObjectNode;
 
-import org.springframework.boot.reactor.netty.NettyServerCustomizer;
-import org.springframework.http.client.ReactorResourceFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -121,28 +115,6 @@ class SessionStreamTest {
             assertThat(this.gateway.meters().get(StreamMetrics.EVENTS_SENT)
                     .tag("event", SseEventType.SESSION_CREATED.eventName()).counter().count()).isEqualTo(2);
             assertThat(this.gateway.meters().get(StreamMetrics.DELIVERY_LATENCY).timer().count()).isGreaterThan(2);
-        }
-    }
-
-    @Test
-    void connectionsRunOnTheGatewaysEventLoopsWithoutNagleDelayAndWithWaterMarks(KafkaBroker broker) {
-        GatewayApp app = gateway(broker);
-        HttpServer server = app.bean(NettyServerCustomizer.class).apply(HttpServer.create());
-        Map<ChannelOption<?>, ?> options = server.configuration().childOptions();
-        // Checked so that a future default or setting cannot silently batch small events.
-        assertThat(options.get(ChannelOption.TCP_NODELAY)).isEqualTo(true);
-        // What makes a stream that stops reading "unwritable", so that its events wait, conflated, in its queue.
-        WriteBufferWaterMark marks = (WriteBufferWaterMark) options.get(ChannelOption.WRITE_BUFFER_WATER_MARK);
-        assertThat(marks.high()).isEqualTo(64 * 1024);
-        assertThat(marks.low()).isEqualTo(32 * 1024);
-        // Its own loops: Reactor Netty's global ones are disposed of by whichever application in the JVM stops first.
-        assertThat(app.bean(ReactorResourceFactory.class).isUseGlobalResources()).isFalse();
-        // Native epoll wherever it loads (Linux x86-64, every CI machine): the loops are named after the transport.
-        try (SseTestClient client = app.events()) {
-            await().atMost(WAIT).until(() -> !client.events().isEmpty());
-            String transport = Epoll.isAvailable() ? "sse-http-epoll-" : "sse-http-nio-";
-            assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
-                    .anyMatch(name -> name.startsWith(transport));
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.crewstream.ssegateway.state.SessionTable;
 import io.crewstream.ssegateway.state.TableChange;
 import io.crewstream.ssegateway.state.TableListener;
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 
 /**
@@ -124,6 +125,11 @@ public final class ClientRegistry implements TableListener {
 
     public int size() {
         return this.clients.size();
+    }
+
+    /** The channels of the registered streams, as they are now. Any thread. */
+    List<Channel> channels() {
+        return this.clients.stream().map(ClientStream::channel).toList();
     }
 
     /** Closes every stream's connection (each is then removed by its close listener). Any thread. */

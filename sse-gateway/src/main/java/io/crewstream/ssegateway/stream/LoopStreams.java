@@ -131,7 +131,8 @@ final class LoopStreams {
     private void sweep() {
         try {
             long now = this.clock.millis();
-            for (ClientStream stream : Set.copyOf(this.streams)) {
+            // A copy: a stream closed by its tick is removed from the set by its channel's close listener, at once.
+            for (ClientStream stream : List.copyOf(this.streams)) {
                 stream.tick(now, this.keepalive.heartbeatMillis(), this.keepalive.slowAfterMillis());
             }
         }
