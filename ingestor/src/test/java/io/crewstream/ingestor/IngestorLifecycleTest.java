@@ -71,8 +71,9 @@ class IngestorLifecycleTest {
                 (short) 1, true, Duration.ofSeconds(30), 262_144, 900_000, 100_000);
         IngestorProperties.Connection connection = new IngestorProperties.Connection(Duration.ofSeconds(60),
                 Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofSeconds(60), Duration.ofSeconds(10),
-                Duration.ofSeconds(1), Duration.ofSeconds(30), 500);
-        // Nothing listens there: the connection settles in "unreachable" and publishes nothing more.
+                Duration.ofSeconds(1), Duration.ofSeconds(30), 500, Duration.ofMinutes(10), Duration.ofSeconds(5));
+        // Nothing listens there: the connection settles in "unreachable" and, with restatements minutes apart,
+        // publishes nothing more during the test unless something restates it.
         IngestorProperties properties = new IngestorProperties(List.of(new IngestorProperties.Upstream(CONNECTION,
                 "ws://127.0.0.1:" + freePort(), "TOKEN", null, true)), kafka, connection);
         List<UpstreamTarget> targets = new IngestorConfigValidator(name -> "token").validate(properties);

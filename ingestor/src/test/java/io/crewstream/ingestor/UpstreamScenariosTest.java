@@ -183,6 +183,117 @@ class UpstreamScenariosTest {
     }
 
     @Test
+    void gatewayThatKeepsNotTickingIsNeverReportedConnectedBetweenItsTickTimeouts() {
+        startGateway(SimulatorConfig.defaults(TOKEN).withTickInterval(Duration.ofMillis(300)));
+        this.ingestor = ingestor(this.gateway.url()).start();
+        await().until(() -> this.kafka.states().contains(UpstreamState.CONNECTED));
+
+        this.gateway.faults().goSilent();
+        // Each reconnect handshakes and snapshots fine; only the ticks are missing.
+        await().until(() -> this.kafka.statuses().stream()
+                .filter(status -> "tick_timeout".equals(status.reasonCode())).count() >= 3);
+        List<ConnectionStatusEvent> statuses = this.kafka.statuses();
+        int firstTimeout = statuses.stream().map(ConnectionStatusEvent::reasonCode).toList().indexOf("tick_timeout");
+        assertThat(statuses.subList(firstTimeout, statuses.size())).as("statuses after the first tick timeout")
+                .noneMatch(status -> status.state() == UpstreamState.CONNECTED)
+                .anyMatch(status -> "awaiting_tick".equals(status.reasonCode())
+                        && status.state() == UpstreamState.CONNECTING);
+        assertThat(this.kafka.completeSnapshots(reason -> reason.equals("reconnect"))).as("the links did come up")
+                .hasSizeGreaterThanOrEqualTo(2);
+
+        this.gateway.faults().resumeTicks();
+        await().untilAsserted(() -> assertThat(this.kafka.states()).endsWith(UpstreamState.CONNECTED));
+    }
+
+    @Test
+    void reSnapshotSlowerThanTheOverdueBoundIsReportedConnectingUntilItIsPublished() {
+        startGateway(SimulatorConfig.defaults(TOKEN));
+        this.gateway.sessions().create("agent:main:one", fields("label", "one"));
+        this.ingestor = ingestor(this.gateway.url())
+                .property("crewstream.ingestor.connection.reconciliation-interval", "500ms")
+                .property("crewstream.ingestor.connection.snapshot-overdue", "300ms").start();
+        await().until(() -> this.kafka.states().contains(UpstreamState.CONNECTED));
+
+        this.gateway.faults().slowResponses(Duration.ofSeconds(2));
+        await().until(() -> this.kafka.statuses().stream()
+                .anyMatch(status -> "snapshot_overdue".equals(status.reasonCode())));
+        ConnectionStatusEvent overdue = this.kafka.statuses().stream()
+                .filter(status -> "snapshot_overdue".equals(status.reasonCode())).findFirst().orElseThrow();
+        assertThat(overdue.state()).isEqualTo(UpstreamState.CONNECTING);
+        assertThat(overdue.reason()).contains("reconciliation").contains("held back");
+
+        this.gateway.faults().slowResponses(Duration.ZERO);
+        await().untilAsserted(() -> assertThat(this.kafka.states()).endsWith(UpstreamState.CONNECTED));
+    }
+
+    @Test
+    void changesHeldBackDuringASnapshotAreNotReplayedAfterItSoNoSessionGoesBackToAnOlderVersion() {
+        startGateway(SimulatorConfig.defaults(TOKEN));
+        this.gateway.sessions().create("agent:main:busy", fields("label", "v0"));
+        this.ingestor = ingestor(this.gateway.url())
+                .property("crewstream.ingestor.connection.reconciliation-interval", "20ms").start();
+        await().until(() -> this.kafka.states().contains(UpstreamState.CONNECTED));
+        MeterRegistry meters = this.ingestor.bean(MeterRegistry.class);
+        // Every listing now takes 300 ms and the next starts 20 ms after: a reconciliation is under way nearly all
+        // the time, so each burst of changes below is almost surely held back by one (three bursts: surely).
+        this.gateway.faults().slowResponses(Duration.ofMillis(300));
+
+        int version = 0;
+        for (int burst = 0; burst < 3; burst++) {
+            long published = snapshotsPublished(meters);
+            for (int i = 0; i < 5; i++) {
+                version++;
+                this.gateway.sessions().patch("agent:main:busy", fields("label", "v" + version), null);
+            }
+            await().until(() -> snapshotsPublished(meters) > published + 1);
+        }
+        this.gateway.faults().slowResponses(Duration.ZERO);
+
+        assertThatKafkaEqualsTheGateway();
+        List<Integer> versions = new java.util.ArrayList<>();
+        for (SessionEvent event : this.kafka.sessionEvents()) {
+            if (event instanceof SnapshotChunk chunk) {
+                chunk.sessions().stream().filter(row -> row.key().equals("agent:main:busy"))
+                        .forEach(row -> versions.add(Integer.parseInt(row.label().substring(1))));
+            }
+            else if (event instanceof SessionUpserted upserted && upserted.sessionKey().equals("agent:main:busy")) {
+                versions.add(Integer.parseInt(upserted.session().label().substring(1)));
+            }
+        }
+        assertThat(versions).as("versions of the session in the order they were published").isSorted()
+                .contains(15);
+    }
+
+    @Test
+    void unchangedStatusIsRestatedEveryStatusIntervalAndTheLastOneBeforeAStopPromisesNoMore() {
+        startGateway(SimulatorConfig.defaults(TOKEN).withTickInterval(Duration.ofMillis(100)));
+        this.ingestor = ingestor(this.gateway.url())
+                .property("crewstream.ingestor.connection.status-interval", "200ms").start();
+        await().until(() -> this.kafka.allStatuses().stream()
+                .filter(status -> status.state() == UpstreamState.CONNECTED).count() >= 3);
+
+        List<ConnectionStatusEvent> connected = this.kafka.allStatuses().stream()
+                .filter(status -> status.state() == UpstreamState.CONNECTED).toList();
+        assertThat(connected).allSatisfy(status -> {
+            assertThat(status.statusIntervalMs()).isEqualTo(200);
+            assertThat(status.since()).isEqualTo(connected.get(0).since());
+        });
+        assertThat(connected.get(connected.size() - 1).lastTickAt()).as("a restatement carries the latest tick")
+                .isGreaterThan(connected.get(0).lastTickAt());
+        assertThat(this.kafka.statuses()).as("restatements are not changes").extracting(ConnectionStatusEvent::state)
+                .containsExactly(UpstreamState.CONNECTING, UpstreamState.CONNECTED);
+
+        this.ingestor.close();
+        this.ingestor = null;
+        await().until(() -> "stopped".equals(lastOf(this.kafka.allStatuses()).reasonCode()));
+        assertThat(lastOf(this.kafka.allStatuses()).statusIntervalMs()).isNull();
+    }
+
+    private static ConnectionStatusEvent lastOf(List<ConnectionStatusEvent> statuses) {
+        return statuses.get(statuses.size() - 1);
+    }
+
+    @Test
     void droppedConnectionIsReportedAndReplacedWithAFreshSnapshot() {
         startGateway(SimulatorConfig.defaults(TOKEN));
         this.ingestor = ingestor(this.gateway.url()).start();

@@ -168,6 +168,8 @@ public final class IngestorConfigValidator {
         positive(property + ".request-timeout", connection.requestTimeout(), problems);
         positive(property + ".connect-timeout", connection.connectTimeout(), problems);
         positive(property + ".handshake-tick-interval", connection.handshakeTickInterval(), problems);
+        positive(property + ".status-interval", connection.statusInterval(), problems);
+        positive(property + ".snapshot-overdue", connection.snapshotOverdue(), problems);
         if (connection.backoffInitial() != null && connection.backoffMax() != null
                 && connection.backoffInitial().compareTo(connection.backoffMax()) > 0) {
             problems.add(property + ".backoff-initial (" + connection.backoffInitial()

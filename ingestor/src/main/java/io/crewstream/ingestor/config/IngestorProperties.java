@@ -72,11 +72,16 @@ public record IngestorProperties(List<Upstream> upstreams, @DefaultValue Kafka k
      * @param connectTimeout how long opening the socket may take
      * @param handshakeTickInterval tick interval assumed until {@code hello-ok} tells the real one
      * @param pageSize {@code limit} of each {@code sessions.list} page
+     * @param statusInterval how often each connection's status is published again while nothing changes, so that
+     *     readers (the SSE gateway) can tell a quiet pipeline from a stopped one
+     * @param snapshotOverdue how long a re-snapshot of a connected gateway may take before the connection is
+     *     reported {@code connecting} ({@code snapshot_overdue}): live changes are held back until it is published
      */
     public record Connection(@DefaultValue("60s") Duration reconciliationInterval,
             @DefaultValue("1s") Duration backoffInitial, @DefaultValue("30s") Duration backoffMax,
             @DefaultValue("60s") Duration authRetryInterval, @DefaultValue("30s") Duration requestTimeout,
             @DefaultValue("10s") Duration connectTimeout, @DefaultValue("30s") Duration handshakeTickInterval,
-            @DefaultValue("500") int pageSize) {
+            @DefaultValue("500") int pageSize, @DefaultValue("5s") Duration statusInterval,
+            @DefaultValue("5s") Duration snapshotOverdue) {
     }
 }

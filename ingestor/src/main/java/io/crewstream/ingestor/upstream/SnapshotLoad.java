@@ -88,8 +88,9 @@ final class SnapshotLoad {
 
     /**
      * The listed rows with the changes held back while listing applied in order: an upserted row replaces (or adds)
-     * its key, a removed key goes. The held changes are still published after the snapshot; applied twice they end
-     * in the same state, while left out of the snapshot a live session would be removed and recreated downstream.
+     * its key, a removed key goes. So the snapshot holds each key's latest known version and the held changes need
+     * not be published after it (published, they would replay a key's older versions after its newest); left out of
+     * the snapshot, a live session would be removed and recreated downstream.
      */
     List<SessionRow> rowsWith(List<SessionEvent> heldChanges) {
         Map<String, SessionRow> merged = new LinkedHashMap<>(this.rows);

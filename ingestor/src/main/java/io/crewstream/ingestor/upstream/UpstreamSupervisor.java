@@ -34,7 +34,14 @@ import tools.jackson.databind.JsonNode;
  * subscribes, publishes a full snapshot, turns every {@code sessions.changed} into one record, re-snapshots when it
  * may have missed something (seq gap, keyless change, bad frame, reconnect, reconciliation timer, Kafka recovery),
  * watches the gateway's ticks, and reconnects forever with backoff. Every change of the link's state is published
- * as a {@link ConnectionStatusEvent}.
+ * as a {@link ConnectionStatusEvent}, and the current one again every {@code status-interval} while nothing changes,
+ * so that readers can tell a quiet pipeline from a stopped one.
+ *
+ * <p>{@code connected} is only reported when it is true: after the snapshot is published, and, when the last link
+ * ended in a tick timeout, only once the new link has delivered a tick ({@code connecting}, {@code awaiting_tick}
+ * until then), so a gateway that accepts connections but never ticks does not flap between "disconnected" and
+ * "connected". A re-snapshot that takes longer than {@code snapshot-overdue} holds live changes back, so it is
+ * reported as {@code connecting} ({@code snapshot_overdue}) until it is published.
  *
  * <p>Threading: all state is owned by one single-threaded scheduled executor per supervisor ({@code upstream-<id>}).
  * WebSocket callbacks, timers, Kafka recovery notifications, {@link #start()} and {@link #stop()} only enqueue tasks
@@ -82,6 +89,9 @@ public final class UpstreamSupervisor {
     private ScheduledFuture<?> reconciliation;
     private String gatewayVersion;
     private Long lastFrameAt;
+    // The last link ended in a tick timeout: the next one must prove the gateway ticks before it is "connected".
+    private boolean ticksInDoubt;
+    private ScheduledFuture<?> restatement;
 
     private volatile UpstreamStatus status;
     private volatile long lastFrameAtForHealth = -1;
@@ -133,6 +143,9 @@ public final class UpstreamSupervisor {
         enqueue(() -> {
             this.running = true;
             report(UpstreamState.CONNECTING, "connecting to " + this.target.displayUrl(), null);
+            long every = this.settings.statusInterval().toMillis();
+            this.restatement = this.executor.scheduleAtFixedRate(guarded(this::restate), every, every,
+                    TimeUnit.MILLISECONDS);
             connect();
         });
     }
@@ -145,6 +158,7 @@ public final class UpstreamSupervisor {
         }
         enqueue(() -> {
             this.running = false;
+            cancel(this.restatement);
             cancel(this.reconnect);
             if (this.link != null) {
                 dropLink(this.link, CLOSE_NORMAL, "ingestor stopping");
@@ -370,6 +384,7 @@ public final class UpstreamSupervisor {
             case "connect.challenge" -> sendConnect(from);
             case "shutdown" -> shutdownAnnounced(from, frame.payload());
             case "sessions.changed" -> sessionsChanged(from, frame, receivedAt);
+            case "tick" -> tickArrived(from);
             default -> {
                 // tick, health, presence and the rest: their arrival is what the watchdog needs.
             }
@@ -473,7 +488,14 @@ public final class UpstreamSupervisor {
      * them with older rows.
      */
     private void startSnapshot(Link from, String reason, boolean subscribe) {
-        from.load = new SnapshotLoad(reason, System.nanoTime());
+        SnapshotLoad load = new SnapshotLoad(reason, System.nanoTime());
+        from.load = load;
+        if (from.ready) {
+            cancel(from.snapshotOverdue);
+            long overdue = this.settings.snapshotOverdue().toMillis();
+            from.snapshotOverdue = this.executor.schedule(guarded(() -> snapshotOverdue(from, load)), overdue,
+                    TimeUnit.MILLISECONDS);
+        }
         if (subscribe) {
             request(from, GatewayRequests.SESSIONS_SUBSCRIBE,
                     id -> this.requests.sessionsSubscribe(id, this.settings.pageSize()),
@@ -566,6 +588,7 @@ public final class UpstreamSupervisor {
                     this.target.id(), load.reason(), load.listings());
         }
         from.load = null;
+        cancel(from.snapshotOverdue);
         UpstreamOutput.SnapshotReceipt receipt = this.output.snapshot(this.target.id(), load.reason(),
                 load.rowsWith(from.heldChanges), this.clock.millis());
         Duration took = Duration.ofNanos(System.nanoTime() - load.startedNanos());
@@ -581,12 +604,13 @@ public final class UpstreamSupervisor {
             from.ready = true;
             this.everConnected = true;
             this.backoff.reset();
-            report(UpstreamState.CONNECTED, null, null);
             Duration every = this.settings.reconciliationInterval();
             this.reconciliation = this.executor.scheduleWithFixedDelay(guarded(() -> requestSnapshot(from,
                     "reconciliation")), every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
         }
-        from.heldChanges.forEach(this::publishChange);
+        reportReady();
+        // Not published again: the snapshot already holds each key's latest held change (rowsWith), and replaying
+        // them after it would move a key back through its older versions before ending where it already is.
         from.heldChanges.clear();
         if (from.reloadPending != null && from == this.link) {
             String reason = from.reloadPending;
@@ -619,6 +643,39 @@ public final class UpstreamSupervisor {
             }
             requestSnapshot(from, "reload-requested");
         }
+    }
+
+    /**
+     * The link is ready and its snapshot is out: "connected", unless the gateway has yet to show it ticks again. The
+     * report is a no-op when that is already the state.
+     */
+    private void reportReady() {
+        if (this.ticksInDoubt) {
+            report(UpstreamState.CONNECTING, "reconnected after a tick timeout; waiting for the gateway's next tick",
+                    "awaiting_tick");
+        }
+        else {
+            report(UpstreamState.CONNECTED, null, null);
+        }
+    }
+
+    private void tickArrived(Link from) {
+        if (this.ticksInDoubt) {
+            this.ticksInDoubt = false;
+            if (from.ready && from.load == null) {
+                reportReady();
+            }
+        }
+    }
+
+    /** A re-snapshot is taking long: live changes are held back meanwhile, so the connection is not "connected". */
+    private void snapshotOverdue(Link from, SnapshotLoad load) {
+        if (from != this.link || from.load != load) {
+            return;
+        }
+        report(UpstreamState.CONNECTING, "snapshot (" + load.reason() + ") still being listed after "
+                + this.settings.snapshotOverdue().toMillis() + " ms; live changes are held back until it is published",
+                "snapshot_overdue");
     }
 
     private void publishChange(SessionEvent event) {
@@ -672,6 +729,7 @@ public final class UpstreamSupervisor {
         }
         long silentFor = this.clock.millis() - of.lastFrameAt;
         if (silentFor > 2 * of.tickIntervalMs) {
+            this.ticksInDoubt = true;
             lose(of, UpstreamState.DISCONNECTED, "tick timeout: no frame for " + silentFor + " ms (tick interval "
                     + of.tickIntervalMs + " ms)", "tick_timeout", this.backoff.next(), CLOSE_TICK_TIMEOUT);
         }
@@ -703,6 +761,7 @@ public final class UpstreamSupervisor {
     private void dropLink(Link lost, int closeCode, String closeReason) {
         this.link = null;
         cancel(lost.watchdog);
+        cancel(lost.snapshotOverdue);
         cancel(this.reconciliation);
         this.reconciliation = null;
         lost.pending.values().forEach(pending -> cancel(pending.timeout()));
@@ -733,10 +792,19 @@ public final class UpstreamSupervisor {
         return !same;
     }
 
+    /** The current status once more, with the latest tick time: nothing changed, and readers should know it. */
+    private void restate() {
+        if (this.running) {
+            publishStatus(this.status);
+        }
+    }
+
+    /** Promises the next restatement while running; the last status before a stop promises none. */
     private void publishStatus(UpstreamStatus current) {
+        Long interval = this.running ? this.settings.statusInterval().toMillis() : null;
         this.output.status(ConnectionStatusEvent.of(current.connectionId(), current.state(), current.reason(),
                 current.reasonCode(), current.since(), this.gatewayVersion, this.lastFrameAt, current.upstreamUrl(),
-                this.clock.millis()));
+                this.clock.millis(), interval));
     }
 
     // ---- plumbing ----------------------------------------------------------------------------------------------
@@ -820,6 +888,7 @@ public final class UpstreamSupervisor {
         HelloOk hello;
         boolean ready;
         SnapshotLoad load;
+        ScheduledFuture<?> snapshotOverdue;
         final List<SessionEvent> heldChanges = new ArrayList<>();
         String reloadPending;
         String shutdownReason;

@@ -107,7 +107,8 @@ class IngestorConfigValidatorTest {
         IngestorProperties properties = new IngestorProperties(null,
                 new Kafka("", "bad prefix!", 0, 1, (short) 1, true, Duration.ofSeconds(30), 262144, 900000, 10),
                 new Connection(Duration.ofSeconds(60), Duration.ofSeconds(40), Duration.ofSeconds(30),
-                        Duration.ofSeconds(60), Duration.ZERO, Duration.ofSeconds(10), Duration.ofSeconds(30), 0));
+                        Duration.ofSeconds(60), Duration.ZERO, Duration.ofSeconds(10), Duration.ofSeconds(30), 0,
+                        Duration.ofSeconds(5), Duration.ofSeconds(5)));
 
         InvalidIngestorConfigException failure = catchThrowableOfType(InvalidIngestorConfigException.class,
                 () -> this.validator.validate(properties));
@@ -128,6 +129,6 @@ class IngestorConfigValidatorTest {
                 new Kafka("localhost:9092", "", 3, 3, (short) 1, true, Duration.ofSeconds(30), 262144, 900000, 100),
                 new Connection(Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(30),
                         Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(10),
-                        Duration.ofSeconds(30), 500));
+                        Duration.ofSeconds(30), 500, Duration.ofSeconds(5), Duration.ofSeconds(5)));
     }
 }

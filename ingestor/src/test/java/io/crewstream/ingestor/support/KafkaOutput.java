@@ -46,7 +46,19 @@ public final class KafkaOutput {
         return sessionEventRecords().stream().map(ConsumerRecord::value).toList();
     }
 
+    /** The status changes, in order: each restatement of an unchanged status is left out. */
     public List<ConnectionStatusEvent> statuses() {
+        List<ConnectionStatusEvent> changes = new ArrayList<>();
+        for (ConnectionStatusEvent status : allStatuses()) {
+            if (changes.isEmpty() || !status.restates(changes.get(changes.size() - 1))) {
+                changes.add(status);
+            }
+        }
+        return changes;
+    }
+
+    /** Every status record, restatements included. */
+    public List<ConnectionStatusEvent> allStatuses() {
         return TopicReader.readAll(this.broker, this.namespace.name(Topic.CONNECTION_STATUS),
                 new StringDeserializer(), ContractSerdes.connectionStatus(), READ_TIMEOUT)
                 .stream().map(ConsumerRecord::value).toList();

@@ -34,6 +34,6 @@ record ConnectionProgress(ConnectionStatusEvent status, Long lastSnapshotAt, int
         ConnectionStatusEvent s = this.status;
         return Optional.of(ConnectionState.of(s.connectionId(), s.state(), s.reason(), s.reasonCode(), s.since(),
                 s.gatewayVersion(), s.lastTickAt(), this.lastSnapshotAt, this.sessionCount, s.upstreamUrl(),
-                observedAt));
+                observedAt, s.statusIntervalMs()));
     }
 }

@@ -69,12 +69,25 @@ public final class ConnectionStatuses {
         }
     }
 
-    /** Every status of the connection written in {@code (from, to]}, in order. */
+    /**
+     * Every change of the connection's status written in {@code (from, to]}, in order. Restatements (the ingestor
+     * publishes an unchanged status again every few seconds, see {@link ConnectionStatusEvent#restates}) are left
+     * out, including that of the status in force at {@code from}: a history lists what changed.
+     */
     public static List<TimedStatus> between(TopicAccess kafka, String connectionId, Instant from, Instant to) {
         TopicPartition partition = kafka.partitionOf(Topic.CONNECTION_STATUS, connectionId);
+        TimedStatus before = at(kafka, connectionId, from);
         long lo = kafka.offsetAt(partition, from.plusMillis(1));
         long hi = kafka.offsetAt(partition, to.plusMillis(1));
-        return scan(kafka, partition, connectionId, lo, hi, from, to);
+        List<TimedStatus> changes = new ArrayList<>();
+        ConnectionStatusEvent previous = (before != null) ? before.status() : null;
+        for (TimedStatus status : scan(kafka, partition, connectionId, lo, hi, from, to)) {
+            if (!status.status().restates(previous)) {
+                changes.add(status);
+            }
+            previous = status.status();
+        }
+        return changes;
     }
 
     private static List<TimedStatus> scan(TopicAccess kafka, TopicPartition partition, String connectionId,

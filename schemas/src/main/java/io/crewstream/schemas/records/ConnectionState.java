@@ -10,10 +10,12 @@ import io.crewstream.schemas.SchemaVersion;
  *
  * @param lastSnapshotAt epoch ms of the last complete snapshot applied for this connection
  * @param sessionCount number of sessions of this connection in the table after that snapshot and later changes
+ * @param statusIntervalMs copied from the {@link ConnectionStatusEvent}: this row is restated at least this often
+ *     (ms) while the pipeline moves; null when nothing is promised
  */
 public record ConnectionState(Integer schemaVersion, String connectionId, UpstreamState state, String reason,
         String reasonCode, Long since, String gatewayVersion, Long lastTickAt, Long lastSnapshotAt,
-        Integer sessionCount, String upstreamUrl, Long observedAt) {
+        Integer sessionCount, String upstreamUrl, Long observedAt, Long statusIntervalMs) {
 
     private static final String RECORD = "ConnectionState";
 
@@ -25,11 +27,19 @@ public record ConnectionState(Integer schemaVersion, String connectionId, Upstre
         Require.notNegative(observedAt, RECORD, "observedAt");
     }
 
+    /** A row with no restatement promised. */
     public static ConnectionState of(String connectionId, UpstreamState state, String reason, String reasonCode,
             long since, String gatewayVersion, Long lastTickAt, Long lastSnapshotAt, Integer sessionCount,
             String upstreamUrl, long observedAt) {
+        return of(connectionId, state, reason, reasonCode, since, gatewayVersion, lastTickAt, lastSnapshotAt,
+                sessionCount, upstreamUrl, observedAt, null);
+    }
+
+    public static ConnectionState of(String connectionId, UpstreamState state, String reason, String reasonCode,
+            long since, String gatewayVersion, Long lastTickAt, Long lastSnapshotAt, Integer sessionCount,
+            String upstreamUrl, long observedAt, Long statusIntervalMs) {
         return new ConnectionState(SchemaVersion.CURRENT, connectionId, state, reason, reasonCode, since,
-                gatewayVersion, lastTickAt, lastSnapshotAt, sessionCount, upstreamUrl, observedAt);
+                gatewayVersion, lastTickAt, lastSnapshotAt, sessionCount, upstreamUrl, observedAt, statusIntervalMs);
     }
 
     public boolean sessionsStale() {

@@ -1,5 +1,8 @@
 package io.crewstream.schemas.records;
 
+import java.util.Objects;
+
+import io.crewstream.schemas.InvalidFieldException;
 import io.crewstream.schemas.Require;
 import io.crewstream.schemas.SchemaVersion;
 
@@ -14,9 +17,13 @@ import io.crewstream.schemas.SchemaVersion;
  * @param gatewayVersion {@code hello-ok.server.version}, once known
  * @param lastTickAt epoch ms of the last frame received from the gateway, once any
  * @param upstreamUrl the configured gateway URL with any user info and query removed
+ * @param statusIntervalMs the ingestor restates this status at least this often (ms) while it runs, so a reader
+ *     that has not seen a newer one for much longer knows the pipeline behind it stopped moving; null when no
+ *     restatement is promised (the ingestor stopped, or an older ingestor)
  */
 public record ConnectionStatusEvent(Integer schemaVersion, String connectionId, UpstreamState state, String reason,
-        String reasonCode, Long since, String gatewayVersion, Long lastTickAt, String upstreamUrl, Long observedAt) {
+        String reasonCode, Long since, String gatewayVersion, Long lastTickAt, String upstreamUrl, Long observedAt,
+        Long statusIntervalMs) {
 
     private static final String RECORD = "ConnectionStatusEvent";
 
@@ -26,11 +33,33 @@ public record ConnectionStatusEvent(Integer schemaVersion, String connectionId, 
         Require.present(state, RECORD, "state");
         Require.notNegative(since, RECORD, "since");
         Require.notNegative(observedAt, RECORD, "observedAt");
+        if (statusIntervalMs != null && statusIntervalMs < 1) {
+            throw new InvalidFieldException(RECORD, "statusIntervalMs", "must be positive but was " + statusIntervalMs);
+        }
+    }
+
+    /**
+     * Whether this event only restates {@code other}: the same state, reason and start, published again so that
+     * readers know the pipeline still moves (tick time and observation time may differ).
+     */
+    public boolean restates(ConnectionStatusEvent other) {
+        return other != null && this.connectionId.equals(other.connectionId) && this.state == other.state
+                && Objects.equals(this.reason, other.reason)
+                && Objects.equals(this.reasonCode, other.reasonCode)
+                && Objects.equals(this.since, other.since);
+    }
+
+    /** A status with no restatement promised. */
+    public static ConnectionStatusEvent of(String connectionId, UpstreamState state, String reason, String reasonCode,
+            long since, String gatewayVersion, Long lastTickAt, String upstreamUrl, long observedAt) {
+        return of(connectionId, state, reason, reasonCode, since, gatewayVersion, lastTickAt, upstreamUrl, observedAt,
+                null);
     }
 
     public static ConnectionStatusEvent of(String connectionId, UpstreamState state, String reason, String reasonCode,
-            long since, String gatewayVersion, Long lastTickAt, String upstreamUrl, long observedAt) {
+            long since, String gatewayVersion, Long lastTickAt, String upstreamUrl, long observedAt,
+            Long statusIntervalMs) {
         return new ConnectionStatusEvent(SchemaVersion.CURRENT, connectionId, state, reason, reasonCode, since,
-                gatewayVersion, lastTickAt, upstreamUrl, observedAt);
+                gatewayVersion, lastTickAt, upstreamUrl, observedAt, statusIntervalMs);
     }
 }
