@@ -10,6 +10,7 @@
 
   const EVENTS = window.CREWSTREAM_CONTRACT.events;
   const STATES = window.CREWSTREAM_CONTRACT.gatewayStates;
+  const PIPELINE = window.CREWSTREAM_CONTRACT.pipelineStates;
   const LOG_LIMIT = 200;
   const FLASH_MS = 2000;
 
@@ -26,6 +27,7 @@
     loaded: false,
     sessions: new Map(),   // "<connectionId>/<key>" -> session
     gateways: new Map(),   // connectionId -> gateway status
+    pipeline: null,        // {state, since, reason, reasonCode}: whether this view is kept up to date
     flashes: new Map(),    // row id -> {kind, until}
     removed: new Map(),    // row id -> session, shown struck through until its flash ends
   };
@@ -40,8 +42,10 @@
 
   const rowId = (connectionId, key) => connectionId + '/' + key;
 
-  function clock(ms) {
-    return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  function clock(ms, seconds) {
+    const parts = { hour: '2-digit', minute: '2-digit' };
+    if (seconds) parts.second = '2-digit';
+    return new Date(ms).toLocaleTimeString([], parts);
   }
 
   function ago(ms) {
@@ -69,9 +73,21 @@
 
   // ---- stream ----------------------------------------------------------------------------------------------
 
+  let streamState = { state: 'connecting', text: 'Connecting…' };
+
+  // The stream may be open while the pipeline behind it is paused: then the page must not say "Live".
   function setStreamState(state, text) {
-    dom.streamState.dataset.state = state;
-    dom.streamState.textContent = text;
+    streamState = { state, text };
+    showStreamState();
+  }
+
+  function showStreamState() {
+    const paused = model.pipeline && model.pipeline.state === PIPELINE.PAUSED
+      && (streamState.state === 'live' || streamState.state === 'resumed');
+    dom.streamState.dataset.state = paused ? 'paused' : streamState.state;
+    dom.streamState.textContent = paused ? 'Live data paused since ' + clock(model.pipeline.since, true)
+      + ' — last known state below' : streamState.text;
+    dom.streamState.title = paused ? (model.pipeline.reason || '') : '';
   }
 
   function connect() {
@@ -104,6 +120,7 @@
     source.addEventListener(EVENTS.SESSION_UPDATED, (event) => handle(event, onUpsert));
     source.addEventListener(EVENTS.SESSION_REMOVED, (event) => handle(event, onRemoved));
     source.addEventListener(EVENTS.GATEWAY_STATUS, (event) => handle(event, onGatewayStatus));
+    source.addEventListener(EVENTS.PIPELINE_STATUS, (event) => handle(event, onPipelineStatus));
   }
 
   async function checkAccess() {
@@ -141,6 +158,12 @@
     model.gateways.clear();
     for (const gateway of payload.gateways) model.gateways.set(gateway.connectionId, gateway);
     for (const session of payload.sessions) model.sessions.set(rowId(session.connectionId, session.key), session);
+    if (payload.pipeline) onPipelineStatus(payload.pipeline);
+  }
+
+  function onPipelineStatus(pipeline) {
+    model.pipeline = pipeline;
+    showStreamState();
   }
 
   function onUpsert(session, type) {
@@ -181,7 +204,10 @@
     if (type === EVENTS.SESSIONS_REFRESH) {
       summary = plural(payload.sessions.length, 'session') + ', ' + plural(payload.gateways.length, 'gateway');
     } else if (type === EVENTS.GATEWAY_STATUS) {
-      summary = payload.connectionId + ' → ' + payload.state + (payload.reason ? ' (' + payload.reason + ')' : '');
+      summary = payload.connectionId + ' → ' + payload.state + (payload.reason ? ' (' + payload.reason + ')' : '')
+        + (payload.pausedSince ? ', no word since ' + clock(payload.pausedSince, true) : '');
+    } else if (type === EVENTS.PIPELINE_STATUS) {
+      summary = payload.state + (payload.reason ? ' (' + payload.reason + ')' : '');
     } else {
       summary = payload.connectionId + ' ' + payload.key;
     }
@@ -207,6 +233,11 @@
     }
     const since = clock(gateway.since);
     const known = 'showing the last known ' + plural(count, 'session');
+    if (gateway.pausedSince) {
+      // The pipeline stopped telling us about this gateway: its state is only the last one known.
+      return { state: 'paused', text: 'No word from the pipeline since ' + clock(gateway.pausedSince, true) + ' — '
+        + known, detail: 'last known state: ' + gateway.state + (gateway.reason ? ' (' + gateway.reason + ')' : '') };
+    }
     switch (gateway.state) {
       case STATES.CONNECTED:
         return { state: STATES.CONNECTED, text: 'Connected',

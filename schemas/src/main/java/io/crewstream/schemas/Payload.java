@@ -10,6 +10,7 @@ import io.crewstream.schemas.records.RawFrame;
 import io.crewstream.schemas.records.SessionEvent;
 import io.crewstream.schemas.records.SessionState;
 import io.crewstream.schemas.sse.GatewayStatus;
+import io.crewstream.schemas.sse.PipelineStatus;
 import io.crewstream.schemas.sse.SessionRemovedPayload;
 import io.crewstream.schemas.sse.SessionsRefresh;
 import io.crewstream.schemas.sse.SseSession;
@@ -33,7 +34,10 @@ public enum Payload {
     SSE_SESSIONS_REFRESH("sse-sessions-refresh", SessionsRefresh.class, List.of("sse-sessions-refresh")),
     SSE_SESSION("sse-session", SseSession.class, List.of("sse-session")),
     SSE_SESSION_REMOVED("sse-session-removed", SessionRemovedPayload.class, List.of("sse-session-removed")),
-    SSE_GATEWAY_STATUS("sse-gateway-status", GatewayStatus.class, List.of("sse-gateway-status"));
+    SSE_GATEWAY_STATUS("sse-gateway-status", GatewayStatus.class,
+            List.of("sse-gateway-status", "sse-gateway-status.paused")),
+    SSE_PIPELINE_STATUS("sse-pipeline-status", PipelineStatus.class,
+            List.of("sse-pipeline-status.live", "sse-pipeline-status.paused"));
 
     /** Base of every schema's {@code $id}; it maps onto the classpath folder {@link #SCHEMA_FOLDER}. */
     public static final String SCHEMA_ID_BASE = "https://crewstream.io/schemas/v" + SchemaVersion.CURRENT + "/";

@@ -6,6 +6,7 @@ import java.time.Duration;
 import io.crewstream.schemas.TopicNamespace;
 import io.crewstream.ssegateway.api.MalformedRequests;
 import io.crewstream.ssegateway.security.ApiSecurityConfiguration;
+import io.crewstream.ssegateway.state.Freshness;
 import io.crewstream.ssegateway.state.SessionTable;
 import io.crewstream.ssegateway.state.TableHealthIndicator;
 import io.crewstream.ssegateway.state.TableReader;
@@ -13,6 +14,7 @@ import io.crewstream.ssegateway.stream.ClientRegistry;
 import io.crewstream.ssegateway.stream.EventStreamController;
 import io.crewstream.ssegateway.stream.EventStreams;
 import io.crewstream.ssegateway.stream.Keepalive;
+import io.crewstream.ssegateway.stream.PipelineWatch;
 import io.crewstream.ssegateway.stream.RefreshCache;
 import io.crewstream.ssegateway.stream.StreamMetrics;
 import io.micrometer.core.instrument.Counter;
@@ -49,14 +51,22 @@ class SseGatewayConfiguration {
     }
 
     @Bean
-    SessionTable sessionTable(ClientRegistry clientRegistry, SseGatewayProperties properties) {
-        return new SessionTable(clientRegistry, properties.changeLogSize());
+    SessionTable sessionTable(ClientRegistry clientRegistry, SseGatewayProperties properties, Clock clock) {
+        return new SessionTable(clientRegistry, properties.changeLogSize(), clock);
     }
 
     @Bean
-    TableReader tableReader(SessionTable sessionTable, SseGatewayProperties properties, MeterRegistry meters) {
+    TableReader tableReader(SessionTable sessionTable, SseGatewayProperties properties, MeterRegistry meters,
+            Clock clock) {
         return new TableReader(sessionTable, new TopicNamespace(properties.topicPrefix()),
-                properties.bootstrapServers(), properties.clientId(), meters);
+                properties.bootstrapServers(), properties.clientId(), meters, clock);
+    }
+
+    @Bean
+    PipelineWatch pipelineWatch(SessionTable sessionTable, TableReader tableReader, ClientRegistry clientRegistry,
+            SseGatewayProperties properties, Clock clock, MeterRegistry meters) {
+        return new PipelineWatch(sessionTable, tableReader, clientRegistry, new Freshness(properties.pauseAfter()),
+                clock, meters);
     }
 
     /** Named so that the readiness group can include it as {@code sessionTable}. */

@@ -17,6 +17,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param clientQueueSize most distinct pending events (after conflation by key) a client may have
  * @param slowClientTimeout a client whose socket has not accepted all pending events for this long is disconnected
  * @param changeLogSize how many recent changes are kept for resuming clients
+ * @param pauseAfter the view is reported paused to every client (and readiness goes DOWN) when Kafka has not answered
+ *     the table reader for this long; a gateway's status is reported paused when its restatement is this much later
+ *     than twice its promised interval; at least 2 s
  * @param eventLoops Netty event loops serving HTTP and writing the streams; 0 for one per core
  * @param auth bearer-token check of the API, off while no token is configured
  * @param cors browser origins allowed to call the API from another site
@@ -31,14 +34,22 @@ public record SseGatewayProperties(
         @DefaultValue("256") int clientQueueSize,
         @DefaultValue("30s") Duration slowClientTimeout,
         @DefaultValue("10000") int changeLogSize,
+        @DefaultValue("3s") Duration pauseAfter,
         @DefaultValue("0") int eventLoops,
         @DefaultValue Auth auth,
         @DefaultValue Cors cors) {
+
+    private static final Duration MIN_PAUSE_AFTER = Duration.ofSeconds(2);
 
     public SseGatewayProperties {
         requirePositive(heartbeat, "heartbeat");
         requirePositive(retry, "retry");
         requirePositive(slowClientTimeout, "slow-client-timeout");
+        if (pauseAfter.compareTo(MIN_PAUSE_AFTER) < 0) {
+            // The table reader completes a read every half second and asks Kafka every second when all is well.
+            throw new IllegalArgumentException("crewstream.sse.pause-after must be at least " + MIN_PAUSE_AFTER
+                    + " but was " + pauseAfter);
+        }
         if (clientQueueSize < 1 || changeLogSize < 1) {
             throw new IllegalArgumentException("crewstream.sse.client-queue-size and change-log-size must be at "
                     + "least 1");

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -79,12 +81,27 @@ class ResumeTest {
                 && app.getJson("/api/sessions?agent=changed").get("sessions").get(0).get("updatedAt").asLong() == 42_000L);
     }
 
+    /** What the client was told about the table, sorted: every event but the pipeline's status, wherever it is. */
+    private static List<String> tableContent(SseTestClient client) {
+        return client.events().stream().filter(event -> !event.is(SseEventType.PIPELINE_STATUS)).map(event -> {
+            JsonNode json = event.json();
+            if (json instanceof ObjectNode object) {
+                object.remove("pipeline");
+            }
+            return json.toString();
+        }).sorted().toList();
+    }
+
     private static void assertExactlyTheMissedChanges(SseTestClient resumed) {
-        await().atMost(WAIT).until(() -> resumed.events().size() >= 3);
+        await().atMost(WAIT).until(() -> resumed.events().size() >= 4);
         List<Event> events = resumed.events();
-        assertThat(events).extracting(Event::name).containsExactlyInAnyOrder(
+        assertThat(events).hasSize(4);
+        assertThat(events.subList(0, 3)).extracting(Event::name).containsExactlyInAnyOrder(
                 SseEventType.SESSION_CREATED.eventName(), SseEventType.SESSION_UPDATED.eventName(),
                 SseEventType.SESSION_REMOVED.eventName());
+        assertThat(events.get(3).is(SseEventType.PIPELINE_STATUS)).as("after the catch-up: whether it is live now")
+                .isTrue();
+        assertThat(events.get(3).json().get("state").asString()).isEqualTo("live");
         assertThat(resumed.events(SseEventType.SESSION_CREATED).get(0).json().get("key").asString())
                 .isEqualTo("agent:new:main");
         assertThat(resumed.events(SseEventType.SESSION_UPDATED).get(0).json().get("updatedAt").asLong())
@@ -106,7 +123,7 @@ class ResumeTest {
             assertExactlyTheMissedChanges(resumed);
             // Nothing else follows: the catch-up is exact, no refresh and no duplicates.
             this.tables.created("home", "agent:marker:main");
-            await().atMost(WAIT).until(() -> resumed.events().size() == 4);
+            await().atMost(WAIT).until(() -> resumed.events().size() == 5);
             assertThat(resumed.events(SseEventType.SESSIONS_REFRESH)).isEmpty();
         }
     }
@@ -181,10 +198,10 @@ class ResumeTest {
             await().atMost(WAIT).until(() -> !onFirst.events().isEmpty() && !onSecond.events().isEmpty());
             this.tables.connection("home", UpstreamState.DISCONNECTED);
             missCreateUpdateAndRemoval();
-            // Refresh and initial gateway status, then four changes.
-            await().atMost(WAIT).until(() -> onFirst.events().size() == 6 && onSecond.events().size() == 6);
-            assertThat(onSecond.events().stream().map(Event::data).sorted().toList())
-                    .isEqualTo(onFirst.events().stream().map(Event::data).sorted().toList());
+            // Refresh, initial gateway status and pipeline status, then four changes.
+            await().atMost(WAIT).until(() -> onFirst.events().size() == 7 && onSecond.events().size() == 7);
+            // Each instance's pipeline has been live since its own start; the table's content is the same.
+            assertThat(tableContent(onSecond)).isEqualTo(tableContent(onFirst));
             // The id of the last live event, as a browser dropped by the first instance would send it.
             tokenFromFirst = onFirst.lastEventId();
         }
@@ -194,12 +211,12 @@ class ResumeTest {
         await().atMost(WAIT).until(() -> this.second.getJson("/api/sessions").get("sessions").size() == 4);
 
         try (SseTestClient resumedOnSecond = this.second.events("", Map.of("Last-Event-ID", tokenFromFirst))) {
-            await().atMost(WAIT).until(() -> resumedOnSecond.events().size() >= 2);
-            this.tables.created("home", "agent:marker:main");
             await().atMost(WAIT).until(() -> resumedOnSecond.events().size() >= 3);
+            this.tables.created("home", "agent:marker:main");
+            await().atMost(WAIT).until(() -> resumedOnSecond.events().size() >= 4);
             assertThat(resumedOnSecond.events()).extracting(Event::name).containsExactlyInAnyOrder(
                     SseEventType.GATEWAY_STATUS.eventName(), SseEventType.SESSION_CREATED.eventName(),
-                    SseEventType.SESSION_CREATED.eventName());
+                    SseEventType.PIPELINE_STATUS.eventName(), SseEventType.SESSION_CREATED.eventName());
             assertThat(resumedOnSecond.events(SseEventType.SESSION_CREATED))
                     .extracting(event -> event.json().get("key").asString())
                     .containsExactly("agent:later:main", "agent:marker:main");

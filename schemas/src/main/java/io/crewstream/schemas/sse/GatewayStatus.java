@@ -9,10 +9,16 @@ import io.crewstream.schemas.records.UpstreamState;
  * gateway connection, so that a dashboard can say "Gateway unreachable since 14:02 — showing the last known 7
  * sessions" instead of "No sessions".
  *
- * @param stale true while the connection is not {@code connected}: its sessions are the last known ones
+ * @param stale true while the connection is not {@code connected}, or its status is paused: its sessions are the last
+ *     known ones
+ * @param pausedSince set when the SSE gateway has heard nothing new about this connection for longer than the
+ *     ingestor promised to restate it ({@code statusIntervalMs} of the connection-state row): the ingestor, the
+ *     projector or the path between them stopped, so {@code state} is only the last known one. Epoch ms of the last
+ *     word; null while the status keeps arriving
  */
 public record GatewayStatus(String connectionId, UpstreamState state, String reason, String reasonCode, Long since,
-        String gatewayVersion, Long lastTickAt, Long lastSnapshotAt, Integer sessionCount, Boolean stale) {
+        String gatewayVersion, Long lastTickAt, Long lastSnapshotAt, Integer sessionCount, Boolean stale,
+        Long pausedSince) {
 
     private static final String RECORD = "GatewayStatus";
 
@@ -23,9 +29,15 @@ public record GatewayStatus(String connectionId, UpstreamState state, String rea
         Require.present(stale, RECORD, "stale");
     }
 
+    /** The status of a row that is still being restated. */
     public static GatewayStatus from(ConnectionState state) {
+        return from(state, null);
+    }
+
+    /** @param pausedSince epoch ms of the last word about the connection when its restatement is overdue, else null */
+    public static GatewayStatus from(ConnectionState state, Long pausedSince) {
         return new GatewayStatus(state.connectionId(), state.state(), state.reason(), state.reasonCode(),
                 state.since(), state.gatewayVersion(), state.lastTickAt(), state.lastSnapshotAt(),
-                state.sessionCount(), state.sessionsStale());
+                state.sessionCount(), state.sessionsStale() || pausedSince != null, pausedSince);
     }
 }

@@ -10,9 +10,11 @@ import io.crewstream.schemas.SchemaVersion;
  * An empty {@code sessions} list is sent like any other (the seed never sent empty lists).
  *
  * @param position the resume token of this state; the same value as the event's {@code id:}
+ * @param pipeline whether this state is being kept up to date ({@link PipelineStatus}); absent from servers older
+ *     than the field
  */
 public record SessionsRefresh(Integer schemaVersion, List<SseSession> sessions, List<GatewayStatus> gateways,
-        String position) {
+        String position, PipelineStatus pipeline) {
 
     private static final String RECORD = "SessionsRefresh";
 
@@ -23,7 +25,8 @@ public record SessionsRefresh(Integer schemaVersion, List<SseSession> sessions, 
         Require.text(position, RECORD, "position");
     }
 
-    public static SessionsRefresh of(List<SseSession> sessions, List<GatewayStatus> gateways, String position) {
-        return new SessionsRefresh(SchemaVersion.CURRENT, sessions, gateways, position);
+    public static SessionsRefresh of(List<SseSession> sessions, List<GatewayStatus> gateways, String position,
+            PipelineStatus pipeline) {
+        return new SessionsRefresh(SchemaVersion.CURRENT, sessions, gateways, position, pipeline);
     }
 }

@@ -18,7 +18,12 @@ public enum SseEventType {
     /** A session is gone: {@code {key, connectionId}}. */
     SESSION_REMOVED("session-removed", Payload.SSE_SESSION_REMOVED),
     /** An upstream gateway connection changed state. */
-    GATEWAY_STATUS("gateway-status", Payload.SSE_GATEWAY_STATUS);
+    GATEWAY_STATUS("gateway-status", Payload.SSE_GATEWAY_STATUS),
+    /**
+     * Whether the stream is live or paused (the SSE gateway cannot vouch for its view). Ours, not CrewHub's: a
+     * client that does not listen for it loses nothing but the banner.
+     */
+    PIPELINE_STATUS("pipeline-status", Payload.SSE_PIPELINE_STATUS);
 
     private final String eventName;
     private final Payload payload;

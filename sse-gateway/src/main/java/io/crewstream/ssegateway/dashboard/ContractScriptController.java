@@ -6,6 +6,7 @@ import java.util.Map;
 import io.crewstream.schemas.SchemaVersion;
 import io.crewstream.schemas.records.UpstreamState;
 import io.crewstream.schemas.serde.ContractJson;
+import io.crewstream.schemas.sse.PipelineState;
 import io.crewstream.schemas.sse.SseEventType;
 
 import org.springframework.http.CacheControl;
@@ -15,8 +16,8 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Serves {@code /contract.js}: the SSE event names of {@link SseEventType} and the gateway states of
- * {@link UpstreamState} as a script for the dashboard page, so
+ * Serves {@code /contract.js}: the SSE event names of {@link SseEventType}, the gateway states of
+ * {@link UpstreamState} and the pipeline states of {@link PipelineState} as a script for the dashboard page, so
  * the page never spells an event name itself (the seed's UI stayed empty because backend and browser spelt one
  * differently). Public: it holds nothing but names.
  */
@@ -39,8 +40,12 @@ public class ContractScriptController {
         for (UpstreamState state : UpstreamState.values()) {
             states.put(state.name(), state.wireName());
         }
+        Map<String, String> pipelineStates = new LinkedHashMap<>();
+        for (PipelineState state : PipelineState.values()) {
+            pipelineStates.put(state.name(), state.wireName());
+        }
         Map<String, Object> contract = Map.of("schemaVersion", SchemaVersion.CURRENT, "events", events,
-                "gatewayStates", states);
+                "gatewayStates", states, "pipelineStates", pipelineStates);
         return "window.CREWSTREAM_CONTRACT = Object.freeze(" + ContractJson.mapper().writeValueAsString(contract)
                 + ");\n";
     }

@@ -1,6 +1,8 @@
 package io.crewstream.ssegateway.state;
 
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +19,10 @@ import io.crewstream.schemas.records.SessionState;
  * <p>Threading: every method synchronizes on this table. Changes are applied by the one reader thread, and the
  * {@link TableListener} is called under the same lock, so {@link #atomically} lets a caller take a snapshot and
  * register for later changes as one step: no change can fall between the two, none can be seen twice.
+ *
+ * <p>Besides the content, the table keeps when each connection's row last arrived (on this process's clock) and the
+ * {@link PipelineView} that says whether the content is being kept up to date; {@code PipelineWatch} sets the latter,
+ * under the same lock, so a client's initial state and the pipeline status it is sent with always agree.
  */
 public final class SessionTable {
 
@@ -28,13 +34,22 @@ public final class SessionTable {
 
     private final Map<String, ConnectionState> connections = new TreeMap<>();
 
+    /** Clock millis at which each connection's current row was applied. */
+    private final Map<String, Long> connectionsReceivedAt = new HashMap<>();
+
+    private final Clock clock;
+
+    private PipelineView pipeline;
+
     private Position position;
 
     private boolean loaded;
 
-    public SessionTable(TableListener listener, int changeLogSize) {
+    public SessionTable(TableListener listener, int changeLogSize, Clock clock) {
         this.listener = listener;
         this.changeLog = new ChangeLog(changeLogSize);
+        this.clock = clock;
+        this.pipeline = PipelineView.initial(clock.millis());
     }
 
     /**
@@ -48,6 +63,7 @@ public final class SessionTable {
         this.changeLog.reset(resumable);
         this.sessions.clear();
         this.connections.clear();
+        this.connectionsReceivedAt.clear();
         this.loaded = false;
     }
 
@@ -97,6 +113,12 @@ public final class SessionTable {
         ConnectionState previous = (record.connection() != null)
                 ? this.connections.put(record.connectionId(), record.connection())
                 : this.connections.remove(record.connectionId());
+        if (record.connection() != null) {
+            this.connectionsReceivedAt.put(record.connectionId(), this.clock.millis());
+        }
+        else {
+            this.connectionsReceivedAt.remove(record.connectionId());
+        }
         if (record.connection() == null && previous == null) {
             return null;
         }
@@ -148,5 +170,29 @@ public final class SessionTable {
 
     public synchronized int sessionCount() {
         return this.sessions.size();
+    }
+
+    /** Every gateway connection with the clock millis at which its current row arrived, ordered by id. */
+    public synchronized List<ReceivedConnection> connectionsReceived() {
+        List<ReceivedConnection> received = new ArrayList<>(this.connections.size());
+        for (ConnectionState connection : this.connections.values()) {
+            received.add(new ReceivedConnection(connection,
+                    this.connectionsReceivedAt.getOrDefault(connection.connectionId(), 0L)));
+        }
+        return received;
+    }
+
+    /** Whether the content is being kept up to date, and which connections' statuses are overdue. */
+    public synchronized PipelineView pipeline() {
+        return this.pipeline;
+    }
+
+    /** Set by the pipeline watch, under this table's lock (see {@link #atomically}). */
+    public synchronized void pipeline(PipelineView pipeline) {
+        this.pipeline = pipeline;
+    }
+
+    /** A connection-state row and when it arrived here (clock millis). */
+    public record ReceivedConnection(ConnectionState state, long receivedAt) {
     }
 }

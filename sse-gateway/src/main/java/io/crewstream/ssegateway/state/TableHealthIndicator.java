@@ -1,11 +1,16 @@
 package io.crewstream.ssegateway.state;
 
+import io.crewstream.schemas.sse.PipelineStatus;
+
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
  * DOWN until the table holds everything that was on the topics at start, so that no client is served a half-read
- * table; DOWN again if the reader stopped following the topics. Part of the readiness group.
+ * table; DOWN again if the reader stopped following the topics, or while the view is paused (Kafka unreachable, the
+ * reader stalled: see {@link Freshness}), so that a load balancer prefers an instance whose view is live. Gateways
+ * whose status is overdue are listed but do not make it DOWN: that is the ingestor's or the projector's trouble, and
+ * every instance sees the same. Part of the readiness group.
  */
 public final class TableHealthIndicator implements HealthIndicator {
 
@@ -27,10 +32,18 @@ public final class TableHealthIndicator implements HealthIndicator {
             String failure = this.reader.lastFailure();
             return Health.down().withDetail("reason", (failure != null) ? failure : "loading the table").build();
         }
-        return Health.up()
-                .withDetail("position", this.table.position().token())
+        PipelineView pipeline = this.table.pipeline();
+        PipelineStatus status = pipeline.status();
+        Health.Builder health = status.paused()
+                ? Health.down().withDetail("reason", status.reason()).withDetail("reasonCode", status.reasonCode())
+                        .withDetail("pausedSince", status.since())
+                : Health.up();
+        health.withDetail("position", this.table.position().token())
                 .withDetail("sessions", this.table.sessionCount())
-                .withDetail("lag", this.reader.lag())
-                .build();
+                .withDetail("lag", this.reader.lag());
+        if (!pipeline.pausedGateways().isEmpty()) {
+            health.withDetail("pausedGateways", pipeline.pausedGateways());
+        }
+        return health.build();
     }
 }

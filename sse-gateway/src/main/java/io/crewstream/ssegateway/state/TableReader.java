@@ -1,5 +1,6 @@
 package io.crewstream.ssegateway.state;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,9 +36,13 @@ import org.springframework.context.SmartLifecycle;
  * exist it waits: each failure to get metadata or offsets is logged with its reason, counted
  * ({@code crewstream.sse.table.read.failures}) and retried with backoff, and readiness stays DOWN meanwhile.
  *
+ * <p>Once reading, it asks the cluster for the end offsets every {@link #PROBE_INTERVAL}: a poll that returns nothing
+ * cannot tell a quiet table from an unreachable broker, an answer can. When each answer came and why the last one
+ * failed are its {@link #progress()}, from which {@code PipelineWatch} decides whether the view is live.
+ *
  * <p>Threading: {@link #start()} starts one thread that owns the {@link KafkaConsumer} and is the only writer of
  * the table; {@link #stop()} wakes it (also out of a backoff) and waits for it to end. Meters are registered on the
- * first {@link #start()}. The lag gauge and {@link #lastFailure()} are read from any thread.
+ * first {@link #start()}. The lag gauge, {@link #lastFailure()} and {@link #progress()} are read from any thread.
  */
 public final class TableReader implements SmartLifecycle {
 
@@ -53,6 +58,12 @@ public final class TableReader implements SmartLifecycle {
 
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
+    /** How often the cluster is asked for the end offsets while reading. */
+    static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
+
+    /** How long one such question may take; unanswered, it counts as a failed contact. */
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
+
     private final SessionTable table;
 
     private final TopicNamespace namespace;
@@ -64,6 +75,8 @@ public final class TableReader implements SmartLifecycle {
     private final Duration backoffInitial;
 
     private final Duration backoffMax;
+
+    private final Clock clock;
 
     private final AtomicLong lag = new AtomicLong(-1);
 
@@ -78,25 +91,32 @@ public final class TableReader implements SmartLifecycle {
 
     private volatile boolean running;
 
+    private volatile ReaderProgress progress;
+
+    /** Whether the last probe failed; the reader thread's own, for logging each outage once. */
+    private boolean probeFailing;
+
     private Thread thread;
 
     private Consumer<byte[], byte[]> consumer;
 
     public TableReader(SessionTable table, TopicNamespace namespace, String bootstrapServers, String clientId,
-            MeterRegistry meters) {
+            MeterRegistry meters, Clock clock) {
         this(table, namespace, consumerFactory(bootstrapServers, clientId), meters, RETRY_BACKOFF_INITIAL,
-                RETRY_BACKOFF_MAX);
+                RETRY_BACKOFF_MAX, clock);
     }
 
     /** For tests: any consumer, and a shorter backoff. */
     TableReader(SessionTable table, TopicNamespace namespace, Supplier<Consumer<byte[], byte[]>> consumers,
-            MeterRegistry meters, Duration backoffInitial, Duration backoffMax) {
+            MeterRegistry meters, Duration backoffInitial, Duration backoffMax, Clock clock) {
         this.table = table;
         this.namespace = namespace;
         this.consumers = consumers;
         this.meters = meters;
         this.backoffInitial = backoffInitial;
         this.backoffMax = backoffMax;
+        this.clock = clock;
+        this.progress = ReaderProgress.notStarted();
     }
 
     private static Supplier<Consumer<byte[], byte[]>> consumerFactory(String bootstrapServers, String clientId) {
@@ -130,6 +150,8 @@ public final class TableReader implements SmartLifecycle {
                         .register(this.meters);
             }
             this.running = true;
+            long now = this.clock.millis();
+            this.progress = new ReaderProgress(true, now, now, null);
             this.consumer = this.consumers.get();
             this.thread = new Thread(this::run, "sse-table-reader");
             this.thread.start();
@@ -171,6 +193,12 @@ public final class TableReader implements SmartLifecycle {
         return this.lag.get();
     }
 
+    /** Whether it runs, when it last completed a read and last heard from the cluster, and why not since. */
+    public ReaderProgress progress() {
+        ReaderProgress current = this.progress;
+        return this.running ? current : current.stopped();
+    }
+
     private void run() {
         try (Consumer<byte[], byte[]> reader = this.consumer) {
             List<TopicPartition> sessions = retrying("topic metadata",
@@ -198,6 +226,7 @@ public final class TableReader implements SmartLifecycle {
                     this.namespace.name(TableTopic.SESSIONS.topic()), TableTopic.SESSIONS,
                     this.namespace.name(TableTopic.CONNECTIONS.topic()), TableTopic.CONNECTIONS);
             Map<TopicPartition, Long> remaining = new HashMap<>(end);
+            long nextProbe = 0;
             while (this.running) {
                 ConsumerRecords<byte[], byte[]> records = reader.poll(POLL_TIMEOUT);
                 List<TableRecord> decoded = new ArrayList<>(records.count());
@@ -211,7 +240,12 @@ public final class TableReader implements SmartLifecycle {
                     logger.info("Table loaded at position {}: {} sessions, {} connections", this.table.position(),
                             this.table.sessionCount(), this.table.connections().size());
                 }
-                this.lag.set(lag(reader, all));
+                long now = this.clock.millis();
+                this.progress = this.progress.read(now);
+                if (now >= nextProbe) {
+                    probe(reader, all, now);
+                    nextProbe = now + PROBE_INTERVAL.toMillis();
+                }
             }
         }
         catch (WakeupException | InterruptException ex) {
@@ -225,6 +259,32 @@ public final class TableReader implements SmartLifecycle {
         }
         finally {
             this.running = false;
+        }
+    }
+
+    /** Asks the cluster for the end offsets: an answer is contact (and gives the lag), none is an outage. */
+    private void probe(Consumer<byte[], byte[]> reader, List<TopicPartition> all, long now) {
+        try {
+            Map<TopicPartition, Long> end = reader.endOffsets(all, PROBE_TIMEOUT);
+            long behind = 0;
+            for (TopicPartition partition : all) {
+                behind += Math.max(0, end.getOrDefault(partition, 0L) - reader.position(partition));
+            }
+            this.lag.set(behind);
+            this.progress = this.progress.contact(this.clock.millis());
+            if (this.probeFailing) {
+                this.probeFailing = false;
+                logger.info("Kafka answers the table reader again");
+            }
+        }
+        catch (RetriableException ex) {
+            this.failures.increment();
+            this.progress = this.progress.contactFailed("could not get end offsets: " + ex.getMessage());
+            if (!this.probeFailing) {
+                this.probeFailing = true;
+                logger.warn("Kafka does not answer the table reader ({}); last answer {} ms ago", ex.getMessage(),
+                        now - this.progress.lastContactAt());
+            }
         }
     }
 
@@ -307,11 +367,4 @@ public final class TableReader implements SmartLifecycle {
         return true;
     }
 
-    private static long lag(Consumer<byte[], byte[]> reader, List<TopicPartition> partitions) {
-        long total = 0;
-        for (TopicPartition partition : partitions) {
-            total += reader.currentLag(partition).orElse(0);
-        }
-        return total;
-    }
 }

@@ -4,11 +4,15 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.crewstream.schemas.records.ConnectionState;
+import io.crewstream.ssegateway.state.PipelineView;
 import io.crewstream.ssegateway.state.SessionTable;
 import io.crewstream.ssegateway.state.TableChange;
 import io.crewstream.ssegateway.state.TableListener;
@@ -176,6 +180,45 @@ public final class ClientRegistry implements TableListener {
         }
     }
 
+    /**
+     * The pipeline went live or paused, or a gateway's status became overdue or arrived again: each client is told
+     * what changed that it may see. Call under the table's lock (as {@code PipelineWatch} does), so that these frames
+     * are ordered with the table's changes.
+     */
+    void pipelineChanged(PipelineView previous, PipelineView next, SessionTable table) {
+        SseFrame pipeline = next.status().equals(previous.status()) ? null : Frames.pipeline(next.status());
+        Map<String, SseFrame> gateways = new LinkedHashMap<>();
+        for (ConnectionState connection : table.connections()) {
+            String id = connection.connectionId();
+            if (!Objects.equals(previous.pausedSince(id), next.pausedSince(id))) {
+                SseFrame frame = Frames.gatewayPause(connection, next.pausedSince(id));
+                frame.render();
+                gateways.put(id, frame);
+            }
+        }
+        if (pipeline == null && gateways.isEmpty()) {
+            return;
+        }
+        if (pipeline != null) {
+            pipeline.render();
+        }
+        for (LoopStreams loop : this.loops.values()) {
+            loop.post(own -> {
+                for (ClientStream client : own.streams()) {
+                    if (pipeline != null) {
+                        client.offer(pipeline);
+                    }
+                    gateways.forEach((id, frame) -> {
+                        if (client.filter().acceptsGateway(id)) {
+                            client.offer(frame);
+                        }
+                    });
+                    own.touch(client);
+                }
+            });
+        }
+    }
+
     private LoopStreams loopOf(ClientStream client) {
         return this.loops.computeIfAbsent(client.loop(), eventLoop -> {
             LoopStreams loop = new LoopStreams(eventLoop, this.keepalive, this.clock);
@@ -207,6 +250,17 @@ public final class ClientRegistry implements TableListener {
             }
             if (keys.size() <= this.clientQueueSize / 2) {
                 client.resumed(StreamMetrics.ResumeOutcome.RESUMED);
+                // What the replay cannot say: whether the view is live now (the client may have been told it was
+                // paused before it lost its stream), and which gateways are paused (a pause ends only with a new
+                // row, which the replay carries).
+                PipelineView pipeline = table.pipeline();
+                for (ConnectionState connection : table.connections()) {
+                    Long pausedSince = pipeline.pausedSince(connection.connectionId());
+                    if (pausedSince != null && client.filter().acceptsGateway(connection.connectionId())) {
+                        frames.add(Frames.gatewayPause(connection, pausedSince));
+                    }
+                }
+                frames.add(Frames.pipeline(pipeline.status()));
                 return frames;
             }
         }

@@ -6,10 +6,12 @@ import java.util.List;
 import io.crewstream.schemas.records.ConnectionState;
 import io.crewstream.schemas.records.SessionState;
 import io.crewstream.schemas.sse.GatewayStatus;
+import io.crewstream.schemas.sse.PipelineStatus;
 import io.crewstream.schemas.sse.SessionRemovedPayload;
 import io.crewstream.schemas.sse.SessionsRefresh;
 import io.crewstream.schemas.sse.SseEventType;
 import io.crewstream.schemas.sse.SseSession;
+import io.crewstream.ssegateway.state.PipelineView;
 import io.crewstream.ssegateway.state.SessionTable;
 import io.crewstream.ssegateway.state.TableChange;
 
@@ -22,6 +24,14 @@ public final class Frames {
 
     private static final String GATEWAY_KEY_PREFIX = "g/";
 
+    /**
+     * A gateway's status sent because its pause changed, not its row: keyed apart from the row's events, so that
+     * neither replaces the other in a client's queue (a row event carries a resume position; these carry none).
+     */
+    private static final String GATEWAY_PAUSE_KEY_PREFIX = "gp/";
+
+    private static final String PIPELINE_KEY = "pipeline";
+
     private Frames() {
     }
 
@@ -33,15 +43,17 @@ public final class Frames {
                 sessions.add(new SseSession(session.connectionId(), session.session()));
             }
         }
-        return SessionsRefresh.of(sessions, gateways(table, filter), table.position().token());
+        return SessionsRefresh.of(sessions, gateways(table, filter), table.position().token(),
+                table.pipeline().status());
     }
 
-    /** Every gateway connection the client may see. */
+    /** Every gateway connection the client may see, each paused if its status is overdue. */
     public static List<GatewayStatus> gateways(SessionTable table, ClientFilter filter) {
+        PipelineView pipeline = table.pipeline();
         List<GatewayStatus> gateways = new ArrayList<>();
         for (ConnectionState connection : table.connections()) {
             if (filter.acceptsGateway(connection.connectionId())) {
-                gateways.add(GatewayStatus.from(connection));
+                gateways.add(GatewayStatus.from(connection, pipeline.pausedSince(connection.connectionId())));
             }
         }
         return gateways;
@@ -58,7 +70,21 @@ public final class Frames {
             frames.add(SseFrame.event(SseEventType.GATEWAY_STATUS, refresh.position(), gateway,
                     GATEWAY_KEY_PREFIX + gateway.connectionId(), null));
         }
+        if (refresh.pipeline() != null) {
+            frames.add(pipeline(refresh.pipeline()));
+        }
         return frames;
+    }
+
+    /** {@code pipeline-status}: no {@code id:}, since it is not a table change and must not move a resume position. */
+    static SseFrame pipeline(PipelineStatus status) {
+        return SseFrame.event(SseEventType.PIPELINE_STATUS, null, status, PIPELINE_KEY, null);
+    }
+
+    /** A gateway's status because its pause began or ended; no {@code id:}, like {@link #pipeline}. */
+    static SseFrame gatewayPause(ConnectionState connection, Long pausedSince) {
+        return SseFrame.event(SseEventType.GATEWAY_STATUS, null, GatewayStatus.from(connection, pausedSince),
+                GATEWAY_PAUSE_KEY_PREFIX + connection.connectionId(), null);
     }
 
     /** The event for a change happening now; null for a change the contract has no event for. */

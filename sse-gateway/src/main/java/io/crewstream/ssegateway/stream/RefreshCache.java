@@ -5,8 +5,8 @@ import java.util.List;
 import io.crewstream.ssegateway.state.SessionTable;
 
 /**
- * The whole state as a client gets it first ({@code sessions-refresh}, then each gateway's status), built once per
- * table position and filter and shared: every client that connects, falls behind or calls {@code GET /api/sessions}
+ * The whole state as a client gets it first ({@code sessions-refresh}, then each gateway's status and the pipeline's),
+ * built once per table position, pipeline view and filter and shared: every client that connects, falls behind or calls {@code GET /api/sessions}
  * while the table stands still gets the same frames, rendered once. With 10,000 sessions a refresh is about 20 MB of
  * JSON; building and rendering it per client made a reconnect storm cost gigabytes and seconds.
  *
@@ -21,12 +21,15 @@ public final class RefreshCache {
     /** The initial state for {@code filter} at the table's current position. Call under the table's lock. */
     public Rendered of(SessionTable table, ClientFilter filter) {
         String position = table.position().token();
+        long pipelineVersion = table.pipeline().version();
         Rendered cached = this.last;
-        if (cached != null && cached.position.equals(position) && cached.filter.equals(filter)) {
+        if (cached != null && cached.position.equals(position) && cached.pipelineVersion == pipelineVersion
+                && cached.filter.equals(filter)) {
             return cached;
         }
         // One entry: nearly every client asks for everything, and a change makes any older entry useless anyway.
-        Rendered rendered = new Rendered(position, filter, Frames.initialState(Frames.refresh(table, filter)));
+        Rendered rendered = new Rendered(position, pipelineVersion, filter,
+                Frames.initialState(Frames.refresh(table, filter)));
         this.last = rendered;
         return rendered;
     }
@@ -36,12 +39,15 @@ public final class RefreshCache {
 
         private final String position;
 
+        private final long pipelineVersion;
+
         private final ClientFilter filter;
 
         private final List<SseFrame> frames;
 
-        private Rendered(String position, ClientFilter filter, List<SseFrame> frames) {
+        private Rendered(String position, long pipelineVersion, ClientFilter filter, List<SseFrame> frames) {
             this.position = position;
+            this.pipelineVersion = pipelineVersion;
             this.filter = filter;
             this.frames = List.copyOf(frames);
         }

@@ -60,6 +60,7 @@ final class SseFrame {
 
     /**
      * An event.
+     * @param id the resume position it brings a client to; null for an event that is not a table change
      * @param key conflation key: events with the same key replace each other while pending
      * @param observedAt when the change reached the pipeline, for the delivery latency; null for replays
      */
@@ -155,7 +156,9 @@ final class SseFrame {
         }
         // Not kept: a live frame needs its JSON only here; payloadJson() keeps it for the frames the API serves.
         byte[] data = (this.json != null) ? this.json : ContractJson.mapper().writeValueAsBytes(this.payload);
-        byte[] head = ("id: " + this.id + "\nevent: " + this.type.eventName() + "\n").getBytes(StandardCharsets.UTF_8);
+        // Without an id: field a browser keeps its last event id, which is what a frame without a position needs.
+        String idField = (this.id != null) ? "id: " + this.id + "\n" : "";
+        byte[] head = (idField + "event: " + this.type.eventName() + "\n").getBytes(StandardCharsets.UTF_8);
         // The contract mapper writes one line (JSON escapes line breaks inside strings), but a data field must never
         // carry a raw line break: should one ever appear, it starts a new data line.
         int lines = 1;

@@ -10,6 +10,7 @@ import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.TopicNamespace;
 import io.crewstream.schemas.records.ChangeType;
 import io.crewstream.schemas.records.UpstreamState;
+import io.crewstream.ssegateway.state.TableReader;
 import io.crewstream.ssegateway.support.GatewayApp;
 import io.crewstream.ssegateway.support.TableTopics;
 import io.crewstream.testsupport.browser.HeadlessChromium;
@@ -139,6 +140,43 @@ class DashboardBrowserTest {
         eventually().until(() -> banner().getText().startsWith("Connected"));
         assertThat(row("agent:main:one").get(0).getAttribute("class")).doesNotContain("stale");
         HeadlessChromium.screenshot(this.browser, "6-gateway-recovered");
+    }
+
+    @Test
+    void gatewayWhoseStatusStoppedArrivingSaysSoInsteadOfConnectedUntilItArrivesAgain() {
+        this.tables.restatedConnection(LOCAL, 200, System.currentTimeMillis());
+        this.tables.created(LOCAL, "agent:main:one");
+        open(startGateway("crewstream.sse.pause-after=2s"));
+
+        eventually().until(() -> banner().getText().startsWith("No word from the pipeline since"));
+        assertThat(banner().getText()).contains("showing the last known 1 session", "last known state: connected");
+        assertThat(row("agent:main:one")).singleElement()
+                .satisfies(row -> assertThat(row.getAttribute("class")).contains("stale"));
+        HeadlessChromium.screenshot(this.browser, "7-gateway-status-overdue");
+
+        this.tables.restatedConnection(LOCAL, 60_000, System.currentTimeMillis());
+
+        eventually().until(() -> banner().getText().startsWith("Connected"));
+        assertThat(row("agent:main:one").get(0).getAttribute("class")).doesNotContain("stale");
+    }
+
+    @Test
+    void streamThatIsOpenWhileTheViewBehindItStoppedSaysLiveDataPausedNotLive() {
+        this.tables.connection(LOCAL, UpstreamState.CONNECTED, System.currentTimeMillis());
+        this.tables.created(LOCAL, "agent:main:one");
+        GatewayApp app = startGateway();
+        open(app);
+        eventually().until(() -> "live".equals(streamState()) && row("agent:main:one").size() == 1);
+
+        // The table stops following the topics (its reader ended): the stream stays open, the data is not live.
+        app.bean(TableReader.class).stop();
+
+        eventually().until(() -> "paused".equals(streamState()));
+        assertThat(this.browser.findElement(By.id("stream-state")).getText())
+                .startsWith("Live data paused since").endsWith("last known state below");
+        assertThat(row("agent:main:one")).as("the last known state stays on the page").hasSize(1);
+        assertThat(eventLog()).contains("pipeline-status paused");
+        HeadlessChromium.screenshot(this.browser, "8-live-data-paused");
     }
 
     @Test

@@ -43,7 +43,7 @@ class SessionTableTest {
     }
 
     private SessionTable loadedTable(int changeLogSize) {
-        SessionTable table = new SessionTable(this.listener, changeLogSize);
+        SessionTable table = new SessionTable(this.listener, changeLogSize, java.time.Clock.systemUTC());
         Position beginning = Position.of(new long[] { 0, 0 }, new long[] { 0 });
         table.start(beginning, beginning);
         table.markLoaded();

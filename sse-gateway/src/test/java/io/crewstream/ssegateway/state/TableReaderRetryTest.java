@@ -41,7 +41,7 @@ class TableReaderRetryTest {
         @Override
         public void onChange(TableChange change) {
         }
-    }, 10);
+    }, 10, java.time.Clock.systemUTC());
 
     private TableReader reader;
 
@@ -56,7 +56,7 @@ class TableReaderRetryTest {
     void metadataAndOffsetTimeoutsAreRetriedCountedAndTheTableLoadsOnceTheClusterAnswers() {
         FlakyConsumer consumer = new FlakyConsumer(3, 2);
         this.reader = new TableReader(this.table, NAMESPACE, () -> consumer, this.meters, Duration.ofMillis(5),
-                Duration.ofMillis(20));
+                Duration.ofMillis(20), java.time.Clock.systemUTC());
         this.reader.start();
 
         await().atMost(WAIT).until(this.table::loaded);
@@ -71,7 +71,7 @@ class TableReaderRetryTest {
     void readerWaitingForAnUnreachableClusterSaysWhyAndStopsPromptly() {
         FlakyConsumer consumer = new FlakyConsumer(Integer.MAX_VALUE, 0);
         this.reader = new TableReader(this.table, NAMESPACE, () -> consumer, this.meters, Duration.ofMillis(5),
-                Duration.ofMillis(20));
+                Duration.ofMillis(20), java.time.Clock.systemUTC());
         this.reader.start();
 
         await().atMost(WAIT).until(() -> failures() >= 3);

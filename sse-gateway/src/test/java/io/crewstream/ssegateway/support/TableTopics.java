@@ -118,6 +118,16 @@ public final class TableTopics implements AutoCloseable {
         send(this.connections, Topic.CONNECTION_STATE, connectionId, value);
     }
 
+    /**
+     * A connected gateway's row as the projector writes it from a status the ingestor promises to restate every
+     * {@code statusIntervalMs}, last heard at {@code observedAt}.
+     */
+    public void restatedConnection(String connectionId, long statusIntervalMs, long observedAt) {
+        ConnectionState value = ConnectionState.of(connectionId, UpstreamState.CONNECTED, null, null, observedAt,
+                "2026.9.6", observedAt, observedAt, 0, "ws://127.0.0.1:18789", observedAt, statusIntervalMs);
+        send(this.connections, Topic.CONNECTION_STATE, connectionId, value);
+    }
+
     /** Writes raw bytes to the session-state topic, to play a broken producer. */
     public void rawSessionRecord(String key, String json) {
         try (KafkaProducer<String, String> raw = new KafkaProducer<>(
