@@ -51,7 +51,7 @@ import static org.awaitility.Awaitility.await;
  * hence {@code min.insync.replicas} 2, on every topic the apps create and on Kafka Streams' internal topics): one
  * broker is killed while the gateway churns, and no change is lost, none comes back after its removal, and changes
  * keep arriving while the broker is down. The broker killed is the projector's group coordinator, so the consumer
- * group, and a third of every topic's leaders, move at the same time.
+ * group's coordinator and the leadership of the partitions that broker led move at the same time.
  *
  * <p>A cluster of its own, not the shared test broker: it is the one test here that kills a broker.
  */
