@@ -68,7 +68,7 @@ class IngestorLifecycleTest {
         String prefix = broker.uniquePrefix("lifecycle");
         this.namespace = new TopicNamespace(prefix);
         IngestorProperties.Kafka kafka = new IngestorProperties.Kafka(broker.bootstrapServers(), prefix, 1, 1,
-                (short) 1, true, Duration.ofSeconds(30), 262_144, 900_000, 100_000);
+                (short) 1, null, true, Duration.ofSeconds(30), 262_144, 900_000, 100_000);
         IngestorProperties.Connection connection = new IngestorProperties.Connection(Duration.ofSeconds(60),
                 Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofSeconds(60), Duration.ofSeconds(10),
                 Duration.ofSeconds(1), Duration.ofSeconds(30), 500, Duration.ofMinutes(10), Duration.ofSeconds(5));

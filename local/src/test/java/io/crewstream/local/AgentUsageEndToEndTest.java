@@ -14,6 +14,7 @@ import io.crewstream.local.pipeline.PipelineConfig;
 import io.crewstream.local.support.RunningParts;
 import io.crewstream.local.support.TestPipelines;
 import io.crewstream.schemas.Topic;
+import io.crewstream.schemas.TopicReplication;
 import io.crewstream.schemas.cloudevents.CloudEventType;
 import io.crewstream.schemas.cloudevents.CloudEvents;
 import io.crewstream.schemas.records.AgentUsageMinute;
@@ -64,7 +65,8 @@ class AgentUsageEndToEndTest {
         gateway.start();
         this.running.add(gateway);
         PipelineConfig config = TestPipelines.config(broker, "usage-e2e", this.state, gateway.url(), TOKEN);
-        new TopicSetup(config.bootstrapServers(), config.namespace(), config.partitions(), (short) 1).createMissing();
+        new TopicSetup(config.bootstrapServers(), config.namespace(), config.partitions(),
+                TopicReplication.SINGLE).createMissing();
         this.running.start(PipelineApps.projector(config));
         this.running.start(PipelineApps.agentUsage(config));
         this.running.start(PipelineApps.ingestor(config));

@@ -15,6 +15,7 @@ import io.crewstream.local.support.RunningParts;
 import io.crewstream.local.support.TestPipelines;
 import io.crewstream.schemas.SessionStateKey;
 import io.crewstream.schemas.Topic;
+import io.crewstream.schemas.TopicReplication;
 import io.crewstream.schemas.cloudevents.CloudEventType;
 import io.crewstream.schemas.cloudevents.CloudEvents;
 import io.crewstream.schemas.records.AgentUsageMinute;
@@ -74,7 +75,8 @@ class CloudEventsOnEveryTopicTest {
         gateway.start();
         this.running.add(gateway);
         PipelineConfig config = TestPipelines.config(broker, "cloudevents", this.state, gateway.url(), TOKEN);
-        new TopicSetup(config.bootstrapServers(), config.namespace(), config.partitions(), (short) 1).createMissing();
+        new TopicSetup(config.bootstrapServers(), config.namespace(), config.partitions(),
+                TopicReplication.SINGLE).createMissing();
         this.running.start(PipelineApps.projector(config));
         this.running.start(PipelineApps.agentUsage(config));
         this.running.start(PipelineApps.ingestor(config));

@@ -12,6 +12,7 @@ import io.crewstream.local.support.FreePorts;
 import io.crewstream.local.support.SseClient;
 import io.crewstream.local.support.RunningParts;
 import io.crewstream.local.support.TestPipelines;
+import io.crewstream.schemas.TopicReplication;
 import io.crewstream.schemas.sse.SseEventType;
 import io.crewstream.sim.server.OpenClawSimulator;
 import io.crewstream.sim.server.SimulatorConfig;
@@ -129,7 +130,8 @@ class PipelineEndToEndTest {
         gateway.start();
         this.running.add(gateway);
         PipelineConfig config = TestPipelines.config(broker, "projector-restart", this.state, gateway.url(), TOKEN);
-        new TopicSetup(config.bootstrapServers(), config.namespace(), config.partitions(), (short) 1).createMissing();
+        new TopicSetup(config.bootstrapServers(), config.namespace(), config.partitions(),
+                TopicReplication.SINGLE).createMissing();
         EmbeddedApp projector = PipelineApps.projector(config);
         projector.start();
         this.running.add(projector::stop);
@@ -147,7 +149,8 @@ class PipelineEndToEndTest {
     }
 
     private void startPipeline(PipelineConfig config) {
-        new TopicSetup(config.bootstrapServers(), config.namespace(), config.partitions(), (short) 1).createMissing();
+        new TopicSetup(config.bootstrapServers(), config.namespace(), config.partitions(),
+                TopicReplication.SINGLE).createMissing();
         this.running.start(PipelineApps.projector(config));
     }
 

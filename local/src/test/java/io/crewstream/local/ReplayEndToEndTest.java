@@ -23,6 +23,7 @@ import io.crewstream.replay.table.HistoryEntry;
 import io.crewstream.replay.table.SessionHistory;
 import io.crewstream.replay.table.TableDiff;
 import io.crewstream.schemas.Topic;
+import io.crewstream.schemas.TopicReplication;
 import io.crewstream.schemas.records.ConnectionStatusEvent;
 import io.crewstream.schemas.records.RawFrame;
 import io.crewstream.schemas.records.UpstreamState;
@@ -98,7 +99,8 @@ class ReplayEndToEndTest {
                 quick.upstream(), settings);
         this.connection = this.config.upstream().id();
         this.replay = new Replay(new ReplaySource(broker.bootstrapServers(), this.config.namespace()));
-        new TopicSetup(this.config.bootstrapServers(), this.config.namespace(), this.config.partitions(), (short) 1)
+        new TopicSetup(this.config.bootstrapServers(), this.config.namespace(), this.config.partitions(),
+                TopicReplication.SINGLE)
                 .createMissing();
         this.running.start(PipelineApps.projector(this.config));
 

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.crewstream.schemas.TopicNamespace;
+import io.crewstream.schemas.TopicReplication;
 import io.crewstream.streams.StreamsAppProperties;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -22,6 +23,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param topicPrefix prefix in front of every topic name ({@link TopicNamespace})
  * @param partitions partitions of the topics the projector creates when they are missing
  * @param replicationFactor replication factor of those topics and of the internal changelog topics
+ * @param minInsyncReplicas {@code min.insync.replicas} of those topics and of the changelog topics: replicas that must
+ *     have a write before it is acknowledged; unset, {@code min(2, replicationFactor)} ({@link TopicReplication#of})
  * @param processingGuarantee {@code exactly_once_v2} (default) or {@code at_least_once}
  * @param commitInterval how often Kafka Streams commits; under exactly-once, how long a change may wait before
  *     read-committed consumers see it
@@ -44,6 +47,7 @@ public record ProjectorProperties(
         @DefaultValue("") String topicPrefix,
         @DefaultValue("3") int partitions,
         @DefaultValue("1") short replicationFactor,
+        Short minInsyncReplicas,
         @DefaultValue("exactly_once_v2") String processingGuarantee,
         @DefaultValue("5ms") Duration commitInterval,
         Path stateDir,
@@ -65,6 +69,17 @@ public record ProjectorProperties(
         if (stateDir == null) {
             stateDir = Path.of(System.getProperty("java.io.tmpdir"), "crewstream-projector");
         }
+        try {
+            minInsyncReplicas = TopicReplication.of(replicationFactor, minInsyncReplicas).minInsyncReplicas();
+        }
+        catch (IllegalArgumentException ex) {
+            throw new IllegalArgumentException("crewstream.projector." + ex.getMessage(), ex);
+        }
+    }
+
+    @Override
+    public TopicReplication replication() {
+        return new TopicReplication(this.replicationFactor, this.minInsyncReplicas);
     }
 
     @Override

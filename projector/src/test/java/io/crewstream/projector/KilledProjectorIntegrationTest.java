@@ -15,6 +15,7 @@ import java.util.stream.IntStream;
 
 import io.crewstream.projector.streams.ProjectorStreams;
 import io.crewstream.schemas.TopicNamespace;
+import io.crewstream.schemas.TopicReplication;
 import io.crewstream.schemas.records.ConnectionStatusEvent;
 import io.crewstream.schemas.records.SessionRow;
 import io.crewstream.schemas.records.SessionUpserted;
@@ -56,7 +57,7 @@ class KilledProjectorIntegrationTest {
         List<SessionUpserted> stream = IntStream.range(0, 300).mapToObj(KilledProjectorIntegrationTest::change)
                 .toList();
         // Created up front: a record sent before the child has created them would auto-create a topic.
-        new TopicProvisioner(broker.bootstrapServers(), new TopicNamespace(namespace), 2, (short) 1,
+        new TopicProvisioner(broker.bootstrapServers(), new TopicNamespace(namespace), 2, TopicReplication.SINGLE,
                 Duration.ofSeconds(30), "projector", ProjectorStreams.TOPICS).provision();
         ExecutorService sender = Executors.newSingleThreadExecutor();
         try (PipelineTopics topics = new PipelineTopics(broker, new TopicNamespace(namespace))) {

@@ -102,9 +102,19 @@ public enum Topic {
         return configs;
     }
 
-    /** A topic definition for {@code Admin#createTopics}, in the given namespace. */
+    /**
+     * A topic definition for {@code Admin#createTopics}, in the given namespace: {@link #configs()} and the
+     * replication's own {@code min.insync.replicas}.
+     */
+    public NewTopic newTopic(TopicNamespace namespace, int partitions, TopicReplication replication) {
+        Map<String, String> configs = configs();
+        configs.putAll(replication.topicConfigs());
+        return new NewTopic(namespace.name(this), partitions, replication.factor()).configs(configs);
+    }
+
+    /** {@link #newTopic(TopicNamespace, int, TopicReplication)} with the default {@code min.insync.replicas}. */
     public NewTopic newTopic(TopicNamespace namespace, int partitions, short replicationFactor) {
-        return new NewTopic(namespace.name(this), partitions, replicationFactor).configs(configs());
+        return newTopic(namespace, partitions, TopicReplication.of(replicationFactor, null));
     }
 
     public enum CleanupPolicy {

@@ -49,20 +49,21 @@ public final class TopicProvisioning {
     }
 
     /**
-     * Creates those of {@code partitions}' topics that do not exist, each with its partition count.
+     * Creates those of {@code partitions}' topics that do not exist, each with its partition count and
+     * {@code replication}.
      *
      * @return the full names of the topics this call created, in {@code partitions}' order (empty when all existed)
      * @throws ExecutionException if Kafka refused a topic for another reason than that it exists
      * @throws TimeoutException if Kafka did not answer within {@code timeout}
      */
     public static List<String> createMissing(Admin admin, TopicNamespace namespace, Map<Topic, Integer> partitions,
-            short replicationFactor, Duration timeout)
+            TopicReplication replication, Duration timeout)
             throws InterruptedException, ExecutionException, TimeoutException {
         Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         List<NewTopic> missing = new ArrayList<>();
         partitions.forEach((topic, count) -> {
             if (!existing.contains(namespace.name(topic))) {
-                missing.add(topic.newTopic(namespace, count, replicationFactor));
+                missing.add(topic.newTopic(namespace, count, replication));
             }
         });
         Map<String, KafkaFuture<Void>> creations = admin.createTopics(missing).values();

@@ -11,6 +11,7 @@ import io.crewstream.testsupport.kafka.KafkaBroker;
 import io.crewstream.testsupport.kafka.KafkaBrokerExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -37,9 +38,9 @@ class TopicProvisioningTest {
         wanted.put(Topic.AGENT_USAGE, 3);
 
         try (Admin admin = TopicProvisioning.admin(broker.bootstrapServers(), "provisioning-test", TIMEOUT)) {
-            assertThat(TopicProvisioning.createMissing(admin, namespace, wanted, (short) 1, TIMEOUT))
+            assertThat(TopicProvisioning.createMissing(admin, namespace, wanted, TopicReplication.SINGLE, TIMEOUT))
                     .containsExactly(namespace.name(Topic.SESSION_STATE), namespace.name(Topic.AGENT_USAGE));
-            assertThat(TopicProvisioning.createMissing(admin, namespace, wanted, (short) 1, TIMEOUT))
+            assertThat(TopicProvisioning.createMissing(admin, namespace, wanted, TopicReplication.SINGLE, TIMEOUT))
                     .as("a second attempt finds them all").isEmpty();
 
             assertThat(TopicProvisioning.partitionCounts(admin, namespace, List.copyOf(wanted.keySet()), TIMEOUT))
@@ -49,6 +50,9 @@ class TopicProvisioningTest {
             Config config = admin.describeConfigs(List.of(table)).all().get(30, TimeUnit.SECONDS).get(table);
             assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value())
                     .isEqualTo(Topic.SESSION_STATE.configs().get(TopicConfig.CLEANUP_POLICY_CONFIG));
+            assertThat(config.get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG).source())
+                    .as("min.insync.replicas is the topic's own, not the cluster's default")
+                    .isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
         }
     }
 

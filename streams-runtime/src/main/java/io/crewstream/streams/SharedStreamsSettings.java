@@ -3,6 +3,7 @@ package io.crewstream.streams;
 import java.util.Properties;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
@@ -30,7 +31,16 @@ public final class SharedStreamsSettings {
         settings.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, properties.commitInterval().toMillis());
         settings.put(StreamsConfig.STATE_DIR_CONFIG, properties.stateDir().toString());
         settings.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, properties.streamThreads());
-        settings.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) properties.replicationFactor());
+        settings.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) properties.replication().factor());
+        // The changelogs are the stores' only durable copy and the repartition topics carry records in flight: they
+        // need the same guarantee as the topics the app creates itself (Kafka Streams' topic.* settings).
+        properties.replication().topicConfigs()
+                .forEach((name, value) -> settings.put(StreamsConfig.topicPrefix(name), value));
+        // A write is acknowledged once it is on min.insync.replicas brokers, and a retry neither duplicates nor
+        // reorders it. Exactly-once requires both; under at-least-once they are the producer's defaults since Kafka
+        // 3.0, stated here so that they do not hang on a client's defaults.
+        settings.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
+        settings.put(StreamsConfig.producerPrefix(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG), true);
         if (!properties.instanceId().isBlank()) {
             settings.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
                     properties.instanceId());

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.crewstream.schemas.TopicNamespace;
+import io.crewstream.schemas.TopicReplication;
 
 /**
  * The settings every Kafka Streams app of crewstream has, whatever else it has; each app's properties record
@@ -28,8 +29,11 @@ public interface StreamsAppProperties {
     /** Partitions of the topics the app creates when they are missing. */
     int partitions();
 
-    /** Replication factor of those topics and of the internal topics. */
-    short replicationFactor();
+    /**
+     * Replication factor and {@code min.insync.replicas} of those topics and of the internal topics (changelogs,
+     * repartition topics).
+     */
+    TopicReplication replication();
 
     /** {@code exactly_once_v2} or {@code at_least_once}. */
     String processingGuarantee();

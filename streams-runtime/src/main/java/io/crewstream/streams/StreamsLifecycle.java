@@ -111,7 +111,7 @@ public abstract class StreamsLifecycle implements SmartLifecycle {
     /** The starter thread's work: provision until it succeeds (or cannot), then start Kafka Streams. */
     private void provisionThenStartStreams() {
         TopicProvisioner provisioner = new TopicProvisioner(this.properties.bootstrapServers(),
-                this.properties.namespace(), this.properties.partitions(), this.properties.replicationFactor(),
+                this.properties.namespace(), this.properties.partitions(), this.properties.replication(),
                 this.properties.provisioningTimeout(), this.id, this.topics);
         Duration pause = FIRST_RETRY_PAUSE;
         for (int attempt = 1; ; attempt++) {

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeoutException;
 import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.TopicNamespace;
 import io.crewstream.schemas.TopicProvisioning;
+import io.crewstream.schemas.TopicReplication;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +31,7 @@ public final class TopicProvisioner {
     private final String bootstrapServers;
     private final TopicNamespace namespace;
     private final int partitions;
-    private final short replicationFactor;
+    private final TopicReplication replication;
     private final Duration timeout;
     private final String appId;
     private final AppTopics topics;
@@ -40,11 +41,11 @@ public final class TopicProvisioner {
      * @param appId the app's short name, e.g. {@code projector}: in its admin client's id and in error messages
      */
     public TopicProvisioner(String bootstrapServers, TopicNamespace namespace, int partitions,
-            short replicationFactor, Duration timeout, String appId, AppTopics topics) {
+            TopicReplication replication, Duration timeout, String appId, AppTopics topics) {
         this.bootstrapServers = bootstrapServers;
         this.namespace = namespace;
         this.partitions = partitions;
-        this.replicationFactor = replicationFactor;
+        this.replication = replication;
         this.timeout = timeout;
         this.appId = appId;
         this.topics = topics;
@@ -64,8 +65,8 @@ public final class TopicProvisioner {
             Map<Topic, Integer> all = new LinkedHashMap<>();
             this.topics.inputs().forEach(topic -> all.put(topic, this.partitions));
             this.topics.outputs().forEach(topic -> all.put(topic, this.partitions));
-            List<String> created = TopicProvisioning.createMissing(admin, this.namespace, all,
-                    this.replicationFactor, this.timeout);
+            List<String> created = TopicProvisioning.createMissing(admin, this.namespace, all, this.replication,
+                    this.timeout);
             created.forEach(name -> log.info("Created topic {}", name));
             if (this.topics.coPartitionedInputs()) {
                 requireCoPartitionedInputs(TopicProvisioning.partitionCounts(admin, this.namespace,

@@ -4,7 +4,10 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 
+import io.crewstream.schemas.TopicReplication;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import org.junit.jupiter.api.Test;
@@ -32,6 +35,20 @@ class SharedStreamsSettingsTest {
                 .containsEntry(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                         LogAndContinueProcessingExceptionHandler.class)
                 .doesNotContainKey(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG));
+    }
+
+    @Test
+    void internalTopicsAreReplicatedLikeTheAppsOwnAndEveryWriteWaitsForTheInSyncReplicas() {
+        Properties settings = SharedStreamsSettings.of(this.properties.withReplication(
+                TopicReplication.of((short) 3, null)).withGuarantee(StreamsConfig.AT_LEAST_ONCE), new Properties());
+        StreamsConfig config = new StreamsConfig(settings);
+
+        assertThat(config.getInt(StreamsConfig.REPLICATION_FACTOR_CONFIG)).isEqualTo(3);
+        assertThat(config.originalsWithPrefix(StreamsConfig.TOPIC_PREFIX))
+                .containsEntry(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2");
+        Map<String, Object> producer = config.getProducerConfigs("client");
+        assertThat(producer).containsEntry(ProducerConfig.ACKS_CONFIG, "all")
+                .containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     }
 
     @Test

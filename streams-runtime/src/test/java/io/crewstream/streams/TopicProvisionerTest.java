@@ -9,6 +9,7 @@ import java.util.stream.Stream;
 
 import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.TopicNamespace;
+import io.crewstream.schemas.TopicReplication;
 import io.crewstream.testsupport.kafka.KafkaBroker;
 import io.crewstream.testsupport.kafka.KafkaBrokerExtension;
 import org.apache.kafka.clients.admin.Admin;
@@ -38,8 +39,8 @@ class TopicProvisionerTest {
         broker.createTopics(List.of(Topic.SESSION_EVENTS.newTopic(namespace, 2, (short) 1),
                 Topic.CONNECTION_STATUS.newTopic(namespace, 2, (short) 1)));
 
-        new TopicProvisioner(broker.bootstrapServers(), namespace, 3, (short) 1, TIMEOUT, "test", JOINING)
-                .provision();
+        new TopicProvisioner(broker.bootstrapServers(), namespace, 3, TopicReplication.SINGLE, TIMEOUT, "test",
+                JOINING).provision();
 
         Map<String, Integer> partitions = new TreeMap<>();
         try (Admin admin = Admin.create(broker.adminConfig())) {
@@ -62,8 +63,8 @@ class TopicProvisionerTest {
                 Topic.CONNECTION_STATUS.newTopic(namespace, 2, (short) 1)));
 
         assertThatIllegalStateException()
-                .isThrownBy(() -> new TopicProvisioner(broker.bootstrapServers(), namespace, 2, (short) 1, TIMEOUT,
-                        "test", JOINING).provision())
+                .isThrownBy(() -> new TopicProvisioner(broker.bootstrapServers(), namespace, 2,
+                        TopicReplication.SINGLE, TIMEOUT, "test", JOINING).provision())
                 .isInstanceOf(TopicProvisioner.InputsNotCoPartitionedException.class)
                 .withMessageContaining("same number of partitions")
                 .withMessageContaining(namespace.name(Topic.SESSION_EVENTS) + "=1");
@@ -72,8 +73,8 @@ class TopicProvisionerTest {
     @Test
     void returnsWhatItCreatedAndNothingTheSecondTime(KafkaBroker broker) throws Exception {
         TopicNamespace namespace = new TopicNamespace(broker.uniquePrefix("provisioner-created"));
-        TopicProvisioner provisioner = new TopicProvisioner(broker.bootstrapServers(), namespace, 1, (short) 1,
-                TIMEOUT, "test", SINGLE_INPUT);
+        TopicProvisioner provisioner = new TopicProvisioner(broker.bootstrapServers(), namespace, 1,
+                TopicReplication.SINGLE, TIMEOUT, "test", SINGLE_INPUT);
 
         assertThat(provisioner.provision()).containsExactly(namespace.name(Topic.SESSION_STATE),
                 namespace.name(Topic.AGENT_USAGE));

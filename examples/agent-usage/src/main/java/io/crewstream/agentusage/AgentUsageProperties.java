@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.crewstream.schemas.TopicNamespace;
+import io.crewstream.schemas.TopicReplication;
 import io.crewstream.streams.StreamsAppProperties;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -21,6 +22,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param partitions partitions of the topics the app creates when they are missing (its output, and the
  *     session-state table if the projector has not created it yet)
  * @param replicationFactor replication factor of those topics and of the internal topics
+ * @param minInsyncReplicas {@code min.insync.replicas} of those topics and of the internal topics; unset,
+ *     {@code min(2, replicationFactor)} ({@link TopicReplication#of})
  * @param processingGuarantee {@code exactly_once_v2} (default) or {@code at_least_once}
  * @param commitInterval how often Kafka Streams commits; under exactly-once, the longest an update of a minute
  *     waits before read-committed readers see it
@@ -42,6 +45,7 @@ public record AgentUsageProperties(
         @DefaultValue("") String topicPrefix,
         @DefaultValue("3") int partitions,
         @DefaultValue("1") short replicationFactor,
+        Short minInsyncReplicas,
         @DefaultValue("exactly_once_v2") String processingGuarantee,
         @DefaultValue("1s") Duration commitInterval,
         Path stateDir,
@@ -67,6 +71,12 @@ public record AgentUsageProperties(
             throw new IllegalArgumentException(PREFIX + "partitions, replication-factor and stream-threads must be "
                     + "at least 1 but were " + partitions + ", " + replicationFactor + " and " + streamThreads);
         }
+        try {
+            minInsyncReplicas = TopicReplication.of(replicationFactor, minInsyncReplicas).minInsyncReplicas();
+        }
+        catch (IllegalArgumentException ex) {
+            throw new IllegalArgumentException(PREFIX + ex.getMessage(), ex);
+        }
         requirePositive(commitInterval, "commit-interval");
         requirePositive(closeTimeout, "close-timeout");
         requirePositive(provisioningTimeout, "provisioning-timeout");
@@ -83,6 +93,11 @@ public record AgentUsageProperties(
             // Here rather than at the first topic lookup, and with the property's name.
             throw new IllegalArgumentException(PREFIX + "topic-prefix: " + ex.getMessage(), ex);
         }
+    }
+
+    @Override
+    public TopicReplication replication() {
+        return new TopicReplication(this.replicationFactor, this.minInsyncReplicas);
     }
 
     @Override

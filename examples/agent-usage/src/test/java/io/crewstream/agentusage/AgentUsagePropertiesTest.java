@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
+import io.crewstream.schemas.TopicReplication;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -25,6 +26,7 @@ class AgentUsagePropertiesTest {
         assertThat(properties.topicPrefix()).isEmpty();
         assertThat(properties.partitions()).isEqualTo(3);
         assertThat(properties.replicationFactor()).isEqualTo((short) 1);
+        assertThat(properties.replication()).isEqualTo(TopicReplication.SINGLE);
         assertThat(properties.processingGuarantee()).isEqualTo("exactly_once_v2");
         assertThat(properties.commitInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(properties.stateDir()).isEqualTo(Path.of(System.getProperty("java.io.tmpdir"),
@@ -55,7 +57,7 @@ class AgentUsagePropertiesTest {
                 Map.entry("crewstream.agent-usage.streams-properties[producer.linger.ms]", "0")));
 
         assertThat(properties).isEqualTo(new AgentUsageProperties("kafka:9092", "usage-2", "pod-1", "team-a.", 6,
-                (short) 3, "at_least_once", Duration.ofMillis(250), Path.of("/var/lib/usage"), 2,
+                (short) 3, (short) 2, "at_least_once", Duration.ofMillis(250), Path.of("/var/lib/usage"), 2,
                 Duration.ofMinutes(5), Duration.ofSeconds(10), Duration.ofSeconds(20),
                 Map.of("producer.linger.ms", "0")));
         assertThat(properties.namespace().prefix()).isEqualTo("team-a.");
@@ -66,6 +68,15 @@ class AgentUsagePropertiesTest {
         assertThatThrownBy(() -> bind(Map.of("crewstream.agent-usage.grace", "-1s")))
                 .isInstanceOf(BindException.class)
                 .rootCause().hasMessageContaining("crewstream.agent-usage.grace must not be negative");
+    }
+
+    @Test
+    void moreInSyncReplicasThanReplicasIsRefusedNamingTheProperty() {
+        assertThatThrownBy(() -> bind(Map.of("crewstream.agent-usage.replication-factor", "3",
+                "crewstream.agent-usage.min-insync-replicas", "4")))
+                .isInstanceOf(BindException.class)
+                .hasStackTraceContaining("crewstream.agent-usage.min-insync-replicas must be between 1 and the "
+                        + "replication factor (3) but was 4");
     }
 
     @Test

@@ -146,8 +146,11 @@ public final class IngestorConfigValidator {
         if (kafka.rawFramesPartitions() < 1) {
             problems.add(property + ".raw-frames-partitions must be at least 1 but was " + kafka.rawFramesPartitions());
         }
-        if (kafka.replicationFactor() < 1) {
-            problems.add(property + ".replication-factor must be at least 1 but was " + kafka.replicationFactor());
+        try {
+            kafka.replication();
+        }
+        catch (IllegalArgumentException ex) {
+            problems.add(property + "." + ex.getMessage());
         }
         if (kafka.snapshotChunkBytes() < 1024 || kafka.snapshotChunkBytes() > kafka.maxRecordBytes()) {
             problems.add(property + ".snapshot-chunk-bytes must be between 1024 and max-record-bytes ("

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import io.crewstream.schemas.TopicReplication;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -48,6 +49,9 @@ public record IngestorProperties(List<Upstream> upstreams, @DefaultValue Kafka k
      *     connection, so they must have the same count); used only when the ingestor creates the topics
      * @param rawFramesPartitions partitions of raw-frames, when the ingestor creates it
      * @param replicationFactor replication factor of the topics the ingestor creates
+     * @param minInsyncReplicas {@code min.insync.replicas} of the topics the ingestor creates: replicas that must have
+     *     a record before Kafka acknowledges it (the producer sends with {@code acks=all}); unset,
+     *     {@code min(2, replicationFactor)} ({@link TopicReplication#of})
      * @param createTopics create the three input topics at start-up when missing
      * @param deliveryTimeout how long the producer keeps trying one record before it reports the send failed
      * @param snapshotChunkBytes target serialized size of one snapshot chunk; well under the broker's 1 MB default
@@ -58,9 +62,20 @@ public record IngestorProperties(List<Upstream> upstreams, @DefaultValue Kafka k
      */
     public record Kafka(@DefaultValue("localhost:9092") String bootstrapServers, @DefaultValue("") String topicPrefix,
             @DefaultValue("3") int partitions, @DefaultValue("3") int rawFramesPartitions,
-            @DefaultValue("1") short replicationFactor, @DefaultValue("true") boolean createTopics,
-            @DefaultValue("30s") Duration deliveryTimeout, @DefaultValue("262144") int snapshotChunkBytes,
-            @DefaultValue("900000") int maxRecordBytes, @DefaultValue("100000") int maxPendingRecords) {
+            @DefaultValue("1") short replicationFactor, Short minInsyncReplicas,
+            @DefaultValue("true") boolean createTopics, @DefaultValue("30s") Duration deliveryTimeout,
+            @DefaultValue("262144") int snapshotChunkBytes, @DefaultValue("900000") int maxRecordBytes,
+            @DefaultValue("100000") int maxPendingRecords) {
+
+        /**
+         * The replication of the topics the ingestor creates.
+         *
+         * @throws IllegalArgumentException if the two settings do not fit ({@link IngestorConfigValidator} says so
+         *     at start-up)
+         */
+        public TopicReplication replication() {
+            return TopicReplication.of(this.replicationFactor, this.minInsyncReplicas);
+        }
     }
 
     /**

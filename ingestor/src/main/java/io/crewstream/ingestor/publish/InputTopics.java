@@ -73,7 +73,7 @@ public final class InputTopics {
         topics.put(Topic.CONNECTION_STATUS, this.kafka.partitions());
         topics.put(Topic.RAW_FRAMES, this.kafka.rawFramesPartitions());
         try {
-            TopicProvisioning.createMissing(admin, this.namespace, topics, this.kafka.replicationFactor(), TIMEOUT)
+            TopicProvisioning.createMissing(admin, this.namespace, topics, this.kafka.replication(), TIMEOUT)
                     .forEach(name -> log.info("Created topic {}", name));
             return true;
         }

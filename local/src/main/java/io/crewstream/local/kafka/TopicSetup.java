@@ -10,6 +10,7 @@ import java.util.concurrent.TimeoutException;
 import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.TopicNamespace;
 import io.crewstream.schemas.TopicProvisioning;
+import io.crewstream.schemas.TopicReplication;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
@@ -24,13 +25,14 @@ public final class TopicSetup {
     private final String bootstrapServers;
     private final TopicNamespace namespace;
     private final int partitions;
-    private final short replicationFactor;
+    private final TopicReplication replication;
 
-    public TopicSetup(String bootstrapServers, TopicNamespace namespace, int partitions, short replicationFactor) {
+    public TopicSetup(String bootstrapServers, TopicNamespace namespace, int partitions,
+            TopicReplication replication) {
         this.bootstrapServers = bootstrapServers;
         this.namespace = namespace;
         this.partitions = partitions;
-        this.replicationFactor = replicationFactor;
+        this.replication = replication;
     }
 
     /** @return the names of the topics this call created (empty when all existed) */
@@ -40,7 +42,7 @@ public final class TopicSetup {
             all.put(topic, this.partitions);
         }
         try (Admin admin = TopicProvisioning.admin(this.bootstrapServers, "crewstream-local-admin", TIMEOUT)) {
-            return TopicProvisioning.createMissing(admin, this.namespace, all, this.replicationFactor, TIMEOUT);
+            return TopicProvisioning.createMissing(admin, this.namespace, all, this.replication, TIMEOUT);
         }
         catch (ExecutionException | TimeoutException ex) {
             throw new IllegalStateException("Could not create the crewstream topics on " + this.bootstrapServers

@@ -19,6 +19,7 @@ import io.crewstream.local.demo.DemoGateway;
 import io.crewstream.local.kafka.EmbeddedKafkaBroker;
 import io.crewstream.local.kafka.TopicSetup;
 import io.crewstream.schemas.Topic;
+import io.crewstream.schemas.TopicReplication;
 import io.crewstream.schemas.records.ConnectionState;
 import io.crewstream.schemas.records.UpstreamState;
 import io.crewstream.ssegateway.state.SessionTable;
@@ -73,7 +74,7 @@ public final class LocalPipeline {
         try {
             String bootstrapServers = startKafka();
             List<String> created = new TopicSetup(bootstrapServers, this.run.namespace(), this.run.partitions(),
-                    (short) 1).createMissing();
+                    TopicReplication.SINGLE).createMissing();
             this.progress.step("Topics ready: " + Topic.values().length + " crewstream topics"
                     + (created.isEmpty() ? ", all kept from before" : ", " + created.size() + " created"));
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import io.crewstream.local.support.FreePorts;
 import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.TopicNamespace;
+import io.crewstream.schemas.TopicReplication;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -39,7 +40,8 @@ class EmbeddedKafkaBrokerTest {
         assertThat(first.isNew()).isTrue();
         first.start();
         try {
-            assertThat(new TopicSetup(first.bootstrapServers(), TopicNamespace.DEFAULT, 1, (short) 1).createMissing())
+            assertThat(new TopicSetup(first.bootstrapServers(), TopicNamespace.DEFAULT, 1,
+                    TopicReplication.SINGLE).createMissing())
                     .hasSize(Topic.values().length);
             try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, first.bootstrapServers()), new StringSerializer(),
@@ -55,7 +57,8 @@ class EmbeddedKafkaBrokerTest {
         assertThat(second.isNew()).isFalse();
         second.start();
         try {
-            assertThat(new TopicSetup(second.bootstrapServers(), TopicNamespace.DEFAULT, 1, (short) 1).createMissing())
+            assertThat(new TopicSetup(second.bootstrapServers(), TopicNamespace.DEFAULT, 1,
+                    TopicReplication.SINGLE).createMissing())
                     .as("every topic survived").isEmpty();
             assertThat(readAll(second.bootstrapServers(), topic)).containsExactly("laptop=kept");
         }

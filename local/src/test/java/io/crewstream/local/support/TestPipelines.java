@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
 import io.crewstream.local.pipeline.PipelineConfig;
@@ -38,5 +39,15 @@ public final class TestPipelines {
         return new PipelineConfig(broker.bootstrapServers(), new TopicNamespace(prefix), 3, 0, 0, 0, 0,
                 stateDirectory.resolve("projector"), stateDirectory.resolve("agent-usage"), prefix + "projector",
                 new PipelineConfig.Upstream("gw-" + hint, upstreamUrl, tokenFile), QUICK);
+    }
+
+    /** The same pipeline with further properties for every app, overriding those of the same name. */
+    public static PipelineConfig withSettings(PipelineConfig config, Map<String, String> settings) {
+        Map<String, String> all = new HashMap<>(config.extraSettings());
+        all.putAll(settings);
+        return new PipelineConfig(config.bootstrapServers(), config.namespace(), config.partitions(),
+                config.dashboardPort(), config.ingestorPort(), config.projectorPort(), config.agentUsagePort(),
+                config.projectorStateDir(), config.agentUsageStateDir(), config.projectorApplicationId(),
+                config.upstream(), all);
     }
 }

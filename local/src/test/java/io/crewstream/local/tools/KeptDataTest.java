@@ -13,6 +13,7 @@ import io.crewstream.local.kafka.TopicSetup;
 import io.crewstream.local.support.FreePorts;
 import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.TopicNamespace;
+import io.crewstream.schemas.TopicReplication;
 import io.crewstream.schemas.records.ConnectionState;
 import io.crewstream.schemas.records.SessionRow;
 import io.crewstream.schemas.records.SnapshotChunk;
@@ -45,7 +46,8 @@ class KeptDataTest {
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(kafka, FreePorts.next(), FreePorts.next());
         broker.start();
         try {
-            new TopicSetup(broker.bootstrapServers(), TopicNamespace.DEFAULT, 1, (short) 1).createMissing();
+            new TopicSetup(broker.bootstrapServers(), TopicNamespace.DEFAULT, 1,
+                    TopicReplication.SINGLE).createMissing();
             write(broker.bootstrapServers());
         }
         finally {

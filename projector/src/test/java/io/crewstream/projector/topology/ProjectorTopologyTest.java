@@ -76,7 +76,7 @@ class ProjectorTopologyTest {
     @BeforeEach
     void startDriver() {
         ProjectorProperties properties = new ProjectorProperties("unused:9092", CONSUMER, "", NAMESPACE.prefix(), 1,
-                (short) 1, "exactly_once_v2", Duration.ofMillis(10), this.stateDir, 1, 0, Duration.ofSeconds(5),
+                (short) 1, null, "exactly_once_v2", Duration.ofMillis(10), this.stateDir, 1, 0, Duration.ofSeconds(5),
                 Duration.ofSeconds(5), Duration.ofSeconds(60), Map.of());
         Properties settings = StreamsSettings.of(properties);
         this.driver = new TopologyTestDriver(new ProjectorTopology(NAMESPACE, CONSUMER,

@@ -25,7 +25,9 @@ public interface KafkaBroker extends AutoCloseable {
         /** A Docker engine was reachable: an {@code apache/kafka} KRaft container. */
         TESTCONTAINERS,
         /** No Docker: a single-node KRaft broker started in this JVM from Kafka's own server jars. */
-        IN_PROCESS_KRAFT
+        IN_PROCESS_KRAFT,
+        /** A test's own three-broker KRaft cluster in this JVM ({@link InProcessKafkaCluster}), for broker loss. */
+        IN_PROCESS_KRAFT_CLUSTER
     }
 
     Mode mode();

@@ -48,7 +48,7 @@ class StreamsSettingsTest {
     }
 
     private static AgentUsageProperties properties(String guarantee, Map<String, String> overrides) {
-        return new AgentUsageProperties("kafka:9092", "usage", "pod-1", "", 3, (short) 1, guarantee,
+        return new AgentUsageProperties("kafka:9092", "usage", "pod-1", "", 3, (short) 1, null, guarantee,
                 Duration.ofSeconds(1), Path.of("/tmp/usage"), 1, Duration.ofMinutes(2), Duration.ofSeconds(30),
                 Duration.ofSeconds(30), overrides);
     }
