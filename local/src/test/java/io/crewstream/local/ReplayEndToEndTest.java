@@ -317,13 +317,24 @@ class ReplayEndToEndTest {
     }
 
     /** The states the ingestor wrote for the connection in {@code (from, to]}, read straight from the topic. */
+    /** The status changes written in {@code (from, to]}: every status but a restatement of the one before it. */
     private List<String> statusesWritten(Instant from, Instant to) {
-        return TopicReader.readAll(this.broker, this.config.namespace().name(Topic.CONNECTION_STATUS),
-                new StringDeserializer(), new ByteArrayDeserializer(), PATIENCE).stream()
-                .filter(record -> this.connection.equals(record.key()))
-                .filter(record -> record.timestamp() > from.toEpochMilli() && record.timestamp() <= to.toEpochMilli())
-                .map(record -> ContractSerdes.connectionStatus().deserialize(null, record.value()).state().wireName())
-                .toList();
+        List<String> changes = new ArrayList<>();
+        ConnectionStatusEvent previous = null;
+        for (ConsumerRecord<String, byte[]> record : TopicReader.readAll(this.broker,
+                this.config.namespace().name(Topic.CONNECTION_STATUS), new StringDeserializer(),
+                new ByteArrayDeserializer(), PATIENCE)) {
+            if (!this.connection.equals(record.key())) {
+                continue;
+            }
+            ConnectionStatusEvent status = ContractSerdes.connectionStatus().deserialize(null, record.value());
+            if (!status.restates(previous) && record.timestamp() > from.toEpochMilli()
+                    && record.timestamp() <= to.toEpochMilli()) {
+                changes.add(status.state().wireName());
+            }
+            previous = status;
+        }
+        return changes;
     }
 
 
