@@ -1,11 +1,13 @@
 package io.crewstream.ssegateway;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -123,6 +125,26 @@ class HalfOpenConnectionsTest {
     }
 
     @Test
+    void aKeptAliveConnectionThatSendsNoNextRequestIsClosedAtTheBoundAfterItsResponse() throws IOException {
+        double before = rejected("request-head-timeout");
+        try (Socket client = connect()) {
+            client.getOutputStream().write("GET /api/gateways HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            client.getOutputStream().flush();
+            // Each read waits at most the bound and a margin: the answer comes at once, the close at the bound.
+            client.setSoTimeout((int) HEAD_TIMEOUT.plusSeconds(3).toMillis());
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            InputStream in = client.getInputStream();
+            byte[] buffer = new byte[8192];
+            for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+                received.write(buffer, 0, read);
+            }
+            assertThat(received.toString(StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 200");
+        }
+        await().atMost(WAIT).until(() -> rejected("request-head-timeout") == before + 1);
+    }
+
+    @Test
     void anEventStreamOpenFarLongerThanTheBoundIsNotClosed() throws IOException {
         try (RawSseConnection stream = RawSseConnection.open(this.gateway.port(), "/api/events", 64 * 1024)) {
             // A heartbeat every 500 ms: ten of them take twice the bound and more.
@@ -184,7 +206,7 @@ class HalfOpenConnectionsTest {
             InputStream in = socket.getInputStream();
             return in.read();
         }
-        catch (java.net.SocketTimeoutException ex) {
+        catch (SocketTimeoutException ex) {
             throw new AssertionError("the server neither answered nor closed", ex);
         }
         catch (IOException reset) {

@@ -1,5 +1,6 @@
 package io.crewstream.streams;
 
+import java.time.Instant;
 import java.util.Set;
 
 import org.apache.kafka.streams.KafkaStreams;
@@ -10,12 +11,18 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * Reports a Kafka Streams app in {@code /actuator/health}. Before its stream threads run: out of service while it
  * provisions its topics or waits for Kafka (with the reason of the last failed attempt), down if it cannot start
  * (e.g. input topics with different partition counts). Then its Kafka Streams state: up while running or
- * rebalancing (restoring stores is part of rebalancing) <em>with at least one active task</em>, out of service while
- * stopping, down after a fatal error. Running or rebalancing with no active task is down: the instance processes
- * nothing, whether it waits for its first assignment, its stream threads are gone, a lost group membership took its
- * tasks (e.g. while the broker is away), or it is an instance beyond the input partition count. Reporting that as up
- * would hide an app that stands still. Details: the state, the reason and failed attempts while not started, the tasks this instance runs. An app extends
- * it with a verdict of its own ({@link #verdict}) and its own details ({@link #details}).
+ * rebalancing (restoring stores is part of rebalancing) <em>with at least one active task and progress</em>, out of
+ * service while stopping, down after a fatal error. Two ways of standing still while "running" are down too:
+ * <ul>
+ * <li>no active task: the instance processes nothing, whether it waits for its first assignment, its stream threads
+ * are gone, a lost group membership took its tasks (e.g. while the broker is away), or it is an instance beyond the
+ * input partition count;</li>
+ * <li>no progress ({@link ProgressMonitor}, {@link ProgressWatch}): records wait on an input partition it holds
+ * while its committed offset stands still for the stall timeout, and it evidently tried. An input with nothing to
+ * read is no failure: an idle app is up.</li>
+ * </ul>
+ * Details: the state, the reason and failed attempts while not started, the tasks this instance runs, the input lag
+ * once sampled, the stalled partitions and since when. An app extends it with its own details ({@link #details}).
  *
  * <p>Called on web request threads; it and its subclasses only read thread-safe getters.
  */
@@ -28,8 +35,11 @@ public abstract class StreamsHealthIndicator implements HealthIndicator {
 
     private final StreamsLifecycle streams;
 
-    protected StreamsHealthIndicator(StreamsLifecycle streams) {
+    private final ProgressMonitor progress;
+
+    protected StreamsHealthIndicator(StreamsLifecycle streams, ProgressMonitor progress) {
         this.streams = streams;
+        this.progress = progress;
     }
 
     @Override
@@ -41,20 +51,13 @@ public abstract class StreamsHealthIndicator implements HealthIndicator {
             case FAILED -> Health.down().withDetail("state", startup.phase().name());
             case NOT_STARTED, STARTED -> streamsHealth(activeTasks);
         };
-        verdict(health);
+        progress(health);
         if (startup.reason() != null) {
             health.withDetail("reason", startup.reason()).withDetail("failedAttempts", startup.failedAttempts());
         }
         health.withDetail("activeTasks", activeTasks);
         details(health);
         return health.build();
-    }
-
-    /**
-     * The app's own verdict, right after the state: it may turn the status down, with details that say why. None by
-     * default.
-     */
-    protected void verdict(Health.Builder health) {
     }
 
     /** The app's own details, after the tasks: its counts. */
@@ -70,5 +73,19 @@ public abstract class StreamsHealthIndicator implements HealthIndicator {
             default -> Health.outOfService();
         };
         return health.withDetail("state", state.name());
+    }
+
+    private void progress(Health.Builder health) {
+        ProgressWatch.Verdict verdict = this.progress.verdict();
+        if (verdict.state() == ProgressWatch.State.STALLED) {
+            health.down().withDetail("stalledSince", Instant.ofEpochMilli(verdict.stalledSinceMillis()).toString())
+                    .withDetail("stalledPartitions", verdict.stalledPartitions());
+        }
+        if (verdict.state() != ProgressWatch.State.UNKNOWN) {
+            health.withDetail("lag", verdict.lag());
+        }
+        if (this.progress.lastError() != null) {
+            health.withDetail("progressCheckError", this.progress.lastError());
+        }
     }
 }

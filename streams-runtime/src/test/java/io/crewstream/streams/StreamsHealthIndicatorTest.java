@@ -30,8 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * An app's health on a real broker once its stream threads run: up only while it holds a task, idle or not; an
- * instance that runs but holds none (here: a second instance of an app whose input has one partition) is down.
+ * An app's health on a real broker once its stream threads run: up while it holds a task and nothing waits
+ * unprocessed, idle or not; an instance that runs but holds none (here: a second instance of an app whose input has
+ * one partition) is down.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class StreamsHealthIndicatorTest {
@@ -44,32 +45,33 @@ class StreamsHealthIndicatorTest {
     @Test
     void anInstanceHoldingNoTaskIsDownAndTakesOverAndIsUpWhenTheHolderStops(KafkaBroker broker) throws IOException {
         String prefix = broker.uniquePrefix("health-tasks");
-        PassThroughStreams first = new PassThroughStreams(properties(broker, prefix, "pod-1"));
-        PassThroughStreams second = new PassThroughStreams(properties(broker, prefix, "pod-2"));
+        Instance first = new Instance(properties(broker, prefix, "pod-1"));
+        Instance second = new Instance(properties(broker, prefix, "pod-2"));
         first.start();
         second.start();
         try {
-            await().atMost(PATIENCE).until(() -> first.state() == KafkaStreams.State.RUNNING
-                    && second.state() == KafkaStreams.State.RUNNING
-                    && first.activeTasks().size() + second.activeTasks().size() == 1);
-            PassThroughStreams holder = first.activeTasks().isEmpty() ? second : first;
-            PassThroughStreams spare = (holder == first) ? second : first;
+            await().atMost(PATIENCE).until(() -> first.streams.state() == KafkaStreams.State.RUNNING
+                    && second.streams.state() == KafkaStreams.State.RUNNING
+                    && first.streams.activeTasks().size() + second.streams.activeTasks().size() == 1);
+            Instance holder = first.streams.activeTasks().isEmpty() ? second : first;
+            Instance spare = (holder == first) ? second : first;
 
-            Health spareHealth = new TestHealth(spare).health();
+            Health spareHealth = spare.health.health();
             assertThat(spareHealth.getStatus()).isEqualTo(Status.DOWN);
             assertThat(spareHealth.getDetails()).containsEntry("state", KafkaStreams.State.RUNNING.name())
                     .containsEntry("reason", StreamsHealthIndicator.NO_ACTIVE_TASK)
                     .containsEntry("activeTasks", Set.of());
-            // Idle (no record ever arrives) but holding its task: nothing wrong.
-            Health holderHealth = new TestHealth(holder).health();
+            // Idle (no record ever arrives) but holding its task, its progress sampled: nothing wrong.
+            await().atMost(PATIENCE).until(() -> holder.progress.verdict().state() != ProgressWatch.State.UNKNOWN);
+            Health holderHealth = holder.health.health();
             assertThat(holderHealth.getStatus()).isEqualTo(Status.UP);
             assertThat(holderHealth.getDetails()).containsEntry("activeTasks", Set.of("0_0"))
-                    .doesNotContainKey("reason");
+                    .containsEntry("lag", 0L).doesNotContainKey("reason").doesNotContainKey("stalledPartitions");
 
             holder.stop();
 
             await().atMost(PATIENCE).untilAsserted(() -> {
-                Health health = new TestHealth(spare).health();
+                Health health = spare.health.health();
                 assertThat(health.getStatus()).isEqualTo(Status.UP);
                 assertThat(health.getDetails()).containsEntry("activeTasks", Set.of("0_0"));
             });
@@ -80,11 +82,38 @@ class StreamsHealthIndicatorTest {
         }
     }
 
+    /** One instance of the app: its streams, its progress monitor (stall timeout 1 s) and its health. */
+    private static final class Instance {
+
+        private final PassThroughStreams streams;
+
+        private final ProgressMonitor progress;
+
+        private final TestHealth health;
+
+        Instance(TestAppProperties properties) {
+            this.streams = new PassThroughStreams(properties);
+            this.progress = new ProgressMonitor(properties, this.streams, new ThreadFailures(Clock.systemUTC()),
+                    Clock.systemUTC());
+            this.health = new TestHealth(this.streams, this.progress);
+        }
+
+        void start() {
+            this.streams.start();
+            this.progress.start();
+        }
+
+        void stop() {
+            this.progress.stop();
+            this.streams.stop();
+        }
+    }
+
     private TestAppProperties properties(KafkaBroker broker, String prefix, String instanceId) throws IOException {
         return new TestAppProperties(broker.bootstrapServers(), prefix + "app", instanceId,
                 new TopicNamespace(prefix), 1, (short) 1, StreamsConfig.AT_LEAST_ONCE, Duration.ofMillis(100),
                 Files.createDirectories(this.stateDir.resolve(instanceId)), 1, Duration.ofSeconds(10),
-                Duration.ofSeconds(10), Map.of());
+                Duration.ofSeconds(10), Duration.ofSeconds(1), Map.of());
     }
 
     /** Reads its one input and does nothing with it: what matters here is only who holds the task. */
@@ -114,8 +143,8 @@ class StreamsHealthIndicatorTest {
 
     private static final class TestHealth extends StreamsHealthIndicator {
 
-        TestHealth(StreamsLifecycle streams) {
-            super(streams);
+        TestHealth(StreamsLifecycle streams, ProgressMonitor progress) {
+            super(streams, progress);
         }
 
         @Override

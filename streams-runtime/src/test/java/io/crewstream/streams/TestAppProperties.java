@@ -9,24 +9,26 @@ import io.crewstream.schemas.TopicNamespace;
 /** The settings of an app under test; each test changes what it is about. */
 record TestAppProperties(String bootstrapServers, String applicationId, String instanceId, TopicNamespace namespace,
         int partitions, short replicationFactor, String processingGuarantee, Duration commitInterval, Path stateDir,
-        int streamThreads, Duration closeTimeout, Duration provisioningTimeout, Map<String, String> streamsProperties)
+        int streamThreads, Duration closeTimeout, Duration provisioningTimeout, Duration stallTimeout,
+        Map<String, String> streamsProperties)
         implements StreamsAppProperties {
 
     static TestAppProperties of(String bootstrapServers, Path stateDir) {
         return new TestAppProperties(bootstrapServers, "app", "pod-1", TopicNamespace.DEFAULT, 1, (short) 1,
                 "exactly_once_v2", Duration.ofMillis(100), stateDir, 1, Duration.ofSeconds(5),
-                Duration.ofSeconds(1), Map.of());
+                Duration.ofSeconds(1), Duration.ofSeconds(60), Map.of());
     }
 
     TestAppProperties withGuarantee(String guarantee) {
         return new TestAppProperties(this.bootstrapServers, this.applicationId, this.instanceId, this.namespace,
                 this.partitions, this.replicationFactor, guarantee, this.commitInterval, this.stateDir,
-                this.streamThreads, this.closeTimeout, this.provisioningTimeout, this.streamsProperties);
+                this.streamThreads, this.closeTimeout, this.provisioningTimeout, this.stallTimeout,
+                this.streamsProperties);
     }
 
     TestAppProperties withStreamsProperties(Map<String, String> overrides) {
         return new TestAppProperties(this.bootstrapServers, this.applicationId, this.instanceId, this.namespace,
                 this.partitions, this.replicationFactor, this.processingGuarantee, this.commitInterval, this.stateDir,
-                this.streamThreads, this.closeTimeout, this.provisioningTimeout, overrides);
+                this.streamThreads, this.closeTimeout, this.provisioningTimeout, this.stallTimeout, overrides);
     }
 }
