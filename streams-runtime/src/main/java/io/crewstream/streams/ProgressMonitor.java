@@ -32,8 +32,9 @@ import org.springframework.context.SmartLifecycle;
  * topics and where those topics end, as an operator would with {@code kafka-consumer-groups --describe}, with this
  * instance's Kafka Streams state and the partitions its tasks hold, and keeps the {@link ProgressWatch} verdict for
  * {@code /actuator/health} ({@link StreamsHealthIndicator}): an app whose stream threads fail on the same record again
- * and again is DOWN, not UP; one with nothing to read is not stalled. Logs when a stall begins and ends. The admin client is made at the first sample, so that an address that does
- * not resolve yet never fails the application's start; until Kafka answers, the reason is shown with the verdict.
+ * and again is DOWN, not UP; one with nothing to read is not stalled. Logs when a stall begins and ends. The admin
+ * client is made at the first sample, so that an address that does not resolve yet never fails the application's
+ * start; until Kafka answers, the reason is shown with the verdict.
  *
  * <p>Threading: {@link #start()} and {@link #stop()} are called by the Spring container; sampling runs on one
  * scheduler thread of its own, which alone touches the {@link ProgressWatch} and the admin client; {@link #verdict()}

@@ -8,8 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * How many connections each client address holds, and whether one more may open: at most {@code limit} at once per
  * address (0: no limit), so that one host cannot take every connection an instance can hold (thousands of half-open
- * connections, say). A refusal says whether it is time to log: at most one line per address per {@code logInterval}, with the
- * number refused since the last line, so that a flood of refusals is not a flood of lines. Pure bookkeeping, no I/O.
+ * connections, say). A refusal says whether it is time to log: at most one line per address per
+ * {@code logInterval}, with the number refused since the last line, so that a flood of refusals is not a flood of
+ * lines. Pure bookkeeping, no I/O.
  *
  * <p>Threading: called from every event loop at once; each address's count lives in a {@link ConcurrentHashMap}
  * entry that is only read and changed inside {@code compute}, which serializes the calls for one address. An

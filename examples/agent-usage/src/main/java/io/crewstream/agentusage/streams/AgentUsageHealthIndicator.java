@@ -6,8 +6,8 @@ import org.springframework.boot.health.contributor.Health;
 
 /**
  * Reports the app in {@code /actuator/health} as {@link StreamsHealthIndicator} reports every app (start phase, then
- * Kafka Streams state, down with no active task or no progress). Its own details: the late changes left out of their minute, the records skipped as
- * unreadable, and stream-thread failures.
+ * Kafka Streams state, down with no active task or no progress). Its own details: the late changes left out of their
+ * minute, the records skipped as unreadable, and stream-thread failures.
  *
  * <p>Called on web request threads; it only reads thread-safe getters.
  */
