@@ -2,10 +2,10 @@ package io.crewstream.projector;
 
 import java.time.Clock;
 
-import io.crewstream.projector.streams.ProgressMonitor;
 import io.crewstream.projector.streams.ProjectorHealthIndicator;
 import io.crewstream.projector.streams.ProjectorStreams;
 import io.crewstream.projector.topology.DiscardedSnapshots;
+import io.crewstream.streams.ProgressMonitor;
 import io.crewstream.streams.ThreadFailures;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;

@@ -262,8 +262,10 @@ class ProjectorIntegrationTest {
                 JsonNode health = health(projector);
                 assertThat(health.get("status").asString()).isEqualTo("DOWN");
                 JsonNode details = health.get("components").get("projector").get("details");
-                assertThat(details.get("stalledPartitions").size()).isEqualTo(1);
-                assertThat(details.get("lag").asLong()).isPositive();
+                // Between a stream thread's death and its replacement's rejoining the instance may hold no task (DOWN
+                // for that reason first): what is awaited is the stall itself.
+                assertThat(details.path("stalledPartitions").size()).isEqualTo(1);
+                assertThat(details.path("lag").asLong()).isPositive();
                 assertThat(details.get("streamThreadFailures").asLong()).isPositive();
             });
 

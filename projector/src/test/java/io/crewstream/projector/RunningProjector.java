@@ -87,8 +87,17 @@ final class RunningProjector implements AutoCloseable {
 
     /** The app's health endpoint. */
     URI healthUri() {
-        return URI.create("http://localhost:" + this.context.getEnvironment().getProperty("local.server.port")
-                + "/actuator/health");
+        return baseUri().resolve("/actuator/health");
+    }
+
+    /** The app's HTTP address. */
+    URI baseUri() {
+        return URI.create("http://localhost:" + this.context.getEnvironment().getProperty("local.server.port"));
+    }
+
+    /** A property as the app sees it. */
+    String property(String name) {
+        return this.context.getEnvironment().getProperty(name);
     }
 
     /** Stops the app: Kafka Streams commits what it processed and closes. */

@@ -4,7 +4,10 @@ import java.time.Clock;
 import java.time.Duration;
 
 import io.crewstream.schemas.TopicNamespace;
+import io.crewstream.ssegateway.api.ConnectionAdmission;
+import io.crewstream.ssegateway.api.ConnectionsPerAddress;
 import io.crewstream.ssegateway.api.MalformedRequests;
+import io.crewstream.ssegateway.api.RequestHeadTimeout;
 import io.crewstream.ssegateway.security.ApiSecurityConfiguration;
 import io.crewstream.ssegateway.state.Freshness;
 import io.crewstream.ssegateway.state.SessionTable;
@@ -37,6 +40,9 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
  */
 @Configuration(proxyBeanMethods = false)
 class SseGatewayConfiguration {
+
+    /** At most one line per client address this often about the connections it was refused. */
+    private static final Duration REFUSAL_LOG_INTERVAL = Duration.ofMinutes(1);
 
     @Bean
     RefreshCache refreshCache() {
@@ -129,19 +135,39 @@ class SseGatewayConfiguration {
                 && EventStreamController.PATH.equals(request.getCarrier().getPath().value()));
     }
 
+    /** Open connections per client address, and the limit on them ({@code max-connections-per-address}). */
+    @Bean
+    ConnectionsPerAddress connectionsPerAddress(SseGatewayProperties properties, Clock clock) {
+        return new ConnectionsPerAddress(properties.maxConnectionsPerAddress(), REFUSAL_LOG_INTERVAL, clock);
+    }
+
     /**
      * The transport settings event streams rely on: TCP_NODELAY (an event is small and
      * should leave at once), water marks that make a stream "unwritable" once 64 KiB wait in its channel (its events
      * then wait, conflated, in its queue) and writable again below 32 KiB, and malformed requests answered in the
-     * API's error shape ({@link MalformedRequests}).
+     * API's error shape ({@link MalformedRequests}). And what keeps half-open connections from starving real clients:
+     * at most {@code max-connections-per-address} per client address ({@link ConnectionAdmission}), and no more than
+     * {@code request-head-timeout} to send a request head ({@link RequestHeadTimeout}).
      */
     @Bean
-    NettyServerCustomizer eventStreamTransport(MeterRegistry meters) {
+    NettyServerCustomizer eventStreamTransport(MeterRegistry meters, SseGatewayProperties properties,
+            ConnectionsPerAddress connectionsPerAddress) {
         Counter malformed = meters.counter(ApiSecurityConfiguration.REJECTED_METRIC, "reason", "malformed");
+        Counter headTimeouts = meters.counter(ApiSecurityConfiguration.REJECTED_METRIC, "reason",
+                "request-head-timeout");
+        long headTimeoutMillis = properties.requestHeadTimeout().toMillis();
+        ConnectionAdmission admission = new ConnectionAdmission(connectionsPerAddress, REFUSAL_LOG_INTERVAL,
+                meters.counter(ApiSecurityConfiguration.REJECTED_METRIC, "reason", "connections-per-address"));
         return server -> server.childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(32 * 1024, 64 * 1024))
-                .doOnChannelInit((observer, channel, remoteAddress) -> MalformedRequests.install(channel.pipeline(),
-                        malformed));
+                .doOnChannelInit((observer, channel, remoteAddress) -> {
+                    if (!admission.admit(channel)) {
+                        return;
+                    }
+                    MalformedRequests.install(channel.pipeline(), malformed);
+                    // After MalformedRequests is in: this goes between it and the codec, and so sees its answers.
+                    RequestHeadTimeout.install(channel.pipeline(), headTimeoutMillis, headTimeouts);
+                });
     }
 }

@@ -21,6 +21,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     the table reader for this long; a gateway's status is reported paused when its restatement is this much later
  *     than twice its promised interval; at least 2 s
  * @param eventLoops Netty event loops serving HTTP and writing the streams; 0 for one per core
+ * @param requestHeadTimeout a connection that has not sent a complete request head this long after it opened (or
+ *     after its last response ended) is closed, however slowly it trickles bytes
+ * @param maxConnectionsPerAddress open connections one client address may hold; one more is closed at once. 0 turns
+ *     the limit off (behind a proxy, where every connection comes from the proxy's address)
  * @param auth bearer-token check of the API, off while no token is configured
  * @param cors browser origins allowed to call the API from another site
  */
@@ -36,6 +40,8 @@ public record SseGatewayProperties(
         @DefaultValue("10000") int changeLogSize,
         @DefaultValue("3s") Duration pauseAfter,
         @DefaultValue("0") int eventLoops,
+        @DefaultValue("10s") Duration requestHeadTimeout,
+        @DefaultValue("256") int maxConnectionsPerAddress,
         @DefaultValue Auth auth,
         @DefaultValue Cors cors) {
 
@@ -50,6 +56,7 @@ public record SseGatewayProperties(
             throw new IllegalArgumentException("crewstream.sse.pause-after must be at least " + MIN_PAUSE_AFTER
                     + " but was " + pauseAfter);
         }
+        requirePositive(requestHeadTimeout, "request-head-timeout");
         if (clientQueueSize < 1 || changeLogSize < 1) {
             throw new IllegalArgumentException("crewstream.sse.client-queue-size and change-log-size must be at "
                     + "least 1");
@@ -57,6 +64,10 @@ public record SseGatewayProperties(
         if (eventLoops < 0) {
             throw new IllegalArgumentException("crewstream.sse.event-loops must be 0 (one per core) or more but was "
                     + eventLoops);
+        }
+        if (maxConnectionsPerAddress < 0) {
+            throw new IllegalArgumentException("crewstream.sse.max-connections-per-address must be 0 (no limit) or "
+                    + "more but was " + maxConnectionsPerAddress);
         }
     }
 

@@ -53,6 +53,12 @@ public interface StreamsAppProperties {
     /** How long one attempt to provision the topics waits for Kafka before it is retried. */
     Duration provisioningTimeout();
 
+    /**
+     * How long the committed offset of an input partition with records waiting may stand still, while Kafka Streams
+     * runs and evidently tries, before the app counts as stalled ({@link ProgressWatch}) and its health is DOWN.
+     */
+    Duration stallTimeout();
+
     /** Further Kafka Streams settings, applied last. */
     Map<String, String> streamsProperties();
 }

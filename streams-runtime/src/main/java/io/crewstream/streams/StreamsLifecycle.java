@@ -1,6 +1,7 @@
 package io.crewstream.streams;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -225,6 +226,21 @@ public abstract class StreamsLifecycle implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         return this.running;
+    }
+
+    /** The app's short name, e.g. {@code agent-usage}. */
+    String id() {
+        return this.id;
+    }
+
+    /** The app's name at the start of a log line, e.g. {@code Agent usage}. */
+    String title() {
+        return this.title;
+    }
+
+    /** The full names of the topics the app reads. */
+    List<String> inputTopics() {
+        return this.topics.inputs().stream().map(this.properties.namespace()::name).toList();
     }
 
     /** How far the start has got; once {@link Startup.Phase#STARTED}, {@link #state()} tells the rest. */

@@ -28,9 +28,10 @@ class StreamsLifecycleTest {
 
     @Test
     void stoppedItIsOutOfServiceWithNothingRunning() {
-        TestStreams streams = new TestStreams(TestAppProperties.of("localhost:1", this.stateDir));
+        TestAppProperties properties = TestAppProperties.of("localhost:1", this.stateDir);
+        TestStreams streams = new TestStreams(properties);
 
-        Health health = new TestHealth(streams).health();
+        Health health = new TestHealth(streams, properties).health();
 
         assertThat(streams.startup().phase()).isEqualTo(Startup.Phase.NOT_STARTED);
         assertThat(health.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
@@ -41,13 +42,14 @@ class StreamsLifecycleTest {
 
     @Test
     void waitsForKafkaWithTheReasonInHealthAndStopEndsTheWait() throws IOException {
-        TestStreams streams = new TestStreams(TestAppProperties.of("localhost:" + freePort(), this.stateDir));
+        TestAppProperties properties = TestAppProperties.of("localhost:" + freePort(), this.stateDir);
+        TestStreams streams = new TestStreams(properties);
         streams.start();
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> streams.startup().phase(),
                     phase -> phase == Startup.Phase.WAITING_FOR_KAFKA);
 
-            Health health = new TestHealth(streams).health();
+            Health health = new TestHealth(streams, properties).health();
             assertThat(health.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
             assertThat(health.getDetails()).containsEntry("state", Startup.Phase.WAITING_FOR_KAFKA.name())
                     .containsKeys("reason", "failedAttempts");
@@ -86,8 +88,10 @@ class StreamsLifecycleTest {
 
     private static final class TestHealth extends StreamsHealthIndicator {
 
-        TestHealth(StreamsLifecycle streams) {
-            super(streams);
+        TestHealth(StreamsLifecycle streams, StreamsAppProperties properties) {
+            // Never started: no verdict on progress, which is not this test's subject.
+            super(streams, new ProgressMonitor(properties, streams, new ThreadFailures(Clock.systemUTC()),
+                    Clock.systemUTC()));
         }
 
         @Override

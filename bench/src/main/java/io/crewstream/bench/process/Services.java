@@ -59,6 +59,8 @@ public final class Services {
                 "--server.port=" + port,
                 "--crewstream.sse.bootstrap-servers=" + bootstrapServers,
                 "--crewstream.sse.topic-prefix=" + topicPrefix,
+                // The load clients' thousands of connections all come from the loopback address.
+                "--crewstream.sse.max-connections-per-address=0",
                 "--spring.main.banner-mode=off"));
         launch.addAll(List.of(extraProperties));
         return JavaProcess.start(name, this.logDir, jvmOptions, launch, Map.of());

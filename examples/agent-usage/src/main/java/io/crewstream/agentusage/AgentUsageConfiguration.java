@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import io.crewstream.agentusage.streams.AgentUsageHealthIndicator;
 import io.crewstream.agentusage.streams.UsageStreams;
+import io.crewstream.streams.ProgressMonitor;
 import io.crewstream.streams.ThreadFailures;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -13,10 +14,14 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(AgentUsageProperties.class)
 class AgentUsageConfiguration {
 
-    /** On the system clock: here it only dates stream-thread failures. */
     @Bean
-    ThreadFailures threadFailures() {
-        return new ThreadFailures(Clock.systemUTC());
+    Clock agentUsageClock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    ThreadFailures threadFailures(Clock agentUsageClock) {
+        return new ThreadFailures(agentUsageClock);
     }
 
     @Bean
@@ -24,9 +29,15 @@ class AgentUsageConfiguration {
         return new UsageStreams(properties, threadFailures);
     }
 
+    @Bean
+    ProgressMonitor progressMonitor(AgentUsageProperties properties, UsageStreams usageStreams,
+            ThreadFailures threadFailures, Clock agentUsageClock) {
+        return new ProgressMonitor(properties, usageStreams, threadFailures, agentUsageClock);
+    }
+
     /** Shown as {@code agentUsage} in {@code /actuator/health}. */
     @Bean
-    AgentUsageHealthIndicator agentUsageHealthIndicator(UsageStreams usageStreams) {
-        return new AgentUsageHealthIndicator(usageStreams);
+    AgentUsageHealthIndicator agentUsageHealthIndicator(UsageStreams usageStreams, ProgressMonitor progressMonitor) {
+        return new AgentUsageHealthIndicator(usageStreams, progressMonitor);
     }
 }

@@ -34,6 +34,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     is late: left out of its minute and counted in {@code lateRecords}
  * @param closeTimeout how long {@code stop()} waits for Kafka Streams to close cleanly
  * @param provisioningTimeout how long one attempt to provision the topics waits for Kafka before it is retried
+ * @param stallTimeout how long the committed offset of a session-state partition with records waiting may stand
+ *     still while the app evidently tries before its health is DOWN ({@code ProgressWatch} in the streams runtime)
  * @param streamsProperties further Kafka Streams settings (any {@code StreamsConfig} key, prefixed ones included),
  *     applied last; for tuning
  */
@@ -53,6 +55,7 @@ public record AgentUsageProperties(
         @DefaultValue("2m") Duration grace,
         @DefaultValue("30s") Duration closeTimeout,
         @DefaultValue("30s") Duration provisioningTimeout,
+        @DefaultValue("60s") Duration stallTimeout,
         @DefaultValue Map<String, String> streamsProperties) implements StreamsAppProperties {
 
     private static final String PREFIX = "crewstream.agent-usage.";
@@ -80,6 +83,7 @@ public record AgentUsageProperties(
         requirePositive(commitInterval, "commit-interval");
         requirePositive(closeTimeout, "close-timeout");
         requirePositive(provisioningTimeout, "provisioning-timeout");
+        requirePositive(stallTimeout, "stall-timeout");
         if (grace == null || grace.isNegative()) {
             throw new IllegalArgumentException(PREFIX + "grace must not be negative but was " + grace);
         }

@@ -54,11 +54,12 @@ class AgentUsagePropertiesTest {
                 Map.entry("crewstream.agent-usage.grace", "5m"),
                 Map.entry("crewstream.agent-usage.close-timeout", "10s"),
                 Map.entry("crewstream.agent-usage.provisioning-timeout", "20s"),
+                Map.entry("crewstream.agent-usage.stall-timeout", "90s"),
                 Map.entry("crewstream.agent-usage.streams-properties[producer.linger.ms]", "0")));
 
         assertThat(properties).isEqualTo(new AgentUsageProperties("kafka:9092", "usage-2", "pod-1", "team-a.", 6,
                 (short) 3, (short) 2, "at_least_once", Duration.ofMillis(250), Path.of("/var/lib/usage"), 2,
-                Duration.ofMinutes(5), Duration.ofSeconds(10), Duration.ofSeconds(20),
+                Duration.ofMinutes(5), Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(90),
                 Map.of("producer.linger.ms", "0")));
         assertThat(properties.namespace().prefix()).isEqualTo("team-a.");
     }

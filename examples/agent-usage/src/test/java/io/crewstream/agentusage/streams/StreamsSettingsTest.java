@@ -50,6 +50,6 @@ class StreamsSettingsTest {
     private static AgentUsageProperties properties(String guarantee, Map<String, String> overrides) {
         return new AgentUsageProperties("kafka:9092", "usage", "pod-1", "", 3, (short) 1, null, guarantee,
                 Duration.ofSeconds(1), Path.of("/tmp/usage"), 1, Duration.ofMinutes(2), Duration.ofSeconds(30),
-                Duration.ofSeconds(30), overrides);
+                Duration.ofSeconds(30), Duration.ofSeconds(60), overrides);
     }
 }

@@ -67,7 +67,7 @@ class AgentUsageTopologyTest {
     void startDriver() {
         AgentUsageProperties properties = new AgentUsageProperties("unused:9092", "agent-usage-spec", "",
                 NAMESPACE.prefix(), 1, (short) 1, null, "exactly_once_v2", Duration.ofMillis(10), this.stateDir, 1,
-                GRACE, Duration.ofSeconds(5), Duration.ofSeconds(5), Map.of());
+                GRACE, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(60), Map.of());
         Properties settings = StreamsSettings.of(properties);
         this.driver = new TopologyTestDriver(new AgentUsageTopology(NAMESPACE, GRACE).build(), settings,
                 WALL_CLOCK);

@@ -1,4 +1,4 @@
-package io.crewstream.projector.streams;
+package io.crewstream.streams;
 
 import java.time.Duration;
 import java.util.Map;
@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** When the projector counts as stalled: one rule per test, on plain samples. */
+/** When a Kafka Streams app counts as stalled: one rule per test, on plain samples. */
 class ProgressWatchTest {
 
     private static final TopicPartition P0 = new TopicPartition("session-events", 0);

@@ -1,4 +1,4 @@
-package io.crewstream.projector.streams;
+package io.crewstream.streams;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -10,7 +10,7 @@ import java.util.TreeSet;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Decides from samples of the projector's input partitions whether this instance makes progress: for each
+ * Decides from samples of a Kafka Streams app's input partitions whether this instance makes progress: for each
  * partition, the offset the consumer group has committed and the partition's end (last stable) offset, plus whether
  * Kafka Streams was running and which partitions this instance's tasks held.
  *
@@ -21,7 +21,7 @@ import org.apache.kafka.common.TopicPartition;
  * is not a stall);</li>
  * <li>this instance held it at some sample in that time (another instance's partitions are that instance's
  * business; a stream thread that died still counts as having held what it held);</li>
- * <li>there is evidence the projector tried and failed: records arrived after the offset stopped moving, a stream
+ * <li>there is evidence the app tried and failed: records arrived after the offset stopped moving, a stream
  * thread died in that time, or at least two records wait. (One record waiting and nothing else may be a transaction
  * marker that Kafka Streams had no reason to commit past.)</li>
  * </ul>
@@ -43,7 +43,7 @@ public final class ProgressWatch {
     }
 
     public enum State {
-        /** Nothing sampled yet (the projector is starting, or Kafka did not answer). */
+        /** Nothing sampled yet (the app is starting, or Kafka did not answer). */
         UNKNOWN,
         /** No partition of this instance is stalled. */
         PROGRESSING,
@@ -80,7 +80,7 @@ public final class ProgressWatch {
         this.stallTimeoutMillis = stallTimeout.toMillis();
     }
 
-    /** Forgets every partition: the projector stopped, and what it did before says nothing of what it does next. */
+    /** Forgets every partition: the app stopped, and what it did before says nothing of what it does next. */
     void reset() {
         this.partitions.clear();
         this.lastRunning = false;
@@ -88,7 +88,7 @@ public final class ProgressWatch {
 
     /**
      * @param lastThreadFailureMillis when a stream thread last died (and was replaced, or not), as
-     *     {@link io.crewstream.streams.ThreadFailures#lastMillis()} says; {@code Long.MIN_VALUE} if none has
+     *     {@link ThreadFailures#lastMillis()} says; {@code Long.MIN_VALUE} if none has
      * @param running whether Kafka Streams was running (not rebalancing, restoring or stopping)
      * @param held the input partitions this instance's tasks held
      * @param committed the group's committed offset per input partition; a partition missing here has none yet

@@ -1,4 +1,4 @@
-package io.crewstream.projector.streams;
+package io.crewstream.streams;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -14,10 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
-import io.crewstream.projector.ProjectorProperties;
 import io.crewstream.schemas.TopicProvisioning;
-import io.crewstream.streams.Startup;
-import io.crewstream.streams.ThreadFailures;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -31,12 +28,13 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Samples, every {@link #interval(Duration)}, what the projector's consumer group has committed on its input
+ * Samples, every {@link #interval(Duration)}, what a Kafka Streams app's consumer group has committed on its input
  * topics and where those topics end, as an operator would with {@code kafka-consumer-groups --describe}, with this
  * instance's Kafka Streams state and the partitions its tasks hold, and keeps the {@link ProgressWatch} verdict for
- * {@code /actuator/health}: a projector whose stream threads fail on the same record again and again is DOWN, not
- * UP. Logs when a stall begins and ends. The admin client is made at the first sample, so that an address that does
- * not resolve yet never fails the application's start; until Kafka answers, the reason is shown with the verdict.
+ * {@code /actuator/health} ({@link StreamsHealthIndicator}): an app whose stream threads fail on the same record again
+ * and again is DOWN, not UP; one with nothing to read is not stalled. Logs when a stall begins and ends. The admin
+ * client is made at the first sample, so that an address that does not resolve yet never fails the application's
+ * start; until Kafka answers, the reason is shown with the verdict.
  *
  * <p>Threading: {@link #start()} and {@link #stop()} are called by the Spring container; sampling runs on one
  * scheduler thread of its own, which alone touches the {@link ProgressWatch} and the admin client; {@link #verdict()}
@@ -48,8 +46,8 @@ public class ProgressMonitor implements SmartLifecycle {
 
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
 
-    private final ProjectorProperties properties;
-    private final ProjectorStreams streams;
+    private final StreamsAppProperties properties;
+    private final StreamsLifecycle streams;
     private final ThreadFailures threadFailures;
     private final Clock clock;
     private final ProgressWatch watch;
@@ -60,7 +58,7 @@ public class ProgressMonitor implements SmartLifecycle {
     private ScheduledExecutorService scheduler;
     private Admin admin;
 
-    public ProgressMonitor(ProjectorProperties properties, ProjectorStreams streams, ThreadFailures threadFailures,
+    public ProgressMonitor(StreamsAppProperties properties, StreamsLifecycle streams, ThreadFailures threadFailures,
             Clock clock) {
         this.properties = properties;
         this.streams = streams;
@@ -81,7 +79,7 @@ public class ProgressMonitor implements SmartLifecycle {
             return;
         }
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "projector-progress-" + this.properties.applicationId());
+            Thread thread = new Thread(runnable, this.streams.id() + "-progress-" + this.properties.applicationId());
             thread.setDaemon(true);
             return thread;
         });
@@ -154,24 +152,25 @@ public class ProgressMonitor implements SmartLifecycle {
             // Kafka unreachable, say: no sample, and the last verdict stands; the reason is shown with it.
             Throwable cause = ex instanceof ExecutionException ? ex.getCause() : ex;
             this.lastError = cause.getClass().getSimpleName() + ": " + cause.getMessage();
-            log.debug("Could not sample the projector's progress: {}", this.lastError);
+            log.debug("Could not sample the progress of {}: {}", this.properties.applicationId(), this.lastError);
         }
     }
 
     private void report(ProgressWatch.Verdict before, ProgressWatch.Verdict after) {
         if (after.state() == ProgressWatch.State.STALLED && before.state() != ProgressWatch.State.STALLED) {
-            log.error("Projector {} makes no progress on {} since {}: {} records wait while its committed offsets "
-                    + "stand still (see the stream-thread errors above)", this.properties.applicationId(),
+            log.error("{} {} makes no progress on {} since {}: {} records wait while its committed offsets "
+                    + "stand still (see the stream-thread errors above)", this.streams.title(),
+                    this.properties.applicationId(),
                     after.stalledPartitions(), Instant.ofEpochMilli(after.stalledSinceMillis()), after.lag());
         }
         else if (before.state() == ProgressWatch.State.STALLED && after.state() != ProgressWatch.State.STALLED) {
-            log.info("Projector {} makes progress again ({} records behind)", this.properties.applicationId(),
-                    after.lag());
+            log.info("{} {} makes progress again ({} records behind)", this.streams.title(),
+                    this.properties.applicationId(), after.lag());
         }
     }
 
     private List<String> inputTopics() {
-        return ProjectorStreams.TOPICS.inputs().stream().map(this.properties.namespace()::name).toList();
+        return this.streams.inputTopics();
     }
 
     private Set<TopicPartition> inputPartitions() throws InterruptedException, ExecutionException,
