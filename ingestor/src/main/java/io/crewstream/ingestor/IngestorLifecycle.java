@@ -1,9 +1,12 @@
 package io.crewstream.ingestor;
 
+import java.util.function.Consumer;
+
 import io.crewstream.ingestor.publish.InputTopics;
 import io.crewstream.ingestor.publish.PublishHealth;
 import io.crewstream.ingestor.publish.RecordSender;
 import io.crewstream.ingestor.upstream.UpstreamSupervisors;
+import io.crewstream.schemas.records.KafkaOutage;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -22,7 +25,7 @@ final class IngestorLifecycle implements SmartLifecycle {
     private final InputTopics topics;
     private final UpstreamSupervisors supervisors;
     private final PublishHealth publishHealth;
-    private final Runnable recoveryListener;
+    private final Consumer<KafkaOutage> recoveryListener;
     private volatile boolean running;
 
     IngestorLifecycle(RecordSender sender, InputTopics topics, UpstreamSupervisors supervisors,

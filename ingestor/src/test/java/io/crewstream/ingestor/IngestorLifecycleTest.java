@@ -106,7 +106,12 @@ class IngestorLifecycleTest {
         await().until(() -> "stopped".equals(statuses().get(statuses().size() - 1).reasonCode()));
         List<ConnectionStatusEvent> afterRecovery = statuses().subList(before, statuses().size() - 1);
         assertThat(afterRecovery).as("statuses restated after one recovery").singleElement()
-                .satisfies(status -> assertThat(status.state()).isEqualTo(UpstreamState.UNREACHABLE));
+                .satisfies(status -> {
+                    assertThat(status.state()).isEqualTo(UpstreamState.UNREACHABLE);
+                    assertThat(status.kafkaOutage()).as("the outage it lived through, for replay").isNotNull();
+                    assertThat(status.kafkaOutage().failedRecords()).isEqualTo(1);
+                    assertThat(status.kafkaOutage().to()).isGreaterThanOrEqualTo(status.kafkaOutage().from());
+                });
     }
 
     private void completeEverySend() {

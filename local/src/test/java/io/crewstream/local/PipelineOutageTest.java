@@ -17,6 +17,7 @@ import io.crewstream.local.support.RunningParts;
 import io.crewstream.local.support.SseClient;
 import io.crewstream.local.support.TestPipelines;
 import io.crewstream.schemas.TopicNamespace;
+import io.crewstream.schemas.TopicReplication;
 import io.crewstream.schemas.sse.PipelineStatus;
 import io.crewstream.schemas.sse.SseEventType;
 import io.crewstream.sim.server.OpenClawSimulator;
@@ -112,7 +113,7 @@ class PipelineOutageTest {
         OpenClawSimulator gateway = gateway();
         PipelineConfig config = config(broker.bootstrapServers(), "projector-outage", gateway);
         String connectionId = config.upstream().id();
-        new TopicSetup(config.bootstrapServers(), config.namespace(), config.partitions(), (short) 1).createMissing();
+        new TopicSetup(config.bootstrapServers(), config.namespace(), config.partitions(), TopicReplication.SINGLE).createMissing();
         EmbeddedApp projector = PipelineApps.projector(config);
         projector.start();
         this.running.add(projector::stop);
@@ -158,7 +159,7 @@ class PipelineOutageTest {
     }
 
     private EmbeddedApp startPipeline(PipelineConfig config) {
-        new TopicSetup(config.bootstrapServers(), config.namespace(), config.partitions(), (short) 1).createMissing();
+        new TopicSetup(config.bootstrapServers(), config.namespace(), config.partitions(), TopicReplication.SINGLE).createMissing();
         this.running.start(PipelineApps.projector(config));
         EmbeddedApp sse = this.running.start(PipelineApps.sseGateway(config));
         this.running.start(PipelineApps.ingestor(config));

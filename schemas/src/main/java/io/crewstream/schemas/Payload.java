@@ -24,7 +24,8 @@ public enum Payload {
 
     SESSION_EVENT("session-event", SessionEvent.class,
             List.of("session-event.snapshot-chunk", "session-event.session-upserted", "session-event.session-removed")),
-    CONNECTION_STATUS("connection-status", ConnectionStatusEvent.class, List.of("connection-status")),
+    CONNECTION_STATUS("connection-status", ConnectionStatusEvent.class,
+            List.of("connection-status", "connection-status.after-kafka-outage")),
     RAW_FRAME("raw-frame", RawFrame.class, List.of("raw-frame")),
     SESSION_STATE("session-state", SessionState.class, List.of("session-state")),
     CONNECTION_STATE("connection-state", ConnectionState.class, List.of("connection-state")),

@@ -22,6 +22,7 @@ import io.crewstream.ingestor.config.UpstreamTarget;
 import io.crewstream.ingestor.publish.UpstreamOutput;
 import io.crewstream.ingestor.upstream.UpstreamMetrics.BadFrame;
 import io.crewstream.schemas.records.ConnectionStatusEvent;
+import io.crewstream.schemas.records.KafkaOutage;
 import io.crewstream.schemas.records.SessionEvent;
 import io.crewstream.schemas.records.SessionRemoved;
 import io.crewstream.schemas.records.UpstreamState;
@@ -178,16 +179,17 @@ public final class UpstreamSupervisor {
     }
 
     /**
-     * Kafka accepts records again after failures: restate the status (it may have been lost) and replace whatever
-     * session records were lost with a fresh snapshot. Safe to call from any thread.
+     * Kafka accepts records again after failures: restate the status (it may have been lost) with the outage, so that
+     * replay shows it, and replace whatever session records were lost with a fresh snapshot. Safe to call from any
+     * thread.
      */
-    public void publishRecovered() {
+    public void publishRecovered(KafkaOutage outage) {
         enqueue(() -> {
             if (!this.running) {
                 return;
             }
             UpstreamStatus current = this.status;
-            publishStatus(current);
+            publishStatus(current, outage);
             if (this.link != null && this.link.ready) {
                 requestSnapshot(this.link, "publish-recovered");
             }
@@ -799,12 +801,16 @@ public final class UpstreamSupervisor {
         }
     }
 
-    /** Promises the next restatement while running; the last status before a stop promises none. */
     private void publishStatus(UpstreamStatus current) {
+        publishStatus(current, null);
+    }
+
+    /** Promises the next restatement while running; the last status before a stop promises none. */
+    private void publishStatus(UpstreamStatus current, KafkaOutage outage) {
         Long interval = this.running ? this.settings.statusInterval().toMillis() : null;
         this.output.status(ConnectionStatusEvent.of(current.connectionId(), current.state(), current.reason(),
                 current.reasonCode(), current.since(), this.gatewayVersion, this.lastFrameAt, current.upstreamUrl(),
-                this.clock.millis(), interval));
+                this.clock.millis(), interval).withKafkaOutage(outage));
     }
 
     // ---- plumbing ----------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import io.crewstream.ingestor.config.IngestorProperties;
 import io.crewstream.ingestor.config.UpstreamTarget;
 import io.crewstream.ingestor.publish.UpstreamOutput;
+import io.crewstream.schemas.records.KafkaOutage;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /** One {@link UpstreamSupervisor} per enabled upstream; the only code in the ingestor that talks to gateways. */
@@ -38,8 +39,8 @@ public final class UpstreamSupervisors {
         this.supervisors.forEach(UpstreamSupervisor::stop);
     }
 
-    /** Kafka works again: every supervisor restates its status and re-snapshots if connected. */
-    public void publishRecovered() {
-        this.supervisors.forEach(UpstreamSupervisor::publishRecovered);
+    /** Kafka works again: every supervisor restates its status with the outage and re-snapshots if connected. */
+    public void publishRecovered(KafkaOutage outage) {
+        this.supervisors.forEach(supervisor -> supervisor.publishRecovered(outage));
     }
 }

@@ -56,6 +56,11 @@ final class Text {
         if (status.gatewayVersion() != null) {
             text.append(" (OpenClaw ").append(status.gatewayVersion()).append(')');
         }
+        if (status.kafkaOutage() != null) {
+            text.append("; the ingestor could not write to Kafka from ").append(time(status.kafkaOutage().from()))
+                    .append(" to ").append(time(status.kafkaOutage().to())).append(" (")
+                    .append(status.kafkaOutage().failedRecords()).append(" records lost, replaced by a snapshot)");
+        }
         return text.toString();
     }
 

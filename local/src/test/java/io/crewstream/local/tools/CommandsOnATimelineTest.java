@@ -16,6 +16,7 @@ import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.TopicNamespace;
 import io.crewstream.schemas.records.ConnectionState;
 import io.crewstream.schemas.records.ConnectionStatusEvent;
+import io.crewstream.schemas.records.KafkaOutage;
 import io.crewstream.schemas.records.RawFrame;
 import io.crewstream.schemas.records.SessionRow;
 import io.crewstream.schemas.records.SessionUpserted;
@@ -103,7 +104,7 @@ class CommandsOnATimelineTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         CompletableFuture<Integer> tail = CompletableFuture.supplyAsync(() -> Tools.run(new String[] { "tail",
-                "--max", "2", "--topic-prefix", this.namespace.prefix() }, new PrintStream(out, true,
+                "--max", "3", "--topic-prefix", this.namespace.prefix() }, new PrintStream(out, true,
                         StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
                 Map.of("KAFKA_BOOTSTRAP_SERVERS", this.broker.bootstrapServers()), this.data, Clock.systemUTC(),
                 millis -> {
@@ -118,12 +119,20 @@ class CommandsOnATimelineTest {
                 ConnectionStatusEvent.of(GATEWAY, UpstreamState.UNREACHABLE, "connection refused",
                         "connection_refused", System.currentTimeMillis(), null, null, "ws://127.0.0.1:18789",
                         System.currentTimeMillis())));
+        send(Topic.CONNECTION_STATUS, Instant.now(), ContractSerdes.connectionStatus().serialize(null,
+                ConnectionStatusEvent.of(GATEWAY, UpstreamState.UNREACHABLE, "connection refused",
+                        "connection_refused", 1_000, null, null, "ws://127.0.0.1:18789", 3_000, 5_000L)
+                        .withKafkaOutage(new KafkaOutage(T0.toEpochMilli(), T0.plusSeconds(300).toEpochMilli(),
+                                42L))));
 
         assertThat(tail.get(30, TimeUnit.SECONDS)).isZero();
         List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
-        assertThat(lines).hasSize(2);
+        assertThat(lines).hasSize(3);
         assertThat(lines.get(0)).contains(GATEWAY).contains("upsert   agent:main:after (patch, seq 7): status running");
         assertThat(lines.get(1)).contains("gateway  unreachable since").contains("[connection_refused]");
+        assertThat(lines.get(2)).as("the ingestor's own Kafka outage, as it reported it afterwards")
+                .contains("the ingestor could not write to Kafka from " + T0.toString().replace("Z", ".000Z")
+                        + " to " + T0.plusSeconds(300).toString().replace("Z", ".000Z") + " (42 records lost");
         assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("agent:main:before");
     }
 

@@ -20,10 +20,12 @@ import io.crewstream.schemas.SchemaVersion;
  * @param statusIntervalMs the ingestor restates this status at least this often (ms) while it runs, so a reader
  *     that has not seen a newer one for much longer knows the pipeline behind it stopped moving; null when no
  *     restatement is promised (the ingestor stopped, or an older ingestor)
+ * @param kafkaOutage set on the first status the ingestor publishes after Kafka accepted records again: when it could
+ *     not write, and how many records it lost (the snapshot that follows replaces them); null otherwise
  */
 public record ConnectionStatusEvent(Integer schemaVersion, String connectionId, UpstreamState state, String reason,
         String reasonCode, Long since, String gatewayVersion, Long lastTickAt, String upstreamUrl, Long observedAt,
-        Long statusIntervalMs) {
+        Long statusIntervalMs, KafkaOutage kafkaOutage) {
 
     private static final String RECORD = "ConnectionStatusEvent";
 
@@ -40,10 +42,11 @@ public record ConnectionStatusEvent(Integer schemaVersion, String connectionId, 
 
     /**
      * Whether this event only restates {@code other}: the same state, reason and start, published again so that
-     * readers know the pipeline still moves (tick time and observation time may differ).
+     * readers know the pipeline still moves (tick time and observation time may differ). One that reports a Kafka
+     * outage is news, never a restatement.
      */
     public boolean restates(ConnectionStatusEvent other) {
-        return other != null && this.connectionId.equals(other.connectionId) && this.state == other.state
+        return other != null && this.kafkaOutage == null && this.connectionId.equals(other.connectionId) && this.state == other.state
                 && Objects.equals(this.reason, other.reason)
                 && Objects.equals(this.reasonCode, other.reasonCode)
                 && Objects.equals(this.since, other.since);
@@ -60,6 +63,13 @@ public record ConnectionStatusEvent(Integer schemaVersion, String connectionId, 
             long since, String gatewayVersion, Long lastTickAt, String upstreamUrl, long observedAt,
             Long statusIntervalMs) {
         return new ConnectionStatusEvent(SchemaVersion.CURRENT, connectionId, state, reason, reasonCode, since,
-                gatewayVersion, lastTickAt, upstreamUrl, observedAt, statusIntervalMs);
+                gatewayVersion, lastTickAt, upstreamUrl, observedAt, statusIntervalMs, null);
+    }
+
+    /** This status, telling of the Kafka outage the ingestor just lived through. */
+    public ConnectionStatusEvent withKafkaOutage(KafkaOutage outage) {
+        return new ConnectionStatusEvent(this.schemaVersion, this.connectionId, this.state, this.reason,
+                this.reasonCode, this.since, this.gatewayVersion, this.lastTickAt, this.upstreamUrl, this.observedAt,
+                this.statusIntervalMs, outage);
     }
 }
