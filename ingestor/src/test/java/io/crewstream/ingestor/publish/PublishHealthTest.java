@@ -1,20 +1,18 @@
 package io.crewstream.ingestor.publish;
 
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.crewstream.schemas.records.KafkaOutage;
+import io.crewstream.testsupport.time.MovableClock;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class PublishHealthTest {
 
-    private final SteppedClock clock = new SteppedClock(1000);
+    private final MovableClock clock = new MovableClock(Instant.ofEpochMilli(1000));
     private final PublishHealth health = new PublishHealth(this.clock);
     private final List<KafkaOutage> recoveries = new CopyOnWriteArrayList<>();
 
@@ -63,34 +61,5 @@ class PublishHealthTest {
 
         assertThat(this.health.degraded()).isFalse();
         assertThat(this.recoveries).isEmpty();
-    }
-
-    /** A clock the test sets. */
-    private static final class SteppedClock extends Clock {
-
-        private volatile long millis;
-
-        SteppedClock(long millis) {
-            this.millis = millis;
-        }
-
-        void at(long millis) {
-            this.millis = millis;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(this.millis);
-        }
     }
 }

@@ -1,12 +1,12 @@
 package io.crewstream.local.tools;
 
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 
 import io.crewstream.local.cli.UsageException;
+import io.crewstream.testsupport.time.MovableClock;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,37 +17,17 @@ class PacerTest {
 
     private static final Instant T = Instant.parse("2026-12-01T21:15:00Z");
 
-    /** A clock that the sleeps move forward, as a real one would. */
-    private static final class SleptClock extends Clock {
-
-        private long millis;
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneId.of("UTC");
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(this.millis);
-        }
-    }
-
     private static List<Long> sleepsFor(String speed, long... frameOffsetsMillis) throws InterruptedException {
-        SleptClock clock = new SleptClock();
+        // Moved forward by the sleeps, as a real clock would be.
+        MovableClock clock = new MovableClock(Instant.EPOCH);
         List<Long> sleeps = new ArrayList<>();
         Pacer pacer = new Pacer(Pacer.parseSpeed(speed), millis -> {
             sleeps.add(millis);
-            clock.millis += millis;
+            clock.advance(Duration.ofMillis(millis));
         }, clock);
         for (long offset : frameOffsetsMillis) {
             pacer.await(T.plusMillis(offset));
-            clock.millis += 5; // writing the frame takes a moment
+            clock.advance(Duration.ofMillis(5)); // writing the frame takes a moment
         }
         return sleeps;
     }

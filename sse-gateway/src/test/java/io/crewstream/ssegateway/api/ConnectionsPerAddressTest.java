@@ -2,12 +2,10 @@ package io.crewstream.ssegateway.api;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
+import io.crewstream.testsupport.time.MovableClock;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,7 +15,7 @@ class ConnectionsPerAddressTest {
 
     private static final Duration INTERVAL = Duration.ofMinutes(1);
 
-    private final MovableClock clock = new MovableClock();
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-12-02T12:00:00Z"));
 
     private final InetAddress first = address(1);
 
@@ -82,31 +80,6 @@ class ConnectionsPerAddressTest {
         }
         catch (UnknownHostException ex) {
             throw new IllegalStateException(ex);
-        }
-    }
-
-    /** Stands still until the test moves it. */
-    private static final class MovableClock extends Clock {
-
-        private Instant now = Instant.parse("2026-12-02T12:00:00Z");
-
-        void advance(Duration duration) {
-            this.now = this.now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return this.now;
         }
     }
 }
