@@ -1,6 +1,7 @@
 package io.crewstream.bench.scenario;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -99,12 +100,15 @@ public final class ChaosScenario implements Scenario {
     private static Verdict apply(String name, int round, Fault fault, ChaosCluster cluster, Churn churn,
             List<CheckerClient> clients, Duration hold, Duration bound) throws Exception {
         CheckerClient.Counts before = counts(clients);
-        System.out.printf("[chaos] %s (round %d): injected, held %d s under churn%n", name, round, hold.toSeconds());
+        // Wall-clock instants, to find the fault in the services' logs.
+        System.out.printf("[chaos] %s (round %d): injected at %s, held %d s under churn%n", name, round,
+                Instant.now(), hold.toSeconds());
         churn.start();
         fault.inject().run();
         // Holding the fault for its planned time while the churn goes on, not waiting for a condition.
         Services.sleep(hold.toMillis());
         churn.stop();
+        System.out.printf("[chaos] %s (round %d): healed at %s%n", name, round, Instant.now());
         long healed = System.nanoTime();
         CompletableFuture<Void> healing = CompletableFuture.runAsync(fault.heal());
         Map<String, Long> truth = churn.truth();
