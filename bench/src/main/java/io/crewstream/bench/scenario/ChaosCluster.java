@@ -49,11 +49,12 @@ final class ChaosCluster implements AutoCloseable {
 
     private final Path kafkaDirectory;
 
-    private final int kafkaPort = Services.freePort();
+    // Chosen by start(), kept across restarts.
+    private int kafkaPort;
 
-    private final int controllerPort = Services.freePort();
+    private int controllerPort;
 
-    private final int[] gatewayPorts = { Services.freePort(), Services.freePort() };
+    private final int[] gatewayPorts = new int[2];
 
     private final String gatewayHeap;
 
@@ -89,6 +90,10 @@ final class ChaosCluster implements AutoCloseable {
 
     /** Starts proxies, broker, projector, ingestor and both gateways; returns once both gateways are ready. */
     void start() {
+        this.kafkaPort = Services.freePort();
+        this.controllerPort = Services.freePort();
+        this.gatewayPorts[0] = Services.freePort();
+        this.gatewayPorts[1] = Services.freePort();
         this.upstreamProxy = new FaultProxy("upstream", new InetSocketAddress("127.0.0.1", this.simulator.port()), 0)
                 .start();
         this.kafkaProxy = new FaultProxy("kafka", new InetSocketAddress("localhost", this.kafkaPort), 0).start();
