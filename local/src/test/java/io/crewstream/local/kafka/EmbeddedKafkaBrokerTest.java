@@ -1,6 +1,5 @@
 package io.crewstream.local.kafka;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,16 +9,12 @@ import java.util.Map;
 import io.crewstream.local.support.FreePorts;
 import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.TopicNamespace;
-import io.crewstream.testsupport.net.FaultProxy;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -66,32 +61,6 @@ class EmbeddedKafkaBrokerTest {
         }
         finally {
             second.stop();
-        }
-    }
-
-    @Test
-    void clientsAreToldToConnectToTheAdvertisedPortSoThatAProxyThereCarriesTheirTraffic() throws Exception {
-        int port = FreePorts.next();
-        String topic = TopicNamespace.DEFAULT.name(Topic.SESSION_EVENTS);
-        try (FaultProxy proxy = new FaultProxy("kafka", new InetSocketAddress("localhost", port), 0).start()) {
-            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(this.data, port, FreePorts.next(), proxy.port());
-            broker.start();
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    broker.bootstrapServers()))) {
-                assertThat(admin.describeCluster().nodes().get()).extracting(Node::port)
-                        .containsExactly(proxy.port());
-
-                new TopicSetup(broker.bootstrapServers(), TopicNamespace.DEFAULT, 1, (short) 1).createMissing();
-                try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()), new StringSerializer(),
-                        new StringSerializer())) {
-                    producer.send(new ProducerRecord<>(topic, "via", "proxy")).get();
-                    assertThat(proxy.connections()).as("the producer's connection to the leader").isPositive();
-                }
-            }
-            finally {
-                broker.stop();
-            }
         }
     }
 
