@@ -6,6 +6,7 @@ import java.util.Map;
 
 import io.crewstream.bench.scenario.BenchContext;
 import io.crewstream.bench.scenario.BigSnapshotScenario;
+import io.crewstream.bench.scenario.ChaosScenario;
 import io.crewstream.bench.scenario.ChartScenario;
 import io.crewstream.bench.scenario.FootprintScenario;
 import io.crewstream.bench.scenario.RecoveryScenario;
@@ -41,6 +42,7 @@ public final class BenchMain {
         scenarios.put("local-footprint", new LocalFootprintScenario());
         scenarios.put("poll-baseline", new PollBaselineScenario());
         scenarios.put("replay", new ReplayScenario());
+        scenarios.put("chaos", new ChaosScenario());
         scenarios.put("chart", new ChartScenario());
         return scenarios;
     }
@@ -58,6 +60,11 @@ public final class BenchMain {
         Options options = Options.parse(args, 1);
         try (BenchContext context = new BenchContext(options)) {
             scenarios.get(args[0]).run(context, options);
+        }
+        catch (Exception ex) {
+            // Exit now: Kafka and HTTP client threads that are not daemons would keep a failed run alive.
+            ex.printStackTrace();
+            System.exit(1);
         }
         // Kafka and HTTP client threads are not all daemons; the run is over.
         System.exit(0);

@@ -2,8 +2,8 @@ package io.crewstream.bench.client;
 
 /**
  * Turns the lines of a {@code text/event-stream} into events, as the HTML living standard describes: {@code event:}
- * and {@code data:} fields accumulate until a blank line dispatches them; {@code id:} and {@code retry:} are ignored
- * (the load client never resumes). Not thread-safe: one parser per stream, fed in order.
+ * and {@code data:} fields accumulate until a blank line dispatches them, an {@code id:} going with its event
+ * ({@link SseListener#onEventId}); {@code retry:} is ignored. Not thread-safe: one parser per stream, fed in order.
  */
 public final class SseEventParser {
 
@@ -14,6 +14,8 @@ public final class SseEventParser {
     private String event;
 
     private StringBuilder data;
+
+    private String id;
 
     public SseEventParser(SseListener listener) {
         this.listener = listener;
@@ -34,7 +36,10 @@ public final class SseEventParser {
         if (value.startsWith(" ")) {
             value = value.substring(1);
         }
-        if (field.equals("event")) {
+        if (field.equals("id")) {
+            this.id = value;
+        }
+        else if (field.equals("event")) {
             this.event = value;
         }
         else if (field.equals("data")) {
@@ -51,8 +56,12 @@ public final class SseEventParser {
     private void dispatch() {
         if (this.data != null) {
             this.listener.onEvent((this.event != null) ? this.event : DEFAULT_EVENT, this.data.toString());
+            if (this.id != null) {
+                this.listener.onEventId(this.id);
+            }
         }
         this.event = null;
         this.data = null;
+        this.id = null;
     }
 }

@@ -141,6 +141,16 @@ public final class JavaProcess implements AutoCloseable {
         return this.process.isAlive();
     }
 
+    /** Ends the process with SIGKILL ({@code kill -9}: no shutdown hook runs, nothing is flushed) and waits for it. */
+    public void kill() {
+        try {
+            this.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Ends the process (SIGTERM, then SIGKILL after 10 s) and waits for it. */
     @Override
     public void close() {

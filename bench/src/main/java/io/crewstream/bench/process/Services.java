@@ -69,9 +69,15 @@ public final class Services {
     /** The ingestor's Spring Boot jar, connected to one upstream gateway. */
     public JavaProcess ingestor(int port, String bootstrapServers, String topicPrefix, String connectionId,
             URI upstream, String token) {
+        return ingestor("ingestor", port, bootstrapServers, topicPrefix, connectionId, upstream, token);
+    }
+
+    /** As above, its log named {@code name}. */
+    public JavaProcess ingestor(String name, int port, String bootstrapServers, String topicPrefix,
+            String connectionId, URI upstream, String token) {
         Path jar = stable(this.repository.resolve("ingestor/target/crewstream-ingestor-0.1.0-SNAPSHOT-exec.jar"),
                 "ingestor");
-        return JavaProcess.start("ingestor", this.logDir, List.of("-Xmx256m"), List.of("-jar", jar.toString(),
+        return JavaProcess.start(name, this.logDir, List.of("-Xmx256m"), List.of("-jar", jar.toString(),
                 "--server.port=" + port,
                 "--crewstream.ingestor.kafka.bootstrap-servers=" + bootstrapServers,
                 "--crewstream.ingestor.kafka.topic-prefix=" + topicPrefix,
@@ -83,6 +89,12 @@ public final class Services {
 
     /** The projector's Spring Boot jar; {@code extraProperties} ({@code --name=value}) override its settings. */
     public JavaProcess projector(int port, String bootstrapServers, String topicPrefix, String... extraProperties) {
+        return projector("projector", port, bootstrapServers, topicPrefix, extraProperties);
+    }
+
+    /** As above, its log named {@code name}. */
+    public JavaProcess projector(String name, int port, String bootstrapServers, String topicPrefix,
+            String... extraProperties) {
         Path jar = stable(this.repository.resolve("projector/target/crewstream-projector-0.1.0-SNAPSHOT-exec.jar"),
                 "projector");
         List<String> launch = new ArrayList<>(List.of("-jar", jar.toString(),
@@ -92,7 +104,26 @@ public final class Services {
                 "--crewstream.projector.application-id=" + topicPrefix + "projector",
                 "--spring.main.banner-mode=off"));
         launch.addAll(List.of(extraProperties));
-        return JavaProcess.start("projector", this.logDir, List.of("-Xmx256m"), launch, Map.of());
+        return JavaProcess.start(name, this.logDir, List.of("-Xmx256m"), launch, Map.of());
+    }
+
+    /**
+     * The {@code local} module's Kafka broker ({@code KafkaBrokerMain}) in a JVM of its own, from
+     * {@code local/target/classes} on this module's classpath (which carries Kafka's server jars), on
+     * {@code dataDirectory}, listening on {@code port} and telling clients to connect to {@code advertisedPort};
+     * returns once it answers clients. Started again on the same directory after a {@code kill -9}, it recovers its
+     * logs as any broker does.
+     */
+    public JavaProcess kafkaBroker(String name, Path dataDirectory, int port, int controllerPort, int advertisedPort) {
+        Path classes = this.repository.resolve("local/target/classes");
+        require(classes.resolve("io/crewstream/local/kafka/KafkaBrokerMain.class"), "local");
+        JavaProcess broker = JavaProcess.start(name, this.logDir, List.of("-Xmx512m"), List.of("-cp",
+                classes + ":" + JavaProcess.ownClasspath(), "io.crewstream.local.kafka.KafkaBrokerMain",
+                dataDirectory.toString(), Integer.toString(port), Integer.toString(controllerPort),
+                Integer.toString(advertisedPort)), Map.of());
+        // KafkaBrokerMain.READY (the bench does not depend on the local module).
+        broker.awaitLine(line -> line.startsWith("crewstream kafka broker ready"), Duration.ofMinutes(2));
+        return broker;
     }
 
     /** Waits until {@code GET url} answers 200. */

@@ -28,11 +28,18 @@ final class GatewayUnderTest implements AutoCloseable {
     /** As above, with the gateway JVM's options given in full. */
     static GatewayUnderTest start(BenchContext context, String prefix, List<String> jvmOptions,
             String... extraProperties) {
+        return start(context, "sse-gateway", 0, context.broker().bootstrapServers(), prefix, jvmOptions,
+                extraProperties);
+    }
+
+    /** As above, named, on {@code port} (0: a free one), reading from {@code bootstrapServers}. */
+    static GatewayUnderTest start(BenchContext context, String name, int port, String bootstrapServers,
+            String prefix, List<String> jvmOptions, String... extraProperties) {
         for (int attempt = 1;; attempt++) {
-            int port = Services.freePort();
-            JavaProcess process = context.services().gateway("sse-gateway", port,
-                    context.broker().bootstrapServers(), prefix, jvmOptions, extraProperties);
-            GatewayUnderTest gateway = new GatewayUnderTest(process, port);
+            int listen = (port == 0) ? Services.freePort() : port;
+            JavaProcess process = context.services().gateway(name, listen, bootstrapServers, prefix, jvmOptions,
+                    extraProperties);
+            GatewayUnderTest gateway = new GatewayUnderTest(process, listen);
             try {
                 Services.awaitOk(gateway.uri("/actuator/health/readiness"), Duration.ofMinutes(1));
                 return gateway;
@@ -68,6 +75,11 @@ final class GatewayUnderTest implements AutoCloseable {
 
     double cpuSeconds() {
         return ProcessStats.cpuSeconds(this.process.pid());
+    }
+
+    /** {@code kill -9}. */
+    void kill() {
+        this.process.kill();
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 import io.crewstream.bench.client.BenchTimestamps;
@@ -83,7 +84,13 @@ final class Pipeline implements AutoCloseable {
 
     /** Waits until every one of {@code topics} exists in {@code namespace}. */
     static void awaitTopics(BenchContext context, TopicNamespace namespace, Duration timeout, Topic... topics) {
-        try (Admin admin = Admin.create(context.broker().adminConfig())) {
+        awaitTopics(context.broker().adminConfig(), namespace, timeout, topics);
+    }
+
+    /** As above, on the broker {@code adminConfig} reaches. */
+    static void awaitTopics(Map<String, Object> adminConfig, TopicNamespace namespace, Duration timeout,
+            Topic... topics) {
+        try (Admin admin = Admin.create(adminConfig)) {
             await(() -> {
                 try {
                     Set<String> names = admin.listTopics().names().get();

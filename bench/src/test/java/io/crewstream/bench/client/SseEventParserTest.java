@@ -33,4 +33,27 @@ class SseEventParserTest {
         assertThat(events).containsExactly("session-updated={\"a\":\n1}", "message=plain");
         assertThat(comments).containsExactly("connected");
     }
+
+    @Test
+    void reportsTheIdOfTheEventThatCarriedOneAfterTheEvent() {
+        List<String> calls = new ArrayList<>();
+        SseEventParser parser = new SseEventParser(new SseListener() {
+            @Override
+            public void onEvent(String event, String data) {
+                calls.add(event);
+            }
+
+            @Override
+            public void onEventId(String id) {
+                calls.add("id " + id);
+            }
+        });
+
+        for (String line : List.of("event: session-created", "id: v1.7", "data: {}", "", "event: session-updated",
+                "data: {}", "")) {
+            parser.line(line);
+        }
+
+        assertThat(calls).containsExactly("session-created", "id v1.7", "session-updated");
+    }
 }

@@ -45,6 +45,7 @@ public final class EmbeddedKafkaBroker {
     private final Path dataDirectory;
     private final int port;
     private final int controllerPort;
+    private final int advertisedPort;
 
     private KafkaRaftServer server;
 
@@ -54,9 +55,18 @@ public final class EmbeddedKafkaBroker {
      * @param controllerPort the KRaft controller port, on localhost
      */
     public EmbeddedKafkaBroker(Path dataDirectory, int port, int controllerPort) {
+        this(dataDirectory, port, controllerPort, port);
+    }
+
+    /**
+     * As above, telling clients to reach the broker on {@code advertisedPort} instead (on localhost): a chaos run puts
+     * a TCP fault proxy there, so that every client connection, not only the bootstrap one, goes through it.
+     */
+    public EmbeddedKafkaBroker(Path dataDirectory, int port, int controllerPort, int advertisedPort) {
         this.dataDirectory = dataDirectory.toAbsolutePath();
         this.port = port;
         this.controllerPort = controllerPort;
+        this.advertisedPort = advertisedPort;
     }
 
     /** Formats the data directory if it is new, starts the broker and waits until it answers clients. */
@@ -104,7 +114,7 @@ public final class EmbeddedKafkaBroker {
                 Map.entry("controller.quorum.voters", NODE_ID + "@localhost:" + this.controllerPort),
                 Map.entry("listeners", BROKER_LISTENER + "://localhost:" + this.port + ","
                         + CONTROLLER_LISTENER + "://localhost:" + this.controllerPort),
-                Map.entry("advertised.listeners", BROKER_LISTENER + "://localhost:" + this.port),
+                Map.entry("advertised.listeners", BROKER_LISTENER + "://localhost:" + this.advertisedPort),
                 Map.entry("listener.security.protocol.map",
                         BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT"),
                 Map.entry("controller.listener.names", CONTROLLER_LISTENER),
