@@ -46,18 +46,18 @@ class PipelineOutageTest {
 
     private static final String TOKEN = "outage-gateway-token";
 
-    /** The ingestor restates each status every second; the SSE gateway pauses after 2 s without Kafka. */
+    /** The ingestor restates each status every second; the SSE gateway pauses after 3 s (its least) without Kafka. */
     private static final Map<String, String> SETTINGS = Map.of(
             "crewstream.ingestor.connection.status-interval", "1s",
-            "crewstream.sse.pause-after", "2s");
+            "crewstream.sse.pause-after", "3s");
 
     /**
-     * Kafka unanswered for pause-after (2 s), found by a probe every second that may wait a second, judged every half
-     * second: 4.5 s. The bound leaves room for a loaded machine.
+     * Kafka unanswered for pause-after (3 s), found by a probe every half second that may wait a second, judged every
+     * half second: 5 s. The bound leaves room for a loaded machine.
      */
     private static final Duration BROKER_PAUSE_BOUND = Duration.ofSeconds(10);
 
-    /** No restatement for 2 x status-interval + pause-after (4 s), judged every half second: 4.5 s, with room. */
+    /** No restatement for 2 x status-interval + pause-after (5 s), judged every half second: 5.5 s, with room. */
     private static final Duration GATEWAY_PAUSE_BOUND = Duration.ofSeconds(12);
 
     private final RunningParts running = new RunningParts();

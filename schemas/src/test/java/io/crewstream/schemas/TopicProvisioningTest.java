@@ -62,7 +62,7 @@ class TopicProvisioningTest {
         try (Admin admin = TopicProvisioning.admin(broker.bootstrapServers(), "provisioning-test", TIMEOUT)) {
             assertThatExceptionOfType(ExecutionException.class)
                     .isThrownBy(() -> TopicProvisioning.partitionCounts(admin, namespace, List.of(Topic.DEAD_LETTERS),
-                            Duration.ofMillis(300)))
+                            Duration.ofSeconds(2)))
                     .withCauseInstanceOf(UnknownTopicOrPartitionException.class);
         }
     }

@@ -19,7 +19,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param changeLogSize how many recent changes are kept for resuming clients
  * @param pauseAfter the view is reported paused to every client (and readiness goes DOWN) when Kafka has not answered
  *     the table reader for this long; a gateway's status is reported paused when its restatement is this much later
- *     than twice its promised interval; at least 2 s
+ *     than twice its promised interval; at least 3 s, so that one unanswered question to Kafka (asked every half
+ *     second, answered within a second) never pauses the view by itself
  * @param eventLoops Netty event loops serving HTTP and writing the streams; 0 for one per core
  * @param requestHeadTimeout a connection that has not sent a complete request head this long after it opened (or
  *     after its last response ended) is closed, however slowly it trickles bytes
@@ -45,14 +46,14 @@ public record SseGatewayProperties(
         @DefaultValue Auth auth,
         @DefaultValue Cors cors) {
 
-    private static final Duration MIN_PAUSE_AFTER = Duration.ofSeconds(2);
+    private static final Duration MIN_PAUSE_AFTER = Duration.ofSeconds(3);
 
     public SseGatewayProperties {
         requirePositive(heartbeat, "heartbeat");
         requirePositive(retry, "retry");
         requirePositive(slowClientTimeout, "slow-client-timeout");
         if (pauseAfter.compareTo(MIN_PAUSE_AFTER) < 0) {
-            // The table reader completes a read every half second and asks Kafka every second when all is well.
+            // The table reader completes a read and asks Kafka every half second, and waits up to a second for that.
             throw new IllegalArgumentException("crewstream.sse.pause-after must be at least " + MIN_PAUSE_AFTER
                     + " but was " + pauseAfter);
         }

@@ -73,9 +73,9 @@ class PipelineStatusTest {
     void gatewayWhoseStatusStopsArrivingIsShownPausedSinceItsLastWordThenLiveWhenItArrivesAgain(KafkaBroker broker) {
         long lastWord = System.currentTimeMillis();
         this.tables.restatedConnection("home", 200, lastWord);
-        // Overdue after 2 x 200 ms + 2 s (pause-after) without a new row.
+        // Overdue after 2 x 200 ms + 3 s (pause-after) without a new row.
         this.gateway = GatewayApp.start(broker.bootstrapServers(), this.tables.prefix(),
-                "crewstream.sse.pause-after=2s");
+                "crewstream.sse.pause-after=3s");
         try (SseTestClient client = this.gateway.events()) {
             await().atMost(WAIT).until(() -> client.events(SseEventType.GATEWAY_STATUS).stream()
                     .anyMatch(event -> event.json().hasNonNull("pausedSince")));

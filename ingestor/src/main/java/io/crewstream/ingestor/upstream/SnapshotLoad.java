@@ -77,7 +77,10 @@ final class SnapshotLoad {
         return this.rowsMayHaveShiftedBack && this.pages > 1;
     }
 
-    /** Starts the listing over from the first page; changes held so far stay where they are (with the link). */
+    /**
+     * Starts the listing over from the first page. The caller drops the changes held so far: the new listing is
+     * taken after them.
+     */
     void relist() {
         this.rows.clear();
         this.offset = 0;

@@ -580,8 +580,10 @@ public final class UpstreamSupervisor {
                 log.debug("[{}] Sessions were removed while snapshot ({}) was listed, so a row may have been "
                         + "skipped between pages; listing again", this.target.id(), load.reason());
                 load.relist();
-                // The new listing starts after whatever asked for another snapshot meanwhile.
+                // The new listing starts after whatever asked for another snapshot meanwhile, and after the changes
+                // held so far: it reflects them, and applied on top of it they would put older rows over newer.
                 from.reloadPending = null;
+                from.heldChanges.clear();
                 requestPage(from, 0);
                 return;
             }

@@ -59,7 +59,8 @@ final class Text {
         if (status.kafkaOutage() != null) {
             text.append("; the ingestor could not write to Kafka from ").append(time(status.kafkaOutage().from()))
                     .append(" to ").append(time(status.kafkaOutage().to())).append(" (")
-                    .append(status.kafkaOutage().failedRecords()).append(" records lost, replaced by a snapshot)");
+                    .append(status.kafkaOutage().failedRecords()).append(" records lost across all connections; ")
+                    .append("the sessions are replaced by a snapshot, raw frames are not)");
         }
         return text.toString();
     }

@@ -1,5 +1,7 @@
 package io.crewstream.schemas.records;
 
+import java.util.Objects;
+
 import io.crewstream.schemas.Require;
 import io.crewstream.schemas.SchemaVersion;
 
@@ -40,6 +42,20 @@ public record ConnectionState(Integer schemaVersion, String connectionId, Upstre
             String upstreamUrl, long observedAt, Long statusIntervalMs) {
         return new ConnectionState(SchemaVersion.CURRENT, connectionId, state, reason, reasonCode, since,
                 gatewayVersion, lastTickAt, lastSnapshotAt, sessionCount, upstreamUrl, observedAt, statusIntervalMs);
+    }
+
+    /**
+     * Whether this row only restates {@code other}: everything but the tick and observation times is the same, as
+     * when the ingestor publishes an unchanged status again (see {@link ConnectionStatusEvent#restates}).
+     */
+    public boolean restates(ConnectionState other) {
+        return other != null && this.connectionId.equals(other.connectionId) && this.state == other.state
+                && Objects.equals(this.reason, other.reason) && Objects.equals(this.reasonCode, other.reasonCode)
+                && Objects.equals(this.since, other.since) && Objects.equals(this.gatewayVersion, other.gatewayVersion)
+                && Objects.equals(this.lastSnapshotAt, other.lastSnapshotAt)
+                && Objects.equals(this.sessionCount, other.sessionCount)
+                && Objects.equals(this.upstreamUrl, other.upstreamUrl)
+                && Objects.equals(this.statusIntervalMs, other.statusIntervalMs);
     }
 
     public boolean sessionsStale() {

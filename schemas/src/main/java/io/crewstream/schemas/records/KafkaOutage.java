@@ -9,9 +9,11 @@ import io.crewstream.schemas.Require;
  * topics, and the snapshot that follows replaces it. Lets replay show "Kafka outage 14:02–14:07" instead of a
  * silent gap.
  *
- * @param from epoch ms of the first send that failed
+ * @param from epoch ms at which the first failed send was reported; a send fails only after the producer's delivery
+ *     timeout, so the outage may have begun up to that long before
  * @param to epoch ms at which a send succeeded again
- * @param failedRecords records the ingestor could not write in between (all connections)
+ * @param failedRecords records the ingestor could not write in between, of every connection and every input topic
+ *     (raw frames included, which no snapshot replaces)
  */
 public record KafkaOutage(Long from, Long to, Long failedRecords) {
 

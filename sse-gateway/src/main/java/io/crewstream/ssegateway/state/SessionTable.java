@@ -110,6 +110,14 @@ public final class SessionTable {
     }
 
     private TableChange applyConnection(TableRecord record) {
+        ConnectionState current = this.connections.get(record.connectionId());
+        if (record.connection() != null && record.connection().restates(current)) {
+            // The ingestor restating an unchanged status: proof that the pipeline moves, not a change to tell
+            // clients (nor to keep for resume, where every 5 s per gateway it would crowd out real changes).
+            this.connections.put(record.connectionId(), record.connection());
+            this.connectionsReceivedAt.put(record.connectionId(), this.clock.millis());
+            return null;
+        }
         ConnectionState previous = (record.connection() != null)
                 ? this.connections.put(record.connectionId(), record.connection())
                 : this.connections.remove(record.connectionId());

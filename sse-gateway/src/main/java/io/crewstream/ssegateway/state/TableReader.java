@@ -18,6 +18,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
@@ -37,7 +38,7 @@ import org.springframework.context.SmartLifecycle;
  * ({@code crewstream.sse.table.read.failures}) and retried with backoff, and readiness stays DOWN meanwhile.
  *
  * <p>Once reading, it asks the cluster for the end offsets every {@link #PROBE_INTERVAL}: a poll that returns nothing
- * cannot tell a quiet table from an unreachable broker, an answer can. When each answer came and why the last one
+ * cannot tell a quiet table from an unreachable broker, an answer (or a poll that returns records) can. When each answer came and why the last one
  * failed are its {@link #progress()}, from which {@code PipelineWatch} decides whether the view is live.
  *
  * <p>Threading: {@link #start()} starts one thread that owns the {@link KafkaConsumer} and is the only writer of
@@ -58,8 +59,11 @@ public final class TableReader implements SmartLifecycle {
 
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
-    /** How often the cluster is asked for the end offsets while reading. */
-    static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
+    /**
+     * How often the cluster is asked for the end offsets while reading: every poll of an idle table (which returns
+     * after {@link #POLL_TIMEOUT}), so that one unanswered question cannot by itself outlast {@code pause-after}.
+     */
+    static final Duration PROBE_INTERVAL = Duration.ofMillis(500);
 
     /** How long one such question may take; unanswered, it counts as a failed contact. */
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
@@ -241,7 +245,8 @@ public final class TableReader implements SmartLifecycle {
                             this.table.sessionCount(), this.table.connections().size());
                 }
                 long now = this.clock.millis();
-                this.progress = this.progress.read(now);
+                // Records are an answer from the cluster as good as the probe's.
+                this.progress = records.isEmpty() ? this.progress.read(now) : this.progress.read(now).contact(now);
                 if (now >= nextProbe) {
                     probe(reader, all, now);
                     nextProbe = now + PROBE_INTERVAL.toMillis();
@@ -277,7 +282,13 @@ public final class TableReader implements SmartLifecycle {
                 logger.info("Kafka answers the table reader again");
             }
         }
-        catch (RetriableException ex) {
+        catch (WakeupException | InterruptException ex) {
+            // Being stopped: not an outage.
+            throw ex;
+        }
+        catch (KafkaException ex) {
+            // Retriable or not, an unanswered question is reported (the view pauses) and asked again: the reader
+            // must not end over it.
             this.failures.increment();
             this.progress = this.progress.contactFailed("could not get end offsets: " + ex.getMessage());
             if (!this.probeFailing) {

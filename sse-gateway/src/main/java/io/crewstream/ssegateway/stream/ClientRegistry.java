@@ -251,13 +251,13 @@ public final class ClientRegistry implements TableListener {
             if (keys.size() <= this.clientQueueSize / 2) {
                 client.resumed(StreamMetrics.ResumeOutcome.RESUMED);
                 // What the replay cannot say: whether the view is live now (the client may have been told it was
-                // paused before it lost its stream), and which gateways are paused (a pause ends only with a new
-                // row, which the replay carries).
+                // paused before it lost its stream), and whether each gateway that can pause (its row promises
+                // restatements) is paused now: a pause also ends with a restatement, which is not a change.
                 PipelineView pipeline = table.pipeline();
                 for (ConnectionState connection : table.connections()) {
-                    Long pausedSince = pipeline.pausedSince(connection.connectionId());
-                    if (pausedSince != null && client.filter().acceptsGateway(connection.connectionId())) {
-                        frames.add(Frames.gatewayPause(connection, pausedSince));
+                    if (connection.statusIntervalMs() != null
+                            && client.filter().acceptsGateway(connection.connectionId())) {
+                        frames.add(Frames.gatewayPause(connection, pipeline.pausedSince(connection.connectionId())));
                     }
                 }
                 frames.add(Frames.pipeline(pipeline.status()));

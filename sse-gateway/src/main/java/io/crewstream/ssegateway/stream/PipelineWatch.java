@@ -27,6 +27,9 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
  * table's {@link PipelineView} (which refreshes, {@code /api/gateways} and readiness read) and logs it. Without it a
  * broker outage left every browser showing "Live" and every gateway "connected", with nothing flowing.
  *
+ * <p>Lifecycle: the reader's phase; since it depends on the reader, Spring starts it after the reader and stops it
+ * before (a reader stopped on purpose is not an outage to report). It judges nothing until the table is loaded.
+ *
  * <p>Threading: {@link #start()} starts one thread that runs the checks; each check takes the table's lock for as
  * long as it compares and posts, so its frames are ordered with the table's changes. {@link #stop()} ends it.
  * Meters are registered on the first {@link #start()} and read from any thread.
@@ -113,12 +116,6 @@ public final class PipelineWatch implements SmartLifecycle {
         synchronized (this.lifecycle) {
             return this.executor != null;
         }
-    }
-
-    /** Starts before and stops after the reader and the streams; it judges nothing until the table is loaded. */
-    @Override
-    public int getPhase() {
-        return SmartLifecycle.DEFAULT_PHASE - 1;
     }
 
     /** One check; public so that a test can run it without waiting for the schedule. */

@@ -146,7 +146,7 @@ class DashboardBrowserTest {
     void gatewayWhoseStatusStoppedArrivingSaysSoInsteadOfConnectedUntilItArrivesAgain() {
         this.tables.restatedConnection(LOCAL, 200, System.currentTimeMillis());
         this.tables.created(LOCAL, "agent:main:one");
-        open(startGateway("crewstream.sse.pause-after=2s"));
+        open(startGateway("crewstream.sse.pause-after=3s"));
 
         eventually().until(() -> banner().getText().startsWith("No word from the pipeline since"));
         assertThat(banner().getText()).contains("showing the last known 1 session", "last known state: connected");

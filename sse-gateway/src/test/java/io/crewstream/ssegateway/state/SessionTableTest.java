@@ -1,13 +1,17 @@
 package io.crewstream.ssegateway.state;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 import io.crewstream.schemas.SessionStateKey;
 import io.crewstream.schemas.records.ChangeType;
+import io.crewstream.schemas.records.ConnectionState;
 import io.crewstream.schemas.records.SessionRow;
 import io.crewstream.schemas.records.SessionState;
+import io.crewstream.schemas.records.UpstreamState;
 import io.crewstream.schemas.serde.ContractJson;
+import io.crewstream.testsupport.time.MovableClock;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,6 +52,36 @@ class SessionTableTest {
         table.start(beginning, beginning);
         table.markLoaded();
         return table;
+    }
+
+    @Test
+    void aRestatedConnectionStatusIsKeptAndTimedButIsNotAChange() {
+        MovableClock clock = new MovableClock(Instant.ofEpochMilli(1_000));
+        SessionTable table = new SessionTable(this.listener, 10, clock);
+        Position beginning = Position.of(new long[] { 0, 0 }, new long[] { 0 });
+        table.start(beginning, beginning);
+        table.markLoaded();
+        ConnectionState first = ConnectionState.of("home", UpstreamState.CONNECTED, null, null, 500, "2026.9.6", 900L,
+                500L, 2, "ws://127.0.0.1:18789", 950, 5_000L);
+        ConnectionState restated = ConnectionState.of("home", UpstreamState.CONNECTED, null, null, 500, "2026.9.6",
+                5_900L, 500L, 2, "ws://127.0.0.1:18789", 5_950, 5_000L);
+        ConnectionState changed = ConnectionState.of("home", UpstreamState.CONNECTED, null, null, 500, "2026.9.6",
+                6_900L, 500L, 3, "ws://127.0.0.1:18789", 6_950, 5_000L);
+
+        apply(table, TableRecord.connection(0, 0, "home", first));
+        clock.at(6_000);
+        apply(table, TableRecord.connection(0, 1, "home", restated));
+
+        assertThat(this.told).extracting(TableChange::kind).containsExactly(TableChange.Kind.GATEWAY_CHANGED);
+        assertThat(table.connectionsReceived()).singleElement().satisfies(received -> {
+            assertThat(received.state()).isEqualTo(restated);
+            assertThat(received.receivedAt()).isEqualTo(6_000);
+        });
+        assertThat(table.changesSince(Position.parse("v1.0-0.1").orElseThrow())).as("not kept for resume")
+                .hasValueSatisfying(changes -> assertThat(changes).isEmpty());
+
+        apply(table, TableRecord.connection(0, 2, "home", changed));
+        assertThat(this.told).hasSize(2);
     }
 
     @Test
