@@ -18,6 +18,7 @@ import io.crewstream.bench.scenario.LocalFootprintScenario;
 import io.crewstream.bench.scenario.PollBaselineScenario;
 import io.crewstream.bench.scenario.ProjectorScenario;
 import io.crewstream.bench.scenario.Scenario;
+import io.crewstream.bench.scenario.SoakScenario;
 
 /**
  * Runs one benchmark scenario: {@code BenchMain <scenario> [--option value]...}. See BENCHMARKS.md for the command
@@ -41,6 +42,7 @@ public final class BenchMain {
         scenarios.put("local-footprint", new LocalFootprintScenario());
         scenarios.put("poll-baseline", new PollBaselineScenario());
         scenarios.put("replay", new ReplayScenario());
+        scenarios.put("soak", new SoakScenario());
         scenarios.put("chart", new ChartScenario());
         return scenarios;
     }
