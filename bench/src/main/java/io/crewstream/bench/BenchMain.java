@@ -19,6 +19,7 @@ import io.crewstream.bench.scenario.LocalFootprintScenario;
 import io.crewstream.bench.scenario.PollBaselineScenario;
 import io.crewstream.bench.scenario.ProjectorScenario;
 import io.crewstream.bench.scenario.Scenario;
+import io.crewstream.bench.scenario.SoakScenario;
 
 /**
  * Runs one benchmark scenario: {@code BenchMain <scenario> [--option value]...}. See BENCHMARKS.md for the command
@@ -43,6 +44,7 @@ public final class BenchMain {
         scenarios.put("poll-baseline", new PollBaselineScenario());
         scenarios.put("replay", new ReplayScenario());
         scenarios.put("chaos", new ChaosScenario());
+        scenarios.put("soak", new SoakScenario());
         scenarios.put("chart", new ChartScenario());
         return scenarios;
     }

@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,6 +48,14 @@ public final class SessionView implements SseListener {
         SessionView view = new SessionView(events);
         view.connect();
         return view;
+    }
+
+    /**
+     * A view that opens no stream of its own: its owner feeds it the events of streams it opens and closes on its own
+     * schedule ({@link ReconnectingClients}), so that the view outlives each of them as a browser's page does.
+     */
+    public static SessionView unconnected() {
+        return new SessionView(null);
     }
 
     private void connect() {
@@ -143,6 +152,14 @@ public final class SessionView implements SseListener {
 
     public int size() {
         return this.sessions.size();
+    }
+
+    /** Each shown session's {@link BenchTimestamps#FIELD} (-1 when its row has none), copied now. */
+    public Map<String, Long> stamps() {
+        Map<String, Long> stamps = new HashMap<>();
+        this.sessions.forEach((key, row) -> stamps.put(key,
+                row.has(BenchTimestamps.FIELD) ? row.get(BenchTimestamps.FIELD).asLong() : -1));
+        return stamps;
     }
 
     /** Whether the view currently satisfies the condition (evaluated on a snapshot-free live map). */

@@ -2,8 +2,11 @@ package io.crewstream.bench.client;
 
 /**
  * Turns the lines of a {@code text/event-stream} into events, as the HTML living standard describes: {@code event:}
- * and {@code data:} fields accumulate until a blank line dispatches them, an {@code id:} going with its event
- * ({@link SseListener#onEventId}); {@code retry:} is ignored. Not thread-safe: one parser per stream, fed in order.
+ * and {@code data:} fields accumulate until a blank line dispatches them; {@code id:} sets the last event id when
+ * the event it belongs to is dispatched (what a browser sends back as {@code Last-Event-ID}: an id seen in an event
+ * that was cut off is not one the client has received), and an event's own {@code id:} is passed on with it
+ * ({@link SseListener#onEventId}); {@code retry:} is ignored. Not thread-safe: one parser per
+ * stream, fed in order.
  */
 public final class SseEventParser {
 
@@ -15,10 +18,28 @@ public final class SseEventParser {
 
     private StringBuilder data;
 
-    private String id;
+    /** The id field's buffer: kept from event to event, as the standard says, until an {@code id:} line sets it. */
+    private String idBuffer;
+
+    private String lastEventId;
+
+    /** The {@code id:} of the event being read, if it has one; cleared with each dispatch. */
+    private String eventId;
 
     public SseEventParser(SseListener listener) {
+        this(listener, null);
+    }
+
+    /** @param lastEventId the id a resumed stream starts from (the previous stream's last), or {@code null} */
+    public SseEventParser(SseListener listener, String lastEventId) {
         this.listener = listener;
+        this.idBuffer = lastEventId;
+        this.lastEventId = lastEventId;
+    }
+
+    /** The id of the last event dispatched (or the one this parser started from); {@code null} when none. */
+    public String lastEventId() {
+        return this.lastEventId;
     }
 
     public void line(String line) {
@@ -36,10 +57,7 @@ public final class SseEventParser {
         if (value.startsWith(" ")) {
             value = value.substring(1);
         }
-        if (field.equals("id")) {
-            this.id = value;
-        }
-        else if (field.equals("event")) {
+        if (field.equals("event")) {
             this.event = value;
         }
         else if (field.equals("data")) {
@@ -51,17 +69,22 @@ public final class SseEventParser {
             }
             this.data.append(value);
         }
+        else if (field.equals("id") && value.indexOf('\0') < 0) {
+            this.idBuffer = value;
+            this.eventId = value;
+        }
     }
 
     private void dispatch() {
+        this.lastEventId = this.idBuffer;
         if (this.data != null) {
             this.listener.onEvent((this.event != null) ? this.event : DEFAULT_EVENT, this.data.toString());
-            if (this.id != null) {
-                this.listener.onEventId(this.id);
+            if (this.eventId != null) {
+                this.listener.onEventId(this.eventId);
             }
         }
         this.event = null;
         this.data = null;
-        this.id = null;
+        this.eventId = null;
     }
 }

@@ -18,17 +18,7 @@ public final class ProcessStats {
 
     /** VmRSS of the process in KiB, or -1 when it is gone. */
     public static long rssKb(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
-            return -1;
-        }
-        catch (IOException ex) {
-            return -1;
-        }
+        return statusField(pid, "VmRSS:");
     }
 
     /** User plus system CPU seconds the process has used so far (Linux USER_HZ is 100), or -1 when it is gone. */
@@ -56,14 +46,19 @@ public final class ProcessStats {
         }
     }
 
-    /** G1's line in {@code jcmd GC.heap_info}; other collectors print other lines (ZGC's in MB). */
-    private static final Pattern G1_USED = Pattern.compile("garbage-first heap\\s+total \\d+K, used (\\d+)K");
+    /**
+     * The lines of {@code jcmd GC.heap_info} that together make up the heap: G1's one line, or Serial's and Parallel's
+     * young and old generations (their spaces' lines below them are parts of these). ZGC prints other lines (in MB).
+     */
+    private static final Pattern HEAP_USED = Pattern.compile(
+            "^\\s*(?:garbage-first heap|def new generation|tenured generation|PSYoungGen|ParOldGen)\\s+total \\d+K, "
+                    + "used (\\d+)K", Pattern.MULTILINE);
 
     private static final long JCMD_TIMEOUT_SECONDS = 60;
 
     /**
-     * A JVM's live heap in KiB: a full GC ({@code jcmd <pid> GC.run}), then what G1 reports as used in
-     * {@code GC.heap_info}; -1 when that fails (not a JVM, jcmd missing or slow, another collector). RSS
+     * A JVM's live heap in KiB: a full GC ({@code jcmd <pid> GC.run}), then what G1 (or Serial, or Parallel) reports
+     * as used in {@code GC.heap_info}; -1 when that fails (not a JVM, jcmd missing or slow, ZGC). RSS
      * under-counts heap objects of a JVM whose fixed heap is already touched, so the memory figures of JVM subjects
      * report both.
      */
@@ -71,8 +66,36 @@ public final class ProcessStats {
         String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
         try {
             run(jcmd, String.valueOf(pid), "GC.run");
-            Matcher used = G1_USED.matcher(run(jcmd, String.valueOf(pid), "GC.heap_info"));
-            return used.find() ? Long.parseLong(used.group(1)) : -1;
+            return heapUsedKb(run(jcmd, String.valueOf(pid), "GC.heap_info"));
+        }
+        catch (IOException ex) {
+            return -1;
+        }
+    }
+
+    /** The heap's used KiB in a {@code GC.heap_info} text (the generations summed); -1 when no line is known. */
+    static long heapUsedKb(String heapInfo) {
+        Matcher used = HEAP_USED.matcher(heapInfo);
+        long total = -1;
+        while (used.find()) {
+            total = Math.max(total, 0) + Long.parseLong(used.group(1));
+        }
+        return total;
+    }
+
+    /** Live threads of the process ({@code Threads:} in /proc/<pid>/status), or -1 when it is gone. */
+    public static long threads(long pid) {
+        return statusField(pid, "Threads:");
+    }
+
+    private static long statusField(long pid, String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith(field)) {
+                    return Long.parseLong(line.substring(field.length()).replaceAll("[^0-9]", ""));
+                }
+            }
+            return -1;
         }
         catch (IOException ex) {
             return -1;

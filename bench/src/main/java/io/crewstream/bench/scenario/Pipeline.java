@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -121,6 +122,43 @@ final class Pipeline implements AutoCloseable {
             fields.put("lastMessagePreview", "x".repeat(Math.max(0, rowBytes - 900)));
             this.simulator.sessions().create(BenchRows.key(i), fields);
         }
+    }
+
+    /** Creates one session upstream now, padded to about {@code rowBytes}, stamped with the change time. */
+    long createStamped(String key, int rowBytes) {
+        long now = BenchTimestamps.nowMicros();
+        ObjectNode fields = ContractJson.mapper().createObjectNode();
+        fields.put(BenchTimestamps.FIELD, now);
+        fields.put("label", "bench " + key);
+        fields.put("status", "running");
+        fields.put("lastMessagePreview", "x".repeat(Math.max(0, rowBytes - 900)));
+        this.simulator.sessions().create(key, fields);
+        return now;
+    }
+
+    /** Deletes one session upstream now. */
+    void delete(String key) {
+        this.simulator.sessions().delete(key);
+    }
+
+    /** The upstream's sessions now, each with its {@link BenchTimestamps#FIELD} (-1 when it has none). */
+    Map<String, Long> truth() {
+        Map<String, Long> stamps = new HashMap<>();
+        for (String key : this.simulator.sessions().keys()) {
+            this.simulator.sessions().get(key).ifPresent(row -> stamps.put(key,
+                    row.has(BenchTimestamps.FIELD) ? row.get(BenchTimestamps.FIELD).asLong() : -1));
+        }
+        return stamps;
+    }
+
+    /** The gateway's process, for scenarios that sample it. */
+    long gatewayPid() {
+        return this.gateway.pid();
+    }
+
+    /** Ingestor and projector (in that order of start: projector first), for scenarios that sample them. */
+    List<JavaProcess> processes() {
+        return List.copyOf(this.processes);
     }
 
     /** Changes one session upstream now, stamped with the change time; returns the stamp. */

@@ -56,4 +56,24 @@ class SseEventParserTest {
 
         assertThat(calls).containsExactly("session-created", "id v1.7", "session-updated");
     }
+
+    @Test
+    void theLastEventIdIsTheIdOfTheLastDispatchedEventNotOfOneCutOff() {
+        SseEventParser parser = new SseEventParser(new SseListener() {
+            @Override
+            public void onEvent(String event, String data) {
+            }
+        }, "v0");
+
+        assertThat(parser.lastEventId()).isEqualTo("v0");
+        for (String line : List.of("event: session-updated", "id: v1", "data: {}", "", "data: no id of its own",
+                "", "id: v3", "data: {")) {
+            parser.line(line);
+        }
+
+        // The second event carries no id: the last one is kept. The third was cut off before its blank line.
+        assertThat(parser.lastEventId()).isEqualTo("v1");
+        parser.line("");
+        assertThat(parser.lastEventId()).isEqualTo("v3");
+    }
 }
