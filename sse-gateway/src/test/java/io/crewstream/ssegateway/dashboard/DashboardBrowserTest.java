@@ -148,16 +148,19 @@ class DashboardBrowserTest {
         this.tables.created(LOCAL, "agent:main:one");
         open(startGateway("crewstream.sse.pause-after=3s"));
 
+        // Each check reads the page as it is when it runs: a re-render may replace any element in between.
         eventually().until(() -> banner().getText().startsWith("No word from the pipeline since"));
-        assertThat(banner().getText()).contains("showing the last known 1 session", "last known state: connected");
-        assertThat(row("agent:main:one")).singleElement()
-                .satisfies(row -> assertThat(row.getAttribute("class")).contains("stale"));
+        eventually().untilAsserted(() -> assertThat(banner().getText())
+                .contains("showing the last known 1 session", "last known state: connected"));
+        eventually().until(() -> row("agent:main:one").size() == 1
+                && row("agent:main:one").get(0).getAttribute("class").contains("stale"));
         HeadlessChromium.screenshot(this.browser, "7-gateway-status-overdue");
 
         this.tables.restatedConnection(LOCAL, 60_000, System.currentTimeMillis());
 
         eventually().until(() -> banner().getText().startsWith("Connected"));
-        assertThat(row("agent:main:one").get(0).getAttribute("class")).doesNotContain("stale");
+        eventually().until(() -> row("agent:main:one").size() == 1
+                && !row("agent:main:one").get(0).getAttribute("class").contains("stale"));
     }
 
     @Test
