@@ -2,17 +2,23 @@ package io.crewstream.schemas;
 
 import java.util.List;
 
+import io.crewstream.schemas.records.AgentList;
+import io.crewstream.schemas.records.AgentState;
 import io.crewstream.schemas.records.AgentUsageMinute;
 import io.crewstream.schemas.records.ConnectionState;
 import io.crewstream.schemas.records.ConnectionStatusEvent;
 import io.crewstream.schemas.records.DeadLetter;
 import io.crewstream.schemas.records.RawFrame;
+import io.crewstream.schemas.records.RunEvent;
+import io.crewstream.schemas.records.SessionActivity;
 import io.crewstream.schemas.records.SessionEvent;
 import io.crewstream.schemas.records.SessionState;
+import io.crewstream.schemas.sse.AgentsRefresh;
 import io.crewstream.schemas.sse.GatewayStatus;
 import io.crewstream.schemas.sse.PipelineStatus;
 import io.crewstream.schemas.sse.SessionRemovedPayload;
 import io.crewstream.schemas.sse.SessionsRefresh;
+import io.crewstream.schemas.sse.SseAgent;
 import io.crewstream.schemas.sse.SseSession;
 
 /**
@@ -27,13 +33,22 @@ public enum Payload {
     CONNECTION_STATUS("connection-status", ConnectionStatusEvent.class,
             List.of("connection-status", "connection-status.after-kafka-outage")),
     RAW_FRAME("raw-frame", RawFrame.class, List.of("raw-frame")),
+    RUN_EVENT("run-event", RunEvent.class,
+            List.of("run-event.run-started", "run-event.tool-started", "run-event.tool-ended",
+                    "run-event.run-ended.error")),
+    AGENT_LIST("agent-list", AgentList.class, List.of("agent-list")),
     SESSION_STATE("session-state", SessionState.class, List.of("session-state")),
     CONNECTION_STATE("connection-state", ConnectionState.class, List.of("connection-state")),
+    SESSION_ACTIVITY("session-activity", SessionActivity.class,
+            List.of("session-activity.running-tool", "session-activity.error")),
+    AGENT_STATE("agent-state", AgentState.class, List.of("agent-state")),
     DEAD_LETTER("dead-letter", DeadLetter.class, List.of("dead-letter")),
     AGENT_USAGE("agent-usage", AgentUsageMinute.class, List.of("agent-usage", "agent-usage.no-agent")),
 
     SSE_SESSIONS_REFRESH("sse-sessions-refresh", SessionsRefresh.class, List.of("sse-sessions-refresh")),
     SSE_SESSION("sse-session", SseSession.class, List.of("sse-session")),
+    SSE_AGENTS_REFRESH("sse-agents-refresh", AgentsRefresh.class, List.of("sse-agents-refresh")),
+    SSE_AGENT("sse-agent", SseAgent.class, List.of("sse-agent")),
     SSE_SESSION_REMOVED("sse-session-removed", SessionRemovedPayload.class, List.of("sse-session-removed")),
     SSE_GATEWAY_STATUS("sse-gateway-status", GatewayStatus.class,
             List.of("sse-gateway-status", "sse-gateway-status.paused")),

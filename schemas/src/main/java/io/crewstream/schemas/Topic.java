@@ -26,12 +26,39 @@ public enum Topic {
     RAW_FRAMES("crewstream.raw-frames.v1", KeyFormat.CONNECTION_ID, Payload.RAW_FRAME,
             CleanupPolicy.DELETE, Duration.ofDays(3)),
 
+    /**
+     * Ingestor output: the steps of agent runs (started, tool started/ended, ended with outcome, error kind and usage),
+     * never message text or tool arguments. Keyed by connection id like {@link #SESSION_EVENTS}, with which it must
+     * share its partition count: one session's events stay in order, and the projector sees a gateway's runs and
+     * snapshots in one task (a snapshot closes runs whose end was lost).
+     */
+    RUN_EVENTS("crewstream.run-events.v1", KeyFormat.CONNECTION_ID, Payload.RUN_EVENT, CleanupPolicy.DELETE,
+            Duration.ofDays(7)),
+
+    /** Ingestor output: a gateway's whole agent list after each (re)connect and each change; the latest one holds. */
+    AGENT_LISTS("crewstream.agent-lists.v1", KeyFormat.CONNECTION_ID, Payload.AGENT_LIST, CleanupPolicy.DELETE,
+            Duration.ofDays(7)),
+
     /** Projector output: the latest state of every session; a tombstone when a session is removed. */
     SESSION_STATE("crewstream.session-state.v1", KeyFormat.CONNECTION_AND_SESSION_KEY, Payload.SESSION_STATE,
             CleanupPolicy.COMPACT, null),
 
     /** Projector output: the latest state of every upstream connection. */
     CONNECTION_STATE("crewstream.connection-state.v1", KeyFormat.CONNECTION_ID, Payload.CONNECTION_STATE,
+            CleanupPolicy.COMPACT, null),
+
+    /**
+     * Projector output: what every session is doing right now (idle, thinking, running a tool, error) and how its last
+     * run went; a tombstone when the session is removed.
+     */
+    SESSION_ACTIVITY("crewstream.session-activity.v1", KeyFormat.CONNECTION_AND_SESSION_KEY,
+            Payload.SESSION_ACTIVITY, CleanupPolicy.COMPACT, null),
+
+    /**
+     * Projector output: every agent of every gateway, with its sessions by activity and an aggregate status; a
+     * tombstone when the gateway no longer lists it and it has no sessions.
+     */
+    AGENT_STATE("crewstream.agent-state.v1", KeyFormat.CONNECTION_AND_AGENT_ID, Payload.AGENT_STATE,
             CleanupPolicy.COMPACT, null),
 
     /** Records a consumer could not process, with the reason; kept long enough for someone to look. */

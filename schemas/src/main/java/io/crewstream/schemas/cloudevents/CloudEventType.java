@@ -24,6 +24,21 @@ public enum CloudEventType {
     /** One frame as the gateway sent it. */
     RAW_FRAME("io.crewstream.gateway.frame-received.v1", Topic.RAW_FRAMES),
 
+    /** An agent run began. */
+    RUN_STARTED("io.crewstream.run.started.v1", Topic.RUN_EVENTS),
+
+    /** A tool call of an agent run began. */
+    RUN_TOOL_STARTED("io.crewstream.run.tool-started.v1", Topic.RUN_EVENTS),
+
+    /** A tool call of an agent run returned. */
+    RUN_TOOL_ENDED("io.crewstream.run.tool-ended.v1", Topic.RUN_EVENTS),
+
+    /** An agent run ended (completed, failed or aborted). */
+    RUN_ENDED("io.crewstream.run.ended.v1", Topic.RUN_EVENTS),
+
+    /** A gateway's agent list, as read after a (re)connect or a change. */
+    AGENTS_LISTED("io.crewstream.agents.listed.v1", Topic.AGENT_LISTS),
+
     /** A session appeared in the table. */
     SESSION_STATE_CREATED("io.crewstream.session-state.created.v1", Topic.SESSION_STATE),
 
@@ -32,6 +47,18 @@ public enum CloudEventType {
 
     /** A session left the table (a tombstone: the record has no value, and so no data). */
     SESSION_STATE_REMOVED("io.crewstream.session-state.removed.v1", Topic.SESSION_STATE),
+
+    /** What a session is doing changed. */
+    SESSION_ACTIVITY_UPDATED("io.crewstream.session-activity.updated.v1", Topic.SESSION_ACTIVITY),
+
+    /** A session's activity left the table with the session (a tombstone). */
+    SESSION_ACTIVITY_REMOVED("io.crewstream.session-activity.removed.v1", Topic.SESSION_ACTIVITY),
+
+    /** An agent's row (status, session counts, current tool, last error) changed. */
+    AGENT_STATE_UPDATED("io.crewstream.agent-state.updated.v1", Topic.AGENT_STATE),
+
+    /** An agent left the table: no longer listed and without sessions (a tombstone). */
+    AGENT_STATE_REMOVED("io.crewstream.agent-state.removed.v1", Topic.AGENT_STATE),
 
     /** A gateway's row in the table changed. */
     CONNECTION_STATE("io.crewstream.connection-state.updated.v1", Topic.CONNECTION_STATE),

@@ -1,10 +1,14 @@
 package io.crewstream.schemas.serde;
 
 import io.crewstream.schemas.Topic;
+import io.crewstream.schemas.records.AgentList;
+import io.crewstream.schemas.records.AgentState;
 import io.crewstream.schemas.records.ConnectionState;
 import io.crewstream.schemas.records.ConnectionStatusEvent;
 import io.crewstream.schemas.records.DeadLetter;
 import io.crewstream.schemas.records.RawFrame;
+import io.crewstream.schemas.records.RunEvent;
+import io.crewstream.schemas.records.SessionActivity;
 import io.crewstream.schemas.records.SessionEvent;
 import io.crewstream.schemas.records.SessionState;
 
@@ -32,6 +36,22 @@ public final class ContractSerdes {
 
     public static ContractSerde<ConnectionState> connectionState() {
         return new ContractSerde<>(ConnectionState.class);
+    }
+
+    public static ContractSerde<RunEvent> runEvents() {
+        return new ContractSerde<>(RunEvent.class);
+    }
+
+    public static ContractSerde<AgentList> agentLists() {
+        return new ContractSerde<>(AgentList.class);
+    }
+
+    public static ContractSerde<SessionActivity> sessionActivity() {
+        return new ContractSerde<>(SessionActivity.class);
+    }
+
+    public static ContractSerde<AgentState> agentState() {
+        return new ContractSerde<>(AgentState.class);
     }
 
     public static ContractSerde<DeadLetter> deadLetters() {

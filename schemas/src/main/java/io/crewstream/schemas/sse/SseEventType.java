@@ -17,6 +17,13 @@ public enum SseEventType {
     SESSION_UPDATED("session-updated", Payload.SSE_SESSION),
     /** A session is gone: {@code {key, connectionId}}. */
     SESSION_REMOVED("session-removed", Payload.SSE_SESSION_REMOVED),
+    /**
+     * Every agent of every gateway ({@code {agents: [...]}}, the body of {@code GET /api/agents}). Sent on connect, on
+     * resume, and when an agent leaves (CrewHub has no removal event for agents; the whole list replaces its own).
+     */
+    AGENTS_REFRESH("agents-refresh", Payload.SSE_AGENTS_REFRESH),
+    /** An agent appeared or changed (status, session counts, current tool); the payload is the full agent. */
+    AGENT_UPDATED("agent-updated", Payload.SSE_AGENT),
     /** An upstream gateway connection changed state. */
     GATEWAY_STATUS("gateway-status", Payload.SSE_GATEWAY_STATUS),
     /**
