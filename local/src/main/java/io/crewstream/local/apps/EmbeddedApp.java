@@ -55,6 +55,13 @@ public final class EmbeddedApp {
         this.settings = Map.copyOf(settings);
     }
 
+    /** This app, not started, with one more setting (replacing one of the same name). */
+    public EmbeddedApp with(String property, String value) {
+        Map<String, String> settings = new LinkedHashMap<>(this.settings);
+        settings.put(property, value);
+        return new EmbeddedApp(this.name, this.applicationClass, settings);
+    }
+
     /** Starts the app's context; returns once it is refreshed (its lifecycle beans started). */
     public void start() {
         if (this.context != null) {

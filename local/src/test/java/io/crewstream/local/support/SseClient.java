@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -159,7 +160,7 @@ public final class SseClient implements AutoCloseable {
     private void line(String line) {
         if (line.isEmpty()) {
             if (this.name != null || this.data.length() > 0) {
-                this.events.add(new Event(this.id, type(this.name), this.data.toString()));
+                this.events.add(new Event(this.id, type(this.name), this.data.toString(), Instant.now()));
             }
             this.name = null;
             this.data.setLength(0);
@@ -187,8 +188,8 @@ public final class SseClient implements AutoCloseable {
         throw new IllegalStateException("The stream sent an event outside the contract: '" + name + "'");
     }
 
-    /** One event as EventSource delivers it. */
-    public record Event(String id, SseEventType type, String data) {
+    /** One event as EventSource delivers it, and when this client had read it whole (for latency reports). */
+    public record Event(String id, SseEventType type, String data, Instant receivedAt) {
 
         public JsonNode json() {
             return ContractJson.mapper().readTree(this.data);
