@@ -24,6 +24,8 @@ import io.crewstream.schemas.records.SessionEvent;
 import io.crewstream.schemas.records.SessionRemoved;
 import io.crewstream.schemas.records.SessionUpserted;
 import io.crewstream.schemas.serde.ContractSerdes;
+import io.crewstream.sim.run.RunScript;
+import io.crewstream.sim.run.Usage;
 import io.crewstream.sim.server.OpenClawSimulator;
 import io.crewstream.sim.server.SimulatorConfig;
 import io.crewstream.testsupport.kafka.KafkaBroker;
@@ -85,7 +87,13 @@ class CloudEventsOnEveryTopicTest {
         await().atMost(PATIENCE).until(() -> tableKeys(broker, config).contains("agent:main:one"));
         gateway.sessions().create("agent:main:two", JsonNodeFactory.instance.objectNode().put("label", "Two"));
         gateway.sessions().patch("agent:main:one", JsonNodeFactory.instance.objectNode().put("label", "One!"), null);
+        // Runs, with tool calls, on both sessions: activity rows for each, then a removal's activity tombstone.
+        gateway.runs().play("agent:main:two", RunScript.builder().tool("read", Duration.ofMillis(50))
+                .finish(new Usage(10, 5))).join();
+        await().atMost(PATIENCE).until(() -> read(broker, config, Topic.SESSION_ACTIVITY).size() >= 2);
         gateway.sessions().delete("agent:main:two");
+        gateway.runs().play("agent:main:one", RunScript.builder().tool("exec", Duration.ofMillis(50))
+                .finish(new Usage(10, 5))).join();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(java.util.Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()), new StringSerializer(),
                 new ByteArraySerializer())) {
@@ -94,7 +102,10 @@ class CloudEventsOnEveryTopicTest {
         }
         await().atMost(PATIENCE).until(() -> !read(broker, config, Topic.DEAD_LETTERS).isEmpty()
                 && read(broker, config, Topic.SESSION_STATE).stream().anyMatch(record -> record.value() == null)
-                && !read(broker, config, Topic.AGENT_USAGE).isEmpty());
+                && !read(broker, config, Topic.AGENT_USAGE).isEmpty()
+                && read(broker, config, Topic.SESSION_ACTIVITY).size() >= 3
+                && read(broker, config, Topic.SESSION_ACTIVITY).stream().anyMatch(record -> record.value() == null)
+                && !read(broker, config, Topic.AGENT_STATE).isEmpty());
 
         for (Topic topic : Topic.values()) {
             Set<String> ids = new HashSet<>();
@@ -123,8 +134,15 @@ class CloudEventsOnEveryTopicTest {
                 // A dead letter's record may have no valid key: it names no connection.
                 assertThat(event.source()).as(topic + " " + record).isEqualTo(CloudEvents.source(component(topic),
                         topic == Topic.DEAD_LETTERS ? null : connection));
-                if (topic == Topic.SESSION_STATE) {
+                if (topic == Topic.SESSION_STATE || topic == Topic.SESSION_ACTIVITY) {
                     assertThat(event.subject()).isEqualTo(SessionStateKey.parse(record.key()).sessionKey());
+                }
+                if (topic == Topic.RUN_EVENTS) {
+                    assertThat(event.subject()).isEqualTo(ContractSerdes.runEvents()
+                            .deserialize(null, record.value()).sessionKey());
+                }
+                if (topic == Topic.AGENT_STATE) {
+                    assertThat(event.subject()).isEqualTo(record.key().substring(record.key().indexOf('/') + 1));
                 }
                 if (topic == Topic.AGENT_USAGE) {
                     assertThat(event.subject()).isEqualTo(ContractSerdes.of(AgentUsageMinute.class)
@@ -137,8 +155,9 @@ class CloudEventsOnEveryTopicTest {
     /** Which app writes the topic; no default, so that a new topic does not compile until it is placed. */
     private static CloudEvents.Component component(Topic topic) {
         return switch (topic) {
-            case SESSION_EVENTS, CONNECTION_STATUS, RAW_FRAMES -> CloudEvents.Component.INGESTOR;
-            case SESSION_STATE, CONNECTION_STATE, DEAD_LETTERS -> CloudEvents.Component.PROJECTOR;
+            case SESSION_EVENTS, CONNECTION_STATUS, RAW_FRAMES, RUN_EVENTS, AGENT_LISTS -> CloudEvents.Component.INGESTOR;
+            case SESSION_STATE, CONNECTION_STATE, SESSION_ACTIVITY, AGENT_STATE, DEAD_LETTERS ->
+                CloudEvents.Component.PROJECTOR;
             case AGENT_USAGE -> CloudEvents.Component.AGENT_USAGE;
         };
     }
@@ -159,6 +178,17 @@ class CloudEventsOnEveryTopicTest {
             case CONNECTION_STATE -> CloudEventType.CONNECTION_STATE;
             case DEAD_LETTERS -> CloudEventType.DEAD_LETTER;
             case AGENT_USAGE -> CloudEventType.AGENT_USAGE;
+            case RUN_EVENTS -> switch (ContractSerdes.runEvents().deserialize(null, record.value()).kind()) {
+                case RUN_STARTED -> CloudEventType.RUN_STARTED;
+                case TOOL_STARTED -> CloudEventType.RUN_TOOL_STARTED;
+                case TOOL_ENDED -> CloudEventType.RUN_TOOL_ENDED;
+                case RUN_ENDED -> CloudEventType.RUN_ENDED;
+            };
+            case AGENT_LISTS -> CloudEventType.AGENTS_LISTED;
+            case SESSION_ACTIVITY -> record.value() == null ? CloudEventType.SESSION_ACTIVITY_REMOVED
+                    : CloudEventType.SESSION_ACTIVITY_UPDATED;
+            case AGENT_STATE -> record.value() == null ? CloudEventType.AGENT_STATE_REMOVED
+                    : CloudEventType.AGENT_STATE_UPDATED;
         };
     }
 
