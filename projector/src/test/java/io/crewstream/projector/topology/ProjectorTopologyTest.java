@@ -3,15 +3,13 @@ package io.crewstream.projector.topology;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
-import io.crewstream.projector.ProjectorProperties;
-import io.crewstream.projector.streams.StreamsSettings;
 import io.crewstream.schemas.MalformedRecordException;
 import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.TopicNamespace;
@@ -75,13 +73,8 @@ class ProjectorTopologyTest {
 
     @BeforeEach
     void startDriver() {
-        ProjectorProperties properties = new ProjectorProperties("unused:9092", CONSUMER, "", NAMESPACE.prefix(), 1,
-                (short) 1, null, "exactly_once_v2", Duration.ofMillis(10), this.stateDir, 1, 0, Duration.ofSeconds(5),
-                Duration.ofSeconds(5), Duration.ofSeconds(60), Map.of());
-        Properties settings = StreamsSettings.of(properties);
-        this.driver = new TopologyTestDriver(new ProjectorTopology(NAMESPACE, CONSUMER,
-                new DiscardedSnapshots(this.meterRegistry), StreamsSettings.maxRecordBytes(settings)).build(),
-                settings);
+        this.driver = ProjectorDriver.start(CONSUMER, this.stateDir, this.meterRegistry, Duration.ofSeconds(30),
+                Instant.now());
         StringSerializer keys = new StringSerializer();
         this.sessionEvents = this.driver.createInputTopic(NAMESPACE.name(Topic.SESSION_EVENTS), keys,
                 ContractSerdes.sessionEvents());
