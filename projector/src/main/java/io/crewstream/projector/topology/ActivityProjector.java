@@ -15,8 +15,6 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Folds run events into each session's activity ({@link SessionRuns}) and publishes its row on the session-activity
@@ -52,8 +50,6 @@ final class ActivityProjector implements Processor<String, Object, String, Objec
 
     /** The gateway's session row field that says a run is in progress. */
     private static final String HAS_ACTIVE_RUN = "hasActiveRun";
-
-    private static final Logger log = LoggerFactory.getLogger(ActivityProjector.class);
 
     private final String consumerName;
     private final RecordSizeLimit limit;
@@ -154,15 +150,8 @@ final class ActivityProjector implements Processor<String, Object, String, Objec
             row = this.activity.put(key, current, next, agentId, updatedAt);
         }
         catch (OversizedOutputException ex) {
-            if (this.context.recordMetadata().isPresent()) {
-                byte[] value = trigger.value() instanceof RunEvent event
-                        ? ContractSerdes.runEvents().serialize(null, event) : null;
-                this.deadLetters.send(trigger, ex.getClass().getName(), ex.getMessage(), value);
-            }
-            else {
-                log.warn("Not changing the activity of a session of connection {}: {}", key.connectionId(),
-                        ex.getMessage());
-            }
+            this.deadLetters.sendOrLog(trigger, ex, trigger.value() instanceof RunEvent event
+                    ? ContractSerdes.runEvents().serialize(null, event) : null);
             return;
         }
         row.ifPresent(changed -> {

@@ -15,8 +15,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the agents table: one row per agent of each connection ({@link AgentAggregate}), recomputed when its
@@ -29,8 +27,6 @@ import org.slf4j.LoggerFactory;
  * <p>Runs on a stream thread; one instance per task.
  */
 final class AgentProjector implements Processor<String, Object, String, Object> {
-
-    private static final Logger log = LoggerFactory.getLogger(AgentProjector.class);
 
     private final String consumerName;
     private final RecordSizeLimit limit;
@@ -122,14 +118,8 @@ final class AgentProjector implements Processor<String, Object, String, Object> 
                     ProjectorTopology.AGENT_STATE_SINK));
         }
         catch (OversizedOutputException ex) {
-            if (this.context.recordMetadata().isPresent()) {
-                byte[] value = trigger.value() instanceof AgentList list
-                        ? ContractSerdes.agentLists().serialize(null, list) : null;
-                this.deadLetters.send(trigger, ex.getClass().getName(), ex.getMessage(), value);
-            }
-            else {
-                log.warn("Not changing agent row of connection {}: {}", connectionId, ex.getMessage());
-            }
+            this.deadLetters.sendOrLog(trigger, ex, trigger.value() instanceof AgentList list
+                    ? ContractSerdes.agentLists().serialize(null, list) : null);
         }
     }
 

@@ -29,8 +29,6 @@ import io.crewstream.schemas.records.UpstreamState;
 import io.crewstream.schemas.serde.ContractSerdes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -44,6 +42,8 @@ import tools.jackson.databind.node.ObjectNode;
 import static io.crewstream.projector.SessionRows.row;
 import static io.crewstream.projector.SessionRows.snapshot;
 import static io.crewstream.projector.topology.ProjectorDriver.NAMESPACE;
+import static io.crewstream.projector.topology.ProjectorDriver.input;
+import static io.crewstream.projector.topology.ProjectorDriver.output;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -78,25 +78,15 @@ class ActivityAndAgentsTopologyTest {
     void startDriver() {
         this.driver = ProjectorDriver.start(CONSUMER, this.stateDir, new SimpleMeterRegistry(), HOLD,
                 Instant.ofEpochMilli(T0));
-        StringSerializer keys = new StringSerializer();
-        this.runEvents = this.driver.createInputTopic(NAMESPACE.name(Topic.RUN_EVENTS), keys,
-                ContractSerdes.runEvents());
-        this.rawRunEvents = this.driver.createInputTopic(NAMESPACE.name(Topic.RUN_EVENTS), keys,
-                new ByteArraySerializer());
-        this.agentLists = this.driver.createInputTopic(NAMESPACE.name(Topic.AGENT_LISTS), keys,
-                ContractSerdes.agentLists());
-        this.rawAgentLists = this.driver.createInputTopic(NAMESPACE.name(Topic.AGENT_LISTS), keys,
-                new ByteArraySerializer());
-        this.sessionEvents = this.driver.createInputTopic(NAMESPACE.name(Topic.SESSION_EVENTS), keys,
-                ContractSerdes.sessionEvents());
-        this.connectionStatus = this.driver.createInputTopic(NAMESPACE.name(Topic.CONNECTION_STATUS), keys,
-                ContractSerdes.connectionStatus());
-        this.activity = this.driver.createOutputTopic(NAMESPACE.name(Topic.SESSION_ACTIVITY),
-                new StringDeserializer(), ContractSerdes.sessionActivity());
-        this.agents = this.driver.createOutputTopic(NAMESPACE.name(Topic.AGENT_STATE), new StringDeserializer(),
-                ContractSerdes.agentState());
-        this.deadLetters = this.driver.createOutputTopic(NAMESPACE.name(Topic.DEAD_LETTERS),
-                new StringDeserializer(), ContractSerdes.deadLetters());
+        this.runEvents = input(this.driver, Topic.RUN_EVENTS, ContractSerdes.runEvents());
+        this.rawRunEvents = input(this.driver, Topic.RUN_EVENTS, new ByteArraySerializer());
+        this.agentLists = input(this.driver, Topic.AGENT_LISTS, ContractSerdes.agentLists());
+        this.rawAgentLists = input(this.driver, Topic.AGENT_LISTS, new ByteArraySerializer());
+        this.sessionEvents = input(this.driver, Topic.SESSION_EVENTS, ContractSerdes.sessionEvents());
+        this.connectionStatus = input(this.driver, Topic.CONNECTION_STATUS, ContractSerdes.connectionStatus());
+        this.activity = output(this.driver, Topic.SESSION_ACTIVITY, ContractSerdes.sessionActivity());
+        this.agents = output(this.driver, Topic.AGENT_STATE, ContractSerdes.agentState());
+        this.deadLetters = output(this.driver, Topic.DEAD_LETTERS, ContractSerdes.deadLetters());
     }
 
     @AfterEach

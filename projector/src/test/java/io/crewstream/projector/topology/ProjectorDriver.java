@@ -8,8 +8,15 @@ import java.util.Properties;
 
 import io.crewstream.projector.ProjectorProperties;
 import io.crewstream.projector.streams.StreamsSettings;
+import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.TopicNamespace;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 
 /** The real projector topology with the real Streams settings (exactly-once, no cache) in a test driver. */
@@ -32,5 +39,14 @@ final class ProjectorDriver {
         return new TopologyTestDriver(new ProjectorTopology(NAMESPACE, consumer,
                 new DiscardedSnapshots(meterRegistry), StreamsSettings.maxRecordBytes(settings),
                 properties.activity().errorHold()).build(), settings, wallClock);
+    }
+
+    /** An input topic of the driver, keyed by connection id. */
+    static <V> TestInputTopic<String, V> input(TopologyTestDriver driver, Topic topic, Serializer<V> values) {
+        return driver.createInputTopic(NAMESPACE.name(topic), new StringSerializer(), values);
+    }
+
+    static <V> TestOutputTopic<String, V> output(TopologyTestDriver driver, Topic topic, Deserializer<V> values) {
+        return driver.createOutputTopic(NAMESPACE.name(topic), new StringDeserializer(), values);
     }
 }

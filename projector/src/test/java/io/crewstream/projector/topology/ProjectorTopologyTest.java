@@ -31,7 +31,6 @@ import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -44,6 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
 import static io.crewstream.projector.SessionRows.chunk;
 import static io.crewstream.projector.SessionRows.row;
 import static io.crewstream.projector.SessionRows.snapshot;
+import static io.crewstream.projector.topology.ProjectorDriver.input;
+import static io.crewstream.projector.topology.ProjectorDriver.output;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -75,21 +76,13 @@ class ProjectorTopologyTest {
     void startDriver() {
         this.driver = ProjectorDriver.start(CONSUMER, this.stateDir, this.meterRegistry, Duration.ofSeconds(30),
                 Instant.now());
-        StringSerializer keys = new StringSerializer();
-        this.sessionEvents = this.driver.createInputTopic(NAMESPACE.name(Topic.SESSION_EVENTS), keys,
-                ContractSerdes.sessionEvents());
-        this.rawSessionEvents = this.driver.createInputTopic(NAMESPACE.name(Topic.SESSION_EVENTS), keys,
-                new ByteArraySerializer());
-        this.connectionStatus = this.driver.createInputTopic(NAMESPACE.name(Topic.CONNECTION_STATUS), keys,
-                ContractSerdes.connectionStatus());
-        this.rawConnectionStatus = this.driver.createInputTopic(NAMESPACE.name(Topic.CONNECTION_STATUS), keys,
-                new ByteArraySerializer());
-        this.sessionState = this.driver.createOutputTopic(NAMESPACE.name(Topic.SESSION_STATE),
-                new StringDeserializer(), ContractSerdes.sessionState());
-        this.connectionState = this.driver.createOutputTopic(NAMESPACE.name(Topic.CONNECTION_STATE),
-                new StringDeserializer(), ContractSerdes.connectionState());
-        this.deadLetters = this.driver.createOutputTopic(NAMESPACE.name(Topic.DEAD_LETTERS),
-                new StringDeserializer(), ContractSerdes.deadLetters());
+        this.sessionEvents = input(this.driver, Topic.SESSION_EVENTS, ContractSerdes.sessionEvents());
+        this.rawSessionEvents = input(this.driver, Topic.SESSION_EVENTS, new ByteArraySerializer());
+        this.connectionStatus = input(this.driver, Topic.CONNECTION_STATUS, ContractSerdes.connectionStatus());
+        this.rawConnectionStatus = input(this.driver, Topic.CONNECTION_STATUS, new ByteArraySerializer());
+        this.sessionState = output(this.driver, Topic.SESSION_STATE, ContractSerdes.sessionState());
+        this.connectionState = output(this.driver, Topic.CONNECTION_STATE, ContractSerdes.connectionState());
+        this.deadLetters = output(this.driver, Topic.DEAD_LETTERS, ContractSerdes.deadLetters());
     }
 
     @AfterEach
