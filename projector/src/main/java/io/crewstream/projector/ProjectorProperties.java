@@ -38,6 +38,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     while the projector evidently tries (new records arrive, or stream threads die), before health says DOWN
  * @param streamsProperties further Kafka Streams settings (any {@code StreamsConfig} key, prefixed ones included),
  *     applied last, so they override the settings above and the projector's own; for tuning, not needed normally
+ * @param activity settings of the session activity table ({@code crewstream.projector.activity.*})
  */
 @ConfigurationProperties("crewstream.projector")
 public record ProjectorProperties(
@@ -56,12 +57,28 @@ public record ProjectorProperties(
         @DefaultValue("30s") Duration closeTimeout,
         @DefaultValue("30s") Duration provisioningTimeout,
         @DefaultValue("60s") Duration stallTimeout,
-        @DefaultValue Map<String, String> streamsProperties) implements StreamsAppProperties {
+        @DefaultValue Map<String, String> streamsProperties,
+        @DefaultValue Activity activity) implements StreamsAppProperties {
+
+    /**
+     * @param errorHold how long a session shows the error its last run ended with before it is idle again (keeping
+     *     it as {@code lastError}); a new run ends it at once
+     */
+    public record Activity(@DefaultValue("30s") Duration errorHold) {
+
+        public Activity {
+            if (errorHold == null || errorHold.isNegative() || errorHold.isZero()) {
+                throw new IllegalArgumentException("crewstream.projector.activity.error-hold must be positive but "
+                        + "was " + errorHold);
+            }
+        }
+    }
 
     public ProjectorProperties {
         instanceId = instanceId == null ? "" : instanceId;
         topicPrefix = topicPrefix == null ? "" : topicPrefix;
         streamsProperties = (streamsProperties == null) ? Map.of() : Map.copyOf(streamsProperties);
+        activity = (activity == null) ? new Activity(Duration.ofSeconds(30)) : activity;
         if (stallTimeout == null || stallTimeout.isNegative() || stallTimeout.isZero()) {
             throw new IllegalArgumentException("crewstream.projector.stall-timeout must be positive but was "
                     + stallTimeout);

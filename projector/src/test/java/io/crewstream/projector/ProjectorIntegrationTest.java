@@ -307,12 +307,31 @@ class ProjectorIntegrationTest {
     }
 
     @Test
+    void aRunEventsTopicNotCoPartitionedWithTheSessionEventsIsReportedDown(KafkaBroker broker) throws Exception {
+        String namespace = broker.uniquePrefix("projector-run-events-not-co-partitioned");
+        TopicNamespace topics = new TopicNamespace(namespace);
+        broker.createTopics(List.of(Topic.RUN_EVENTS.newTopic(topics, 1, (short) 1)));
+        try (RunningProjector projector = RunningProjector.launch(RunningProjector.properties(
+                broker.bootstrapServers(), namespace, namespace + "projector", "instance-1", this.stateDir))) {
+            await().atMost(PATIENCE).untilAsserted(() -> {
+                JsonNode details = health(projector).get("components").get("projector").get("details");
+                assertThat(details.get("state").asString()).isEqualTo(Startup.Phase.FAILED.name());
+                assertThat(details.get("reason").asString()).contains("same number of partitions")
+                        .contains(topics.name(Topic.RUN_EVENTS) + "=1")
+                        .contains(topics.name(Topic.AGENT_LISTS) + "=2");
+            });
+            assertThat(projector.streams().state()).isEqualTo(KafkaStreams.State.NOT_RUNNING);
+        }
+    }
+
+    @Test
     void createsItsTablesCompactedWithTheConfiguredPartitions(KafkaBroker broker) throws Exception {
         String namespace = broker.uniquePrefix("projector-topics");
         TopicNamespace topics = new TopicNamespace(namespace);
         try (RunningProjector projector = RunningProjector.start(broker, namespace, namespace + "projector",
                 this.stateDir); Admin admin = Admin.create(broker.adminConfig())) {
-            for (Topic table : List.of(Topic.SESSION_STATE, Topic.CONNECTION_STATE)) {
+            for (Topic table : List.of(Topic.SESSION_STATE, Topic.CONNECTION_STATE, Topic.SESSION_ACTIVITY,
+                    Topic.AGENT_STATE)) {
                 ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topics.name(table));
                 Config config = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS)
                         .get(resource);
@@ -324,7 +343,8 @@ class ProjectorIntegrationTest {
             }
             Map<String, TopicDescription> descriptions = admin.describeTopics(List.of(topics.name(Topic.SESSION_STATE),
                     topics.name(Topic.SESSION_EVENTS), topics.name(Topic.CONNECTION_STATUS),
-                    topics.name(Topic.DEAD_LETTERS))).allTopicNames().get(30, TimeUnit.SECONDS);
+                    topics.name(Topic.RUN_EVENTS), topics.name(Topic.AGENT_LISTS), topics.name(Topic.SESSION_ACTIVITY),
+                    topics.name(Topic.AGENT_STATE), topics.name(Topic.DEAD_LETTERS))).allTopicNames().get(30, TimeUnit.SECONDS);
             assertThat(descriptions.values()).allSatisfy(d -> assertThat(d.partitions()).hasSize(2));
         }
     }

@@ -17,15 +17,16 @@ import org.apache.kafka.streams.Topology;
  * Owns the projector's {@link KafkaStreams}, started and stopped as {@link StreamsLifecycle} starts and stops every
  * crewstream app (provisioning retried while Kafka is unreachable, stream threads replaced when they die): what is
  * the projector's own is its topics, its settings ({@link StreamsSettings}), its topology and its dead-letter count.
- * Its two inputs must be co-partitioned: input topics with different partition counts are reported and not retried.
+ * Its four inputs must be co-partitioned: input topics with different partition counts are reported and not retried.
  *
  * <p>Threading: as {@link StreamsLifecycle}; {@link #deadLetterCount()} may be called from any thread.
  */
 public class ProjectorStreams extends StreamsLifecycle {
 
     /** What the projector reads (co-partitioned, keyed by connection id) and writes. */
-    public static final AppTopics TOPICS = new AppTopics(List.of(Topic.SESSION_EVENTS, Topic.CONNECTION_STATUS),
-            List.of(Topic.SESSION_STATE, Topic.CONNECTION_STATE, Topic.DEAD_LETTERS), true);
+    public static final AppTopics TOPICS = new AppTopics(List.of(Topic.SESSION_EVENTS, Topic.CONNECTION_STATUS,
+            Topic.RUN_EVENTS, Topic.AGENT_LISTS), List.of(Topic.SESSION_STATE, Topic.CONNECTION_STATE,
+                    Topic.SESSION_ACTIVITY, Topic.AGENT_STATE, Topic.DEAD_LETTERS), true);
 
     private final ProjectorProperties properties;
     private final DiscardedSnapshots discardedSnapshots;
@@ -45,7 +46,8 @@ public class ProjectorStreams extends StreamsLifecycle {
     @Override
     protected Topology topology(Properties settings) {
         return new ProjectorTopology(this.properties.namespace(), this.properties.applicationId(),
-                this.discardedSnapshots, StreamsSettings.maxRecordBytes(settings)).build();
+                this.discardedSnapshots, StreamsSettings.maxRecordBytes(settings),
+                this.properties.activity().errorHold()).build();
     }
 
     /** How many records this instance has sent to the dead-letter topic since it started. */

@@ -4,6 +4,7 @@ import java.time.Instant;
 
 import io.crewstream.schemas.cloudevents.CloudEventType;
 import io.crewstream.schemas.records.ConnectionStatusEvent;
+import io.crewstream.schemas.records.UpstreamState;
 import io.crewstream.schemas.serde.ContractSerdes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -13,7 +14,8 @@ import org.apache.kafka.streams.processor.api.Record;
  * Publishes a connection-state row for every status event, keeping the session count and last snapshot time that
  * {@link SessionEventProjector} maintains. A connection going down changes its row only: its sessions stay in the
  * table, and the row's state tells readers they may be stale. A status too large to write (a megabyte of reason)
- * goes to the dead letters and changes nothing. Runs on a stream thread; one instance per task.
+ * goes to the dead letters and changes nothing. A status other than connected is forwarded to the activity projector
+ * ({@link TableSignal.ConnectionLost}), which ends the connection's runs in progress. Runs on a stream thread; one instance per task.
  */
 final class ConnectionStatusProjector implements Processor<String, ConnectionStatusEvent, String, Object> {
 
@@ -54,6 +56,13 @@ final class ConnectionStatusProjector implements Processor<String, ConnectionSta
         catch (OversizedOutputException ex) {
             this.deadLetters.send(record, ex.getClass().getName(), ex.getMessage(),
                     ContractSerdes.connectionStatus().serialize(null, record.value()));
+        }
+        ConnectionStatusEvent status = record.value();
+        if (status.state() != UpstreamState.CONNECTED) {
+            // Whether or not its row fitted: the connection is gone, and no run of it can report its end now.
+            this.context.forward(new Record<>(status.connectionId(),
+                    (Object) new TableSignal.ConnectionLost(status.connectionId(), status.observedAt()),
+                    record.timestamp()), ProjectorTopology.PROJECT_ACTIVITY);
         }
     }
 }

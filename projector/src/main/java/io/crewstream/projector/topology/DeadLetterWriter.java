@@ -83,6 +83,20 @@ final class DeadLetterWriter {
                 CloudEventType.DEAD_LETTER, null, Instant.ofEpochMilli(letter.failedAt()), null)), this.sink);
     }
 
+    /**
+     * Dead-letters the input whose change would be a record too large to write; a change a wall-clock timer caused
+     * has no input, and is logged at WARN instead.
+     * @param value the input's bytes, or null for none
+     */
+    void sendOrLog(Record<String, ?> trigger, OversizedOutputException ex, byte[] value) {
+        if (this.context.recordMetadata().isPresent()) {
+            send(trigger, ex.getClass().getName(), ex.getMessage(), value);
+        }
+        else {
+            log.warn("Not applying a change a timer caused: {}", truncated(String.valueOf(ex.getMessage())));
+        }
+    }
+
     static String truncated(String text) {
         return text.length() <= MAX_REASON_CHARS ? text
                 : text.substring(0, MAX_REASON_CHARS) + "... (" + text.length() + " characters in all)";

@@ -13,7 +13,7 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * The CloudEvents headers of one processor's outputs. An output's id is the coordinates of the input record that
  * caused it and its place among that record's outputs of its kind ({@code <topic>-<partition>-<offset>-s3}): the
  * same input processed again after a crash (exactly-once aborts and retries) gives the same ids, and no two outputs
- * share one.
+ * share one. An output of a wall-clock punctuation (no input) is named after its task and the punctuation's time.
  *
  * <p>One per processor instance, used on its stream thread only.
  */
@@ -35,8 +35,10 @@ final class OutputEvents {
      */
     Headers next(char kind, CloudEventType type, String connectionId, Instant time, String subject) {
         RecordMetadata source = this.context.recordMetadata().orElse(null);
-        String input = source == null ? "punctuation" : source.topic() + "-" + source.partition() + "-"
-                + source.offset();
+        // A timer's outputs have no input: the task and the time of the punctuation tell them apart.
+        String input = source == null
+                ? "punctuation-" + this.context.taskId() + "-" + this.context.currentSystemTimeMs()
+                : source.topic() + "-" + source.partition() + "-" + source.offset();
         if (!input.equals(this.input)) {
             this.input = input;
             this.outputs = 0;

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 import io.crewstream.schemas.SessionStateKey;
@@ -41,6 +42,9 @@ import org.slf4j.LoggerFactory;
  * and goes to the dead letters; the rest of its snapshot is applied. Left in, it would fail the write of the whole
  * transaction again after every restart of the stream thread, and stop its partition for good.</li>
  * </ul>
+ *
+ * Every session added, removed or moved to another agent, and every snapshot applied, is also forwarded as a
+ * {@link TableSignal} to the activity and agents projectors of the same task.
  *
  * Runs on a stream thread; one instance per task.
  */
@@ -118,6 +122,7 @@ final class SessionEventProjector implements Processor<String, SessionEvent, Str
             Optional<SessionTable.Change> change = upsertOrDeadLetter(connectionId, row, last.observedAt(), trigger);
             if (change.isPresent()) {
                 publish(change.get(), trigger);
+                signalChange(change.get(), trigger);
                 upserted++;
             }
         }
@@ -125,9 +130,13 @@ final class SessionEventProjector implements Processor<String, SessionEvent, Str
         // is what the table holds (its older version, or nothing).
         List<SessionStateKey> keys = this.sessions.keysOf(connectionId);
         for (SessionStateKey key : keys) {
-            if (!rows.containsKey(key.sessionKey()) && this.sessions.remove(key)) {
-                publishRemoval(key, trigger);
-                removed++;
+            if (!rows.containsKey(key.sessionKey())) {
+                Optional<SessionRow> gone = this.sessions.remove(key);
+                if (gone.isPresent()) {
+                    publishRemoval(key, trigger);
+                    signal(new TableSignal.SessionRemoved(key, gone.get().agentId(), last.observedAt()), trigger);
+                    removed++;
+                }
             }
         }
         int sessions = keys.size() - removed;
@@ -135,12 +144,16 @@ final class SessionEventProjector implements Processor<String, SessionEvent, Str
                 + "{} removed", last.snapshotId(), last.reason(), connectionId, rows.size(), sessions, upserted,
                 removed);
         publish(this.connections.snapshotApplied(connectionId, last.observedAt(), sessions), trigger);
+        signal(new TableSignal.SnapshotApplied(connectionId, last.observedAt()), trigger);
     }
 
     private void applyUpsert(SessionUpserted upserted, Record<String, ?> trigger) {
         Optional<SessionTable.Change> change = upsertOrDeadLetter(upserted.connectionId(), upserted.session(),
                 upserted.observedAt(), trigger);
-        change.ifPresent(changed -> publish(changed, trigger));
+        change.ifPresent(changed -> {
+            publish(changed, trigger);
+            signalChange(changed, trigger);
+        });
         if (change.map(changed -> changed.state().changeType() == ChangeType.CREATED).orElse(false)) {
             publish(this.connections.sessionCountChanged(upserted.connectionId(), 1, upserted.observedAt()),
                     trigger);
@@ -161,10 +174,32 @@ final class SessionEventProjector implements Processor<String, SessionEvent, Str
 
     private void applyRemoval(SessionRemoved removed, Record<String, ?> trigger) {
         SessionStateKey key = new SessionStateKey(removed.connectionId(), removed.sessionKey());
-        if (this.sessions.remove(key)) {
+        Optional<SessionRow> gone = this.sessions.remove(key);
+        if (gone.isPresent()) {
             publishRemoval(key, trigger);
             publish(this.connections.sessionCountChanged(removed.connectionId(), -1, removed.observedAt()), trigger);
+            signal(new TableSignal.SessionRemoved(key, gone.get().agentId(), removed.observedAt()), trigger);
         }
+    }
+
+    /** Tells the activity and agents projectors about a session that is new or now names another agent. */
+    private void signalChange(SessionTable.Change change, Record<String, ?> trigger) {
+        SessionState state = change.state();
+        String agentId = state.session().agentId();
+        if (state.changeType() == ChangeType.CREATED) {
+            signal(new TableSignal.SessionAdded(state.key(), agentId, state.observedAt()), trigger);
+        }
+        else if (!Objects.equals(change.previousAgentId(), agentId)) {
+            signal(new TableSignal.SessionAgentChanged(state.key(), change.previousAgentId(), agentId,
+                    state.observedAt()), trigger);
+        }
+    }
+
+    /** Both projectors that depend on the session table hear of it: activity first, then the agents. */
+    private void signal(TableSignal signal, Record<String, ?> trigger) {
+        Record<String, Object> record = new Record<>(signal.connectionId(), signal, trigger.timestamp());
+        this.context.forward(record, ProjectorTopology.PROJECT_ACTIVITY);
+        this.context.forward(record, ProjectorTopology.PROJECT_AGENTS);
     }
 
     // New records, not the trigger's: the input's headers are not the outputs', and would count against their size.

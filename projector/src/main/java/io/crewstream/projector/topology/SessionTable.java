@@ -37,8 +37,9 @@ final class SessionTable {
     /**
      * A row that changed.
      * @param value {@link #state()} serialized: what was stored, and what to publish unchanged
+     * @param previousAgentId the agent the row named before ({@link SessionRow#agentId()}); null for a new row
      */
-    record Change(SessionState state, byte[] value) {
+    record Change(SessionState state, byte[] value, String previousAgentId) {
     }
 
     /**
@@ -72,12 +73,19 @@ final class SessionTable {
         this.limit.requireFits(key, value,
                 () -> "Session '" + DeadLetter.keyFor(row.key()) + "' of connection " + connectionId);
         this.store.put(key, value);
-        return Optional.of(new Change(next, value));
+        return Optional.of(new Change(next, value, current == null ? null : current.session().agentId()));
     }
 
-    /** @return whether the key was in the table (and so needs a tombstone) */
-    boolean remove(SessionStateKey key) {
-        return this.store.delete(key.format()) != null;
+    /** @return the removed row, if the key was in the table (and so needs a tombstone) */
+    Optional<SessionRow> remove(SessionStateKey key) {
+        SessionState removed = STATES.deserialize(ProjectorTopology.SESSIONS_STORE, this.store.delete(key.format()));
+        return removed == null ? Optional.empty() : Optional.of(removed.session());
+    }
+
+    /** The session's current row, if it is in the table. */
+    Optional<SessionState> get(SessionStateKey key) {
+        return Optional.ofNullable(STATES.deserialize(ProjectorTopology.SESSIONS_STORE,
+                this.store.get(key.format())));
     }
 
     /** The keys of every session of the connection. */

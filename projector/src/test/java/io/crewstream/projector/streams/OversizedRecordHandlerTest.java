@@ -48,7 +48,7 @@ class OversizedRecordHandlerTest {
     void projectorStreamsAreConfiguredWithIt() {
         ProjectorProperties properties = new ProjectorProperties("unused:9092", "projector", "", "", 1, (short) 1,
                 null, "exactly_once_v2", Duration.ofMillis(10), Path.of("unused"), 1, 0, Duration.ofSeconds(5),
-                Duration.ofSeconds(5), Duration.ofSeconds(60), Map.of());
+                Duration.ofSeconds(5), Duration.ofSeconds(60), Map.of(), null);
 
         assertThat(new StreamsConfig(StreamsSettings.of(properties)).productionExceptionHandler())
                 .isInstanceOf(OversizedRecordHandler.class);

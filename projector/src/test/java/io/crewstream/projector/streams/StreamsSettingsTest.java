@@ -69,6 +69,6 @@ class StreamsSettingsTest {
     private static ProjectorProperties properties(Duration commitInterval, Map<String, String> overrides) {
         return new ProjectorProperties("unused:9092", "projector", "", "", 1, (short) 1, null, "exactly_once_v2",
                 commitInterval, Path.of("unused"), 1, 0, Duration.ofSeconds(5), Duration.ofSeconds(5),
-                Duration.ofSeconds(60), overrides);
+                Duration.ofSeconds(60), overrides, null);
     }
 }

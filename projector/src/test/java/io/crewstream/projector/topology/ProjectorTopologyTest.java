@@ -3,15 +3,13 @@ package io.crewstream.projector.topology;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
-import io.crewstream.projector.ProjectorProperties;
-import io.crewstream.projector.streams.StreamsSettings;
 import io.crewstream.schemas.MalformedRecordException;
 import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.TopicNamespace;
@@ -33,7 +31,6 @@ import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -46,6 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
 import static io.crewstream.projector.SessionRows.chunk;
 import static io.crewstream.projector.SessionRows.row;
 import static io.crewstream.projector.SessionRows.snapshot;
+import static io.crewstream.projector.topology.ProjectorDriver.input;
+import static io.crewstream.projector.topology.ProjectorDriver.output;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -75,28 +74,15 @@ class ProjectorTopologyTest {
 
     @BeforeEach
     void startDriver() {
-        ProjectorProperties properties = new ProjectorProperties("unused:9092", CONSUMER, "", NAMESPACE.prefix(), 1,
-                (short) 1, null, "exactly_once_v2", Duration.ofMillis(10), this.stateDir, 1, 0, Duration.ofSeconds(5),
-                Duration.ofSeconds(5), Duration.ofSeconds(60), Map.of());
-        Properties settings = StreamsSettings.of(properties);
-        this.driver = new TopologyTestDriver(new ProjectorTopology(NAMESPACE, CONSUMER,
-                new DiscardedSnapshots(this.meterRegistry), StreamsSettings.maxRecordBytes(settings)).build(),
-                settings);
-        StringSerializer keys = new StringSerializer();
-        this.sessionEvents = this.driver.createInputTopic(NAMESPACE.name(Topic.SESSION_EVENTS), keys,
-                ContractSerdes.sessionEvents());
-        this.rawSessionEvents = this.driver.createInputTopic(NAMESPACE.name(Topic.SESSION_EVENTS), keys,
-                new ByteArraySerializer());
-        this.connectionStatus = this.driver.createInputTopic(NAMESPACE.name(Topic.CONNECTION_STATUS), keys,
-                ContractSerdes.connectionStatus());
-        this.rawConnectionStatus = this.driver.createInputTopic(NAMESPACE.name(Topic.CONNECTION_STATUS), keys,
-                new ByteArraySerializer());
-        this.sessionState = this.driver.createOutputTopic(NAMESPACE.name(Topic.SESSION_STATE),
-                new StringDeserializer(), ContractSerdes.sessionState());
-        this.connectionState = this.driver.createOutputTopic(NAMESPACE.name(Topic.CONNECTION_STATE),
-                new StringDeserializer(), ContractSerdes.connectionState());
-        this.deadLetters = this.driver.createOutputTopic(NAMESPACE.name(Topic.DEAD_LETTERS),
-                new StringDeserializer(), ContractSerdes.deadLetters());
+        this.driver = ProjectorDriver.start(CONSUMER, this.stateDir, this.meterRegistry, Duration.ofSeconds(30),
+                Instant.now());
+        this.sessionEvents = input(this.driver, Topic.SESSION_EVENTS, ContractSerdes.sessionEvents());
+        this.rawSessionEvents = input(this.driver, Topic.SESSION_EVENTS, new ByteArraySerializer());
+        this.connectionStatus = input(this.driver, Topic.CONNECTION_STATUS, ContractSerdes.connectionStatus());
+        this.rawConnectionStatus = input(this.driver, Topic.CONNECTION_STATUS, new ByteArraySerializer());
+        this.sessionState = output(this.driver, Topic.SESSION_STATE, ContractSerdes.sessionState());
+        this.connectionState = output(this.driver, Topic.CONNECTION_STATE, ContractSerdes.connectionState());
+        this.deadLetters = output(this.driver, Topic.DEAD_LETTERS, ContractSerdes.deadLetters());
     }
 
     @AfterEach

@@ -1,0 +1,130 @@
+package io.crewstream.projector.topology;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import io.crewstream.schemas.SessionStateKey;
+import io.crewstream.schemas.cloudevents.CloudEventType;
+import io.crewstream.schemas.records.AgentList;
+import io.crewstream.schemas.records.AgentState;
+import io.crewstream.schemas.records.SessionActivity;
+import io.crewstream.schemas.records.SessionState;
+import io.crewstream.schemas.serde.ContractSerdes;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Keeps the agents table: one row per agent of each connection ({@link AgentAggregate}), recomputed when its
+ * gateway's agent list arrives, when one of its sessions enters, leaves or changes agent in the session table, and
+ * when the activity of one of its sessions changes; published only when it changed, a tombstone when the agent is
+ * neither listed nor has sessions. The work per change is the agent's own sessions (an index by agent), never the
+ * whole store. A row too large to write is not stored, and its input is dead-lettered (logged instead when a timer
+ * caused it).
+ *
+ * <p>Runs on a stream thread; one instance per task.
+ */
+final class AgentProjector implements Processor<String, Object, String, Object> {
+
+    private final String consumerName;
+    private final RecordSizeLimit limit;
+
+    private ProcessorContext<String, Object> context;
+    private AgentTable agents;
+    private SessionTable sessions;
+    private KeyValueStore<String, ActivityProgress> activity;
+    private DeadLetterWriter deadLetters;
+    private OutputEvents events;
+
+    AgentProjector(String consumerName, RecordSizeLimit limit) {
+        this.consumerName = consumerName;
+        this.limit = limit;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.agents = new AgentTable(context.getStateStore(ProjectorTopology.AGENT_LISTS_STORE),
+                context.getStateStore(ProjectorTopology.AGENTS_STORE),
+                context.getStateStore(ProjectorTopology.AGENT_SESSIONS_STORE), this.limit);
+        this.sessions = new SessionTable(context.getStateStore(ProjectorTopology.SESSIONS_STORE), this.limit);
+        this.activity = context.getStateStore(ProjectorTopology.ACTIVITY_STORE);
+        this.deadLetters = new DeadLetterWriter(context, ProjectorTopology.PROJECT_AGENTS, this.consumerName,
+                ProjectorTopology.DEAD_LETTER_SINK);
+        this.events = new OutputEvents(context);
+    }
+
+    @Override
+    public void process(Record<String, Object> record) {
+        Object value = record.value();
+        if (value instanceof AgentList list) {
+            for (String agentId : this.agents.replaceList(list)) {
+                recompute(list.connectionId(), agentId, list.observedAt(), record);
+            }
+        }
+        else if (value instanceof TableSignal.SessionAdded added) {
+            join(added.key(), added.agentId(), added.at(), record);
+        }
+        else if (value instanceof TableSignal.SessionRemoved removed) {
+            leave(removed.key(), removed.agentId(), removed.at(), record);
+        }
+        else if (value instanceof TableSignal.SessionAgentChanged moved) {
+            leave(moved.key(), moved.fromAgentId(), moved.at(), record);
+            join(moved.key(), moved.toAgentId(), moved.at(), record);
+        }
+        else if (value instanceof TableSignal.ActivityChanged changed) {
+            Optional<SessionState> session = this.sessions.get(changed.key());
+            String agentId = session.map(state -> state.session().agentId()).orElse(null);
+            if (agentId != null) {
+                recompute(changed.connectionId(), agentId, changed.at(), record);
+            }
+        }
+    }
+
+    private void join(SessionStateKey key, String agentId, long at, Record<String, ?> trigger) {
+        if (agentId != null) {
+            this.agents.addSession(key.connectionId(), agentId, key.sessionKey());
+            recompute(key.connectionId(), agentId, at, trigger);
+        }
+    }
+
+    private void leave(SessionStateKey key, String agentId, long at, Record<String, ?> trigger) {
+        if (agentId != null) {
+            this.agents.removeSession(key.connectionId(), agentId, key.sessionKey());
+            recompute(key.connectionId(), agentId, at, trigger);
+        }
+    }
+
+    private void recompute(String connectionId, String agentId, long at, Record<String, ?> trigger) {
+        List<AgentAggregate.AgentSession> sessions = this.agents.sessionsOf(connectionId, agentId).stream()
+                .map(sessionKey -> new AgentAggregate.AgentSession(sessionKey,
+                        activityOf(new SessionStateKey(connectionId, sessionKey))))
+                .toList();
+        AgentState row = AgentAggregate.of(connectionId, agentId, this.agents.list(connectionId), sessions, 1, at);
+        if (row == null) {
+            if (this.agents.remove(connectionId, agentId)) {
+                this.context.forward(new Record<>(AgentState.key(connectionId, agentId), null, trigger.timestamp(),
+                        this.events.next('g', CloudEventType.AGENT_STATE_REMOVED, connectionId,
+                                Instant.ofEpochMilli(at), agentId)), ProjectorTopology.AGENT_STATE_SINK);
+            }
+            return;
+        }
+        try {
+            this.agents.put(row).ifPresent(changed -> this.context.forward(new Record<>(changed.key(),
+                    (Object) changed, trigger.timestamp(), this.events.next('g', CloudEventType.AGENT_STATE_UPDATED,
+                            connectionId, Instant.ofEpochMilli(changed.updatedAt()), agentId)),
+                    ProjectorTopology.AGENT_STATE_SINK));
+        }
+        catch (OversizedOutputException ex) {
+            this.deadLetters.sendOrLog(trigger, ex, trigger.value() instanceof AgentList list
+                    ? ContractSerdes.agentLists().serialize(null, list) : null);
+        }
+    }
+
+    private SessionActivity activityOf(SessionStateKey key) {
+        ActivityProgress progress = this.activity.get(key.format());
+        return progress == null ? null : progress.row();
+    }
+}

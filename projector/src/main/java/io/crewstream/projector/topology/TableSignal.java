@@ -1,0 +1,61 @@
+package io.crewstream.projector.topology;
+
+import io.crewstream.schemas.SessionStateKey;
+
+/**
+ * What one processor of the projector tells the others of the same task, forwarded along the topology (never
+ * written to a topic): the session table changed in a way the activity or agents tables depend on, a connection was
+ * lost, an activity row changed. Each carries the time of the event that caused it ({@code at}, epoch ms).
+ */
+sealed interface TableSignal {
+
+    String connectionId();
+
+    /** A session entered the session table. */
+    record SessionAdded(SessionStateKey key, String agentId, long at) implements TableSignal {
+
+        @Override
+        public String connectionId() {
+            return this.key.connectionId();
+        }
+    }
+
+    /** A session's row now names another agent (or none, or one where it named none). */
+    record SessionAgentChanged(SessionStateKey key, String fromAgentId, String toAgentId, long at)
+            implements TableSignal {
+
+        @Override
+        public String connectionId() {
+            return this.key.connectionId();
+        }
+    }
+
+    /** A session left the session table. */
+    record SessionRemoved(SessionStateKey key, String agentId, long at) implements TableSignal {
+
+        @Override
+        public String connectionId() {
+            return this.key.connectionId();
+        }
+    }
+
+    /**
+     * A complete snapshot of the connection was applied to the session table.
+     * @param observedAt when the ingestor received it: runs first seen later than that are not in it
+     */
+    record SnapshotApplied(String connectionId, long observedAt) implements TableSignal {
+    }
+
+    /** The connection went to a state other than connected: no run of it can report its end any more. */
+    record ConnectionLost(String connectionId, long at) implements TableSignal {
+    }
+
+    /** A session's activity row changed (or was removed). */
+    record ActivityChanged(SessionStateKey key, long at) implements TableSignal {
+
+        @Override
+        public String connectionId() {
+            return this.key.connectionId();
+        }
+    }
+}
