@@ -10,10 +10,13 @@ public final class Events {
     public static final String HEALTH = "health";
     public static final String SHUTDOWN = "shutdown";
     public static final String SESSIONS_CHANGED = "sessions.changed";
+    public static final String AGENT = "agent";
+    public static final String CHAT = "chat";
+    public static final String SESSION_TOOL = "session.tool";
 
     /** Advertised in {@code hello-ok.features.events}. */
     public static final List<String> ADVERTISED = List.of(CONNECT_CHALLENGE, SESSIONS_CHANGED, "presence", TICK,
-            SHUTDOWN, HEALTH, "heartbeat");
+            SHUTDOWN, HEALTH, "heartbeat", AGENT, CHAT, SESSION_TOOL);
 
     private Events() {
     }

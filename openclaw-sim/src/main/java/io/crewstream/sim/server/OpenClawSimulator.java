@@ -26,6 +26,8 @@ import io.crewstream.sim.control.GatewayOperations;
 import io.crewstream.sim.protocol.CloseCodes;
 import io.crewstream.sim.protocol.Events;
 import io.crewstream.sim.protocol.Json;
+import io.crewstream.sim.run.Runs;
+import io.crewstream.sim.session.Agent;
 import io.crewstream.sim.session.SessionStore;
 
 /**
@@ -64,6 +66,7 @@ public final class OpenClawSimulator implements AutoCloseable {
     private Server server;
     private ScheduledFuture<?> ticks;
     private Faults faults;
+    private Runs runs;
     private volatile int boundPort = -1;
 
     public OpenClawSimulator(SimulatorConfig config) {
@@ -88,6 +91,7 @@ public final class OpenClawSimulator implements AutoCloseable {
                 return thread;
             });
             requests = new RequestHandler(config, new GatewayMethods(sessions, clock), faultState, scheduler, clock);
+            runs = new Runs(sessions, registry, scheduler, clock);
             faults = new Faults(faultState, new Operations(), scheduler);
             sessions.addListener(registry);
             listen(config.port());
@@ -105,12 +109,14 @@ public final class OpenClawSimulator implements AutoCloseable {
                 return;
             }
             shutdownConnections("gateway stopping", null);
+            runs.cutOffAll();
             ticks.cancel(false);
             stopServer();
             sessions.removeListener(registry);
             scheduler.shutdownNow();
             scheduler = null;
             faults = null;
+            runs = null;
         }
     }
 
@@ -148,6 +154,35 @@ public final class OpenClawSimulator implements AutoCloseable {
             }
             return faults;
         }
+    }
+
+    /** Agent runs (live activity); valid after {@link #start()}. */
+    public Runs runs() {
+        synchronized (lifecycle) {
+            if (runs == null) {
+                throw new IllegalStateException("simulator not started");
+            }
+            return runs;
+        }
+    }
+
+    /**
+     * Adds an agent at runtime: {@code agents.list} and {@code health} show it from now on. Sends no event: the real
+     * gateway's {@code agents.create} emits none either, so a client must re-list (see the module README).
+     *
+     * @throws IllegalArgumentException when the id exists
+     */
+    public void addAgent(Agent agent) {
+        sessions.addAgent(agent);
+    }
+
+    /**
+     * Removes an agent at runtime (not the default one); its sessions stay. Sends no event, like {@link #addAgent}.
+     *
+     * @throws IllegalArgumentException for an unknown id or the default agent
+     */
+    public void removeAgent(String agentId) {
+        sessions.removeAgent(agentId);
     }
 
     /** Sockets that completed {@code connect}. */
@@ -246,6 +281,15 @@ public final class OpenClawSimulator implements AutoCloseable {
         @Override
         public void shutdownConnections(String reason, Long restartExpectedMs) {
             OpenClawSimulator.this.shutdownConnections(reason, restartExpectedMs);
+        }
+
+        @Override
+        public void cutOffRuns() {
+            synchronized (lifecycle) {
+                if (runs != null) {
+                    runs.cutOffAll();
+                }
+            }
         }
 
         @Override
