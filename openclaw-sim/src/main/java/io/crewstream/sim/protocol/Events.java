@@ -13,10 +13,12 @@ public final class Events {
     public static final String AGENT = "agent";
     public static final String CHAT = "chat";
     public static final String SESSION_TOOL = "session.tool";
+    public static final String CONFIG_CHANGED = "config.changed";
 
     /** Advertised in {@code hello-ok.features.events}. */
     public static final List<String> ADVERTISED = List.of(CONNECT_CHALLENGE, SESSIONS_CHANGED, "presence", TICK,
-            SHUTDOWN, HEALTH, "heartbeat", AGENT, CHAT, SESSION_TOOL);
+            SHUTDOWN, HEALTH, "heartbeat", AGENT, CHAT, SESSION_TOOL,
+            CONFIG_CHANGED);
 
     private Events() {
     }

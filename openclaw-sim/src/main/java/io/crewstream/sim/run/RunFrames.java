@@ -19,7 +19,7 @@ final class RunFrames {
     private RunFrames() {
     }
 
-    /** {@code {runId, stream, data, sessionKey, sessionId? (lifecycle only), agentId, seq, ts}}. */
+    /** {@code {runId, stream, data, sessionKey, sessionId? (lifecycle only), agentId, seq, ts, isHeartbeat}}. */
     static ObjectNode agent(RunIdentity run, String stream, ObjectNode data, long seq, long ts) {
         ObjectNode payload = Json.object().put("runId", run.runId()).put("stream", stream);
         payload.set("data", data);
@@ -27,7 +27,8 @@ final class RunFrames {
         if (LIFECYCLE.equals(stream) && run.sessionId() != null) {
             payload.put("sessionId", run.sessionId());
         }
-        return payload.put("agentId", run.agentId()).put("seq", seq).put("ts", ts);
+        // isHeartbeat:false is on every agent event of an operator-started run (observed).
+        return payload.put("agentId", run.agentId()).put("seq", seq).put("ts", ts).put("isHeartbeat", false);
     }
 
     static ObjectNode lifecycleStart(long startedAt) {

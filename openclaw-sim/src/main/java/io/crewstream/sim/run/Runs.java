@@ -71,7 +71,14 @@ public final class Runs {
      * @throws IllegalArgumentException when the session does not exist
      */
     public CompletableFuture<RunOutcome> play(String sessionKey, RunScript script) {
-        RunHandle run = start(sessionKey);
+        return play(start(sessionKey), script);
+    }
+
+    /**
+     * Plays {@code script} on a run started with {@link #start} (to know its id before the script ends). The run must
+     * not be driven by hand at the same time.
+     */
+    public CompletableFuture<RunOutcome> play(RunHandle run, RunScript script) {
         new ScriptPlayer(run, script).next(0);
         return run.outcome();
     }

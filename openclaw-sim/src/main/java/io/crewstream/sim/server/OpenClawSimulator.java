@@ -26,6 +26,8 @@ import io.crewstream.sim.control.GatewayOperations;
 import io.crewstream.sim.protocol.CloseCodes;
 import io.crewstream.sim.protocol.Events;
 import io.crewstream.sim.protocol.Json;
+import io.crewstream.sim.protocol.Scopes;
+import io.crewstream.sim.run.ActivityGenerator;
 import io.crewstream.sim.run.Runs;
 import io.crewstream.sim.session.Agent;
 import io.crewstream.sim.session.SessionStore;
@@ -52,6 +54,8 @@ public final class OpenClawSimulator implements AutoCloseable {
     /** Jetty would otherwise close sockets idle for 30 s; the real gateway relies on ticks, not idle timeouts. */
     private static final Duration SOCKET_IDLE_TIMEOUT = Duration.ofHours(1);
     private static final Duration CLOSE_FLUSH_TIMEOUT = Duration.ofSeconds(2);
+    /** Informational, like the real gateway's state-dir config file path. */
+    private static final String CONFIG_PATH = "/openclaw-sim/openclaw.json";
 
     private final SimulatorConfig config;
     private final Clock clock;
@@ -67,6 +71,7 @@ public final class OpenClawSimulator implements AutoCloseable {
     private ScheduledFuture<?> ticks;
     private Faults faults;
     private Runs runs;
+    private ActivityGenerator activity;
     private volatile int boundPort = -1;
 
     public OpenClawSimulator(SimulatorConfig config) {
@@ -92,11 +97,13 @@ public final class OpenClawSimulator implements AutoCloseable {
             });
             requests = new RequestHandler(config, new GatewayMethods(sessions, clock), faultState, scheduler, clock);
             runs = new Runs(sessions, registry, scheduler, clock);
+            activity = new ActivityGenerator(runs, sessions, config.activity());
             faults = new Faults(faultState, new Operations(), scheduler);
             sessions.addListener(registry);
             listen(config.port());
             long tickMs = config.tickInterval().toMillis();
             ticks = scheduler.scheduleAtFixedRate(this::tick, tickMs, tickMs, TimeUnit.MILLISECONDS);
+            activity.start();
             log.info("OpenClaw simulator listening on {}", url());
             log.debug("simulator config: {}", config);
         }
@@ -108,6 +115,7 @@ public final class OpenClawSimulator implements AutoCloseable {
             if (scheduler == null) {
                 return;
             }
+            activity.stop();
             shutdownConnections("gateway stopping", null);
             runs.cutOffAll();
             ticks.cancel(false);
@@ -117,6 +125,7 @@ public final class OpenClawSimulator implements AutoCloseable {
             scheduler = null;
             faults = null;
             runs = null;
+            activity = null;
         }
     }
 
@@ -166,23 +175,46 @@ public final class OpenClawSimulator implements AutoCloseable {
         }
     }
 
+    /** The random run generator of {@link SimulatorConfig#activity()}; valid after {@link #start()}. */
+    public ActivityGenerator activity() {
+        synchronized (lifecycle) {
+            if (activity == null) {
+                throw new IllegalStateException("simulator not started");
+            }
+            return activity;
+        }
+    }
+
     /**
-     * Adds an agent at runtime: {@code agents.list} and {@code health} show it from now on. Sends no event: the real
-     * gateway's {@code agents.create} emits none either, so a client must re-list (see the module README).
+     * Adds an agent at runtime: {@code agents.list} and {@code health} show it from now on, and every read-scoped
+     * socket gets {@code config.changed {path, hash, ts}}. There is no agents event: on {@code openclaw@2026.9.6}
+     * {@code agents.create} / {@code agents.delete} rewrite the config file and the only generic signal is
+     * {@code config.changed} (observed, among unrelated {@code cron}, {@code plugins.changed}, {@code skills.changed},
+     * {@code chat.metadata.changed}), so a client must re-list {@code agents.list}.
      *
      * @throws IllegalArgumentException when the id exists
      */
     public void addAgent(Agent agent) {
         sessions.addAgent(agent);
+        configChanged();
     }
 
     /**
-     * Removes an agent at runtime (not the default one); its sessions stay. Sends no event, like {@link #addAgent}.
+     * Removes an agent at runtime (not the default one); its sessions stay. Emits {@code config.changed} like
+     * {@link #addAgent}.
      *
      * @throws IllegalArgumentException for an unknown id or the default agent
      */
     public void removeAgent(String agentId) {
         sessions.removeAgent(agentId);
+        configChanged();
+    }
+
+    private void configChanged() {
+        String hash = "hmac-sha256:v1:" + Integer.toHexString(sessions.agents().hashCode());
+        String payload = Json.write(Json.object().put("path", CONFIG_PATH).put("hash", hash).put("ts", clock.millis()));
+        registry.broadcast(Events.CONFIG_CHANGED, payload,
+                connection -> connection.authenticated() && Scopes.grants(connection.scopes(), Scopes.READ), true);
     }
 
     /** Sockets that completed {@code connect}. */
