@@ -51,6 +51,8 @@ final class SimulatedRun implements RunHandle {
     void begin() {
         synchronized (lock) {
             startedAt = clock.millis();
+            // The real gateway broadcasts the agent event first and the row after persisting it.
+            emitAgent(RunFrames.LIFECYCLE, RunFrames.lifecycleStart(startedAt));
             store.applyRun(identity.sessionKey(), "start", identity.runId(), row -> {
                 ObjectNode fields = Json.object().put("status", "running").put("hasActiveRun", true)
                         .put("startedAt", startedAt).putNull("endedAt").putNull("runtimeMs").putNull("lastRunError")
@@ -60,7 +62,6 @@ final class SimulatedRun implements RunHandle {
                 ids.add(identity.runId());
                 return fields;
             });
-            emitAgent(RunFrames.LIFECYCLE, RunFrames.lifecycleStart(startedAt));
         }
     }
 
