@@ -15,10 +15,12 @@ public final class Events {
     public static final String SESSION_TOOL = "session.tool";
     public static final String CONFIG_CHANGED = "config.changed";
 
-    /** Advertised in {@code hello-ok.features.events}. */
+    /**
+     * Advertised in {@code hello-ok.features.events}. {@link #CONFIG_CHANGED} is sent but not advertised, as on the
+     * real gateway (observed).
+     */
     public static final List<String> ADVERTISED = List.of(CONNECT_CHALLENGE, SESSIONS_CHANGED, "presence", TICK,
-            SHUTDOWN, HEALTH, "heartbeat", AGENT, CHAT, SESSION_TOOL,
-            CONFIG_CHANGED);
+            SHUTDOWN, HEALTH, "heartbeat", AGENT, CHAT, SESSION_TOOL);
 
     private Events() {
     }

@@ -5,6 +5,8 @@ import java.net.URI;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
+import io.crewstream.sim.client.GatewayTestClient;
+import io.crewstream.sim.run.ErrorKind;
 import io.crewstream.sim.server.OpenClawSimulator;
 import io.crewstream.sim.server.SimulatorConfig;
 
@@ -23,6 +25,13 @@ class SimulatorConformanceTest extends GatewayConformanceSuite {
     @AfterAll
     static void stopSimulator() {
         simulator.stop();
+    }
+
+    /** The simulator has no chat.send; the API fails a run the way a provider-less gateway does. */
+    @Override
+    protected void runThatFails(GatewayTestClient writer, String key) {
+        simulator.runs().start(key).fail(ErrorKind.UNKNOWN,
+                "No route-compatible authentication source is configured for openai.");
     }
 
     @Override
