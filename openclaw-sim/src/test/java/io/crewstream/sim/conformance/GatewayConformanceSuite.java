@@ -53,6 +53,12 @@ abstract class GatewayConformanceSuite {
      */
     protected abstract void runThatFails(GatewayTestClient writer, String key);
 
+    /** Adds an agent named {@code name} at runtime ({@code agents.create} on a real gateway); returns its id. */
+    protected abstract String addAgent(GatewayTestClient admin, String name);
+
+    /** Removes an agent added by {@link #addAgent} ({@code agents.delete} on a real gateway). */
+    protected abstract void removeAgent(GatewayTestClient admin, String agentId);
+
     /** Aborts (skips) the test when the gateway under test is not available; runs before anything connects. */
     protected void assumeGatewayAvailable() {
     }
@@ -609,6 +615,37 @@ abstract class GatewayConformanceSuite {
         assertThat(row.path("lastRunError").asString()).isEqualTo(error.path("data").path("error").asString());
         assertThat(row.path("endedAt").isIntegralNumber()).isTrue();
         assertThat(row.path("runtimeMs").isIntegralNumber()).isTrue();
+    }
+
+    /**
+     * There is no agents event: adding or removing an agent rewrites the gateway config, and the only announcement a
+     * read-scoped client gets is {@code config.changed {path, hash, ts}}; it must re-list {@code agents.list}.
+     */
+    @Test
+    void agentChangesAreAnnouncedOnlyByConfigChangedAndShowInAgentsList() {
+        GatewayTestClient observer = client(READ);
+        GatewayTestClient admin = client(READ, WRITE, ADMIN);
+        String name = "conf" + UUID.randomUUID().toString().substring(0, 6);
+
+        String added = addAgent(admin, name);
+        JsonNode changed = observer.awaitFrame(event("config.changed"), RUN_TIMEOUT).path("payload");
+        List<String> withAgent = agentIds(observer.call("agents.list", object()));
+        removeAgent(admin, added);
+        observer.awaitFrame(frame -> observer.events("config.changed").size() >= 2, RUN_TIMEOUT);
+        List<String> withoutAgent = agentIds(observer.call("agents.list", object()));
+
+        assertThat(changed.path("path").asString()).isNotBlank();
+        assertThat(changed.path("hash").isString()).isTrue();
+        assertThat(changed.path("ts").isIntegralNumber()).isTrue();
+        assertThat(withAgent).contains(added);
+        assertThat(withoutAgent).doesNotContain(added);
+        assertThat(observer.events()).noneMatch(frame -> frame.path("event").asString("").startsWith("agents."));
+    }
+
+    private static List<String> agentIds(JsonNode agentsList) {
+        List<String> ids = new ArrayList<>();
+        agentsList.path("agents").forEach(agent -> ids.add(agent.path("id").asString()));
+        return ids;
     }
 
     private GatewayTestClient client(String... scopes) {

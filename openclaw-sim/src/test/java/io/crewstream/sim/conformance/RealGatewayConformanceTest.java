@@ -47,6 +47,16 @@ class RealGatewayConformanceTest extends GatewayConformanceSuite {
     }
 
     @Override
+    protected String addAgent(GatewayTestClient admin, String name) {
+        return admin.call("agents.create", GatewayTestClient.object().put("name", name)).path("agentId").asString();
+    }
+
+    @Override
+    protected void removeAgent(GatewayTestClient admin, String agentId) {
+        admin.call("agents.delete", GatewayTestClient.object().put("agentId", agentId));
+    }
+
+    @Override
     protected URI gatewayUrl() {
         return URI.create(System.getenv(URL_VARIABLE));
     }

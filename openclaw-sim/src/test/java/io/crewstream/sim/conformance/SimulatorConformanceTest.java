@@ -9,6 +9,7 @@ import io.crewstream.sim.client.GatewayTestClient;
 import io.crewstream.sim.run.ErrorKind;
 import io.crewstream.sim.server.OpenClawSimulator;
 import io.crewstream.sim.server.SimulatorConfig;
+import io.crewstream.sim.session.Agent;
 
 /** The conformance suite against the simulator: runs in every build. */
 class SimulatorConformanceTest extends GatewayConformanceSuite {
@@ -32,6 +33,17 @@ class SimulatorConformanceTest extends GatewayConformanceSuite {
     protected void runThatFails(GatewayTestClient writer, String key) {
         simulator.runs().start(key).fail(ErrorKind.UNKNOWN,
                 "No route-compatible authentication source is configured for openai.");
+    }
+
+    @Override
+    protected String addAgent(GatewayTestClient admin, String name) {
+        simulator.addAgent(new Agent(name, name, "openai", "gpt-6-astra"));
+        return name;
+    }
+
+    @Override
+    protected void removeAgent(GatewayTestClient admin, String agentId) {
+        simulator.removeAgent(agentId);
     }
 
     @Override
