@@ -158,31 +158,30 @@ public final class OpenClawSimulator implements AutoCloseable {
     /** Fault injection; valid after {@link #start()}. */
     public Faults faults() {
         synchronized (lifecycle) {
-            if (faults == null) {
-                throw new IllegalStateException("simulator not started");
-            }
-            return faults;
+            return started(faults);
         }
     }
 
     /** Agent runs (live activity); valid after {@link #start()}. */
     public Runs runs() {
         synchronized (lifecycle) {
-            if (runs == null) {
-                throw new IllegalStateException("simulator not started");
-            }
-            return runs;
+            return started(runs);
         }
     }
 
     /** The random run generator of {@link SimulatorConfig#activity()}; valid after {@link #start()}. */
     public ActivityGenerator activity() {
         synchronized (lifecycle) {
-            if (activity == null) {
-                throw new IllegalStateException("simulator not started");
-            }
-            return activity;
+            return started(activity);
         }
+    }
+
+    /** A component that exists only between {@link #start()} and {@link #stop()}; call with the lifecycle lock. */
+    private static <T> T started(T component) {
+        if (component == null) {
+            throw new IllegalStateException("simulator not started");
+        }
+        return component;
     }
 
     /**
