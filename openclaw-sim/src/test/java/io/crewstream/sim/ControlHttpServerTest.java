@@ -4,6 +4,7 @@ import static io.crewstream.sim.client.GatewayTestClient.backendConnect;
 import static io.crewstream.sim.client.GatewayTestClient.event;
 import static io.crewstream.sim.client.GatewayTestClient.object;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -73,11 +74,73 @@ class ControlHttpServerTest {
     }
 
     @Test
+    void scriptedRunFromTheControlPortPlaysToItsEnd() throws Exception {
+        simulator.sessions().create("agent:main:curl-run", object());
+        try (GatewayTestClient client = GatewayTestClient.connected(simulator.url(),
+                backendConnect("control-token", "operator.read"))) {
+
+            HttpResponse<String> started = post("runs/script?key=agent:main:curl-run"
+                    + "&steps=think:20,say:Hi,tool:read:30,tool!:exec:10&end=error:timeout&message=too%20slow");
+            var error = client.awaitFrame(frame -> "chat".equals(frame.path("event").asString(""))
+                    && "error".equals(frame.path("payload").path("state").asString(""))).path("payload");
+
+            assertThat(started.statusCode()).isEqualTo(200);
+            assertThat(started.body()).contains("\"runId\":\"" + error.path("runId").asString() + "\"",
+                    "\"durationMs\":60");
+            assertThat(error.path("errorKind").asString()).isEqualTo("timeout");
+            assertThat(error.path("errorMessage").asString()).isEqualTo("too slow");
+            // The row follows the chat event (as on the real gateway, which persists it afterwards).
+            await().until(() -> simulator.sessions().get("agent:main:curl-run").orElseThrow().path("status")
+                    .asString(), "timeout"::equals);
+        }
+    }
+
+    @Test
+    void badRunAndAgentRequestsAreAnsweredWithTheReasonAndStartNothing() throws Exception {
+        simulator.sessions().create("agent:main:curl-run", object());
+
+        HttpResponse<String> badStep = post("runs/script?key=agent:main:curl-run&steps=nap:3");
+        HttpResponse<String> badKind = post("runs/script?key=agent:main:curl-run&end=error:oops");
+        HttpResponse<String> noSession = post("runs/script?key=agent:main:nope");
+        HttpResponse<String> removeDefault = post("agents/remove?id=main");
+
+        assertThat(badStep.statusCode()).isEqualTo(400);
+        assertThat(badStep.body()).contains("unknown step 'nap:3'");
+        assertThat(badKind.statusCode()).isEqualTo(400);
+        assertThat(badKind.body()).contains("errorKind must be one of");
+        assertThat(noSession.statusCode()).isEqualTo(400);
+        assertThat(noSession.body()).contains("no session agent:main:nope");
+        assertThat(removeDefault.statusCode()).isEqualTo(400);
+        assertThat(removeDefault.body()).contains("is the default agent");
+        assertThat(simulator.sessions().get("agent:main:curl-run").orElseThrow().path("hasActiveRun").asBoolean())
+                .isFalse();
+        assertThat(simulator.runs().openRunIds()).isEmpty();
+    }
+
+    @Test
+    void agentsAddedAndRemovedFromTheControlPortShowInAgentsList() throws Exception {
+        try (GatewayTestClient client = GatewayTestClient.connected(simulator.url(),
+                backendConnect("control-token", "operator.read"))) {
+
+            HttpResponse<String> added = post("agents/add?id=reviewer&name=Reviewer");
+            var listed = client.call("agents.list", object());
+            HttpResponse<String> removed = post("agents/remove?id=reviewer");
+            var after = client.call("agents.list", object());
+
+            assertThat(added.statusCode()).isEqualTo(200);
+            assertThat(removed.statusCode()).isEqualTo(200);
+            assertThat(listed.path("agents").toString()).contains("\"id\":\"reviewer\"", "\"name\":\"Reviewer\"");
+            assertThat(after.path("agents").toString()).doesNotContain("reviewer");
+        }
+    }
+
+    @Test
     void indexListsTheActions() throws Exception {
         HttpResponse<String> index = http.send(HttpRequest.newBuilder(uri("")).build(),
                 HttpResponse.BodyHandlers.ofString());
 
-        assertThat(index.body()).contains("faults/restart", "faults/starting", "sessions/create", "status");
+        assertThat(index.body()).contains("faults/restart", "faults/starting", "sessions/create", "status",
+                "runs/script", "runs/open", "agents/add", "agents/remove");
     }
 
     private HttpResponse<String> post(String action) throws Exception {

@@ -1,6 +1,7 @@
 package io.crewstream.sim;
 
 import static io.crewstream.sim.client.GatewayTestClient.backendConnect;
+import static io.crewstream.sim.client.GatewayTestClient.event;
 import static io.crewstream.sim.client.GatewayTestClient.object;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -41,10 +42,13 @@ class SimulatorMainTest {
         assertThat(run("--port", "70000")).isEqualTo(2);
         assertThat(run("--changes-per-second", "10")).isEqualTo(2);
         assertThat(run("--agents")).isEqualTo(2);
+        assertThat(run("--runs-per-minute", "30")).isEqualTo(2);
+        assertThat(run("--sessions", "3", "--runs-per-minute", "-1")).isEqualTo(2);
 
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--tick-ms must be a whole number, got 'soon'",
                 "--port must be between 0 and 65535, got 70000", "--changes-per-second needs --sessions > 0",
-                "--agents needs a value");
+                "--agents needs a value", "--runs-per-minute needs --sessions > 0",
+                "--runs-per-minute must be >= 0, got -1");
     }
 
     @Test
@@ -54,12 +58,13 @@ class SimulatorMainTest {
     }
 
     @Test
-    void runsAGatewayWithChurnAndAControlPortUntilStopped() throws Exception {
+    void runsAGatewayWithChurnActivityAndAControlPortUntilStopped() throws Exception {
         CountDownLatch stop = new CountDownLatch(1);
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
             try {
                 return SimulatorMain.run(new String[] {"--port", "0", "--token", "main-token", "--sessions", "30",
-                        "--agents", "3", "--changes-per-second", "50", "--tick-ms", "1000", "--control-port", "0"},
+                        "--agents", "3", "--changes-per-second", "50", "--tick-ms", "1000", "--control-port", "0", "--runs-per-minute",
+                        "600"},
                         null, new PrintStream(out, true, StandardCharsets.UTF_8),
                         new PrintStream(err, true, StandardCharsets.UTF_8), stop);
             } catch (InterruptedException ex) {
@@ -74,6 +79,7 @@ class SimulatorMainTest {
         try (GatewayTestClient client = GatewayTestClient.connected(URI.create(urls.group(1)),
                 backendConnect("main-token", "operator.read"))) {
             assertThat(client.call("sessions.list", object()).path("totalCount").asInt()).isEqualTo(30);
+            assertThat(client.awaitFrame(event("agent")).path("payload").path("runId").asString()).isNotBlank();
             HttpResponse<String> dropped = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create(urls.group(2) + "faults/drop"))
                             .POST(HttpRequest.BodyPublishers.noBody()).build(),
