@@ -22,6 +22,11 @@ import tools.jackson.databind.node.ObjectNode;
 import io.crewstream.sim.control.ChurnGenerator;
 import io.crewstream.sim.control.Faults;
 import io.crewstream.sim.protocol.Json;
+import io.crewstream.sim.run.RunHandle;
+import io.crewstream.sim.run.RunScript;
+import io.crewstream.sim.run.RunScriptSpec;
+import io.crewstream.sim.run.Usage;
+import io.crewstream.sim.session.Agent;
 import io.crewstream.sim.server.OpenClawSimulator;
 
 /**
@@ -82,6 +87,30 @@ final class ControlHttpServer {
                 simulator.sessions().patch(required(params, "key"), fields(params), null));
         actions.put("sessions/delete", params -> Json.object().put("deleted",
                 simulator.sessions().delete(required(params, "key")).isPresent()));
+        actions.put("runs/script", params -> {
+            RunScript script = RunScriptSpec.parse(params.get("steps"), params.get("end"), params.get("message"),
+                    new Usage(number(params, "inputTokens", 1200), number(params, "outputTokens", 300)));
+            RunHandle run = simulator.runs().start(required(params, "key"));
+            simulator.runs().play(run, script);
+            return Json.object().put("runId", run.runId()).put("durationMs", script.duration().toMillis());
+        });
+        actions.put("runs/open", params -> {
+            ObjectNode result = Json.object();
+            simulator.runs().openRunIds().forEach(result.putArray("runIds")::add);
+            return result;
+        });
+        actions.put("agents/add", params -> {
+            String id = required(params, "id");
+            Agent fallback = simulator.sessions().agents().defaultAgent();
+            simulator.addAgent(new Agent(id, params.getOrDefault("name", id), fallback.modelProvider(),
+                    fallback.model()));
+            return Json.object().put("ok", true).put("agentId", id);
+        });
+        actions.put("agents/remove", params -> {
+            String id = required(params, "id");
+            simulator.removeAgent(id);
+            return Json.object().put("ok", true).put("agentId", id);
+        });
         actions.put("faults/drop", params -> done(faults::dropAllConnections));
         actions.put("faults/silent", params -> done(() -> {
             if (flag(params, "on")) {
@@ -151,6 +180,7 @@ final class ControlHttpServer {
         if (churn != null) {
             status.set("churn", churn.status());
         }
+        status.set("activity", simulator.activity().status());
         return status;
     }
 

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 
 import io.crewstream.sim.control.ChurnPlan;
+import io.crewstream.sim.run.ActivityPlan;
 import io.crewstream.sim.server.SimulatorConfig;
 import io.crewstream.sim.session.AgentCatalog;
 
@@ -15,7 +16,8 @@ import io.crewstream.sim.session.AgentCatalog;
  * @param controlPort -1 = no control port
  */
 record SimulatorOptions(String host, int port, String token, Duration tickInterval, int sessions, int agents,
-        double changesPerSecond, int controlPort, long maxPayload, boolean help) {
+        double changesPerSecond, int controlPort, long maxPayload, double runsPerMinute, long activitySeed,
+        boolean help) {
 
     static final String DEFAULT_TOKEN = "crewstream-sim-token";
 
@@ -30,6 +32,8 @@ record SimulatorOptions(String host, int port, String token, Duration tickInterv
               --changes-per-second R   churn rate over all sessions (default 0; needs --sessions)
               --control-port N         HTTP control port on 127.0.0.1 (default: none; 0 = any free port)
               --max-payload BYTES      policy.maxPayload (default 26214400)
+              --runs-per-minute N      random agent runs over all sessions (default 0 = none)
+              --activity-seed N        seed of the random runs (default 42)
               --help                   this text""";
 
     static SimulatorOptions parse(String[] args, String tokenFromEnvironment) {
@@ -43,6 +47,8 @@ record SimulatorOptions(String host, int port, String token, Duration tickInterv
         double rate = 0;
         int controlPort = -1;
         long maxPayload = SimulatorConfig.DEFAULT_MAX_PAYLOAD;
+        double runsPerMinute = 0;
+        long activitySeed = ActivityPlan.OFF.seed();
         boolean help = false;
         Iterator<String> it = Arrays.asList(args).iterator();
         while (it.hasNext()) {
@@ -58,6 +64,8 @@ record SimulatorOptions(String host, int port, String token, Duration tickInterv
                 case "--changes-per-second" -> rate = decimal(flag, value(flag, it));
                 case "--control-port" -> controlPort = (int) number(flag, value(flag, it), 0, 65535);
                 case "--max-payload" -> maxPayload = number(flag, value(flag, it), 1024, Integer.MAX_VALUE);
+                case "--runs-per-minute" -> runsPerMinute = decimal(flag, value(flag, it));
+                case "--activity-seed" -> activitySeed = number(flag, value(flag, it), Long.MIN_VALUE, Long.MAX_VALUE);
                 default -> throw new IllegalArgumentException("unknown option '" + flag + "'");
             }
         }
@@ -67,13 +75,17 @@ record SimulatorOptions(String host, int port, String token, Duration tickInterv
         if (rate > 0 && sessions == 0) {
             throw new IllegalArgumentException("--changes-per-second needs --sessions > 0");
         }
+        if (runsPerMinute > 0 && sessions == 0) {
+            throw new IllegalArgumentException("--runs-per-minute needs --sessions > 0");
+        }
         return new SimulatorOptions(host, port, token, Duration.ofMillis(tickMs), sessions, agents, rate, controlPort,
-                maxPayload, help);
+                maxPayload, runsPerMinute, activitySeed, help);
     }
 
     SimulatorConfig config() {
         return SimulatorConfig.defaults(token).withPort(port).withTickInterval(tickInterval).withMaxPayload(maxPayload)
-                .withAgents(AgentCatalog.ofCount(agents)).withHost(host);
+                .withAgents(AgentCatalog.ofCount(agents)).withHost(host)
+                .withActivity(new ActivityPlan(runsPerMinute, activitySeed));
     }
 
     /** @return null when no churn was asked for */
@@ -119,6 +131,7 @@ record SimulatorOptions(String host, int port, String token, Duration tickInterv
     public String toString() {
         return "SimulatorOptions[host=" + host + ", port=" + port + ", token=***, tickInterval=" + tickInterval
                 + ", sessions=" + sessions + ", agents=" + agents + ", changesPerSecond=" + changesPerSecond
-                + ", controlPort=" + controlPort + ", maxPayload=" + maxPayload + "]";
+                + ", controlPort=" + controlPort + ", maxPayload=" + maxPayload + ", runsPerMinute=" + runsPerMinute
+                + ", activitySeed=" + activitySeed + "]";
     }
 }

@@ -47,12 +47,14 @@ public final class Faults {
 
     /**
      * {@code shutdown {reason, restartExpectedMs}}, close 1012, connections refused for {@code downtime}, then the
-     * gateway listens again on the same port.
+     * gateway listens again on the same port. Open agent runs are cut off: no end event is ever sent for them and,
+     * after the restart, their rows show no active run (status {@code failed}, {@code abortedLastRun}).
      *
      * @return completes when the gateway listens again
      */
     public CompletableFuture<Void> restart(Duration downtime) {
         gateway.shutdownConnections("gateway restarting", downtime.toMillis());
+        gateway.cutOffRuns();
         gateway.stopListening();
         CompletableFuture<Void> back = new CompletableFuture<>();
         scheduler.schedule(() -> {

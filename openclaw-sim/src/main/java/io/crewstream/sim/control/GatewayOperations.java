@@ -9,6 +9,9 @@ public interface GatewayOperations {
     /** Sends {@code shutdown {reason, restartExpectedMs}} to every authenticated socket, then closes all with 1012. */
     void shutdownConnections(String reason, Long restartExpectedMs);
 
+    /** Ends every open agent run without a terminal event (the process died); rows show no active run. */
+    void cutOffRuns();
+
     /** Stops listening: the port refuses connections and open sockets are closed. */
     void stopListening();
 

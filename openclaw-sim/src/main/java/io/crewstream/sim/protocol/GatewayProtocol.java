@@ -19,6 +19,11 @@ public final class GatewayProtocol {
     public static final Set<String> CLIENT_MODES = Set.of("webchat", "cli", "ui", "backend", "node", "worker", "probe",
             "test");
 
+    /** {@code connect.caps} flag: tool-stream {@code agent} events (client-info {@code GATEWAY_CLIENT_CAPS}). */
+    public static final String CAP_TOOL_EVENTS = "tool-events";
+    /** {@code connect.caps} flag: {@code agent} / {@code chat} only for keys of {@code sessions.messages.subscribe}. */
+    public static final String CAP_SESSION_SCOPED_EVENTS = "session-scoped-events";
+
     private GatewayProtocol() {
     }
 }

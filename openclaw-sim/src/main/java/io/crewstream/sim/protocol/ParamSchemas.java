@@ -84,6 +84,12 @@ public final class ParamSchemas {
             .optional(bool(), "deleteTranscript", "archivedOnly")
             .build();
 
+    public static final ClosedSchema SESSIONS_MESSAGES_SUBSCRIBE = ClosedSchema.builder()
+            .required("key", nonEmptyString())
+            .optional("agentId", nonEmptyString())
+            .optional("includeApprovals", bool())
+            .build();
+
     private ParamSchemas() {
     }
 }

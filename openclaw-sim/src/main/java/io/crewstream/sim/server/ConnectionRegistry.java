@@ -7,6 +7,7 @@ import java.util.function.Predicate;
 
 import io.crewstream.sim.protocol.Events;
 import io.crewstream.sim.protocol.Json;
+import io.crewstream.sim.run.RunEventSink;
 import io.crewstream.sim.session.SessionChange;
 import io.crewstream.sim.session.SessionChangeListener;
 
@@ -17,7 +18,7 @@ import io.crewstream.sim.session.SessionChangeListener;
  * thread and queues it on each socket (see {@link GatewayConnection} for per-socket ordering). Session changes arrive
  * with the store locked, so every socket receives them in store order.
  */
-final class ConnectionRegistry implements SessionChangeListener {
+final class ConnectionRegistry implements SessionChangeListener, RunEventSink {
 
     private final Set<GatewayConnection> connections = ConcurrentHashMap.newKeySet();
 
@@ -49,5 +50,25 @@ final class ConnectionRegistry implements SessionChangeListener {
     public void onChange(SessionChange change) {
         String payload = Json.write(change.toPayload());
         broadcast(Events.SESSIONS_CHANGED, payload, GatewayConnection::receivesSessionChanges, true);
+    }
+
+    @Override
+    public void agent(String sessionKey, String payloadJson) {
+        broadcast(Events.AGENT, payloadJson, connection -> connection.receivesRunEvents(sessionKey), false);
+    }
+
+    @Override
+    public void toolAgent(String sessionKey, String payloadJson) {
+        broadcast(Events.AGENT, payloadJson, connection -> connection.receivesToolEvents(sessionKey), false);
+    }
+
+    @Override
+    public void sessionTool(String sessionKey, String payloadJson) {
+        broadcast(Events.SESSION_TOOL, payloadJson, connection -> connection.receivesSessionTool(sessionKey), true);
+    }
+
+    @Override
+    public void chat(String sessionKey, String payloadJson, boolean droppable) {
+        broadcast(Events.CHAT, payloadJson, connection -> connection.receivesRunEvents(sessionKey), droppable);
     }
 }

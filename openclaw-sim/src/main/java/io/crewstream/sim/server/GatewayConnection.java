@@ -47,6 +47,9 @@ public final class GatewayConnection implements Session.Listener.AutoDemanding {
     private volatile State state = State.AWAITING_CONNECT;
     private volatile List<String> scopes = List.of();
     private volatile boolean subscribed;
+    private volatile List<String> caps = List.of();
+    /** Keys from {@code sessions.messages.subscribe}; only consulted for {@code session-scoped-events} sockets. */
+    private final java.util.Set<String> messageKeys = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile ScheduledFuture<?> handshakeTimeout;
 
     GatewayConnection(RequestHandler requests, ConnectionRegistry registry, long maxBufferedBytes) {
@@ -109,6 +112,35 @@ public final class GatewayConnection implements Session.Listener.AutoDemanding {
         subscribed = true;
     }
 
+    void subscribeMessages(String sessionKey) {
+        messageKeys.add(sessionKey);
+    }
+
+    /**
+     * {@code agent} and {@code chat} (protocol §4.1): every read-scoped operator, except that a socket declaring
+     * {@code session-scoped-events} only gets keys it subscribed with {@code sessions.messages.subscribe}.
+     */
+    boolean receivesRunEvents(String sessionKey) {
+        if (!authenticated() || !Scopes.grants(scopes, Scopes.READ)) {
+            return false;
+        }
+        return !caps.contains(GatewayProtocol.CAP_SESSION_SCOPED_EVENTS) || messageKeys.contains(sessionKey);
+    }
+
+    /**
+     * Tool-stream {@code agent} events need {@code caps:["tool-events"]}. (The real gateway also requires the socket to
+     * have started the run with {@code chat.send}; runs here are started by the simulator, so every cap holder counts
+     * as the starter. See the module README.)
+     */
+    boolean receivesToolEvents(String sessionKey) {
+        return caps.contains(GatewayProtocol.CAP_TOOL_EVENTS) && receivesRunEvents(sessionKey);
+    }
+
+    /** {@code session.tool}: {@code sessions.subscribe}rs that do not get the tool-stream {@code agent} event. */
+    boolean receivesSessionTool(String sessionKey) {
+        return receivesSessionChanges() && !receivesToolEvents(sessionKey);
+    }
+
     void handshakeTimeout(ScheduledFuture<?> timeout) {
         handshakeTimeout = timeout;
     }
@@ -118,7 +150,8 @@ public final class GatewayConnection implements Session.Listener.AutoDemanding {
      * can precede {@code hello-ok} and nothing sent to authenticated sockets right after it can be missed. Raises the
      * inbound cap from 64 KiB to {@code maxPayload}.
      */
-    void completeHandshake(String helloOkResponse, List<String> grantedScopes, long maxPayload) {
+    void completeHandshake(String helloOkResponse, List<String> grantedScopes, List<String> declaredCaps,
+            long maxPayload) {
         ScheduledFuture<?> timeout = handshakeTimeout;
         if (timeout != null) {
             timeout.cancel(false);
@@ -129,6 +162,7 @@ public final class GatewayConnection implements Session.Listener.AutoDemanding {
         }
         synchronized (sendLock) {
             scopes = List.copyOf(grantedScopes);
+            caps = List.copyOf(declaredCaps);
             state = State.CONNECTED;
             sendText(helloOkResponse);
         }

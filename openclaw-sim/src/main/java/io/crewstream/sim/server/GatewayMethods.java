@@ -33,7 +33,7 @@ import io.crewstream.sim.session.UnknownAgentException;
 final class GatewayMethods {
 
     static final List<String> NAMES = List.of("health", "agents.list", "sessions.list", "sessions.subscribe",
-            "sessions.create", "sessions.patch", "sessions.delete");
+            "sessions.create", "sessions.patch", "sessions.delete", "sessions.messages.subscribe");
 
     /** Informational in the real gateway (its SQLite file); "(multiple)" is what it reports across agents. */
     static final String STORE_PATH = "(multiple)";
@@ -63,7 +63,9 @@ final class GatewayMethods {
                 "sessions.subscribe", new Method(Scopes.READ, ParamSchemas.SESSIONS_LIST, this::subscribe),
                 "sessions.create", new Method(Scopes.WRITE, ParamSchemas.SESSIONS_CREATE, this::create),
                 "sessions.patch", new Method(Scopes.WRITE, ParamSchemas.SESSIONS_PATCH, this::patch),
-                "sessions.delete", new Method(Scopes.ADMIN, ParamSchemas.SESSIONS_DELETE, this::delete));
+                "sessions.delete", new Method(Scopes.ADMIN, ParamSchemas.SESSIONS_DELETE, this::delete),
+                "sessions.messages.subscribe", new Method(Scopes.READ, ParamSchemas.SESSIONS_MESSAGES_SUBSCRIBE,
+                        this::subscribeMessages));
     }
 
     void invoke(GatewayConnection connection, String id, String name, JsonNode params) {
@@ -134,6 +136,16 @@ final class GatewayMethods {
             result.set("list", page.toJson(STORE_PATH, defaults()));
             reply(connection, id, result);
         });
+    }
+
+    /**
+     * Only changes what a {@code session-scoped-events} socket receives; transcripts ({@code session.message}) are not
+     * simulated. The real gateway answers {@code {subscribed:true, key}}.
+     */
+    private void subscribeMessages(GatewayConnection connection, String id, JsonNode params) {
+        String key = params.get("key").stringValue();
+        connection.subscribeMessages(key);
+        reply(connection, id, Json.object().put("subscribed", true).put("key", key));
     }
 
     private void create(GatewayConnection connection, String id, JsonNode params) {

@@ -26,6 +26,10 @@ import io.crewstream.sim.control.GatewayOperations;
 import io.crewstream.sim.protocol.CloseCodes;
 import io.crewstream.sim.protocol.Events;
 import io.crewstream.sim.protocol.Json;
+import io.crewstream.sim.protocol.Scopes;
+import io.crewstream.sim.run.ActivityGenerator;
+import io.crewstream.sim.run.Runs;
+import io.crewstream.sim.session.Agent;
 import io.crewstream.sim.session.SessionStore;
 
 /**
@@ -50,6 +54,8 @@ public final class OpenClawSimulator implements AutoCloseable {
     /** Jetty would otherwise close sockets idle for 30 s; the real gateway relies on ticks, not idle timeouts. */
     private static final Duration SOCKET_IDLE_TIMEOUT = Duration.ofHours(1);
     private static final Duration CLOSE_FLUSH_TIMEOUT = Duration.ofSeconds(2);
+    /** Informational, like the real gateway's state-dir config file path. */
+    private static final String CONFIG_PATH = "/openclaw-sim/openclaw.json";
 
     private final SimulatorConfig config;
     private final Clock clock;
@@ -64,6 +70,8 @@ public final class OpenClawSimulator implements AutoCloseable {
     private Server server;
     private ScheduledFuture<?> ticks;
     private Faults faults;
+    private Runs runs;
+    private ActivityGenerator activity;
     private volatile int boundPort = -1;
 
     public OpenClawSimulator(SimulatorConfig config) {
@@ -88,11 +96,14 @@ public final class OpenClawSimulator implements AutoCloseable {
                 return thread;
             });
             requests = new RequestHandler(config, new GatewayMethods(sessions, clock), faultState, scheduler, clock);
+            runs = new Runs(sessions, registry, scheduler, clock);
+            activity = new ActivityGenerator(runs, sessions, config.activity());
             faults = new Faults(faultState, new Operations(), scheduler);
             sessions.addListener(registry);
             listen(config.port());
             long tickMs = config.tickInterval().toMillis();
             ticks = scheduler.scheduleAtFixedRate(this::tick, tickMs, tickMs, TimeUnit.MILLISECONDS);
+            activity.start();
             log.info("OpenClaw simulator listening on {}", url());
             log.debug("simulator config: {}", config);
         }
@@ -104,13 +115,17 @@ public final class OpenClawSimulator implements AutoCloseable {
             if (scheduler == null) {
                 return;
             }
+            activity.stop();
             shutdownConnections("gateway stopping", null);
+            runs.cutOffAll();
             ticks.cancel(false);
             stopServer();
             sessions.removeListener(registry);
             scheduler.shutdownNow();
             scheduler = null;
             faults = null;
+            runs = null;
+            activity = null;
         }
     }
 
@@ -148,6 +163,58 @@ public final class OpenClawSimulator implements AutoCloseable {
             }
             return faults;
         }
+    }
+
+    /** Agent runs (live activity); valid after {@link #start()}. */
+    public Runs runs() {
+        synchronized (lifecycle) {
+            if (runs == null) {
+                throw new IllegalStateException("simulator not started");
+            }
+            return runs;
+        }
+    }
+
+    /** The random run generator of {@link SimulatorConfig#activity()}; valid after {@link #start()}. */
+    public ActivityGenerator activity() {
+        synchronized (lifecycle) {
+            if (activity == null) {
+                throw new IllegalStateException("simulator not started");
+            }
+            return activity;
+        }
+    }
+
+    /**
+     * Adds an agent at runtime: {@code agents.list} and {@code health} show it from now on, and every read-scoped
+     * socket gets {@code config.changed {path, hash, ts}}. There is no agents event: on {@code openclaw@2026.9.6}
+     * {@code agents.create} / {@code agents.delete} rewrite the config file and the only generic signal is
+     * {@code config.changed} (observed, among unrelated {@code cron}, {@code plugins.changed}, {@code skills.changed},
+     * {@code chat.metadata.changed}), so a client must re-list {@code agents.list}.
+     *
+     * @throws IllegalArgumentException when the id exists
+     */
+    public void addAgent(Agent agent) {
+        sessions.addAgent(agent);
+        configChanged();
+    }
+
+    /**
+     * Removes an agent at runtime (not the default one); its sessions stay. Emits {@code config.changed} like
+     * {@link #addAgent}.
+     *
+     * @throws IllegalArgumentException for an unknown id or the default agent
+     */
+    public void removeAgent(String agentId) {
+        sessions.removeAgent(agentId);
+        configChanged();
+    }
+
+    private void configChanged() {
+        String hash = "hmac-sha256:v1:" + Integer.toHexString(sessions.agents().hashCode());
+        String payload = Json.write(Json.object().put("path", CONFIG_PATH).put("hash", hash).put("ts", clock.millis()));
+        registry.broadcast(Events.CONFIG_CHANGED, payload,
+                connection -> connection.authenticated() && Scopes.grants(connection.scopes(), Scopes.READ), true);
     }
 
     /** Sockets that completed {@code connect}. */
@@ -246,6 +313,15 @@ public final class OpenClawSimulator implements AutoCloseable {
         @Override
         public void shutdownConnections(String reason, Long restartExpectedMs) {
             OpenClawSimulator.this.shutdownConnections(reason, restartExpectedMs);
+        }
+
+        @Override
+        public void cutOffRuns() {
+            synchronized (lifecycle) {
+                if (runs != null) {
+                    runs.cutOffAll();
+                }
+            }
         }
 
         @Override

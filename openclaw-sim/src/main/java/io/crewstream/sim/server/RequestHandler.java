@@ -133,8 +133,17 @@ final class RequestHandler {
         ConnectDecision.Accepted accepted = (ConnectDecision.Accepted) decision;
         connection.completeHandshake(Frames.response(id, HelloOk.build(config, bootId, connection.connId(),
                 accepted.role(), accepted.scopes(), clock.millis() - startedAtMs, methods.health())),
-                accepted.scopes(), config.maxPayload());
+                accepted.scopes(), declaredCaps(params), config.maxPayload());
         log.debug("connection {} authenticated with scopes {}", connection.connId(), accepted.scopes());
+    }
+
+    /** The schema already checked that {@code caps}, when present, is a string array. */
+    private static java.util.List<String> declaredCaps(JsonNode params) {
+        java.util.List<String> caps = new java.util.ArrayList<>();
+        if (params != null) {
+            params.path("caps").forEach(cap -> caps.add(cap.asString()));
+        }
+        return caps;
     }
 
     private void reject(GatewayConnection connection, String id, GatewayError error, int closeCode) {

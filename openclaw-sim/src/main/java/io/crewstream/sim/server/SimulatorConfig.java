@@ -3,6 +3,7 @@ package io.crewstream.sim.server;
 import java.time.Duration;
 import java.util.Objects;
 
+import io.crewstream.sim.run.ActivityPlan;
 import io.crewstream.sim.session.AgentCatalog;
 
 /**
@@ -18,9 +19,11 @@ import io.crewstream.sim.session.AgentCatalog;
  * @param handshakeTimeout time allowed between open and a successful {@code connect}
  * @param serverVersion   {@code hello-ok.server.version}
  * @param agents          the configured agents; the first is the default
+ * @param activity        random agent runs started by the simulator itself; {@link ActivityPlan#OFF} by default
  */
 public record SimulatorConfig(String host, int port, String token, Duration tickInterval, long maxPayload,
-        long maxBufferedBytes, Duration handshakeTimeout, String serverVersion, AgentCatalog agents) {
+        long maxBufferedBytes, Duration handshakeTimeout, String serverVersion, AgentCatalog agents,
+        ActivityPlan activity) {
 
     public static final int DEFAULT_PORT = 18789;
     public static final Duration DEFAULT_TICK_INTERVAL = Duration.ofSeconds(30);
@@ -32,6 +35,7 @@ public record SimulatorConfig(String host, int port, String token, Duration tick
     public SimulatorConfig {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(agents, "agents");
+        Objects.requireNonNull(activity, "activity");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
         }
@@ -49,37 +53,43 @@ public record SimulatorConfig(String host, int port, String token, Duration tick
     /** Loopback, a free port, real-gateway policy, one agent {@code main}. */
     public static SimulatorConfig defaults(String token) {
         return new SimulatorConfig("127.0.0.1", 0, token, DEFAULT_TICK_INTERVAL, DEFAULT_MAX_PAYLOAD,
-                DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_SERVER_VERSION, AgentCatalog.ofCount(1));
+                DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_SERVER_VERSION, AgentCatalog.ofCount(1),
+                ActivityPlan.OFF);
     }
 
     public SimulatorConfig withHost(String value) {
         return new SimulatorConfig(value, port, token, tickInterval, maxPayload, maxBufferedBytes, handshakeTimeout,
-                serverVersion, agents);
+                serverVersion, agents, activity);
     }
 
     public SimulatorConfig withPort(int value) {
         return new SimulatorConfig(host, value, token, tickInterval, maxPayload, maxBufferedBytes, handshakeTimeout,
-                serverVersion, agents);
+                serverVersion, agents, activity);
     }
 
     public SimulatorConfig withTickInterval(Duration value) {
         return new SimulatorConfig(host, port, token, value, maxPayload, maxBufferedBytes, handshakeTimeout,
-                serverVersion, agents);
+                serverVersion, agents, activity);
     }
 
     public SimulatorConfig withMaxPayload(long value) {
         return new SimulatorConfig(host, port, token, tickInterval, value, maxBufferedBytes, handshakeTimeout,
-                serverVersion, agents);
+                serverVersion, agents, activity);
     }
 
     public SimulatorConfig withHandshakeTimeout(Duration value) {
         return new SimulatorConfig(host, port, token, tickInterval, maxPayload, maxBufferedBytes, value,
-                serverVersion, agents);
+                serverVersion, agents, activity);
     }
 
     public SimulatorConfig withAgents(AgentCatalog value) {
         return new SimulatorConfig(host, port, token, tickInterval, maxPayload, maxBufferedBytes, handshakeTimeout,
-                serverVersion, value);
+                serverVersion, value, activity);
+    }
+
+    public SimulatorConfig withActivity(ActivityPlan value) {
+        return new SimulatorConfig(host, port, token, tickInterval, maxPayload, maxBufferedBytes, handshakeTimeout,
+                serverVersion, agents, value);
     }
 
     /** Keeps the token out of logs and test reports. */
@@ -87,6 +97,6 @@ public record SimulatorConfig(String host, int port, String token, Duration tick
     public String toString() {
         return "SimulatorConfig[host=" + host + ", port=" + port + ", token=***, tickInterval=" + tickInterval
                 + ", maxPayload=" + maxPayload + ", maxBufferedBytes=" + maxBufferedBytes + ", handshakeTimeout="
-                + handshakeTimeout + ", serverVersion=" + serverVersion + ", agents=" + agents + "]";
+                + handshakeTimeout + ", serverVersion=" + serverVersion + ", agents=" + agents + ", activity=" + activity + "]";
     }
 }

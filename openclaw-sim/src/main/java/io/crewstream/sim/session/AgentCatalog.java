@@ -35,6 +35,27 @@ public record AgentCatalog(List<Agent> agents) {
         return new AgentCatalog(agents);
     }
 
+    /** A catalog with {@code agent} added at the end. */
+    public AgentCatalog with(Agent agent) {
+        if (find(agent.id()).isPresent()) {
+            throw new IllegalArgumentException("agent \"" + agent.id() + "\" already exists");
+        }
+        List<Agent> next = new ArrayList<>(agents);
+        next.add(agent);
+        return new AgentCatalog(next);
+    }
+
+    /** A catalog without {@code agentId}; the default agent cannot be removed (a gateway always has one). */
+    public AgentCatalog without(String agentId) {
+        if (find(agentId).isEmpty()) {
+            throw new IllegalArgumentException("Unknown agent id \"" + agentId + "\"");
+        }
+        if (defaultAgent().id().equals(agentId)) {
+            throw new IllegalArgumentException("agent \"" + agentId + "\" is the default agent and cannot be removed");
+        }
+        return new AgentCatalog(agents.stream().filter(agent -> !agent.id().equals(agentId)).toList());
+    }
+
     public Agent defaultAgent() {
         return agents.get(0);
     }

@@ -1,7 +1,9 @@
 package io.crewstream.sim.session;
 
+import java.util.Map;
 import java.util.UUID;
 
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import io.crewstream.sim.protocol.Json;
@@ -42,5 +44,19 @@ public final class SessionRows {
                 .put("sharingRole", "admin");
         row.putArray("activeRunIds");
         return row;
+    }
+
+    /**
+     * Adds {@code row} to an event payload the way the real gateway attaches a session snapshot: the whole row under
+     * {@code session} and its fields flattened next to the payload's own (which win).
+     */
+    public static ObjectNode withSnapshot(ObjectNode payload, ObjectNode row) {
+        payload.set("session", row.deepCopy());
+        for (Map.Entry<String, JsonNode> field : row.properties()) {
+            if (!field.getKey().equals("key") && !payload.has(field.getKey())) {
+                payload.set(field.getKey(), field.getValue().deepCopy());
+            }
+        }
+        return payload;
     }
 }

@@ -30,7 +30,7 @@ public final class SessionStore {
             .comparingLong((ObjectNode row) -> row.path("updatedAt").asLong(0)).reversed()
             .thenComparing(row -> row.get("key").stringValue());
 
-    private final AgentCatalog agents;
+    private volatile AgentCatalog agents;
     private final Clock clock;
     private final Map<String, ObjectNode> rows = new HashMap<>();
     private final List<SessionChangeListener> listeners = new CopyOnWriteArrayList<>();
@@ -42,8 +42,24 @@ public final class SessionStore {
         this.clock = clock;
     }
 
+    /** The agents configured right now (see {@link #addAgent}, {@link #removeAgent}). */
     public AgentCatalog agents() {
         return agents;
+    }
+
+    /** @throws IllegalArgumentException when an agent with that id exists */
+    public synchronized void addAgent(Agent agent) {
+        agents = agents.with(agent);
+    }
+
+    /**
+     * Removes an agent from the catalog; its sessions stay (the real {@code agents.delete} has its own options for
+     * them, not simulated).
+     *
+     * @throws IllegalArgumentException for an unknown id or the default agent
+     */
+    public synchronized void removeAgent(String agentId) {
+        agents = agents.without(agentId);
     }
 
     public void addListener(SessionChangeListener listener) {
@@ -119,6 +135,39 @@ public final class SessionStore {
     public synchronized ObjectNode replace(String oldKey, String newKey, ObjectNode fields) {
         delete(oldKey);
         return create(newKey, fields);
+    }
+
+    /**
+     * Merges a run's state into an existing row and emits the run-lifecycle variant of {@code sessions.changed}
+     * ({@code phase}, {@code runId}, no {@code reason}). A missing row is left alone (the real gateway persists
+     * lifecycle state only into rows that exist).
+     *
+     * @param change computes the fields to merge from a copy of the current row
+     * @return the updated row, or empty when the key does not exist
+     */
+    public synchronized Optional<ObjectNode> applyRun(String key, String phase, String runId,
+            java.util.function.UnaryOperator<ObjectNode> change) {
+        ObjectNode row = rows.get(key);
+        if (row == null) {
+            return Optional.empty();
+        }
+        long now = clock.millis();
+        merge(row, change.apply(row.deepCopy()));
+        row.put("updatedAt", now);
+        emit(SessionChange.lifecycle(row, phase, runId, now));
+        return Optional.of(row.deepCopy());
+    }
+
+    /**
+     * Changes a row without emitting anything: what a restarted gateway's recovery does to runs that died with the
+     * process (no client was connected to hear it). No-op for a missing key.
+     */
+    public synchronized void patchSilently(String key, ObjectNode fields) {
+        ObjectNode row = rows.get(key);
+        if (row != null) {
+            merge(row, fields);
+            row.put("updatedAt", clock.millis());
+        }
     }
 
     public synchronized Optional<ObjectNode> get(String key) {

@@ -35,6 +35,9 @@ abstract class GatewayConformanceSuite {
     private static final String WRITE = "operator.write";
     private static final String ADMIN = "operator.admin";
 
+    /** A real run without a provider took 10 s on this machine before it failed. */
+    private static final java.time.Duration RUN_TIMEOUT = java.time.Duration.ofSeconds(90);
+
     private final List<GatewayTestClient> clients = new ArrayList<>();
     private final Set<String> createdKeys = new HashSet<>();
     private String agentId;
@@ -43,6 +46,18 @@ abstract class GatewayConformanceSuite {
     protected abstract URI gatewayUrl();
 
     protected abstract String gatewayToken();
+
+    /**
+     * Makes the gateway run an agent on {@code key} that fails: on a real gateway without a model provider that is
+     * simply {@code chat.send} (the run ends in {@code lifecycle error}); the simulator fails a run through its API.
+     */
+    protected abstract void runThatFails(GatewayTestClient writer, String key);
+
+    /** Adds an agent named {@code name} at runtime ({@code agents.create} on a real gateway); returns its id. */
+    protected abstract String addAgent(GatewayTestClient admin, String name);
+
+    /** Removes an agent added by {@link #addAgent} ({@code agents.delete} on a real gateway). */
+    protected abstract void removeAgent(GatewayTestClient admin, String agentId);
 
     /** Aborts (skips) the test when the gateway under test is not available; runs before anything connects. */
     protected void assumeGatewayAvailable() {
@@ -492,6 +507,145 @@ abstract class GatewayConformanceSuite {
         createdKeys.add(key);
 
         assertThat(key).startsWith("agent:" + agentId + ":dashboard:");
+    }
+
+    @Test
+    void connectAcceptsRunCapsAndHelloOkAdvertisesTheRunEvents() {
+        ObjectNode params = backendConnect(gatewayToken(), READ);
+        params.putArray("caps").add("tool-events").add("session-scoped-events");
+
+        GatewayTestClient client = track(GatewayTestClient.open(gatewayUrl()));
+        client.challenge();
+        JsonNode response = client.request("connect", params);
+
+        assertThat(response.path("ok").asBoolean()).as(response.toString()).isTrue();
+        // config.changed is sent (e.g. after agents.create) but not advertised (observed on 2026.9.6).
+        assertThat(strings(response.path("payload").path("features").path("events")))
+                .contains("agent", "chat", "session.tool").doesNotContain("config.changed");
+        assertThat(strings(response.path("payload").path("features").path("methods")))
+                .contains("sessions.messages.subscribe");
+    }
+
+    @Test
+    void agentsListHasTheShapeClientsParse() {
+        JsonNode agents = client(READ).call("agents.list", object());
+
+        assertThat(agents.path("defaultId").isString()).isTrue();
+        assertThat(agents.path("mainKey").asString()).isEqualTo("main");
+        assertThat(agents.path("scope").asString()).isIn("per-sender", "global");
+        assertThat(agents.path("agents").isArray()).isTrue();
+        assertThat(agents.path("agents")).allSatisfy(agent -> {
+            assertThat(agent.path("id").isString()).as(agent.toString()).isTrue();
+            assertThat(agent.path("workspace").isMissingNode() || agent.path("workspace").isString()).isTrue();
+        });
+        assertThat(agents.path("agents")).extracting(agent -> agent.path("id").asString())
+                .contains(agents.path("defaultId").asString());
+    }
+
+    @Test
+    void messagesSubscribeAnswersWithTheKeyAndRefusesUnknownParams() {
+        GatewayTestClient admin = client(READ, WRITE, ADMIN);
+        String key = newKey("messages");
+        admin.call("sessions.create", object().put("key", key));
+
+        JsonNode subscribed = admin.call("sessions.messages.subscribe", object().put("key", key));
+
+        assertThat(subscribed.path("subscribed").asBoolean()).isTrue();
+        assertThat(subscribed.path("key").asString()).isEqualTo(key);
+        assertError(admin.request("sessions.messages.subscribe", object().put("key", key).put("x", 1)),
+                "INVALID_REQUEST", "invalid sessions.messages.subscribe params: at root: unexpected property 'x'");
+    }
+
+    /**
+     * The frames of a failed run, which a real gateway without a model provider produces: {@code agent} lifecycle
+     * {@code error}, the {@code chat} {@code error} carrying the same per-run {@code seq}, and the run-lifecycle
+     * variant of {@code sessions.changed} (no {@code reason}) with the row no longer running.
+     */
+    @Test
+    void failedRunSendsLifecycleErrorChatErrorAndTheRowVariantWithTheseShapes() {
+        ObjectNode params = backendConnect(gatewayToken(), READ, WRITE, ADMIN);
+        params.putArray("caps").add("tool-events");
+        GatewayTestClient client = track(GatewayTestClient.connected(gatewayUrl(), params));
+        client.call("sessions.subscribe", object());
+        String key = newKey("failing-run");
+        client.call("sessions.create", object().put("key", key));
+
+        runThatFails(client, key);
+        JsonNode error = client.awaitFrame(frame -> event("agent").test(frame)
+                && key.equals(frame.path("payload").path("sessionKey").asString(""))
+                && "error".equals(frame.path("payload").path("data").path("phase").asString("")), RUN_TIMEOUT)
+                .path("payload");
+        String runId = error.path("runId").asString();
+        JsonNode chat = client.awaitFrame(frame -> event("chat").test(frame)
+                && runId.equals(frame.path("payload").path("runId").asString(""))
+                && "error".equals(frame.path("payload").path("state").asString("")), RUN_TIMEOUT).path("payload");
+        JsonNode row = client.awaitFrame(frame -> event("sessions.changed").test(frame)
+                && runId.equals(frame.path("payload").path("runId").asString(""))
+                && "error".equals(frame.path("payload").path("phase").asString("")), RUN_TIMEOUT).path("payload");
+
+        assertThat(runId).isNotBlank();
+        assertThat(error.path("stream").asString()).isEqualTo("lifecycle");
+        assertThat(error.path("agentId").asString()).isEqualTo(agentId);
+        assertThat(error.path("seq").isIntegralNumber()).isTrue();
+        assertThat(error.path("ts").isIntegralNumber()).isTrue();
+        assertThat(error.path("isHeartbeat").asBoolean(true)).isFalse();
+        assertThat(error.path("sessionId").isString()).isTrue();
+        assertThat(error.path("data").path("error").asString()).isNotBlank();
+        assertThat(error.path("data").path("startedAt").isIntegralNumber()).isTrue();
+        assertThat(error.path("data").path("endedAt").isIntegralNumber()).isTrue();
+
+        assertThat(chat.path("sessionKey").asString()).isEqualTo(key);
+        assertThat(chat.path("agentId").asString()).isEqualTo(agentId);
+        assertThat(chat.path("seq").asLong()).as("chat carries the seq of its agent event")
+                .isEqualTo(error.path("seq").asLong());
+        assertThat(chat.path("errorMessage").asString()).isEqualTo(error.path("data").path("error").asString());
+        assertThat(chat.path("errorKind").isMissingNode()
+                || List.of("refusal", "timeout", "rate_limit", "context_length", "unknown")
+                        .contains(chat.path("errorKind").asString())).as(chat.toString()).isTrue();
+
+        assertThat(row.has("reason")).as("the run-lifecycle variant has no reason: %s", row).isFalse();
+        assertThat(row.path("sessionKey").asString()).isEqualTo(key);
+        assertThat(row.path("agentId").asString()).isEqualTo(agentId);
+        assertThat(row.path("ts").isIntegralNumber()).isTrue();
+        assertThat(row.path("session").path("key").asString()).isEqualTo(key);
+        assertThat(row.path("status").asString()).isEqualTo("failed");
+        assertThat(row.path("hasActiveRun").asBoolean(true)).isFalse();
+        assertThat(row.path("activeRunIds").isArray() && row.path("activeRunIds").isEmpty()).isTrue();
+        assertThat(row.path("lastRunId").asString()).isEqualTo(runId);
+        assertThat(row.path("lastRunError").asString()).isEqualTo(error.path("data").path("error").asString());
+        assertThat(row.path("endedAt").isIntegralNumber()).isTrue();
+        assertThat(row.path("runtimeMs").isIntegralNumber()).isTrue();
+    }
+
+    /**
+     * There is no agents event: adding or removing an agent rewrites the gateway config, and the only announcement a
+     * read-scoped client gets is {@code config.changed {path, hash, ts}}; it must re-list {@code agents.list}.
+     */
+    @Test
+    void agentChangesAreAnnouncedOnlyByConfigChangedAndShowInAgentsList() {
+        GatewayTestClient observer = client(READ);
+        GatewayTestClient admin = client(READ, WRITE, ADMIN);
+        String name = "conf" + UUID.randomUUID().toString().substring(0, 6);
+
+        String added = addAgent(admin, name);
+        JsonNode changed = observer.awaitFrame(event("config.changed"), RUN_TIMEOUT).path("payload");
+        List<String> withAgent = agentIds(observer.call("agents.list", object()));
+        removeAgent(admin, added);
+        observer.awaitFrame(frame -> observer.events("config.changed").size() >= 2, RUN_TIMEOUT);
+        List<String> withoutAgent = agentIds(observer.call("agents.list", object()));
+
+        assertThat(changed.path("path").asString()).isNotBlank();
+        assertThat(changed.path("hash").isString()).isTrue();
+        assertThat(changed.path("ts").isIntegralNumber()).isTrue();
+        assertThat(withAgent).contains(added);
+        assertThat(withoutAgent).doesNotContain(added);
+        assertThat(observer.events()).noneMatch(frame -> frame.path("event").asString("").startsWith("agents."));
+    }
+
+    private static List<String> agentIds(JsonNode agentsList) {
+        List<String> ids = new ArrayList<>();
+        agentsList.path("agents").forEach(agent -> ids.add(agent.path("id").asString()));
+        return ids;
     }
 
     private GatewayTestClient client(String... scopes) {

@@ -2,9 +2,12 @@ package io.crewstream.sim.conformance;
 
 import java.net.URI;
 import java.util.Optional;
+import java.util.UUID;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+
+import io.crewstream.sim.client.GatewayTestClient;
 
 /**
  * The conformance suite against a real {@code openclaw@2026.9.6} gateway, when {@code OPENCLAW_CONFORMANCE_URL} and
@@ -34,6 +37,23 @@ class RealGatewayConformanceTest extends GatewayConformanceSuite {
                     + " scripts/real-gateway.sh start --token <t>, as .ci/run does)");
         }
         return Optional.empty();
+    }
+
+    /** Without a configured model provider the run fails right after it started (observed on 2026.9.6). */
+    @Override
+    protected void runThatFails(GatewayTestClient writer, String key) {
+        writer.call("chat.send", GatewayTestClient.object().put("sessionKey", key).put("message", "hello")
+                .put("idempotencyKey", "conformance-" + UUID.randomUUID()));
+    }
+
+    @Override
+    protected String addAgent(GatewayTestClient admin, String name) {
+        return admin.call("agents.create", GatewayTestClient.object().put("name", name)).path("agentId").asString();
+    }
+
+    @Override
+    protected void removeAgent(GatewayTestClient admin, String agentId) {
+        admin.call("agents.delete", GatewayTestClient.object().put("agentId", agentId));
     }
 
     @Override
