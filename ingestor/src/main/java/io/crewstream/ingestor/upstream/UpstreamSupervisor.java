@@ -737,8 +737,8 @@ public final class UpstreamSupervisor {
         }
         else if (activity instanceof RunActivity.Malformed malformed) {
             this.metrics.malformedActivity();
-            log.warn("[{}] Could not read a run step from a '{}' event (seq {}; it is in raw-frames): {}",
-                    this.target.id(), frame.event(), frame.seq(), malformed.reason());
+            log.warn("[{}] Could not read a run step from the gateway's '{}' event (kept in raw-frames): {}",
+                    this.target.id(), frame.event(), malformed.reason());
         }
         else if (activity instanceof RunActivity.Ignore ignore && log.isTraceEnabled()) {
             log.trace("[{}] Not a run step: {}", this.target.id(), ignore.why());
