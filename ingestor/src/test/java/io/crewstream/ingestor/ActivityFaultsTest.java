@@ -1,7 +1,6 @@
 package io.crewstream.ingestor;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 import io.crewstream.ingestor.support.IngestorRun;
@@ -15,13 +14,12 @@ import io.crewstream.schemas.records.UpstreamState;
 import io.crewstream.testsupport.kafka.KafkaBroker;
 import io.crewstream.testsupport.kafka.KafkaBrokerExtension;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
+import static io.crewstream.ingestor.UpstreamScenariosTest.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -108,9 +106,5 @@ class ActivityFaultsTest {
     private static String failure(JsonNode request, String code, String message) {
         return "{\"type\":\"res\",\"id\":\"" + request.path("id").asString() + "\",\"ok\":false,\"error\":{\"code\":\""
                 + code + "\",\"message\":\"" + message + "\"}}";
-    }
-
-    private static ConditionFactory await() {
-        return Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250));
     }
 }

@@ -28,14 +28,13 @@ import io.crewstream.testsupport.kafka.KafkaBroker;
 import io.crewstream.testsupport.kafka.KafkaBrokerExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import static io.crewstream.ingestor.UpstreamScenariosTest.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -182,9 +181,5 @@ class RunActivityScenariosTest {
     private IngestorRun.Builder ingestor() {
         return IngestorRun.builder(this.broker.bootstrapServers(), this.prefix).upstream(CONNECTION,
                 this.gateway.url(), TOKEN, this.folder);
-    }
-
-    private static ConditionFactory await() {
-        return Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250));
     }
 }

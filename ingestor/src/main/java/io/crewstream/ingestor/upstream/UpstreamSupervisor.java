@@ -39,9 +39,8 @@ import tools.jackson.databind.JsonNode;
  * step the gateway reports ({@code agent}, {@code session.tool}, {@code chat}; see {@link RunActivity}) and the
  * gateway's agent list after every connect and whenever the agents may have changed ({@code config.changed}, a seq
  * gap, the reconciliation timer); a failing {@code agents.list} is reported and never touches the sessions. Every
- * change of the link's state is published
- * as a {@link ConnectionStatusEvent}, and the current one again every {@code status-interval} while nothing changes,
- * so that readers can tell a quiet pipeline from a stopped one.
+ * change of the link's state is published as a {@link ConnectionStatusEvent}, and the current one again every
+ * {@code status-interval} while nothing changes, so that readers can tell a quiet pipeline from a stopped one.
  *
  * <p>{@code connected} is only reported when it is true: after the snapshot is published, and, when the last link
  * ended in a tick timeout, only once the new link has delivered a tick ({@code connecting}, {@code awaiting_tick}
