@@ -79,8 +79,8 @@ class IngestorConfiguration {
             HttpClient gatewayHttpClient, KafkaUpstreamOutput upstreamOutput, MeterRegistry registry,
             Clock ingestorClock) {
         String version = IngestorApplication.class.getPackage().getImplementationVersion();
-        return new UpstreamSupervisors(upstreamTargets, properties.connection(), gatewayHttpClient, upstreamOutput,
-                registry, version != null ? version : "dev", ingestorClock);
+        return new UpstreamSupervisors(upstreamTargets, properties.connection(), properties.activitySummaries(),
+                gatewayHttpClient, upstreamOutput, registry, version != null ? version : "dev", ingestorClock);
     }
 
     @Bean

@@ -75,11 +75,12 @@ class IngestorLifecycleTest {
         // Nothing listens there: the connection settles in "unreachable" and, with restatements minutes apart,
         // publishes nothing more during the test unless something restates it.
         IngestorProperties properties = new IngestorProperties(List.of(new IngestorProperties.Upstream(CONNECTION,
-                "ws://127.0.0.1:" + freePort(), "TOKEN", null, true)), kafka, connection);
+                "ws://127.0.0.1:" + freePort(), "TOKEN", null, true)), kafka, connection, false);
         List<UpstreamTarget> targets = new IngestorConfigValidator(name -> "token").validate(properties);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         this.sender = new RecordSender(this.producer, this.namespace, this.health, 1000, registry);
-        UpstreamSupervisors supervisors = new UpstreamSupervisors(targets, connection, HttpClient.newHttpClient(),
+        UpstreamSupervisors supervisors = new UpstreamSupervisors(targets, connection, false,
+                HttpClient.newHttpClient(),
                 new KafkaUpstreamOutput(this.sender, new SnapshotChunker(262_144, 900_000), 900_000), registry, "test",
                 Clock.systemUTC());
         this.lifecycle = new IngestorLifecycle(this.sender, new InputTopics(kafka, this.namespace), supervisors,

@@ -16,10 +16,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     is configured
  * @param kafka where and how records are written
  * @param connection timings of every upstream connection
+ * @param activitySummaries whether run events carry a {@link io.crewstream.schemas.records.RunEvent#summary()}
+ *     (a tool call's arguments, a failed run's error message, cut to 200 characters); off by default, because those
+ *     can hold private data (file contents, commands, URLs with credentials) that would then sit on a topic for its
+ *     whole retention, and would make every tool event larger
  */
 @ConfigurationProperties("crewstream.ingestor")
 public record IngestorProperties(List<Upstream> upstreams, @DefaultValue Kafka kafka,
-        @DefaultValue Connection connection) {
+        @DefaultValue Connection connection, @DefaultValue("false") boolean activitySummaries) {
 
     public static final String DEFAULT_TOKEN_ENV = "OPENCLAW_GATEWAY_TOKEN";
 
@@ -52,7 +56,7 @@ public record IngestorProperties(List<Upstream> upstreams, @DefaultValue Kafka k
      * @param minInsyncReplicas {@code min.insync.replicas} of the topics the ingestor creates: replicas that must have
      *     a record before Kafka acknowledges it (the producer sends with {@code acks=all}); unset,
      *     {@code min(2, replicationFactor)} ({@link TopicReplication#of})
-     * @param createTopics create the three input topics at start-up when missing
+     * @param createTopics create the five input topics at start-up when missing
      * @param deliveryTimeout how long the producer keeps trying one record before it reports the send failed
      * @param snapshotChunkBytes target serialized size of one snapshot chunk; well under the broker's 1 MB default
      * @param maxRecordBytes the largest record the ingestor sends; a raw frame above it is truncated, a session row

@@ -8,7 +8,10 @@ import io.crewstream.schemas.records.UpstreamState;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
-/** One upstream connection in {@code /actuator/health}: UP when connected, with its state, reason and since. */
+/**
+ * One upstream connection in {@code /actuator/health}: UP when connected, with its state, reason and since; a failing
+ * {@code agents.list} is shown as {@code agentListProblem} without changing the status (sessions still flow).
+ */
 public final class UpstreamHealthIndicator implements HealthIndicator {
 
     private final UpstreamSupervisor supervisor;
@@ -37,6 +40,10 @@ public final class UpstreamHealthIndicator implements HealthIndicator {
         Long lastFrameAt = this.supervisor.lastFrameAt();
         if (lastFrameAt != null) {
             builder.withDetail("lastFrameAt", Instant.ofEpochMilli(lastFrameAt).toString());
+        }
+        String agentListProblem = this.supervisor.agentListProblem();
+        if (agentListProblem != null) {
+            builder.withDetail("agentListProblem", agentListProblem);
         }
         return builder.build();
     }

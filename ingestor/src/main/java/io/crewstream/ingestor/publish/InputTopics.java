@@ -16,10 +16,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates the ingestor's three output topics when they are missing (unless {@code create-topics} is off), through
+ * Creates the ingestor's five output topics when they are missing (unless {@code create-topics} is off), through
  * {@link TopicProvisioning}. Failure is not fatal (the ingestor keeps its gateways connected and reports degraded
- * publishing), but it is said clearly. Also warns when session-events and connection-status have different partition
- * counts, which breaks the projector's per-connection join.
+ * publishing), but it is said clearly. Also says so when the topics keyed by connection that the projector reads
+ * together (session-events, connection-status, run-events, agent-lists) have different partition counts, which
+ * breaks its per-connection join.
  */
 public final class InputTopics {
 
@@ -28,7 +29,9 @@ public final class InputTopics {
     /** Start-up waits for this at most; Kafka's default (60 s) would hold the gateways back a minute. */
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
-    private static final List<Topic> JOINED = List.of(Topic.SESSION_EVENTS, Topic.CONNECTION_STATUS);
+    /** Read together per connection by the projector: they must be co-partitioned. */
+    static final List<Topic> JOINED = List.of(Topic.SESSION_EVENTS, Topic.CONNECTION_STATUS, Topic.RUN_EVENTS,
+            Topic.AGENT_LISTS);
 
     private final IngestorProperties.Kafka kafka;
     private final TopicNamespace namespace;
@@ -69,8 +72,7 @@ public final class InputTopics {
     /** @return whether Kafka answered */
     private boolean create(Admin admin) throws InterruptedException {
         Map<Topic, Integer> topics = new LinkedHashMap<>();
-        topics.put(Topic.SESSION_EVENTS, this.kafka.partitions());
-        topics.put(Topic.CONNECTION_STATUS, this.kafka.partitions());
+        JOINED.forEach(topic -> topics.put(topic, this.kafka.partitions()));
         topics.put(Topic.RAW_FRAMES, this.kafka.rawFramesPartitions());
         try {
             TopicProvisioning.createMissing(admin, this.namespace, topics, this.kafka.replication(), TIMEOUT)
@@ -96,7 +98,7 @@ public final class InputTopics {
             Map<String, Integer> counts = TopicProvisioning.partitionCounts(admin, this.namespace, JOINED, TIMEOUT);
             if (counts.values().stream().distinct().count() > 1) {
                 log.error("{} must have the same number of partitions, or the projector cannot join a connection's "
-                        + "sessions with its status", counts);
+                        + "sessions with its status, runs and agents", counts);
             }
         }
         catch (ExecutionException | TimeoutException ex) {

@@ -12,8 +12,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.cloudevents.CloudEventType;
 import io.crewstream.schemas.cloudevents.CloudEvents;
+import io.crewstream.schemas.records.AgentList;
 import io.crewstream.schemas.records.ConnectionStatusEvent;
 import io.crewstream.schemas.records.RawFrame;
+import io.crewstream.schemas.records.RunEvent;
 import io.crewstream.schemas.records.SessionEvent;
 import io.crewstream.schemas.records.SessionRemoved;
 import io.crewstream.schemas.records.SessionRow;
@@ -23,11 +25,11 @@ import io.crewstream.schemas.serde.ContractSerde;
 import io.crewstream.schemas.serde.ContractSerdes;
 
 /**
- * Writes supervisors' observations to the three input topics, keyed by connection id so that one connection's
+ * Writes supervisors' observations to the five input topics, keyed by connection id so that one connection's
  * records share a partition and keep their order end to end. Serializes on the caller's thread (so sizes are known
  * before anything is queued) and hands bytes to the {@link RecordSender}, each with its CloudEvents attributes
- * ({@link CloudEvents}): a snapshot chunk's id is its snapshot's and its index, any other record's this ingestor
- * run's id and a counter, so that ids never repeat and a producer's retry, which resends the same record, keeps its id.
+ * ({@link CloudEvents}): a snapshot chunk's id is its snapshot's and its index, a run event's the one its frame
+ * gives (run, numbering stream, number), any other record's this ingestor run's id and a counter, so that ids never repeat and a producer's retry, which resends the same record, keeps its id.
  *
  * <p>Thread-safe: the sender and serdes are, and the counter is atomic.
  */
@@ -42,6 +44,8 @@ public final class KafkaUpstreamOutput implements UpstreamOutput {
     private final ContractSerde<SessionEvent> sessionEvents = ContractSerdes.sessionEvents();
     private final ContractSerde<ConnectionStatusEvent> statuses = ContractSerdes.connectionStatus();
     private final ContractSerde<RawFrame> rawFrames = ContractSerdes.rawFrames();
+    private final ContractSerde<RunEvent> runEvents = ContractSerdes.runEvents();
+    private final ContractSerde<AgentList> agentLists = ContractSerdes.agentLists();
 
     /** Names this run in event ids: a restarted ingestor counts from 1 again. */
     private final String runId = UUID.randomUUID().toString();
@@ -128,6 +132,25 @@ public final class KafkaUpstreamOutput implements UpstreamOutput {
         send(Topic.CONNECTION_STATUS, event.connectionId(),
                 this.statuses.serialize(Topic.CONNECTION_STATUS.baseName(), event),
                 next(CloudEventType.CONNECTION_STATUS, event.connectionId(), event.observedAt(), null));
+    }
+
+    @Override
+    public void runEvent(RunEvent event, String eventId) {
+        CloudEventType type = switch (event.kind()) {
+            case RUN_STARTED -> CloudEventType.RUN_STARTED;
+            case TOOL_STARTED -> CloudEventType.RUN_TOOL_STARTED;
+            case TOOL_ENDED -> CloudEventType.RUN_TOOL_ENDED;
+            case RUN_ENDED -> CloudEventType.RUN_ENDED;
+        };
+        send(Topic.RUN_EVENTS, event.connectionId(), this.runEvents.serialize(Topic.RUN_EVENTS.baseName(), event),
+                new CloudEvents(eventId, source(event.connectionId()), type, Instant.ofEpochMilli(event.at()),
+                        event.sessionKey()));
+    }
+
+    @Override
+    public void agentList(AgentList list) {
+        send(Topic.AGENT_LISTS, list.connectionId(), this.agentLists.serialize(Topic.AGENT_LISTS.baseName(), list),
+                next(CloudEventType.AGENTS_LISTED, list.connectionId(), list.observedAt(), null));
     }
 
     @Override

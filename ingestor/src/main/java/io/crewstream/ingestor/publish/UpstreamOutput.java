@@ -3,7 +3,9 @@ package io.crewstream.ingestor.publish;
 import java.util.List;
 import java.util.Optional;
 
+import io.crewstream.schemas.records.AgentList;
 import io.crewstream.schemas.records.ConnectionStatusEvent;
+import io.crewstream.schemas.records.RunEvent;
 import io.crewstream.schemas.records.SessionEvent;
 import io.crewstream.schemas.records.SessionRow;
 
@@ -29,6 +31,17 @@ public interface UpstreamOutput {
     Optional<String> change(SessionEvent event);
 
     void status(ConnectionStatusEvent event);
+
+    /**
+     * One step of an agent run.
+     *
+     * @param eventId its CloudEvents id, derived from the frame that reported it (the same step read twice gets the
+     *     same id)
+     */
+    void runEvent(RunEvent event, String eventId);
+
+    /** A gateway's whole agent list. */
+    void agentList(AgentList list);
 
     /**
      * One inbound frame as received, truncated to fit a record if needed.

@@ -17,6 +17,13 @@ final class GatewayRequests {
     static final String CONNECT = "connect";
     static final String SESSIONS_SUBSCRIBE = "sessions.subscribe";
     static final String SESSIONS_LIST = "sessions.list";
+    static final String AGENTS_LIST = "agents.list";
+
+    /**
+     * Tool-stream {@code agent} events go only to sockets that declare it. Not {@code session-scoped-events}: that
+     * would limit {@code agent} and {@code chat} to sessions subscribed one by one, and the ingestor wants them all.
+     */
+    static final String TOOL_EVENTS_CAP = "tool-events";
 
     // The loopback token-only path keeps the requested scopes only for this client id and mode pair.
     private static final String CLIENT_ID = "gateway-client";
@@ -42,6 +49,7 @@ final class GatewayRequests {
         client.put("mode", CLIENT_MODE);
         params.put("role", ROLE);
         params.putArray("scopes").add(READ_SCOPE);
+        params.putArray("caps").add(TOOL_EVENTS_CAP);
         params.putObject("auth").put("token", token.reveal());
         return request(id, CONNECT, params);
     }
@@ -60,6 +68,11 @@ final class GatewayRequests {
             params.put("offset", offset);
         }
         return request(id, SESSIONS_LIST, params);
+    }
+
+    /** The params schema is closed and empty. */
+    String agentsList(String id) {
+        return request(id, AGENTS_LIST, GatewayJson.mapper().createObjectNode());
     }
 
     private static String request(String id, String method, ObjectNode params) {

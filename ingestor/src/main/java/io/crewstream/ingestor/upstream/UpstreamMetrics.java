@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.crewstream.schemas.records.RunEventKind;
 import io.crewstream.schemas.records.UpstreamState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -25,6 +26,10 @@ final class UpstreamMetrics {
     private final Counter rejectedRows;
     private final DistributionSummary snapshotSessions;
     private final Timer snapshotDuration;
+    private final Map<RunEventKind, Counter> runEvents = new EnumMap<>(RunEventKind.class);
+    private final Counter malformedActivity;
+    private final Counter agentListsPublished;
+    private final Counter agentListFailures;
 
     enum BadFrame {
         MALFORMED, OVERSIZED, BINARY
@@ -61,6 +66,23 @@ final class UpstreamMetrics {
         this.snapshotDuration = Timer.builder("crewstream.ingestor.snapshot.duration")
                 .description("From the first list request to the snapshot handed to Kafka")
                 .tag("connection", connectionId).register(registry);
+        for (RunEventKind kind : RunEventKind.values()) {
+            this.runEvents.put(kind, Counter.builder("crewstream.ingestor.run.events")
+                    .description("Run events handed to Kafka, by kind")
+                    .tag("connection", connectionId)
+                    .tag("kind", kind.wireName())
+                    .register(registry));
+        }
+        this.malformedActivity = Counter.builder("crewstream.ingestor.activity.malformed")
+                .description("agent / session.tool / chat events too broken to read a run step from; each is "
+                        + "logged with the reason and kept in raw-frames")
+                .tag("connection", connectionId).register(registry);
+        this.agentListsPublished = Counter.builder("crewstream.ingestor.agents.lists")
+                .description("Agent lists handed to Kafka")
+                .tag("connection", connectionId).register(registry);
+        this.agentListFailures = Counter.builder("crewstream.ingestor.agents.list.failures")
+                .description("agents.list requests that failed, timed out or returned an unusable result")
+                .tag("connection", connectionId).register(registry);
     }
 
     void state(UpstreamState newState) {
@@ -85,6 +107,22 @@ final class UpstreamMetrics {
 
     void rejectedRows(int count) {
         this.rejectedRows.increment(count);
+    }
+
+    void runEvent(RunEventKind kind) {
+        this.runEvents.get(kind).increment();
+    }
+
+    void malformedActivity() {
+        this.malformedActivity.increment();
+    }
+
+    void agentListPublished() {
+        this.agentListsPublished.increment();
+    }
+
+    void agentListFailed() {
+        this.agentListFailures.increment();
     }
 
     void snapshot(int sessions, Duration duration) {

@@ -23,6 +23,7 @@ import io.crewstream.ingestor.publish.UpstreamOutput;
 import io.crewstream.ingestor.upstream.UpstreamMetrics.BadFrame;
 import io.crewstream.schemas.records.ConnectionStatusEvent;
 import io.crewstream.schemas.records.KafkaOutage;
+import io.crewstream.schemas.records.RunEvent;
 import io.crewstream.schemas.records.SessionEvent;
 import io.crewstream.schemas.records.SessionRemoved;
 import io.crewstream.schemas.records.UpstreamState;
@@ -34,9 +35,12 @@ import tools.jackson.databind.JsonNode;
  * Keeps one upstream gateway connected, from start-up until stop, whatever happens: connects, handshakes,
  * subscribes, publishes a full snapshot, turns every {@code sessions.changed} into one record, re-snapshots when it
  * may have missed something (seq gap, keyless change, bad frame, reconnect, reconciliation timer, Kafka recovery),
- * watches the gateway's ticks, and reconnects forever with backoff. Every change of the link's state is published
- * as a {@link ConnectionStatusEvent}, and the current one again every {@code status-interval} while nothing changes,
- * so that readers can tell a quiet pipeline from a stopped one.
+ * watches the gateway's ticks, and reconnects forever with backoff. Alongside the sessions it publishes every run
+ * step the gateway reports ({@code agent}, {@code session.tool}, {@code chat}; see {@link RunActivity}) and the
+ * gateway's agent list after every connect and whenever the agents may have changed ({@code config.changed}, a seq
+ * gap, the reconciliation timer); a failing {@code agents.list} is reported and never touches the sessions. Every
+ * change of the link's state is published as a {@link ConnectionStatusEvent}, and the current one again every
+ * {@code status-interval} while nothing changes, so that readers can tell a quiet pipeline from a stopped one.
  *
  * <p>{@code connected} is only reported when it is true: after the snapshot is published, and, when the last link
  * ended in a tick timeout, only once the new link has delivered a tick ({@code connecting}, {@code awaiting_tick}
@@ -70,6 +74,7 @@ public final class UpstreamSupervisor {
 
     private final UpstreamTarget target;
     private final IngestorProperties.Connection settings;
+    private final boolean activitySummaries;
     private final HttpClient httpClient;
     private final UpstreamOutput output;
     private final UpstreamMetrics metrics;
@@ -95,13 +100,16 @@ public final class UpstreamSupervisor {
     private ScheduledFuture<?> restatement;
 
     private volatile UpstreamStatus status;
+    // Why the last agents.list did not give a list; null after one did. Read by health.
+    private volatile String agentListProblem;
     private volatile long lastFrameAtForHealth = -1;
 
-    public UpstreamSupervisor(UpstreamTarget target, IngestorProperties.Connection settings, HttpClient httpClient,
-            UpstreamOutput output, UpstreamMetrics metrics, String clientVersion, ReconnectBackoff backoff,
-            Clock clock) {
+    public UpstreamSupervisor(UpstreamTarget target, IngestorProperties.Connection settings,
+            boolean activitySummaries, HttpClient httpClient, UpstreamOutput output, UpstreamMetrics metrics,
+            String clientVersion, ReconnectBackoff backoff, Clock clock) {
         this.target = target;
         this.settings = settings;
+        this.activitySummaries = activitySummaries;
         this.httpClient = httpClient;
         this.output = output;
         this.metrics = metrics;
@@ -125,6 +133,11 @@ public final class UpstreamSupervisor {
     public Long lastFrameAt() {
         long at = this.lastFrameAtForHealth;
         return at < 0 ? null : at;
+    }
+
+    /** Why the last {@code agents.list} gave no list, null when it did (or none was asked yet); any thread. */
+    public String agentListProblem() {
+        return this.agentListProblem;
     }
 
     /** Starts the supervisor thread and connecting on it; returns at once. Does nothing when already started. */
@@ -380,6 +393,8 @@ public final class UpstreamSupervisor {
             from.lastSeq = frame.seq();
             if (gap) {
                 requestSnapshot(from, "seq-gap");
+                // What was lost may have been a config.changed.
+                listAgents(from);
             }
         }
         switch (frame.event()) {
@@ -387,6 +402,9 @@ public final class UpstreamSupervisor {
             case "shutdown" -> shutdownAnnounced(from, frame.payload());
             case "sessions.changed" -> sessionsChanged(from, frame, receivedAt);
             case "tick" -> tickArrived(from);
+            case RunActivity.AGENT, RunActivity.CHAT, RunActivity.SESSION_TOOL -> runActivity(from, frame, receivedAt);
+            // Agents live in the gateway's configuration; it announces no agent event of its own (2026.9.6).
+            case "config.changed" -> listAgents(from);
             default -> {
                 // tick, health, presence and the rest: their arrival is what the watchdog needs.
             }
@@ -456,6 +474,7 @@ public final class UpstreamSupervisor {
         log.info("[{}] Handshake done with gateway {} at {} (tick {} ms); subscribing", this.target.id(),
                 hello.serverVersion(), this.target.displayUrl(), from.tickIntervalMs);
         startSnapshot(from, this.everConnected ? "reconnect" : "initial", true);
+        listAgents(from);
     }
 
     private Duration authRetryDelay(GatewayError error) {
@@ -593,8 +612,11 @@ public final class UpstreamSupervisor {
         }
         from.load = null;
         cancel(from.snapshotOverdue);
+        HeldRunEvents.Split held = from.heldRunEvents.split();
+        held.beforeSnapshot().forEach(this::publishRunEvent);
         UpstreamOutput.SnapshotReceipt receipt = this.output.snapshot(this.target.id(), load.reason(),
                 load.rowsWith(from.heldChanges), this.clock.millis());
+        held.afterSnapshot().forEach(this::publishRunEvent);
         Duration took = Duration.ofNanos(System.nanoTime() - load.startedNanos());
         this.metrics.snapshot(receipt.sessions(), took);
         for (String rejected : receipt.rejected()) {
@@ -609,8 +631,11 @@ public final class UpstreamSupervisor {
             this.everConnected = true;
             this.backoff.reset();
             Duration every = this.settings.reconciliationInterval();
-            this.reconciliation = this.executor.scheduleWithFixedDelay(guarded(() -> requestSnapshot(from,
-                    "reconciliation")), every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+            this.reconciliation = this.executor.scheduleWithFixedDelay(guarded(() -> {
+                requestSnapshot(from, "reconciliation");
+                // config.changed may be dropped for a slow reader.
+                listAgents(from);
+            }), every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
         }
         reportReady();
         // Not published again: the snapshot already holds each key's latest held change (rowsWith), and replaying
@@ -689,13 +714,119 @@ public final class UpstreamSupervisor {
         });
     }
 
+    // ---- run activity and agents -------------------------------------------------------------------------------
+
+    /**
+     * One run step: published at once, or, while a snapshot is being listed, held back and published around it
+     * ({@link HeldRunEvents}). A frame that gives no step is reported and dropped; raw-frames already has it.
+     */
+    private void runActivity(Link from, GatewayFrame frame, long receivedAt) {
+        if (from.hello == null) {
+            return;
+        }
+        RunActivity activity = RunActivity.of(this.target.id(), frame.event(), frame.payload(), receivedAt,
+                this.activitySummaries);
+        if (activity instanceof RunActivity.Publish publish) {
+            if (from.load != null) {
+                from.heldRunEvents.hold(publish);
+            }
+            else {
+                publishRunEvent(publish);
+            }
+        }
+        else if (activity instanceof RunActivity.Malformed malformed) {
+            this.metrics.malformedActivity();
+            log.warn("[{}] Could not read a run step from the gateway's '{}' event (kept in raw-frames): {}",
+                    this.target.id(), frame.event(), malformed.reason());
+        }
+        else if (activity instanceof RunActivity.Ignore ignore && log.isTraceEnabled()) {
+            log.trace("[{}] Not a run step: {}", this.target.id(), ignore.why());
+        }
+    }
+
+    private void publishRunEvent(RunActivity.Publish publish) {
+        RunEvent event = publish.event();
+        this.output.runEvent(event, publish.eventId());
+        this.metrics.runEvent(event.kind());
+    }
+
+    /** Lists the agents now, or once more right after the listing in flight (which may predate the change). */
+    private void listAgents(Link from) {
+        if (from != this.link || from.hello == null) {
+            return;
+        }
+        if (from.listingAgents) {
+            from.agentsChangedMeanwhile = true;
+            return;
+        }
+        from.listingAgents = true;
+        request(from, GatewayRequests.AGENTS_LIST, this.requests::agentsList, frame -> agentsListed(from, frame),
+                () -> agentListFailed(from, GatewayRequests.AGENTS_LIST + " unanswered after "
+                        + this.settings.requestTimeout().toMillis() + " ms"));
+    }
+
+    private void agentsListed(Link from, GatewayFrame frame) {
+        if (!frame.ok()) {
+            agentListFailed(from, GatewayRequests.AGENTS_LIST + " failed: " + GatewayError.from(frame.error())
+                    .describe());
+            return;
+        }
+        AgentListing listing;
+        try {
+            listing = AgentListing.from(this.target.id(), frame.payload(), this.clock.millis());
+        }
+        catch (MalformedFrameException ex) {
+            agentListFailed(from, ex.getMessage());
+            return;
+        }
+        if (!listing.rejected().isEmpty()) {
+            log.warn("[{}] Left {} agents out of the agent list: {}", this.target.id(), listing.rejected().size(),
+                    listing.rejected());
+        }
+        this.output.agentList(listing.list());
+        this.metrics.agentListPublished();
+        this.agentListProblem = null;
+        log.debug("[{}] Published the agent list ({} agents)", this.target.id(), listing.list().agents().size());
+        agentListingDone(from);
+    }
+
+    /** Reported (log, metric, health) and left at that: sessions and run events carry on without it. */
+    private void agentListFailed(Link from, String problem) {
+        this.metrics.agentListFailed();
+        if (problem.equals(this.agentListProblem)) {
+            log.debug("[{}] Still no agent list: {}", this.target.id(), problem);
+        }
+        else {
+            log.warn("[{}] No agent list: {}. Sessions and run activity are not affected; it is asked for again "
+                    + "on the next reconnect, config change or reconciliation", this.target.id(), problem);
+        }
+        this.agentListProblem = problem;
+        agentListingDone(from);
+    }
+
+    private void agentListingDone(Link from) {
+        from.listingAgents = false;
+        if (from.agentsChangedMeanwhile) {
+            from.agentsChangedMeanwhile = false;
+            listAgents(from);
+        }
+    }
+
     // ---- requests ----------------------------------------------------------------------------------------------
 
+    /** A request whose answer the connection cannot do without: unanswered, the connection is dropped. */
     private void request(Link from, String method, Function<String, String> frameForId,
             Consumer<GatewayFrame> onResponse) {
+        request(from, method, frameForId, onResponse, () -> lose(from, UpstreamState.DISCONNECTED, method
+                + " unanswered after " + this.settings.requestTimeout().toMillis() + " ms", "request_timeout",
+                this.backoff.next(), CLOSE_NORMAL));
+    }
+
+    private void request(Link from, String method, Function<String, String> frameForId,
+            Consumer<GatewayFrame> onResponse, Runnable onTimeout) {
         String id = Long.toString(++from.lastRequestId);
         Duration timeout = this.settings.requestTimeout();
-        ScheduledFuture<?> timer = this.executor.schedule(guarded(() -> requestTimedOut(from, id, method)),
+        ScheduledFuture<?> timer = this.executor.schedule(guarded(() -> requestTimedOut(from, id, onTimeout)),
                 timeout.toMillis(), TimeUnit.MILLISECONDS);
         from.pending.put(id, new Pending(method, onResponse, timer));
         from.send(frameForId.apply(id)).whenComplete((ignored, failure) -> {
@@ -710,12 +841,11 @@ public final class UpstreamSupervisor {
         });
     }
 
-    private void requestTimedOut(Link from, String id, String method) {
-        if (from != this.link || !from.pending.containsKey(id)) {
+    private void requestTimedOut(Link from, String id, Runnable onTimeout) {
+        if (from != this.link || from.pending.remove(id) == null) {
             return;
         }
-        lose(from, UpstreamState.DISCONNECTED, method + " unanswered after " + this.settings.requestTimeout().toMillis()
-                + " ms", "request_timeout", this.backoff.next(), CLOSE_NORMAL);
+        onTimeout.run();
     }
 
     // ---- liveness ----------------------------------------------------------------------------------------------
@@ -764,6 +894,8 @@ public final class UpstreamSupervisor {
 
     private void dropLink(Link lost, int closeCode, String closeReason) {
         this.link = null;
+        // No snapshot will follow on this link to order them around; they happened, so they are published.
+        lost.heldRunEvents.drain().forEach(this::publishRunEvent);
         cancel(lost.watchdog);
         cancel(lost.snapshotOverdue);
         cancel(this.reconciliation);
@@ -898,6 +1030,9 @@ public final class UpstreamSupervisor {
         SnapshotLoad load;
         ScheduledFuture<?> snapshotOverdue;
         final List<SessionEvent> heldChanges = new ArrayList<>();
+        final HeldRunEvents heldRunEvents = new HeldRunEvents();
+        boolean listingAgents;
+        boolean agentsChangedMeanwhile;
         String reloadPending;
         String shutdownReason;
         Long restartExpectedMs;

@@ -16,10 +16,12 @@ public final class UpstreamSupervisors {
 
     private final List<UpstreamSupervisor> supervisors;
 
+    /** @param activitySummaries whether run events carry summaries ({@code crewstream.ingestor.activity-summaries}) */
     public UpstreamSupervisors(List<UpstreamTarget> targets, IngestorProperties.Connection settings,
-            HttpClient httpClient, UpstreamOutput output, MeterRegistry registry, String clientVersion, Clock clock) {
+            boolean activitySummaries, HttpClient httpClient, UpstreamOutput output, MeterRegistry registry,
+            String clientVersion, Clock clock) {
         this.supervisors = targets.stream()
-                .map(target -> new UpstreamSupervisor(target, settings, httpClient, output,
+                .map(target -> new UpstreamSupervisor(target, settings, activitySummaries, httpClient, output,
                         new UpstreamMetrics(target.id(), registry), clientVersion,
                         new ReconnectBackoff(settings.backoffInitial(), settings.backoffMax(),
                                 bound -> ThreadLocalRandom.current().nextLong(bound + 1)),

@@ -109,7 +109,7 @@ class IngestorConfigValidatorTest {
                         10),
                 new Connection(Duration.ofSeconds(60), Duration.ofSeconds(40), Duration.ofSeconds(30),
                         Duration.ofSeconds(60), Duration.ZERO, Duration.ofSeconds(10), Duration.ofSeconds(30), 0,
-                        Duration.ofSeconds(5), Duration.ofSeconds(5)));
+                        Duration.ofSeconds(5), Duration.ofSeconds(5)), false);
 
         InvalidIngestorConfigException failure = catchThrowableOfType(InvalidIngestorConfigException.class,
                 () -> this.validator.validate(properties));
@@ -133,6 +133,6 @@ class IngestorConfigValidatorTest {
                         100),
                 new Connection(Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(30),
                         Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(10),
-                        Duration.ofSeconds(30), 500, Duration.ofSeconds(5), Duration.ofSeconds(5)));
+                        Duration.ofSeconds(30), 500, Duration.ofSeconds(5), Duration.ofSeconds(5)), false);
     }
 }

@@ -8,7 +8,11 @@ import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.cloudevents.CloudEventType;
 import io.crewstream.schemas.cloudevents.CloudEvents;
 import io.crewstream.schemas.TopicNamespace;
+import io.crewstream.schemas.records.AgentInfo;
+import io.crewstream.schemas.records.AgentList;
 import io.crewstream.schemas.records.RawFrame;
+import io.crewstream.schemas.records.RunEvent;
+import io.crewstream.schemas.records.RunOutcome;
 import io.crewstream.schemas.records.SessionEvent;
 import io.crewstream.schemas.records.SessionRow;
 import io.crewstream.schemas.records.SessionUpserted;
@@ -121,6 +125,55 @@ class KafkaUpstreamOutputTest {
 
         assertThat(ContractSerdes.sessionEvents().deserialize("t", this.producer.history().get(0).value()))
                 .isEqualTo(upserted);
+    }
+
+    @Test
+    void aRunEventGoesToRunEventsKeyedByConnectionWithTheIdItWasGivenTheTypeOfItsKindAndTheSessionAsSubject() {
+        RunEvent ended = RunEvent.runEnded("gw", "agent:main:main", "main", "r1", 1_795_398_405_000L,
+                1_795_398_405_003L, 7L, RunOutcome.ERROR, "rate_limit", null, null);
+
+        this.output.runEvent(ended, "r1/chat/7");
+        this.sender.close();
+
+        ProducerRecord<String, byte[]> record = this.producer.history().get(0);
+        assertThat(record.topic()).isEqualTo(new TopicNamespace("t.").name(Topic.RUN_EVENTS));
+        assertThat(record.key()).isEqualTo("gw");
+        assertThat(ContractSerdes.runEvents().deserialize("t", record.value())).isEqualTo(ended);
+        CloudEvents attributes = CloudEvents.readFrom(record.headers()).orElseThrow();
+        assertThat(attributes.id()).isEqualTo("r1/chat/7");
+        assertThat(attributes.type()).isEqualTo(CloudEventType.RUN_ENDED);
+        assertThat(attributes.subject()).isEqualTo("agent:main:main");
+        assertThat(attributes.source()).isEqualTo("/crewstream/ingestor/gw");
+        assertThat(attributes.time()).isEqualTo(java.time.Instant.ofEpochMilli(1_795_398_405_000L));
+    }
+
+    @Test
+    void eachRunEventKindHasItsOwnCloudEventType() {
+        this.output.runEvent(RunEvent.runStarted("gw", "agent:main:main", "main", "r1", 1, 1, 1L), "a");
+        this.output.runEvent(RunEvent.toolStarted("gw", "agent:main:main", "main", "r1", 2, 2, 2L, "exec", "c"), "b");
+        this.output.runEvent(RunEvent.toolEnded("gw", "agent:main:main", "main", "r1", 3, 3, 3L, "exec", "c", false),
+                "c");
+        this.sender.close();
+
+        assertThat(this.producer.history()).extracting(record -> CloudEvents.readFrom(record.headers())
+                .orElseThrow().type()).containsExactly(CloudEventType.RUN_STARTED, CloudEventType.RUN_TOOL_STARTED,
+                        CloudEventType.RUN_TOOL_ENDED);
+    }
+
+    @Test
+    void anAgentListGoesToAgentListsKeyedByConnection() {
+        AgentList list = AgentList.of("gw", "main", "main", List.of(new AgentInfo("main", "Main", null, null, null,
+                null, null)), 9L);
+
+        this.output.agentList(list);
+        this.sender.close();
+
+        ProducerRecord<String, byte[]> record = this.producer.history().get(0);
+        assertThat(record.topic()).isEqualTo(new TopicNamespace("t.").name(Topic.AGENT_LISTS));
+        assertThat(record.key()).isEqualTo("gw");
+        assertThat(ContractSerdes.agentLists().deserialize("t", record.value())).isEqualTo(list);
+        assertThat(CloudEvents.readFrom(record.headers()).orElseThrow().type())
+                .isEqualTo(CloudEventType.AGENTS_LISTED);
     }
 
     @Test

@@ -9,8 +9,10 @@ import java.util.function.Predicate;
 
 import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.TopicNamespace;
+import io.crewstream.schemas.records.AgentList;
 import io.crewstream.schemas.records.ConnectionStatusEvent;
 import io.crewstream.schemas.records.RawFrame;
+import io.crewstream.schemas.records.RunEvent;
 import io.crewstream.schemas.records.SessionEvent;
 import io.crewstream.schemas.records.SessionRemoved;
 import io.crewstream.schemas.records.SessionRow;
@@ -69,10 +71,29 @@ public final class KafkaOutput {
                 ContractSerdes.rawFrames(), READ_TIMEOUT).stream().map(ConsumerRecord::value).toList();
     }
 
-    /** Every key and value byte of the three topics, for searching secrets. */
+    public List<ConsumerRecord<String, RunEvent>> runEventRecords() {
+        return TopicReader.readAll(this.broker, this.namespace.name(Topic.RUN_EVENTS), new StringDeserializer(),
+                ContractSerdes.runEvents(), READ_TIMEOUT);
+    }
+
+    public List<RunEvent> runEvents() {
+        return runEventRecords().stream().map(ConsumerRecord::value).toList();
+    }
+
+    public List<ConsumerRecord<String, AgentList>> agentListRecords() {
+        return TopicReader.readAll(this.broker, this.namespace.name(Topic.AGENT_LISTS), new StringDeserializer(),
+                ContractSerdes.agentLists(), READ_TIMEOUT);
+    }
+
+    public List<AgentList> agentLists() {
+        return agentListRecords().stream().map(ConsumerRecord::value).toList();
+    }
+
+    /** Every key and value byte of the ingestor's topics, for searching secrets. */
     public List<byte[]> allBytes() {
         List<byte[]> bytes = new ArrayList<>();
-        for (Topic topic : List.of(Topic.SESSION_EVENTS, Topic.CONNECTION_STATUS, Topic.RAW_FRAMES)) {
+        for (Topic topic : List.of(Topic.SESSION_EVENTS, Topic.CONNECTION_STATUS, Topic.RAW_FRAMES, Topic.RUN_EVENTS,
+                Topic.AGENT_LISTS)) {
             for (ConsumerRecord<byte[], byte[]> record : TopicReader.readAll(this.broker, this.namespace.name(topic),
                     new ByteArrayDeserializer(), new ByteArrayDeserializer(), READ_TIMEOUT)) {
                 if (record.key() != null) {

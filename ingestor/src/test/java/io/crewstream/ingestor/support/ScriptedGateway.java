@@ -1,6 +1,7 @@
 package io.crewstream.ingestor.support;
 
 import java.net.URI;
+import java.util.List;
 import java.util.function.Function;
 
 import org.eclipse.jetty.server.Server;
@@ -8,12 +9,15 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A gateway that answers {@code connect} with whatever a test scripts: for handshake outcomes the simulator does not
- * offer (a protocol other than 4, scopes without {@code operator.read}). Sends the challenge on open, then answers
- * every request through {@code answer} (given the request's id, returning the response frame).
+ * offer (a protocol other than 4, scopes without {@code operator.read}, a failing {@code agents.list}, broken event
+ * payloads). Sends the challenge on open, then answers every request through {@code answer} (given the request's id,
+ * returning the response frame), or, made with {@link #answering}, with the frames a function of the whole request
+ * returns (its response and any events to send after it), in order.
  *
  * <p>Threading: Jetty calls the endpoint one frame at a time per socket; the endpoint keeps no state.
  */
@@ -23,10 +27,25 @@ public final class ScriptedGateway implements AutoCloseable {
     private final ServerConnector connector = new ServerConnector(this.server);
 
     public ScriptedGateway(Function<String, String> answer) {
+        this((Script) request -> List.of(answer.apply(request.path("id").asString())));
+    }
+
+    private ScriptedGateway(Script answer) {
         this.connector.setHost("127.0.0.1");
         this.server.addConnector(this.connector);
         this.server.setHandler(WebSocketUpgradeHandler.from(this.server,
                 container -> container.addMapping("/*", (request, response, callback) -> new Endpoint(answer))));
+    }
+
+    /** A gateway that sends, for each request, the frames {@code framesFor} returns for it. */
+    public static ScriptedGateway answering(Script framesFor) {
+        return new ScriptedGateway(framesFor);
+    }
+
+    /** What the gateway sends in reply to one request. */
+    @FunctionalInterface
+    public interface Script {
+        List<String> framesFor(JsonNode request);
     }
 
     public ScriptedGateway start() throws Exception {
@@ -46,10 +65,10 @@ public final class ScriptedGateway implements AutoCloseable {
     /** Public for Jetty's method handles only. */
     public static final class Endpoint implements Session.Listener.AutoDemanding {
 
-        private final Function<String, String> answer;
+        private final Script answer;
         private Session session;
 
-        Endpoint(Function<String, String> answer) {
+        Endpoint(Script answer) {
             this.answer = answer;
         }
 
@@ -62,8 +81,9 @@ public final class ScriptedGateway implements AutoCloseable {
 
         @Override
         public void onWebSocketText(String text) {
-            String id = JsonMapper.shared().readTree(text).path("id").asString();
-            this.session.sendText(this.answer.apply(id), Callback.NOOP);
+            for (String frame : this.answer.framesFor(JsonMapper.shared().readTree(text))) {
+                this.session.sendText(frame, Callback.NOOP);
+            }
         }
     }
 }

@@ -30,7 +30,7 @@ class GatewayRequestsTest {
                         java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(60),
                         java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(10),
                         java.time.Duration.ofSeconds(30), 100, java.time.Duration.ofSeconds(5),
-                        java.time.Duration.ofSeconds(5)));
+                        java.time.Duration.ofSeconds(5)), false);
         UpstreamTarget target = new IngestorConfigValidator(Map.<String, String>of()::get).validate(properties).get(0);
 
         JsonNode connect = GatewayJson.mapper().readTree(new GatewayRequests("1.2.3").connect("1", target.token()));
@@ -45,6 +45,9 @@ class GatewayRequestsTest {
         assertThat(params.path("client").path("version").asString()).isEqualTo("1.2.3");
         assertThat(params.path("role").asString()).isEqualTo("operator");
         assertThat(params.path("scopes").get(0).asString()).isEqualTo("operator.read");
+        assertThat(params.path("caps")).as("tool-stream agent events need it; session-scoped-events would narrow "
+                + "agent and chat events to sessions subscribed one by one").extracting(JsonNode::asString)
+                .containsExactly("tool-events");
         assertThat(params.path("auth").path("token").asString()).isEqualTo("tok");
     }
 
@@ -60,5 +63,15 @@ class GatewayRequestsTest {
         assertThat(later.path("offset").asLong()).isEqualTo(200);
         assertThat(subscribe.path("method").asString()).isEqualTo("sessions.subscribe");
         assertThat(subscribe.path("params").path("limit").asInt()).isEqualTo(50);
+    }
+
+    @Test
+    void agentsListSendsTheEmptyParamsItsClosedSchemaAllows() {
+        JsonNode request = GatewayJson.mapper().readTree(new GatewayRequests("1").agentsList("5"));
+
+        assertThat(request.path("method").asString()).isEqualTo("agents.list");
+        assertThat(request.path("id").asString()).isEqualTo("5");
+        assertThat(request.path("params").isObject()).isTrue();
+        assertThat(request.path("params").size()).isZero();
     }
 }
