@@ -85,9 +85,9 @@
   }
 
   /**
-   * What a session is doing, for its status cell and its gateway's counts: {state, text, since?, sinceKind?}. The
-   * activity when known; else CrewHub's status (active/idle); else, from a server older than activities, the
-   * gateway's run status as it came.
+   * What a session is doing, for its status cell and its gateway's counts: {state, text, since?, lasting?} (lasting:
+   * show "for N s" since then, else "N s ago"). The activity when known; else CrewHub's status (active/idle); else,
+   * from a server older than activities, the gateway's run status as it came.
    */
   function sessionActivity(session) {
     const activity = session.activity;
@@ -263,7 +263,9 @@
     const before = model.agents.get(id);
     model.agents.set(id, agent);
     // Counts and times change often; flash the card only when what it says at the top changes.
-    if (!before || before.status !== agent.status || toolOf(before) !== toolOf(agent)) flash(cardId(agent), 'updated');
+    if (!before || before.status !== agent.status || toolOf(before) !== toolOf(agent)) {
+      flash(cardId(agent), 'updated');
+    }
   }
 
   const toolOf = (agent) => (agent.currentTool ? agent.currentTool.toolName : '');
