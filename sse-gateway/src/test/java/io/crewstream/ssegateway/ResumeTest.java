@@ -93,22 +93,24 @@ class ResumeTest {
     }
 
     private static void assertExactlyTheMissedChanges(SseTestClient resumed) {
-        await().atMost(WAIT).until(() -> resumed.events().size() >= 4);
+        await().atMost(WAIT).until(() -> resumed.events().size() >= 5);
         List<Event> events = resumed.events();
-        assertThat(events).hasSize(4);
+        assertThat(events).hasSize(5);
         assertThat(events.subList(0, 3)).extracting(Event::name).containsExactlyInAnyOrder(
                 SseEventType.SESSION_CREATED.eventName(), SseEventType.SESSION_UPDATED.eventName(),
                 SseEventType.SESSION_REMOVED.eventName());
-        assertThat(events.get(3).is(SseEventType.PIPELINE_STATUS)).as("after the catch-up: whether it is live now")
+        assertThat(events.get(3).is(SseEventType.AGENTS_REFRESH)).as("after the catch-up: the agents as they are now")
                 .isTrue();
-        assertThat(events.get(3).json().get("state").asString()).isEqualTo("live");
+        assertThat(events.get(3).id()).as("at the position the catch-up reached").isEqualTo(events.get(2).id());
+        assertThat(events.get(4).is(SseEventType.PIPELINE_STATUS)).as("then whether it is live now").isTrue();
+        assertThat(events.get(4).json().get("state").asString()).isEqualTo("live");
         assertThat(resumed.events(SseEventType.SESSION_CREATED).get(0).json().get("key").asString())
                 .isEqualTo("agent:new:main");
         assertThat(resumed.events(SseEventType.SESSION_UPDATED).get(0).json().get("updatedAt").asLong())
                 .isEqualTo(42_000L);
         assertThat(resumed.events(SseEventType.SESSION_REMOVED).get(0).json().get("key").asString())
                 .isEqualTo("agent:gone:main");
-        assertThat(events).allSatisfy(event -> assertThat(event.id()).startsWith("v1."));
+        assertThat(events).allSatisfy(event -> assertThat(event.id()).startsWith("v2."));
     }
 
     @Test
@@ -123,7 +125,7 @@ class ResumeTest {
             assertExactlyTheMissedChanges(resumed);
             // Nothing else follows: the catch-up is exact, no refresh and no duplicates.
             this.tables.created("home", "agent:marker:main");
-            await().atMost(WAIT).until(() -> resumed.events().size() == 5);
+            await().atMost(WAIT).until(() -> resumed.events().size() == 6);
             assertThat(resumed.events(SseEventType.SESSIONS_REFRESH)).isEmpty();
         }
     }
@@ -198,8 +200,8 @@ class ResumeTest {
             await().atMost(WAIT).until(() -> !onFirst.events().isEmpty() && !onSecond.events().isEmpty());
             this.tables.connection("home", UpstreamState.DISCONNECTED);
             missCreateUpdateAndRemoval();
-            // Refresh, initial gateway status and pipeline status, then four changes.
-            await().atMost(WAIT).until(() -> onFirst.events().size() == 7 && onSecond.events().size() == 7);
+            // Refresh, initial gateway status, agents and pipeline status, then four changes.
+            await().atMost(WAIT).until(() -> onFirst.events().size() == 8 && onSecond.events().size() == 8);
             // Each instance's pipeline has been live since its own start; the table's content is the same.
             assertThat(tableContent(onSecond)).isEqualTo(tableContent(onFirst));
             // The id of the last live event, as a browser dropped by the first instance would send it.
@@ -211,12 +213,13 @@ class ResumeTest {
         await().atMost(WAIT).until(() -> this.second.getJson("/api/sessions").get("sessions").size() == 4);
 
         try (SseTestClient resumedOnSecond = this.second.events("", Map.of("Last-Event-ID", tokenFromFirst))) {
-            await().atMost(WAIT).until(() -> resumedOnSecond.events().size() >= 3);
-            this.tables.created("home", "agent:marker:main");
             await().atMost(WAIT).until(() -> resumedOnSecond.events().size() >= 4);
+            this.tables.created("home", "agent:marker:main");
+            await().atMost(WAIT).until(() -> resumedOnSecond.events().size() >= 5);
             assertThat(resumedOnSecond.events()).extracting(Event::name).containsExactlyInAnyOrder(
                     SseEventType.GATEWAY_STATUS.eventName(), SseEventType.SESSION_CREATED.eventName(),
-                    SseEventType.PIPELINE_STATUS.eventName(), SseEventType.SESSION_CREATED.eventName());
+                    SseEventType.AGENTS_REFRESH.eventName(), SseEventType.PIPELINE_STATUS.eventName(),
+                    SseEventType.SESSION_CREATED.eventName());
             assertThat(resumedOnSecond.events(SseEventType.SESSION_CREATED))
                     .extracting(event -> event.json().get("key").asString())
                     .containsExactly("agent:later:main", "agent:marker:main");
