@@ -419,7 +419,7 @@
   function renderCounts(sessions, agentCount, stale) {
     const counts = { running: 0, idle: 0, error: 0 };
     for (const session of sessions) counts[bucketOf(sessionActivity(session))] += 1;
-    const part = (bucket, n, word) => el('span', { class: 'count', 'data-bucket': bucket },
+    const part = (bucket, n, word) => el('span', { class: n ? 'count' : 'count none', 'data-bucket': bucket },
       el('strong', { text: String(n) }), ' ' + word);
     return el('p', { class: 'counts' + (stale ? ' stale' : ''), 'data-running': String(counts.running),
       'data-idle': String(counts.idle), 'data-errors': String(counts.error) },
