@@ -9,6 +9,7 @@ import io.crewstream.schemas.serde.ContractJson;
 import io.crewstream.schemas.sse.SessionsRefresh;
 import io.crewstream.schemas.sse.SseEventType;
 import io.crewstream.schemas.sse.SseSession;
+import io.crewstream.ssegateway.stream.StreamMetrics;
 import io.crewstream.ssegateway.support.GatewayApp;
 import io.crewstream.ssegateway.support.SseTestClient;
 import io.crewstream.ssegateway.support.SseParser.Event;
@@ -154,6 +155,32 @@ class ResumeTest {
                 assertThat(refresh(client.events().get(0)).sessions()).as(garbage).hasSize(3);
             }
         }
+    }
+
+    @Test
+    void aTokenFromAnInstanceBeforeTheActivityAndAgentTablesGetsTheWholeStateAndIsNotTakenForGarbage(
+            KafkaBroker broker) {
+        this.first = GatewayApp.start(broker.bootstrapServers(), this.tables.prefix());
+        String current = tokenAfterRefresh(this.first);
+        // What that instance issued for the same session and connection offsets: v1.<sessions>.<connections>.
+        String[] lists = current.split("\\.");
+        String old = "v1." + lists[1] + "." + lists[2];
+        double refreshed = resumes(this.first, "refreshed");
+        double malformed = resumes(this.first, "malformed");
+
+        try (SseTestClient resumed = this.first.events("", Map.of("Last-Event-ID", old))) {
+            await().atMost(WAIT).until(() -> resumed.events(SseEventType.AGENTS_REFRESH).size() == 1);
+            assertThat(resumed.status()).isEqualTo(200);
+            assertThat(resumed.events().get(0).name()).isEqualTo(SseEventType.SESSIONS_REFRESH.eventName());
+            assertThat(refresh(resumed.events().get(0)).sessions()).hasSize(3);
+            assertThat(resumed.lastEventId()).startsWith("v2.");
+        }
+        assertThat(resumes(this.first, "refreshed")).isEqualTo(refreshed + 1);
+        assertThat(resumes(this.first, "malformed")).isEqualTo(malformed);
+    }
+
+    private static double resumes(GatewayApp app, String outcome) {
+        return app.meters().get(StreamMetrics.RESUMES).tag("outcome", outcome).counter().count();
     }
 
     @Test

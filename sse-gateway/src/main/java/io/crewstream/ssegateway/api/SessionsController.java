@@ -37,20 +37,22 @@ public class SessionsController {
 
     @GetMapping("/api/sessions")
     public ResponseEntity<byte[]> sessions(ServerHttpRequest request) {
-        ClientFilter filter = ClientFilter.from(QueryParameters.all(request));
-        RefreshCache.Rendered refresh = this.table
-                .atomically(table -> table.loaded() ? this.refreshCache.of(table, filter) : null);
+        RefreshCache.Rendered refresh = refresh(request);
         // Rendered outside the table's lock, once per table position: the same bytes the stream's refresh carries.
         return (refresh != null) ? json(refresh.json()) : loading();
     }
 
     @GetMapping("/api/agents")
     public ResponseEntity<byte[]> agents(ServerHttpRequest request) {
-        ClientFilter filter = ClientFilter.from(QueryParameters.all(request));
-        RefreshCache.Rendered refresh = this.table
-                .atomically(table -> table.loaded() ? this.refreshCache.of(table, filter) : null);
+        RefreshCache.Rendered refresh = refresh(request);
         // The same bytes as the agents-refresh of the stream's initial state at this position.
         return (refresh != null) ? json(refresh.agentsJson()) : loading();
+    }
+
+    /** The initial state for the request's filter at the table's position; null while the table loads. */
+    private RefreshCache.Rendered refresh(ServerHttpRequest request) {
+        ClientFilter filter = ClientFilter.from(QueryParameters.all(request));
+        return this.table.atomically(table -> table.loaded() ? this.refreshCache.of(table, filter) : null);
     }
 
     @GetMapping("/api/gateways")
