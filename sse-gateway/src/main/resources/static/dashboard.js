@@ -2,6 +2,8 @@
  * crewstream live dashboard: the reference client of the SSE contract.
  * Live data comes only from EventSource('/api/events'); event names come from contract.js, which the server
  * generates from crewstream-schemas. Filters are applied here (the stream carries everything) and kept in the URL.
+ * Each gateway's section: its banner, its sessions counted by what they do, a card per agent (the projector's agents
+ * table: status, current tool, last error, session counts) and the sessions grouped by agent.
  */
 (() => {
   'use strict';
@@ -13,6 +15,21 @@
   const PIPELINE = window.CREWSTREAM_CONTRACT.pipelineStates;
   const LOG_LIMIT = 200;
   const FLASH_MS = 2000;
+
+  // The wire names of ActivityState (crewstream-schemas) with what the page says for each: the text is what tells the
+  // states apart, the colour (CSS on data-activity) only repeats it.
+  const ACTIVITY = Object.freeze({
+    IDLE: 'idle', THINKING: 'thinking', RUNNING_TOOL: 'running-tool', ERROR: 'error',
+  });
+  const ACTIVITY_LABELS = Object.freeze({
+    [ACTIVITY.IDLE]: 'Idle', [ACTIVITY.THINKING]: 'Thinking', [ACTIVITY.RUNNING_TOOL]: 'Running tool',
+    [ACTIVITY.ERROR]: 'Error',
+  });
+  // CrewHub's session status (SseSession): 'active' while a run is in progress. Used only when the session's
+  // activity is not known yet (no run event of it seen).
+  const CREWHUB_ACTIVE = 'active';
+  const CREWHUB_IDLE = 'idle';
+  const RUNNING = 'running';
 
   const dom = {
     gateways: document.getElementById('gateways'),
@@ -26,9 +43,10 @@
   const model = {
     loaded: false,
     sessions: new Map(),   // "<connectionId>/<key>" -> session
+    agents: new Map(),     // "<connectionId>/<agentId>" -> agent (SseAgent)
     gateways: new Map(),   // connectionId -> gateway status
     pipeline: null,        // {state, since, reason, reasonCode}: whether this view is kept up to date
-    flashes: new Map(),    // row id -> {kind, until}
+    flashes: new Map(),    // row or card id -> {kind, until}
     removed: new Map(),    // row id -> session, shown struck through until its flash ends
   };
 
@@ -41,6 +59,7 @@
   // ---- helpers -------------------------------------------------------------------------------------------
 
   const rowId = (connectionId, key) => connectionId + '/' + key;
+  const cardId = (agent) => 'card:' + agent.connectionId + '/' + agent.id;
 
   function clock(ms, seconds) {
     const parts = { hour: '2-digit', minute: '2-digit' };
@@ -54,6 +73,50 @@
     if (seconds < 60) return seconds + ' s ago';
     if (seconds < 3600) return Math.floor(seconds / 60) + ' min ago';
     return Math.floor(seconds / 3600) + ' h ago';
+  }
+
+  /** How long since {@code ms}: "for 12 s", "for 3 min 5 s", "for 2 h 10 min". */
+  function lasting(ms) {
+    if (typeof ms !== 'number') return '';
+    const seconds = Math.max(0, Math.floor((Date.now() - ms) / 1000));
+    if (seconds < 60) return 'for ' + seconds + ' s';
+    if (seconds < 3600) return 'for ' + Math.floor(seconds / 60) + ' min ' + (seconds % 60) + ' s';
+    return 'for ' + Math.floor(seconds / 3600) + ' h ' + Math.floor((seconds % 3600) / 60) + ' min';
+  }
+
+  /**
+   * What a session is doing, for its status cell and its gateway's counts: {state, text, since?, lasting?} (lasting:
+   * show "for N s" since then, else "N s ago"). The activity when known; else CrewHub's status (active/idle); else,
+   * from a server older than activities, the gateway's run status as it came.
+   */
+  function sessionActivity(session) {
+    const activity = session.activity;
+    if (activity && activity.state) {
+      switch (activity.state) {
+        case ACTIVITY.RUNNING_TOOL:
+          return { state: activity.state, text: 'Running tool: ' + (activity.toolName || 'unknown')
+            + (activity.runningTools > 1 ? ' (+' + (activity.runningTools - 1) + ' more)' : ''),
+            since: activity.since, lasting: true };
+        case ACTIVITY.THINKING:
+          return { state: activity.state, text: ACTIVITY_LABELS[activity.state], since: activity.since, lasting: true };
+        case ACTIVITY.ERROR:
+          return { state: activity.state, text: 'Error: ' + (activity.lastError ? activity.lastError.kind : 'unknown'),
+            since: activity.lastError ? activity.lastError.at : activity.since };
+        default:
+          return { state: activity.state, text: ACTIVITY_LABELS[activity.state] || activity.state };
+      }
+    }
+    if (session.status === CREWHUB_ACTIVE) return { state: RUNNING, text: 'Running' };
+    if (session.status === CREWHUB_IDLE) return { state: ACTIVITY.IDLE, text: ACTIVITY_LABELS[ACTIVITY.IDLE] };
+    if (session.hasActiveRun) return { state: RUNNING, text: 'Running' };
+    return { state: 'unknown', text: session.status || '—' };
+  }
+
+  /** The counts line's bucket of a session: running (any run in progress), error or idle. */
+  function bucketOf(activity) {
+    if (activity.state === ACTIVITY.RUNNING_TOOL || activity.state === ACTIVITY.THINKING
+        || activity.state === RUNNING) return 'running';
+    return activity.state === ACTIVITY.ERROR ? 'error' : 'idle';
   }
 
   // ---- URL, filters and token ----------------------------------------------------------------------------
@@ -119,6 +182,8 @@
     source.addEventListener(EVENTS.SESSION_CREATED, (event) => handle(event, onUpsert));
     source.addEventListener(EVENTS.SESSION_UPDATED, (event) => handle(event, onUpsert));
     source.addEventListener(EVENTS.SESSION_REMOVED, (event) => handle(event, onRemoved));
+    source.addEventListener(EVENTS.AGENTS_REFRESH, (event) => handle(event, onAgentsRefresh));
+    source.addEventListener(EVENTS.AGENT_UPDATED, (event) => handle(event, onAgentUpdated));
     source.addEventListener(EVENTS.GATEWAY_STATUS, (event) => handle(event, onGatewayStatus));
     source.addEventListener(EVENTS.PIPELINE_STATUS, (event) => handle(event, onPipelineStatus));
   }
@@ -187,6 +252,24 @@
     model.gateways.set(gateway.connectionId, gateway);
   }
 
+  // Every agent of every gateway: an agent missing from it has left (there is no removal event for agents).
+  function onAgentsRefresh(payload) {
+    model.agents.clear();
+    for (const agent of payload.agents) model.agents.set(rowId(agent.connectionId, agent.id), agent);
+  }
+
+  function onAgentUpdated(agent) {
+    const id = rowId(agent.connectionId, agent.id);
+    const before = model.agents.get(id);
+    model.agents.set(id, agent);
+    // Counts and times change often; flash the card only when what it says at the top changes.
+    if (!before || before.status !== agent.status || toolOf(before) !== toolOf(agent)) {
+      flash(cardId(agent), 'updated');
+    }
+  }
+
+  const toolOf = (agent) => (agent.currentTool ? agent.currentTool.toolName : '');
+
   function flash(id, kind) {
     model.flashes.set(id, { kind, until: Date.now() + FLASH_MS });
     setTimeout(() => {
@@ -208,6 +291,11 @@
         + (payload.pausedSince ? ', no word since ' + clock(payload.pausedSince, true) : '');
     } else if (type === EVENTS.PIPELINE_STATUS) {
       summary = payload.state + (payload.reason ? ' (' + payload.reason + ')' : '');
+    } else if (type === EVENTS.AGENTS_REFRESH) {
+      summary = plural(payload.agents.length, 'agent');
+    } else if (type === EVENTS.AGENT_UPDATED) {
+      summary = payload.connectionId + ' ' + payload.id + ' → ' + payload.status
+        + (payload.currentTool ? ' (' + payload.currentTool.toolName + ')' : '');
     } else {
       summary = payload.connectionId + ' ' + payload.key;
     }
@@ -267,10 +355,12 @@
   function render() {
     const { connection, agent } = filters();
     const rows = [...model.sessions.entries(), ...model.removed.entries()];
+    const agents = [...model.agents.values()];
 
-    updateOptions(dom.connection, new Set([...model.gateways.keys(), ...rows.map(([, s]) => s.connectionId)]),
-      connection, 'All gateways');
-    updateOptions(dom.agent, new Set(rows.map(([, s]) => agentOf(s))), agent, 'All agents');
+    updateOptions(dom.connection, new Set([...model.gateways.keys(), ...rows.map(([, s]) => s.connectionId),
+      ...agents.map((a) => a.connectionId)]), connection, 'All gateways');
+    updateOptions(dom.agent, new Set([...rows.map(([, s]) => agentOf(s)), ...agents.map((a) => a.id)]), agent,
+      'All agents');
 
     if (!model.loaded) return;
     const byConnection = new Map();
@@ -279,20 +369,23 @@
       if (!byConnection.has(session.connectionId)) byConnection.set(session.connectionId, []);
       byConnection.get(session.connectionId).push([id, session]);
     }
+    // A gateway whose agents are known but whose sessions are not (none yet) still gets its section.
+    for (const a of agents) if (!byConnection.has(a.connectionId)) byConnection.set(a.connectionId, []);
 
     const sections = [];
     for (const [connectionId, entries] of [...byConnection.entries()].sort(([a], [b]) => a.localeCompare(b))) {
       if (connection && connection !== connectionId) continue;
-      sections.push(renderGateway(connectionId, entries, agent));
+      sections.push(renderGateway(connectionId, entries, agents.filter((a) => a.connectionId === connectionId),
+        agent));
     }
     if (!sections.length) {
-      sections.push(el('p', { class: 'notice', text: model.gateways.size || model.sessions.size
+      sections.push(el('p', { class: 'notice', text: model.gateways.size || model.sessions.size || model.agents.size
         ? 'Nothing matches the filters.' : 'No gateway has reported yet.' }));
     }
     dom.gateways.replaceChildren(...sections);
   }
 
-  function renderGateway(connectionId, entries, agentFilter) {
+  function renderGateway(connectionId, entries, agents, agentFilter) {
     const gateway = model.gateways.get(connectionId);
     const live = entries.filter(([id]) => !model.removed.has(id));
     const banner = bannerFor(gateway, live.length);
@@ -303,6 +396,10 @@
         banner.detail ? el('span', { class: 'detail', text: ' — ' + banner.detail }) : null));
 
     const shown = entries.filter(([, s]) => !agentFilter || agentOf(s) === agentFilter);
+    const shownAgents = agents.filter((a) => !agentFilter || a.id === agentFilter);
+    section.append(renderCounts(shown.filter(([id]) => !model.removed.has(id)).map(([, s]) => s), shownAgents.length,
+      stale));
+    if (shownAgents.length) section.append(renderCards(connectionId, shownAgents, stale));
     if (!live.length) {
       section.append(el('p', { class: 'empty', text: emptyText(gateway) }));
     }
@@ -318,6 +415,75 @@
     return section;
   }
 
+  /** The gateway's sessions (as filtered) by what they do: running, idle, errors, each a number and a word. */
+  function renderCounts(sessions, agentCount, stale) {
+    const counts = { running: 0, idle: 0, error: 0 };
+    for (const session of sessions) counts[bucketOf(sessionActivity(session))] += 1;
+    const part = (bucket, n, word) => el('span', { class: n ? 'count' : 'count none', 'data-bucket': bucket },
+      el('strong', { text: String(n) }), ' ' + word);
+    return el('p', { class: 'counts' + (stale ? ' stale' : ''), 'data-running': String(counts.running),
+      'data-idle': String(counts.idle), 'data-errors': String(counts.error) },
+      (stale ? 'Last known: ' : 'Sessions: '),
+      part('running', counts.running, 'running'), ' · ',
+      part('idle', counts.idle, 'idle'), ' · ',
+      part('error', counts.error, counts.error === 1 ? 'error' : 'errors'), ' · ',
+      plural(agentCount, 'agent'));
+  }
+
+  function renderCards(connectionId, agents, stale) {
+    agents.sort((a, b) => (a.sort_order ?? 99) - (b.sort_order ?? 99) || a.id.localeCompare(b.id));
+    return el('ul', { class: 'agent-cards', 'aria-label': 'Agents of gateway ' + connectionId },
+      ...agents.map((agent) => renderCard(connectionId, agent, stale)));
+  }
+
+  function renderCard(connectionId, agent, stale) {
+    const flashing = model.flashes.get(cardId(agent));
+    const classes = ['agent-card', stale ? 'stale' : '', flashing ? 'flash-' + flashing.kind : ''].filter(Boolean);
+    const headingId = 'card-' + connectionId + '-' + agent.id;
+    const status = ACTIVITY_LABELS[agent.status] || agent.status;
+    const meta = [agent.id !== agent.name ? agent.id : '', agent.display_name !== agent.name ? agent.display_name : '',
+      agent.default_model, agent.isDefault ? 'default agent' : ''].filter(Boolean).join(' · ');
+    const card = el('li', { class: classes.join(' '), 'data-agent': agent.id, 'data-status': agent.status,
+      'aria-labelledby': headingId },
+      el('h3', { id: headingId }, el('span', { class: 'icon', 'aria-hidden': 'true', text: agent.icon || '' }),
+        ' ' + agent.name),
+      meta ? el('p', { class: 'meta', text: meta }) : null,
+      el('p', { class: 'agent-status' }, el('span', { class: 'activity', 'data-activity': agent.status,
+        text: status }), stale ? el('span', { class: 'detail', text: ' (last known)' }) : null));
+    if (agent.currentTool) {
+      card.append(el('p', { class: 'tool' }, 'Tool ', el('code', { text: agent.currentTool.toolName }), ' ',
+        el('time', { 'data-since': agent.currentTool.since, text: lasting(agent.currentTool.since) })));
+    }
+    if (agent.lastError) {
+      card.append(el('p', { class: 'last-error' }, 'Last error: ' + agent.lastError.kind + ', ',
+        el('time', { 'data-ts': agent.lastError.at, text: ago(agent.lastError.at) })));
+    }
+    card.append(el('p', { class: 'sessions' }, sessionCounts(agent.sessions)));
+    if (agent.is_stale) {
+      card.append(el('p', { class: 'note', text: 'Not in the gateway\'s agent list (known from its sessions)' }));
+    }
+    return card;
+  }
+
+  function sessionCounts(counts) {
+    if (!counts || !counts.total) return 'No sessions';
+    const parts = [[counts.runningTool, 'running a tool'], [counts.thinking, 'thinking'], [counts.error, 'in error'],
+      [counts.idle, 'idle']].filter(([n]) => n).map(([n, word]) => n + ' ' + word);
+    return plural(counts.total, 'session') + ': ' + parts.join(', ');
+  }
+
+  function renderActivity(session) {
+    const activity = sessionActivity(session);
+    const cell = el('td', { class: 'activity-cell' },
+      el('span', { class: 'activity', 'data-activity': activity.state, text: activity.text }));
+    if (typeof activity.since === 'number') {
+      cell.append(' ', activity.lasting
+        ? el('time', { 'data-since': activity.since, text: lasting(activity.since) })
+        : el('time', { 'data-ts': activity.since, text: ago(activity.since) }));
+    }
+    return cell;
+  }
+
   function renderAgent(connectionId, agentName, entries, stale) {
     entries.sort(([, a], [, b]) => (b.updatedAt || 0) - (a.updatedAt || 0));
     const body = el('tbody');
@@ -328,7 +494,7 @@
         el('th', { scope: 'row', text: session.displayName || session.label || session.key }),
         el('td', { class: 'optional', text: [session.kind, session.channel].filter(Boolean).join(' / ') || '—' }),
         el('td', { class: 'optional', text: session.model || '—' }),
-        el('td', { text: session.status || (session.hasActiveRun ? 'running' : '—') }),
+        renderActivity(session),
         el('td', { class: 'num', text: typeof session.totalTokens === 'number' ? session.totalTokens.toLocaleString() : '—' }),
         el('td', {}, el('time', { 'data-ts': session.updatedAt, text: ago(session.updatedAt) }))));
     }
@@ -368,6 +534,9 @@
   setInterval(() => {
     for (const time of dom.gateways.querySelectorAll('time[data-ts]')) {
       time.textContent = ago(Number(time.dataset.ts) || undefined);
+    }
+    for (const time of dom.gateways.querySelectorAll('time[data-since]')) {
+      time.textContent = lasting(Number(time.dataset.since) || undefined);
     }
   }, 1000);
 

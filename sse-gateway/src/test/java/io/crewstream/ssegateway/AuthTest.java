@@ -53,6 +53,7 @@ class AuthTest {
         assertThat(this.gateway.get("/api/sessions").statusCode()).isEqualTo(401);
         assertThat(this.gateway.get("/api/events").statusCode()).isEqualTo(401);
         assertThat(this.gateway.get("/api/gateways").headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+        assertThat(this.gateway.get("/api/agents").statusCode()).as("the agents are session data too").isEqualTo(401);
     }
 
     @Test
@@ -61,6 +62,7 @@ class AuthTest {
         assertThat(response.statusCode()).isEqualTo(403);
         assertThat(response.body()).doesNotContain(TOKEN).doesNotContain("wrong");
         assertThat(this.gateway.get("/api/sessions?access_token=wrong").statusCode()).isEqualTo(403);
+        assertThat(this.gateway.get("/api/agents?token=wrong").statusCode()).isEqualTo(403);
     }
 
     @Test
@@ -68,6 +70,8 @@ class AuthTest {
         assertThat(this.gateway.get("/api/sessions", Map.of("Authorization", "Bearer " + TOKEN)).statusCode())
                 .isEqualTo(200);
         assertThat(this.gateway.get("/api/gateways", Map.of("Cookie", "crewstream_token=" + TOKEN)).statusCode())
+                .isEqualTo(200);
+        assertThat(this.gateway.get("/api/agents", Map.of("Authorization", "Bearer " + TOKEN)).statusCode())
                 .isEqualTo(200);
     }
 

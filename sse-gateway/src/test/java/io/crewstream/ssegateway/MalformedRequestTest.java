@@ -53,16 +53,19 @@ class MalformedRequestTest {
         this.tables.close();
     }
 
-    /** A token of valid shape for a cluster with {@code partitions} partitions per table, each at {@code offset}. */
+    /**
+     * A token of valid shape for a cluster with {@code partitions} partitions per table topic (four of them), each at
+     * {@code offset}.
+     */
     private static String tokenOfShape(int partitions, String offset) {
         String offsets = String.join("-", java.util.Collections.nCopies(partitions, offset));
-        return "v1." + offsets + "." + offsets;
+        return "v2." + String.join(".", java.util.Collections.nCopies(4, offsets));
     }
 
     @Test
     void aLongResumeTokenOfValidShapeGetsTheWholeStateNotA500() {
         // Many partitions at small offsets (what overflowed the regular expression's stack) and fewer at large ones.
-        for (String token : List.of(tokenOfShape(500, "0"), tokenOfShape(1_800, "1"), tokenOfShape(130, "5yc1s00"))) {
+        for (String token : List.of(tokenOfShape(500, "0"), tokenOfShape(900, "1"), tokenOfShape(130, "5yc1s00"))) {
             assertThat(token.length()).isGreaterThan(1_800);
             assertThat(Position.parse(token)).as("a token a large cluster gives").isPresent();
             try (SseTestClient header = this.gateway.events("", Map.of("Last-Event-ID", token));
@@ -112,7 +115,7 @@ class MalformedRequestTest {
     @Test
     void anEmptyBlankOrControlFilterValueIsA400OnEveryEndpoint() {
         awaitNoClients();
-        for (String path : List.of("/api/sessions", "/api/gateways", "/api/events")) {
+        for (String path : List.of("/api/sessions", "/api/agents", "/api/gateways", "/api/events")) {
             for (String query : List.of("?connection=", "?connection=%20", "?connection=%00", "?agent=",
                     "?agent=%20%20", "?agent=%00", "?agent=a,,b", "?connection=home,", "?connection=Not%20an%20id",
                     "?agent=" + "x".repeat(300))) {

@@ -9,6 +9,7 @@ import io.crewstream.schemas.serde.ContractJson;
 import io.crewstream.schemas.sse.SessionsRefresh;
 import io.crewstream.schemas.sse.SseEventType;
 import io.crewstream.schemas.sse.SseSession;
+import io.crewstream.ssegateway.stream.StreamMetrics;
 import io.crewstream.ssegateway.support.GatewayApp;
 import io.crewstream.ssegateway.support.SseTestClient;
 import io.crewstream.ssegateway.support.SseParser.Event;
@@ -93,22 +94,24 @@ class ResumeTest {
     }
 
     private static void assertExactlyTheMissedChanges(SseTestClient resumed) {
-        await().atMost(WAIT).until(() -> resumed.events().size() >= 4);
+        await().atMost(WAIT).until(() -> resumed.events().size() >= 5);
         List<Event> events = resumed.events();
-        assertThat(events).hasSize(4);
+        assertThat(events).hasSize(5);
         assertThat(events.subList(0, 3)).extracting(Event::name).containsExactlyInAnyOrder(
                 SseEventType.SESSION_CREATED.eventName(), SseEventType.SESSION_UPDATED.eventName(),
                 SseEventType.SESSION_REMOVED.eventName());
-        assertThat(events.get(3).is(SseEventType.PIPELINE_STATUS)).as("after the catch-up: whether it is live now")
+        assertThat(events.get(3).is(SseEventType.AGENTS_REFRESH)).as("after the catch-up: the agents as they are now")
                 .isTrue();
-        assertThat(events.get(3).json().get("state").asString()).isEqualTo("live");
+        assertThat(events.get(3).id()).as("at the position the catch-up reached").isEqualTo(events.get(2).id());
+        assertThat(events.get(4).is(SseEventType.PIPELINE_STATUS)).as("then whether it is live now").isTrue();
+        assertThat(events.get(4).json().get("state").asString()).isEqualTo("live");
         assertThat(resumed.events(SseEventType.SESSION_CREATED).get(0).json().get("key").asString())
                 .isEqualTo("agent:new:main");
         assertThat(resumed.events(SseEventType.SESSION_UPDATED).get(0).json().get("updatedAt").asLong())
                 .isEqualTo(42_000L);
         assertThat(resumed.events(SseEventType.SESSION_REMOVED).get(0).json().get("key").asString())
                 .isEqualTo("agent:gone:main");
-        assertThat(events).allSatisfy(event -> assertThat(event.id()).startsWith("v1."));
+        assertThat(events).allSatisfy(event -> assertThat(event.id()).startsWith("v2."));
     }
 
     @Test
@@ -123,7 +126,7 @@ class ResumeTest {
             assertExactlyTheMissedChanges(resumed);
             // Nothing else follows: the catch-up is exact, no refresh and no duplicates.
             this.tables.created("home", "agent:marker:main");
-            await().atMost(WAIT).until(() -> resumed.events().size() == 5);
+            await().atMost(WAIT).until(() -> resumed.events().size() == 6);
             assertThat(resumed.events(SseEventType.SESSIONS_REFRESH)).isEmpty();
         }
     }
@@ -152,6 +155,32 @@ class ResumeTest {
                 assertThat(refresh(client.events().get(0)).sessions()).as(garbage).hasSize(3);
             }
         }
+    }
+
+    @Test
+    void aTokenFromAnInstanceBeforeTheActivityAndAgentTablesGetsTheWholeStateAndIsNotTakenForGarbage(
+            KafkaBroker broker) {
+        this.first = GatewayApp.start(broker.bootstrapServers(), this.tables.prefix());
+        String current = tokenAfterRefresh(this.first);
+        // What that instance issued for the same session and connection offsets: v1.<sessions>.<connections>.
+        String[] lists = current.split("\\.");
+        String old = "v1." + lists[1] + "." + lists[2];
+        double refreshed = resumes(this.first, "refreshed");
+        double malformed = resumes(this.first, "malformed");
+
+        try (SseTestClient resumed = this.first.events("", Map.of("Last-Event-ID", old))) {
+            await().atMost(WAIT).until(() -> resumed.events(SseEventType.AGENTS_REFRESH).size() == 1);
+            assertThat(resumed.status()).isEqualTo(200);
+            assertThat(resumed.events().get(0).name()).isEqualTo(SseEventType.SESSIONS_REFRESH.eventName());
+            assertThat(refresh(resumed.events().get(0)).sessions()).hasSize(3);
+            assertThat(resumed.lastEventId()).startsWith("v2.");
+        }
+        assertThat(resumes(this.first, "refreshed")).isEqualTo(refreshed + 1);
+        assertThat(resumes(this.first, "malformed")).isEqualTo(malformed);
+    }
+
+    private static double resumes(GatewayApp app, String outcome) {
+        return app.meters().get(StreamMetrics.RESUMES).tag("outcome", outcome).counter().count();
     }
 
     @Test
@@ -198,8 +227,8 @@ class ResumeTest {
             await().atMost(WAIT).until(() -> !onFirst.events().isEmpty() && !onSecond.events().isEmpty());
             this.tables.connection("home", UpstreamState.DISCONNECTED);
             missCreateUpdateAndRemoval();
-            // Refresh, initial gateway status and pipeline status, then four changes.
-            await().atMost(WAIT).until(() -> onFirst.events().size() == 7 && onSecond.events().size() == 7);
+            // Refresh, initial gateway status, agents and pipeline status, then four changes.
+            await().atMost(WAIT).until(() -> onFirst.events().size() == 8 && onSecond.events().size() == 8);
             // Each instance's pipeline has been live since its own start; the table's content is the same.
             assertThat(tableContent(onSecond)).isEqualTo(tableContent(onFirst));
             // The id of the last live event, as a browser dropped by the first instance would send it.
@@ -211,12 +240,13 @@ class ResumeTest {
         await().atMost(WAIT).until(() -> this.second.getJson("/api/sessions").get("sessions").size() == 4);
 
         try (SseTestClient resumedOnSecond = this.second.events("", Map.of("Last-Event-ID", tokenFromFirst))) {
-            await().atMost(WAIT).until(() -> resumedOnSecond.events().size() >= 3);
-            this.tables.created("home", "agent:marker:main");
             await().atMost(WAIT).until(() -> resumedOnSecond.events().size() >= 4);
+            this.tables.created("home", "agent:marker:main");
+            await().atMost(WAIT).until(() -> resumedOnSecond.events().size() >= 5);
             assertThat(resumedOnSecond.events()).extracting(Event::name).containsExactlyInAnyOrder(
                     SseEventType.GATEWAY_STATUS.eventName(), SseEventType.SESSION_CREATED.eventName(),
-                    SseEventType.PIPELINE_STATUS.eventName(), SseEventType.SESSION_CREATED.eventName());
+                    SseEventType.AGENTS_REFRESH.eventName(), SseEventType.PIPELINE_STATUS.eventName(),
+                    SseEventType.SESSION_CREATED.eventName());
             assertThat(resumedOnSecond.events(SseEventType.SESSION_CREATED))
                     .extracting(event -> event.json().get("key").asString())
                     .containsExactly("agent:later:main", "agent:marker:main");

@@ -103,14 +103,15 @@ class SessionStreamTest {
                     .containsExactlyInAnyOrder("agent:main:main", "agent:dev:main");
             assertThat(client.events(SseEventType.SESSION_CREATED))
                     .allSatisfy(event -> assertThat(event.json().get("connectionId").asString()).isEqualTo("home"));
-            ObjectNode expected = main.fields().put("connectionId", "home");
-            assertThat(client.events(SseEventType.SESSION_CREATED)).as("every field the gateway sent, plus connectionId")
+            ObjectNode expected = main.fields().put("status", SseSession.IDLE).put("connectionId", "home");
+            assertThat(client.events(SseEventType.SESSION_CREATED))
+                    .as("every field the gateway sent, plus CrewHub's status and connectionId")
                     .anySatisfy(event -> assertThat(event.data())
                             .isEqualTo(ContractJson.mapper().writeValueAsString(expected)));
             await().atMost(WAIT).until(() -> client.events(SseEventType.GATEWAY_STATUS).size() == 2);
             assertThat(status(client.events(SseEventType.GATEWAY_STATUS).get(1)).state())
                     .isEqualTo(UpstreamState.CONNECTED);
-            assertThat(client.events()).allSatisfy(event -> assertThat(event.id()).startsWith("v1."));
+            assertThat(client.events()).allSatisfy(event -> assertThat(event.id()).startsWith("v2."));
             assertThat(client.ended()).isFalse();
             assertThat(this.gateway.meters().get(StreamMetrics.EVENTS_SENT)
                     .tag("event", SseEventType.SESSION_CREATED.eventName()).counter().count()).isEqualTo(2);
@@ -185,7 +186,7 @@ class SessionStreamTest {
         assertThat(work.get("sessions")).extracting(row -> row.get("key").asString())
                 .containsExactlyInAnyOrder("agent:main:main", "agent:ops:main");
         assertThat(work.get("gateways")).extracting(row -> row.get("connectionId").asString()).containsExactly("work");
-        assertThat(work.get("position").asString()).startsWith("v1.");
+        assertThat(work.get("position").asString()).startsWith("v2.");
         assertThat(app.getJson("/api/sessions?agent=main").get("sessions")).hasSize(2);
         assertThat(app.getJson("/api/gateways?connection=home")).extracting(row -> row.get("connectionId").asString())
                 .containsExactly("home");

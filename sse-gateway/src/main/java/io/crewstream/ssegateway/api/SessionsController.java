@@ -17,8 +17,9 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code GET /api/sessions} (the whole state with its position, the same shape as {@code sessions-refresh}) and
- * {@code GET /api/gateways}. Both accept {@code ?connection=} and {@code ?agent=}. Bodies are written with the
+ * {@code GET /api/sessions} (the whole state with its position, the same shape as {@code sessions-refresh}),
+ * {@code GET /api/agents} (CrewHub's {@code {agents: [...]}}, the same shape as {@code agents-refresh}) and
+ * {@code GET /api/gateways}. All accept {@code ?connection=} and {@code ?agent=}. Bodies are written with the
  * contract's JSON mapping, not Spring's, so that they are byte-for-byte what the stream sends. 503 until the table
  * is loaded: a half-read table is never served. A filter value that cannot be meant is a 400 ({@link ClientFilter}).
  */
@@ -36,11 +37,22 @@ public class SessionsController {
 
     @GetMapping("/api/sessions")
     public ResponseEntity<byte[]> sessions(ServerHttpRequest request) {
-        ClientFilter filter = ClientFilter.from(QueryParameters.all(request));
-        RefreshCache.Rendered refresh = this.table
-                .atomically(table -> table.loaded() ? this.refreshCache.of(table, filter) : null);
+        RefreshCache.Rendered refresh = refresh(request);
         // Rendered outside the table's lock, once per table position: the same bytes the stream's refresh carries.
         return (refresh != null) ? json(refresh.json()) : loading();
+    }
+
+    @GetMapping("/api/agents")
+    public ResponseEntity<byte[]> agents(ServerHttpRequest request) {
+        RefreshCache.Rendered refresh = refresh(request);
+        // The same bytes as the agents-refresh of the stream's initial state at this position.
+        return (refresh != null) ? json(refresh.agentsJson()) : loading();
+    }
+
+    /** The initial state for the request's filter at the table's position; null while the table loads. */
+    private RefreshCache.Rendered refresh(ServerHttpRequest request) {
+        ClientFilter filter = ClientFilter.from(QueryParameters.all(request));
+        return this.table.atomically(table -> table.loaded() ? this.refreshCache.of(table, filter) : null);
     }
 
     @GetMapping("/api/gateways")

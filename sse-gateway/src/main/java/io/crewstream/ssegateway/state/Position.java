@@ -4,16 +4,27 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * Where a reader of the two tables stands: for every partition of the session-state and the connection-state topic,
- * the offset of the next record to apply. Every gateway instance reads the same topics from the beginning, so a
- * position means the same on every instance; that is what makes it a resume token valid anywhere.
+ * Where a reader of the tables stands: for every partition of each {@link TableTopic} (session state, connection
+ * state, session activity, agent state), the offset of the next record to apply. Every gateway instance reads the same
+ * topics from the beginning, so a position means the same on every instance; that is what makes it a resume token
+ * valid anywhere.
  *
- * <p>Text form: {@code v1.<session offsets>.<connection offsets>}, each list base-36 offsets joined by {@code -} in
- * partition order, e.g. {@code v1.0-2s-a.3}. Immutable.
+ * <p>Text form: {@code v2.<session offsets>.<connection offsets>.<activity offsets>.<agent offsets>}, each list
+ * base-36 offsets joined by {@code -} in partition order, e.g. {@code v2.0-2s-a.3.1k-0.5}. A token of the format
+ * before the activity and agent tables ({@code v1.<session offsets>.<connection offsets>}, issued by older
+ * instances) is still read: it names no position of these topics, so it never has the shape of a current position
+ * and is answered with the whole state, like any token that cannot be answered exactly, not as garbage. Immutable.
  */
 public final class Position {
 
-    private static final String VERSION = "v1";
+    private static final String VERSION = "v2";
+
+    /** The format of instances that served only the session and connection tables. */
+    private static final String VERSION_1 = "v1";
+
+    private static final int VERSION_1_LISTS = 2;
+
+    private static final int LISTS = TableTopic.values().length;
 
     /** 13 base-36 digits hold any offset ({@code Long.MAX_VALUE} is {@code 1y2p0ij32e8e7}). */
     private static final int MAX_DIGITS = 13;
@@ -24,36 +35,63 @@ public final class Position {
      */
     public static final int MAX_LENGTH = VERSION.length() + (MAX_DIGITS + 1) * 4096;
 
-    private final long[] sessionOffsets;
-    private final long[] connectionOffsets;
+    /** One list of offsets per table topic, in {@link TableTopic} order (two lists for a v1 token). */
+    private final long[][] offsets;
 
-    private Position(long[] sessionOffsets, long[] connectionOffsets) {
-        this.sessionOffsets = sessionOffsets;
-        this.connectionOffsets = connectionOffsets;
+    private Position(long[][] offsets) {
+        this.offsets = offsets;
     }
 
-    public static Position of(long[] sessionOffsets, long[] connectionOffsets) {
-        return new Position(sessionOffsets.clone(), connectionOffsets.clone());
+    /** A position given the offsets of every {@link TableTopic}, in its order. */
+    public static Position of(long[]... offsetsByTopic) {
+        if (offsetsByTopic.length != LISTS) {
+            throw new IllegalArgumentException("a position needs the offsets of " + LISTS + " topics, not "
+                    + offsetsByTopic.length);
+        }
+        long[][] copy = new long[LISTS][];
+        for (int i = 0; i < LISTS; i++) {
+            copy[i] = offsetsByTopic[i].clone();
+        }
+        return new Position(copy);
     }
 
     /**
-     * Reads a token a client sent back. Anything that is not a token this code wrote (garbage, a truncated value,
-     * a negative or overflowing offset, an empty list) is empty: the caller then serves a full refresh rather than
-     * an error. A single pass over the characters, without regular expressions: its cost is linear in the length,
-     * and no length a client sends can overflow the stack.
+     * Reads a token a client sent back. Anything that is not a token this code or its v1 predecessor wrote (garbage,
+     * a truncated value, a negative or overflowing offset, an empty list, the wrong number of lists) is empty: the
+     * caller then serves a full refresh rather than an error. A single pass over the characters, without regular
+     * expressions: its cost is linear in the length, and no length a client sends can overflow the stack.
      */
     public static Optional<Position> parse(String text) {
-        if (text == null || text.length() > MAX_LENGTH || !text.startsWith(VERSION + ".")) {
+        if (text == null || text.length() > MAX_LENGTH) {
             return Optional.empty();
         }
-        int secondDot = text.indexOf('.', VERSION.length() + 1);
-        if (secondDot < 0) {
+        int lists;
+        if (text.startsWith(VERSION + ".")) {
+            lists = LISTS;
+        }
+        else if (text.startsWith(VERSION_1 + ".")) {
+            lists = VERSION_1_LISTS;
+        }
+        else {
             return Optional.empty();
         }
-        long[] sessions = offsets(text, VERSION.length() + 1, secondDot);
-        long[] connections = offsets(text, secondDot + 1, text.length());
-        return (sessions == null || connections == null) ? Optional.empty()
-                : Optional.of(new Position(sessions, connections));
+        long[][] offsets = new long[lists][];
+        int from = text.indexOf('.') + 1;
+        for (int list = 0; list < lists; list++) {
+            int dot = text.indexOf('.', from);
+            boolean last = list == lists - 1;
+            if (last != (dot < 0)) {
+                // Fewer or more lists than the version has.
+                return Optional.empty();
+            }
+            int to = last ? text.length() : dot;
+            offsets[list] = offsets(text, from, to);
+            if (offsets[list] == null) {
+                return Optional.empty();
+            }
+            from = to + 1;
+        }
+        return Optional.of(new Position(offsets));
     }
 
     /** The offsets of {@code text[from, to)}: base-36 numbers joined by '-'; null unless exactly that. */
@@ -101,54 +139,54 @@ public final class Position {
     }
 
     public long offset(TableTopic topic, int partition) {
-        return offsets(topic)[partition];
+        return this.offsets[topic.ordinal()][partition];
     }
 
     public int partitions(TableTopic topic) {
-        return offsets(topic).length;
+        return this.offsets[topic.ordinal()].length;
     }
 
-    /** Whether both positions describe topics with the same partition counts. */
+    /** Whether both positions describe the same topics with the same partition counts. */
     public boolean sameShapeAs(Position other) {
-        return this.sessionOffsets.length == other.sessionOffsets.length
-                && this.connectionOffsets.length == other.connectionOffsets.length;
+        if (this.offsets.length != other.offsets.length) {
+            return false;
+        }
+        for (int i = 0; i < this.offsets.length; i++) {
+            if (this.offsets[i].length != other.offsets[i].length) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** This position advanced past the record at {@code offset}. */
     Position after(TableTopic topic, int partition, long offset) {
-        long[] sessions = this.sessionOffsets;
-        long[] connections = this.connectionOffsets;
-        if (topic == TableTopic.SESSIONS) {
-            sessions = sessions.clone();
-            sessions[partition] = Math.max(sessions[partition], offset + 1);
-        }
-        else {
-            connections = connections.clone();
-            connections[partition] = Math.max(connections[partition], offset + 1);
-        }
-        return new Position(sessions, connections);
+        long[][] advanced = this.offsets.clone();
+        long[] partitions = advanced[topic.ordinal()].clone();
+        partitions[partition] = Math.max(partitions[partition], offset + 1);
+        advanced[topic.ordinal()] = partitions;
+        return new Position(advanced);
     }
 
     /** The later offset of the two for every partition; both must have the same shape. */
     Position max(Position other) {
-        long[] sessions = this.sessionOffsets.clone();
-        long[] connections = this.connectionOffsets.clone();
-        for (int i = 0; i < sessions.length; i++) {
-            sessions[i] = Math.max(sessions[i], other.sessionOffsets[i]);
+        long[][] later = new long[this.offsets.length][];
+        for (int list = 0; list < later.length; list++) {
+            later[list] = this.offsets[list].clone();
+            for (int i = 0; i < later[list].length; i++) {
+                later[list][i] = Math.max(later[list][i], other.offsets[list][i]);
+            }
         }
-        for (int i = 0; i < connections.length; i++) {
-            connections[i] = Math.max(connections[i], other.connectionOffsets[i]);
-        }
-        return new Position(sessions, connections);
-    }
-
-    private long[] offsets(TableTopic topic) {
-        return topic == TableTopic.SESSIONS ? this.sessionOffsets : this.connectionOffsets;
+        return new Position(later);
     }
 
     /** The token form. */
     public String token() {
-        return VERSION + "." + join(this.sessionOffsets) + "." + join(this.connectionOffsets);
+        StringBuilder text = new StringBuilder(this.offsets.length == LISTS ? VERSION : VERSION_1);
+        for (long[] list : this.offsets) {
+            text.append('.').append(join(list));
+        }
+        return text.toString();
     }
 
     private static String join(long[] offsets) {
@@ -161,13 +199,12 @@ public final class Position {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof Position position && Arrays.equals(this.sessionOffsets, position.sessionOffsets)
-                && Arrays.equals(this.connectionOffsets, position.connectionOffsets);
+        return other instanceof Position position && Arrays.deepEquals(this.offsets, position.offsets);
     }
 
     @Override
     public int hashCode() {
-        return 31 * Arrays.hashCode(this.sessionOffsets) + Arrays.hashCode(this.connectionOffsets);
+        return Arrays.deepHashCode(this.offsets);
     }
 
     @Override

@@ -9,12 +9,24 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
 
+import io.crewstream.schemas.SessionStateKey;
+import io.crewstream.schemas.records.AgentState;
 import io.crewstream.schemas.records.ConnectionState;
+import io.crewstream.schemas.records.SessionActivity;
 import io.crewstream.schemas.records.SessionState;
+import io.crewstream.schemas.sse.SseActivity;
+import io.crewstream.schemas.sse.SseAgent;
 
 /**
- * The latest state of every session and every gateway connection, as read from the projector's compacted topics,
- * with the position it was read up to and a bounded log of recent changes.
+ * The latest state of every session (with its activity), every gateway connection and every agent, as read from the
+ * projector's compacted topics, with the position it was read up to and a bounded log of recent changes.
+ *
+ * <p>Activity joins its session: an activity row that changes what a browser sees of a known session is a
+ * {@code SESSION_UPDATED} change carrying the whole session; one for a session the table does not have yet is kept and
+ * goes out with the session's row when that arrives; a session's tombstone drops its activity. A row that restates
+ * what a browser already has (same state, tool, error, last run; only its revision or time moved) is kept but is no
+ * change, for activity and for agents alike. Agent changes are told to the listener but not kept for resume: a
+ * resuming client gets the whole agent list instead (see {@code ClientRegistry}), so they need not crowd the log.
  *
  * <p>Threading: every method synchronizes on this table. Changes are applied by the one reader thread, and the
  * {@link TableListener} is called under the same lock, so {@link #atomically} lets a caller take a snapshot and
@@ -33,6 +45,12 @@ public final class SessionTable {
     private final Map<String, SessionState> sessions = new TreeMap<>();
 
     private final Map<String, ConnectionState> connections = new TreeMap<>();
+
+    /** By session table key; may hold the activity of a session whose row has not arrived yet. */
+    private final Map<String, SessionActivity> activities = new HashMap<>();
+
+    /** By agent key {@code <connectionId>/<agentId>}. */
+    private final Map<String, AgentState> agents = new TreeMap<>();
 
     /** Clock millis at which each connection's current row was applied. */
     private final Map<String, Long> connectionsReceivedAt = new HashMap<>();
@@ -64,6 +82,8 @@ public final class SessionTable {
         this.sessions.clear();
         this.connections.clear();
         this.connectionsReceivedAt.clear();
+        this.activities.clear();
+        this.agents.clear();
         this.loaded = false;
     }
 
@@ -85,11 +105,18 @@ public final class SessionTable {
         if (record.rejected()) {
             return;
         }
-        TableChange change = (record.topic() == TableTopic.SESSIONS) ? applySession(record) : applyConnection(record);
+        TableChange change = switch (record.topic()) {
+            case SESSIONS -> applySession(record);
+            case CONNECTIONS -> applyConnection(record);
+            case ACTIVITY -> applyActivity(record);
+            case AGENTS -> applyAgent(record);
+        };
         if (change == null) {
             return;
         }
-        this.changeLog.add(change);
+        if (!change.kind().ofAgent()) {
+            this.changeLog.add(change);
+        }
         if (this.loaded) {
             this.listener.onChange(change);
         }
@@ -103,10 +130,58 @@ public final class SessionTable {
             // A tombstone for a session this table never had: nothing changed.
             return null;
         }
+        if (record.session() == null) {
+            this.activities.remove(key);
+        }
         TableChange.Kind kind = (record.session() == null) ? TableChange.Kind.SESSION_REMOVED
                 : (previous == null) ? TableChange.Kind.SESSION_CREATED : TableChange.Kind.SESSION_UPDATED;
-        return new TableChange(kind, record.topic(), record.partition(), record.offset(), this.position,
-                record.connectionId(), record.sessionKey(), record.session(), previous, null, record.timestamp());
+        return TableChange.ofSession(kind, record, this.position, record.session(), previous,
+                this.activities.get(key));
+    }
+
+    private TableChange applyActivity(TableRecord record) {
+        String key = record.sessionKey().format();
+        SessionActivity previous = (record.activity() != null) ? this.activities.put(key, record.activity())
+                : this.activities.remove(key);
+        SessionState session = this.sessions.get(key);
+        if (session == null || sameForBrowsers(previous, record.activity())) {
+            // Kept for the session's row to come, or a restatement: nothing a browser would see changed.
+            return null;
+        }
+        return TableChange.ofSession(TableChange.Kind.SESSION_UPDATED, record, this.position, session, session,
+                record.activity());
+    }
+
+    private static boolean sameForBrowsers(SessionActivity previous, SessionActivity next) {
+        if (previous == null || next == null) {
+            return previous == next;
+        }
+        return SseActivity.of(previous).equals(SseActivity.of(next));
+    }
+
+    private TableChange applyAgent(TableRecord record) {
+        String key = AgentState.key(record.connectionId(), record.agentId());
+        AgentState previous = (record.agent() != null) ? this.agents.put(key, record.agent())
+                : this.agents.remove(key);
+        if (previous == null && record.agent() == null) {
+            return null;
+        }
+        if (record.agent() == null) {
+            return TableChange.ofAgent(TableChange.Kind.AGENT_REMOVED, record, this.position, previous,
+                    new ArrayList<>(this.agents.values()));
+        }
+        if (previous != null && sameForBrowsers(previous, record.agent())) {
+            return null;
+        }
+        return TableChange.ofAgent(TableChange.Kind.AGENT_UPDATED, record, this.position, previous, List.of());
+    }
+
+    /** Whether the two rows differ only in what a browser is not shown as a change: revision and time. */
+    private static boolean sameForBrowsers(AgentState previous, AgentState next) {
+        AgentState restated = new AgentState(next.schemaVersion(), next.connectionId(), next.agentId(), next.agent(),
+                next.listed(), next.isDefault(), next.mainSessionKey(), next.status(), next.sessions(),
+                next.currentTool(), next.lastError(), previous.revision(), previous.updatedAt());
+        return SseAgent.of(previous).equals(SseAgent.of(restated));
     }
 
     private TableChange applyConnection(TableRecord record) {
@@ -132,8 +207,7 @@ public final class SessionTable {
         }
         TableChange.Kind kind = (record.connection() == null) ? TableChange.Kind.GATEWAY_REMOVED
                 : TableChange.Kind.GATEWAY_CHANGED;
-        return new TableChange(kind, record.topic(), record.partition(), record.offset(), this.position,
-                record.connectionId(), null, null, null, record.connection(), record.timestamp());
+        return TableChange.ofGateway(kind, record, this.position);
     }
 
     synchronized void markLoaded() {
@@ -161,6 +235,16 @@ public final class SessionTable {
     /** Every session, ordered by table key. */
     public synchronized List<SessionState> sessions() {
         return new ArrayList<>(this.sessions.values());
+    }
+
+    /** The activity of a session; null while none is known. */
+    public synchronized SessionActivity activity(SessionStateKey session) {
+        return this.activities.get(session.format());
+    }
+
+    /** Every agent, ordered by {@code <connectionId>/<agentId>}. */
+    public synchronized List<AgentState> agents() {
+        return new ArrayList<>(this.agents.values());
     }
 
     /** Every gateway connection, ordered by id. */

@@ -3,11 +3,13 @@ package io.crewstream.ssegateway.state;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 import io.crewstream.schemas.TopicNamespace;
 import io.micrometer.core.instrument.Counter;
@@ -31,10 +33,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Reads the session-state and connection-state topics into a {@link SessionTable}: every partition of both, from
- * the beginning, without a consumer group (every instance holds the whole table). Once it has read up to the end
- * offsets it saw at start, it marks the table loaded, then keeps tailing. Until the cluster answers and both topics
- * exist it waits: each failure to get metadata or offsets is logged with its reason, counted
+ * Reads the table topics ({@link TableTopic}: session state, connection state, session activity, agent state) into a
+ * {@link SessionTable}: every partition of each, from the beginning, without a consumer group (every instance holds
+ * the whole table). Once it has read up to the end offsets it saw at start, it marks the table loaded, then keeps
+ * tailing. Until the cluster answers and every one of these topics exists it waits: each failure to get metadata or offsets is logged with its reason, counted
  * ({@code crewstream.sse.table.read.failures}) and retried with backoff, and readiness stays DOWN meanwhile.
  *
  * <p>Once reading, it asks the cluster for the end offsets every {@link #PROBE_INTERVAL}: a poll that returns nothing
@@ -205,15 +207,16 @@ public final class TableReader implements SmartLifecycle {
 
     private void run() {
         try (Consumer<byte[], byte[]> reader = this.consumer) {
-            List<TopicPartition> sessions = retrying("topic metadata",
-                    () -> awaitPartitions(reader, TableTopic.SESSIONS));
-            List<TopicPartition> connections = retrying("topic metadata",
-                    () -> awaitPartitions(reader, TableTopic.CONNECTIONS));
-            if (!this.running || sessions == null || connections == null) {
-                return;
+            Map<TableTopic, List<TopicPartition>> partitions = new EnumMap<>(TableTopic.class);
+            for (TableTopic topic : TableTopic.values()) {
+                List<TopicPartition> found = retrying("topic metadata", () -> awaitPartitions(reader, topic));
+                if (!this.running || found == null) {
+                    return;
+                }
+                partitions.put(topic, found);
             }
-            List<TopicPartition> all = new ArrayList<>(sessions);
-            all.addAll(connections);
+            List<TopicPartition> all = new ArrayList<>();
+            partitions.values().forEach(all::addAll);
             reader.assign(all);
             reader.seekToBeginning(all);
             Map<TopicPartition, Long> beginning = retrying("beginning offsets", () -> reader.beginningOffsets(all));
@@ -222,13 +225,12 @@ public final class TableReader implements SmartLifecycle {
                 return;
             }
             this.lastFailure = null;
-            this.table.start(Position.of(offsets(sessions, beginning), offsets(connections, beginning)),
-                    Position.of(offsets(sessions, end), offsets(connections, end)));
-            logger.info("Loading the table from {} session-state and {} connection-state partitions up to {}",
-                    sessions.size(), connections.size(), end);
-            Map<String, TableTopic> topics = Map.of(
-                    this.namespace.name(TableTopic.SESSIONS.topic()), TableTopic.SESSIONS,
-                    this.namespace.name(TableTopic.CONNECTIONS.topic()), TableTopic.CONNECTIONS);
+            this.table.start(position(partitions, beginning::get), position(partitions, end::get));
+            logger.info("Loading the table from {} partitions ({}) up to {}", all.size(), counts(partitions), end);
+            Map<String, TableTopic> topics = new HashMap<>();
+            for (TableTopic topic : TableTopic.values()) {
+                topics.put(this.namespace.name(topic.topic()), topic);
+            }
             Map<TopicPartition, Long> remaining = new HashMap<>(end);
             long nextProbe = 0;
             while (this.running) {
@@ -237,12 +239,13 @@ public final class TableReader implements SmartLifecycle {
                 for (ConsumerRecord<byte[], byte[]> record : records) {
                     decoded.add(this.decoder.decode(topics.get(record.topic()), record));
                 }
-                this.table.apply(decoded, Position.of(positions(reader, sessions), positions(reader, connections)));
+                this.table.apply(decoded, position(partitions, reader::position));
                 if (remaining != null && reachedEnd(reader, remaining)) {
                     remaining = null;
                     this.table.markLoaded();
-                    logger.info("Table loaded at position {}: {} sessions, {} connections", this.table.position(),
-                            this.table.sessionCount(), this.table.connections().size());
+                    logger.info("Table loaded at position {}: {} sessions, {} connections, {} agents",
+                            this.table.position(), this.table.sessionCount(), this.table.connections().size(),
+                            this.table.agents().size());
                 }
                 long now = this.clock.millis();
                 // Records are an answer from the cluster as good as the probe's.
@@ -353,20 +356,25 @@ public final class TableReader implements SmartLifecycle {
         return List.of();
     }
 
-    private static long[] offsets(List<TopicPartition> partitions, Map<TopicPartition, Long> offsets) {
-        long[] result = new long[partitions.size()];
-        for (int i = 0; i < partitions.size(); i++) {
-            result[i] = offsets.get(partitions.get(i));
+    /** The position of {@code offset} for each partition of each table topic. */
+    private static Position position(Map<TableTopic, List<TopicPartition>> partitions,
+            ToLongFunction<TopicPartition> offset) {
+        long[][] offsets = new long[TableTopic.values().length][];
+        for (TableTopic topic : TableTopic.values()) {
+            List<TopicPartition> ofTopic = partitions.get(topic);
+            offsets[topic.ordinal()] = new long[ofTopic.size()];
+            for (int i = 0; i < ofTopic.size(); i++) {
+                offsets[topic.ordinal()][i] = offset.applyAsLong(ofTopic.get(i));
+            }
         }
-        return result;
+        return Position.of(offsets);
     }
 
-    private static long[] positions(Consumer<byte[], byte[]> reader, List<TopicPartition> partitions) {
-        long[] result = new long[partitions.size()];
-        for (int i = 0; i < partitions.size(); i++) {
-            result[i] = reader.position(partitions.get(i));
-        }
-        return result;
+    private static String counts(Map<TableTopic, List<TopicPartition>> partitions) {
+        StringBuilder text = new StringBuilder();
+        partitions.forEach((topic, ofTopic) -> text.append(text.isEmpty() ? "" : ", ").append(ofTopic.size())
+                .append(' ').append(topic.topic().baseName()));
+        return text.toString();
     }
 
     private static boolean reachedEnd(Consumer<byte[], byte[]> reader, Map<TopicPartition, Long> end) {

@@ -1,10 +1,14 @@
 package io.crewstream.ssegateway.state;
 
 import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
+import java.util.Map;
 
 import io.crewstream.schemas.ContractViolationException;
 import io.crewstream.schemas.SessionStateKey;
+import io.crewstream.schemas.records.AgentState;
 import io.crewstream.schemas.records.ConnectionState;
+import io.crewstream.schemas.records.SessionActivity;
 import io.crewstream.schemas.records.SessionState;
 import io.crewstream.schemas.serde.ContractSerde;
 import io.crewstream.schemas.serde.ContractSerdes;
@@ -16,23 +20,33 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns raw table records into {@link TableRecord}s. A record that breaks the contract (bad key, bad JSON, a value
- * whose key differs from the record key) is logged with its coordinates and the reason, counted, and kept as a
- * rejected record so the reader moves past it instead of failing over and over. Thread-safe and stateless.
+ * whose key differs from the record key) is logged with its coordinates and the reason, counted
+ * ({@code crewstream.sse.table.records.rejected}, tagged with the table's topic), and kept as a rejected record so the
+ * reader moves past it instead of failing over and over. Thread-safe and stateless.
  */
 final class TableRecordDecoder {
 
     private static final Logger logger = LoggerFactory.getLogger(TableRecordDecoder.class);
 
+    static final String REJECTED = "crewstream.sse.table.records.rejected";
+
     private final ContractSerde<SessionState> sessionSerde = ContractSerdes.sessionState();
 
     private final ContractSerde<ConnectionState> connectionSerde = ContractSerdes.connectionState();
 
-    private final Counter rejected;
+    private final ContractSerde<SessionActivity> activitySerde = ContractSerdes.sessionActivity();
+
+    private final ContractSerde<AgentState> agentSerde = ContractSerdes.agentState();
+
+    private final Map<TableTopic, Counter> rejected = new EnumMap<>(TableTopic.class);
 
     TableRecordDecoder(MeterRegistry meters) {
-        this.rejected = Counter.builder("crewstream.sse.table.records.rejected")
-                .description("Table records skipped because they break the contract")
-                .register(meters);
+        for (TableTopic topic : TableTopic.values()) {
+            this.rejected.put(topic, Counter.builder(REJECTED)
+                    .tag("topic", topic.topic().baseName())
+                    .description("Table records skipped because they break the contract")
+                    .register(meters));
+        }
     }
 
     /** The record's timestamp; null when the producer set none (a negative timestamp means "none" in Kafka). */
@@ -43,29 +57,63 @@ final class TableRecordDecoder {
     TableRecord decode(TableTopic topic, ConsumerRecord<byte[], byte[]> record) {
         try {
             String key = (record.key() != null) ? new String(record.key(), StandardCharsets.UTF_8) : null;
-            if (topic == TableTopic.SESSIONS) {
-                SessionStateKey sessionKey = SessionStateKey.parse(key);
-                SessionState value = this.sessionSerde.deserialize(record.topic(), record.value());
-                if (value != null && !value.key().equals(sessionKey)) {
-                    throw new IllegalArgumentException("value is for '" + value.key() + "'");
-                }
-                return TableRecord.session(record.partition(), record.offset(), sessionKey, value,
-                        timestamp(record));
-            }
-            if (key == null || key.isBlank()) {
-                throw new IllegalArgumentException("no connection id as key");
-            }
-            ConnectionState value = this.connectionSerde.deserialize(record.topic(), record.value());
-            if (value != null && !value.connectionId().equals(key)) {
-                throw new IllegalArgumentException("value is for connection '" + value.connectionId() + "'");
-            }
-            return TableRecord.connection(record.partition(), record.offset(), key, value, timestamp(record));
+            return switch (topic) {
+                case SESSIONS -> session(key, record);
+                case CONNECTIONS -> connection(key, record);
+                case ACTIVITY -> activity(key, record);
+                case AGENTS -> agent(key, record);
+            };
         }
         catch (ContractViolationException | IllegalArgumentException ex) {
-            this.rejected.increment();
+            this.rejected.get(topic).increment();
             logger.warn("Skipping record {}-{}@{} that breaks the contract: {}", record.topic(), record.partition(),
                     record.offset(), ex.getMessage());
             return TableRecord.rejected(topic, record.partition(), record.offset());
         }
+    }
+
+    private TableRecord session(String key, ConsumerRecord<byte[], byte[]> record) {
+        SessionStateKey sessionKey = SessionStateKey.parse(key);
+        SessionState value = this.sessionSerde.deserialize(record.topic(), record.value());
+        if (value != null && !value.key().equals(sessionKey)) {
+            throw new IllegalArgumentException("value is for '" + value.key() + "'");
+        }
+        return TableRecord.session(record.partition(), record.offset(), sessionKey, value, timestamp(record));
+    }
+
+    private TableRecord connection(String key, ConsumerRecord<byte[], byte[]> record) {
+        if (key == null || key.isBlank()) {
+            throw new IllegalArgumentException("no connection id as key");
+        }
+        ConnectionState value = this.connectionSerde.deserialize(record.topic(), record.value());
+        if (value != null && !value.connectionId().equals(key)) {
+            throw new IllegalArgumentException("value is for connection '" + value.connectionId() + "'");
+        }
+        return TableRecord.connection(record.partition(), record.offset(), key, value, timestamp(record));
+    }
+
+    private TableRecord activity(String key, ConsumerRecord<byte[], byte[]> record) {
+        SessionStateKey sessionKey = SessionStateKey.parse(key);
+        SessionActivity value = this.activitySerde.deserialize(record.topic(), record.value());
+        if (value != null && !value.key().equals(sessionKey)) {
+            throw new IllegalArgumentException("value is for '" + value.key() + "'");
+        }
+        return TableRecord.activity(record.partition(), record.offset(), sessionKey, value, timestamp(record));
+    }
+
+    private TableRecord agent(String key, ConsumerRecord<byte[], byte[]> record) {
+        // <connectionId>/<agentId>: the first '/' separates them (a connection id has none, an agent id may).
+        int slash = (key == null) ? -1 : key.indexOf('/');
+        if (slash <= 0 || slash == key.length() - 1) {
+            throw new IllegalArgumentException("key is not <connectionId>/<agentId>");
+        }
+        String connectionId = key.substring(0, slash);
+        String agentId = key.substring(slash + 1);
+        AgentState value = this.agentSerde.deserialize(record.topic(), record.value());
+        if (value != null && !value.key().equals(key)) {
+            throw new IllegalArgumentException("value is for '" + value.key() + "'");
+        }
+        return TableRecord.agent(record.partition(), record.offset(), connectionId, agentId, value,
+                timestamp(record));
     }
 }

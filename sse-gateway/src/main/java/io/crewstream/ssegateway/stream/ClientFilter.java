@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.crewstream.schemas.ConnectionIds;
+import io.crewstream.schemas.records.AgentState;
 import io.crewstream.schemas.records.SessionState;
 import io.crewstream.ssegateway.api.InvalidRequestException;
 import io.crewstream.ssegateway.api.QueryParameters;
@@ -15,7 +16,8 @@ import io.crewstream.ssegateway.state.TableChange;
  * {@link io.crewstream.schemas.records.SessionRow#agentId()}); each may repeat or hold a comma-separated list, and
  * an absent parameter means all. A present but empty, blank or control-character value, or a connection id that
  * breaks {@link ConnectionIds#RULE}, is an {@link InvalidRequestException} (400): taken for "all", a typo would
- * show every gateway's sessions. Gateway statuses are filtered by connection only. Immutable.
+ * show every gateway's sessions. Agents are filtered like sessions (by their gateway and their id); gateway statuses
+ * by connection only. Immutable.
  */
 public record ClientFilter(Set<String> connections, Set<String> agents) {
 
@@ -73,21 +75,27 @@ public record ClientFilter(Set<String> connections, Set<String> agents) {
     }
 
     public boolean acceptsSession(SessionState session) {
-        return acceptsSession(session.connectionId(), session.session().agentId());
+        return acceptsAgent(session.connectionId(), session.session().agentId());
     }
 
     public boolean acceptsGateway(String connectionId) {
         return this.connections.isEmpty() || this.connections.contains(connectionId);
     }
 
-    public boolean accepts(TableChange change) {
-        if (change.sessionKey() == null) {
-            return acceptsGateway(change.connectionId());
-        }
-        return acceptsSession(change.connectionId(), change.agentId());
+    /** An agent passes the connection filter by its gateway and the agent filter by its id. */
+    public boolean acceptsAgent(AgentState agent) {
+        return acceptsAgent(agent.connectionId(), agent.agentId());
     }
 
-    private boolean acceptsSession(String connectionId, String agentId) {
+    public boolean accepts(TableChange change) {
+        if (change.kind().ofSession() || change.kind().ofAgent()) {
+            return acceptsAgent(change.connectionId(), change.agentId());
+        }
+        return acceptsGateway(change.connectionId());
+    }
+
+    /** Sessions and agents alike: by the gateway, and by the agent id (a session's is its row's). */
+    private boolean acceptsAgent(String connectionId, String agentId) {
         return acceptsGateway(connectionId) && (this.agents.isEmpty() || this.agents.contains(agentId));
     }
 }

@@ -164,6 +164,10 @@ public final class ClientRegistry implements TableListener {
 
     @Override
     public void onChange(TableChange change) {
+        if (change.kind() == TableChange.Kind.AGENT_REMOVED) {
+            agentRemoved(change);
+            return;
+        }
         SseFrame frame = Frames.live(change);
         if (frame == null) {
             return;
@@ -173,6 +177,25 @@ public final class ClientRegistry implements TableListener {
                 for (ClientStream client : own.streams()) {
                     if (client.filter().accepts(change)) {
                         client.offer(frame);
+                        own.touch(client);
+                    }
+                }
+            });
+        }
+    }
+
+    /**
+     * An agent left: each client that saw it gets the agents left that it may see ({@code agents-refresh}), built
+     * once per filter on whichever loop needs it first (the list is small: one row per agent).
+     */
+    private void agentRemoved(TableChange change) {
+        Map<ClientFilter, SseFrame> byFilter = new ConcurrentHashMap<>();
+        for (LoopStreams loop : this.loops.values()) {
+            loop.post(own -> {
+                for (ClientStream client : own.streams()) {
+                    if (client.filter().accepts(change)) {
+                        client.offer(byFilter.computeIfAbsent(client.filter(),
+                                filter -> Frames.agentRemoved(change, filter)));
                         own.touch(client);
                     }
                 }
@@ -229,9 +252,11 @@ public final class ClientRegistry implements TableListener {
 
     /**
      * The changes since the client's resume position when the table can name them exactly and they fit in half the
-     * client's queue; otherwise (no token, a malformed or too old one, too much missed) the whole state. Half, because
-     * the replay sits in the same queue as the live events that follow it: a replay filling the queue would get the
-     * client refreshed by the first live event, before it could even read the replay.
+     * client's queue, then the agents as they are now ({@code agents-refresh} at the table's position: the table keeps
+     * no agent change for resume, the list replaces them); otherwise (no token, a malformed or too old one, one from before the
+     * agent and activity tables, too much missed) the whole state. Half, because the replay sits in the same queue as
+     * the live events that follow it: a replay filling the queue would get the client refreshed by the first live
+     * event, before it could even read the replay.
      */
     private List<SseFrame> initialFrames(ClientStream client, SessionTable table) {
         if (client.resumeFrom().isEmpty()) {
@@ -250,6 +275,8 @@ public final class ClientRegistry implements TableListener {
             }
             if (keys.size() <= this.clientQueueSize / 2) {
                 client.resumed(StreamMetrics.ResumeOutcome.RESUMED);
+                frames.add(Frames.agentsRefresh(Frames.agents(table, client.filter()), table.position().token(),
+                        null));
                 // What the replay cannot say: whether the view is live now (the client may have been told it was
                 // paused before it lost its stream), and whether each gateway that can pause (its row promises
                 // restatements) is paused now: a pause also ends with a restatement, which is not a change.

@@ -3,12 +3,17 @@ package io.crewstream.ssegateway.stream;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.crewstream.schemas.records.AgentState;
 import io.crewstream.schemas.records.ConnectionState;
+import io.crewstream.schemas.records.SessionActivity;
 import io.crewstream.schemas.records.SessionState;
+import io.crewstream.schemas.sse.AgentsRefresh;
 import io.crewstream.schemas.sse.GatewayStatus;
 import io.crewstream.schemas.sse.PipelineStatus;
 import io.crewstream.schemas.sse.SessionRemovedPayload;
 import io.crewstream.schemas.sse.SessionsRefresh;
+import io.crewstream.schemas.sse.SseActivity;
+import io.crewstream.schemas.sse.SseAgent;
 import io.crewstream.schemas.sse.SseEventType;
 import io.crewstream.schemas.sse.SseSession;
 import io.crewstream.ssegateway.state.PipelineView;
@@ -23,6 +28,11 @@ public final class Frames {
     private static final String SESSION_KEY_PREFIX = "s/";
 
     private static final String GATEWAY_KEY_PREFIX = "g/";
+
+    /** The agent list: a newer one replaces an older one still pending. */
+    private static final String AGENTS_KEY = "agents";
+
+    private static final String AGENT_KEY_PREFIX = "a/";
 
     /**
      * A gateway's status sent because its pause changed, not its row: keyed apart from the row's events, so that
@@ -40,11 +50,27 @@ public final class Frames {
         List<SseSession> sessions = new ArrayList<>();
         for (SessionState session : table.sessions()) {
             if (filter.acceptsSession(session)) {
-                sessions.add(new SseSession(session.connectionId(), session.session()));
+                sessions.add(session(session, table.activity(session.key())));
             }
         }
         return SessionsRefresh.of(sessions, gateways(table, filter), table.position().token(),
                 table.pipeline().status());
+    }
+
+    /** Every agent the client may see ({@code GET /api/agents}, {@code agents-refresh}); call under the table's lock. */
+    public static AgentsRefresh agents(SessionTable table, ClientFilter filter) {
+        return agents(table.agents(), filter);
+    }
+
+    /** The agents of {@code agents} the client may see, in their order. */
+    static AgentsRefresh agents(List<AgentState> agents, ClientFilter filter) {
+        List<SseAgent> visible = new ArrayList<>();
+        for (AgentState agent : agents) {
+            if (filter.acceptsAgent(agent)) {
+                visible.add(SseAgent.of(agent));
+            }
+        }
+        return new AgentsRefresh(visible);
     }
 
     /** Every gateway connection the client may see, each paused if its status is overdue. */
@@ -61,19 +87,35 @@ public final class Frames {
 
     /**
      * What a client that cannot resume gets first: the refresh, then each gateway's status as a
-     * {@code gateway-status} of its own, so that a client listening only for those learns about an outage at once.
+     * {@code gateway-status} of its own, so that a client listening only for those learns about an outage at once,
+     * then the agents ({@code agents-refresh}, same position), then the pipeline's status.
      */
-    static List<SseFrame> initialState(SessionsRefresh refresh) {
+    static List<SseFrame> initialState(SessionsRefresh refresh, AgentsRefresh agents) {
         List<SseFrame> frames = new ArrayList<>();
         frames.add(SseFrame.event(SseEventType.SESSIONS_REFRESH, refresh.position(), refresh, REFRESH_KEY, null));
         for (GatewayStatus gateway : refresh.gateways()) {
             frames.add(SseFrame.event(SseEventType.GATEWAY_STATUS, refresh.position(), gateway,
                     GATEWAY_KEY_PREFIX + gateway.connectionId(), null));
         }
+        frames.add(agentsRefresh(agents, refresh.position(), null));
         if (refresh.pipeline() != null) {
             frames.add(pipeline(refresh.pipeline()));
         }
         return frames;
+    }
+
+    /**
+     * {@code agents-refresh}: the whole agent list as of {@code position}.
+     * @param observedAt when the change that made it reached the pipeline (an agent's removal); null otherwise
+     */
+    static SseFrame agentsRefresh(AgentsRefresh agents, String position, Long observedAt) {
+        return SseFrame.event(SseEventType.AGENTS_REFRESH, position, agents, AGENTS_KEY, observedAt);
+    }
+
+    /** The agent list a client of {@code filter} gets for an agent's removal: the agents left that it may see. */
+    static SseFrame agentRemoved(TableChange change, ClientFilter filter) {
+        return agentsRefresh(agents(change.agentsAfter(), filter), change.positionAfter().token(),
+                change.observedAt());
     }
 
     /** {@code pipeline-status}: no {@code id:}, since it is not a table change and must not move a resume position. */
@@ -87,7 +129,10 @@ public final class Frames {
                 GATEWAY_PAUSE_KEY_PREFIX + connection.connectionId(), null);
     }
 
-    /** The event for a change happening now; null for a change the contract has no event for. */
+    /**
+     * The event for a change happening now; null for a change the contract has no event for, and for an agent's
+     * removal, whose event depends on the client's filter ({@link #agentRemoved}).
+     */
     static SseFrame live(TableChange change) {
         return frame(change, change.observedAt());
     }
@@ -100,10 +145,10 @@ public final class Frames {
     private static SseFrame frame(TableChange change, Long observedAt) {
         String id = change.positionAfter().token();
         return switch (change.kind()) {
-            case SESSION_CREATED -> SseFrame.event(SseEventType.SESSION_CREATED, id, session(change.session()),
-                    sessionKey(change), observedAt);
-            case SESSION_UPDATED -> SseFrame.event(SseEventType.SESSION_UPDATED, id, session(change.session()),
-                    sessionKey(change), observedAt);
+            case SESSION_CREATED -> SseFrame.event(SseEventType.SESSION_CREATED, id,
+                    session(change.session(), change.activity()), sessionKey(change), observedAt);
+            case SESSION_UPDATED -> SseFrame.event(SseEventType.SESSION_UPDATED, id,
+                    session(change.session(), change.activity()), sessionKey(change), observedAt);
             case SESSION_REMOVED -> SseFrame.event(SseEventType.SESSION_REMOVED, id,
                     new SessionRemovedPayload(change.sessionKey().sessionKey(), change.connectionId()),
                     sessionKey(change), observedAt);
@@ -111,11 +156,15 @@ public final class Frames {
                     GatewayStatus.from(change.connection()), GATEWAY_KEY_PREFIX + change.connectionId(), observedAt);
             // The contract has no event for a connection deleted from the table; the next refresh omits it.
             case GATEWAY_REMOVED -> null;
+            case AGENT_UPDATED -> SseFrame.event(SseEventType.AGENT_UPDATED, id, SseAgent.of(change.agent()),
+                    AGENT_KEY_PREFIX + change.agent().key(), observedAt);
+            case AGENT_REMOVED -> null;
         };
     }
 
-    private static SseSession session(SessionState state) {
-        return new SseSession(state.connectionId(), state.session());
+    private static SseSession session(SessionState state, SessionActivity activity) {
+        return new SseSession(state.connectionId(), state.session(), activity == null ? null
+                : SseActivity.of(activity));
     }
 
     private static String sessionKey(TableChange change) {

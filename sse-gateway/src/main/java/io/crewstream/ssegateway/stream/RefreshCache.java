@@ -2,10 +2,13 @@ package io.crewstream.ssegateway.stream;
 
 import java.util.List;
 
+import io.crewstream.schemas.sse.SseEventType;
+
 import io.crewstream.ssegateway.state.SessionTable;
 
 /**
- * The whole state as a client gets it first ({@code sessions-refresh}, then each gateway's status and the pipeline's),
+ * The whole state as a client gets it first ({@code sessions-refresh}, then each gateway's status, the agents and the
+ * pipeline's status),
  * built once per table position, pipeline view and filter and shared: every client that connects, falls behind or calls {@code GET /api/sessions}
  * while the table stands still gets the same frames, rendered once. With 10,000 sessions a refresh is about 20 MB of
  * JSON; building and rendering it per client made a reconnect storm cost gigabytes and seconds.
@@ -29,7 +32,7 @@ public final class RefreshCache {
         }
         // One entry: nearly every client asks for everything, and a change makes any older entry useless anyway.
         Rendered rendered = new Rendered(position, pipelineVersion, filter,
-                Frames.initialState(Frames.refresh(table, filter)));
+                Frames.initialState(Frames.refresh(table, filter), Frames.agents(table, filter)));
         this.last = rendered;
         return rendered;
     }
@@ -59,6 +62,12 @@ public final class RefreshCache {
         /** The refresh as JSON (the {@code sessions-refresh} data), as {@code GET /api/sessions} answers it. */
         public byte[] json() {
             return this.frames.get(0).payloadJson();
+        }
+
+        /** The agents as JSON (the {@code agents-refresh} data), as {@code GET /api/agents} answers it. */
+        public byte[] agentsJson() {
+            return this.frames.stream().filter(frame -> frame.type() == SseEventType.AGENTS_REFRESH).findFirst()
+                    .orElseThrow().payloadJson();
         }
     }
 }

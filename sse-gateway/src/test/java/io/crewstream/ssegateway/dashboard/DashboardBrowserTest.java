@@ -5,10 +5,18 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.crewstream.schemas.Topic;
+import io.crewstream.schemas.SchemaVersion;
 import io.crewstream.schemas.TopicNamespace;
+import io.crewstream.schemas.records.ActivityError;
+import io.crewstream.schemas.records.ActivityState;
+import io.crewstream.schemas.records.AgentSessionCounts;
+import io.crewstream.schemas.records.AgentTool;
 import io.crewstream.schemas.records.ChangeType;
+import io.crewstream.schemas.records.SessionActivity;
 import io.crewstream.schemas.records.UpstreamState;
 import io.crewstream.ssegateway.state.TableReader;
 import io.crewstream.ssegateway.support.GatewayApp;
@@ -43,6 +51,12 @@ class DashboardBrowserTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     private static final String LOCAL = "local";
+
+    private static final String LAB = "lab";
+
+    private static final String MAIN_SESSION = "agent:main:main";
+
+    private static final Pattern DURATION = Pattern.compile("for (?:(\\d+) min )?(\\d+) s");
 
     private KafkaBroker broker;
 
@@ -85,7 +99,8 @@ class DashboardBrowserTest {
         this.tables.upsert(LOCAL, TableTopics.row("agent:main:alpha", System.currentTimeMillis(), "label", "Alpha",
                 "model", "claude-sonnet-4", "status", "running"), ChangeType.CREATED, 1);
         eventually().until(() -> row("agent:main:alpha").size() == 1);
-        assertThat(row("agent:main:alpha").get(0).getText()).contains("Alpha", "claude-sonnet-4", "running");
+        // The gateway's run status "running" is CrewHub's "active": a run in progress, what it does not known yet.
+        assertThat(row("agent:main:alpha").get(0).getText()).contains("Alpha", "claude-sonnet-4", "Running");
         assertThat(gatewaySection().getText()).doesNotContain("No sessions yet");
         HeadlessChromium.screenshot(this.browser, "2-session-created");
 
@@ -100,6 +115,109 @@ class DashboardBrowserTest {
                 && gatewaySection().getText().contains("No sessions yet"));
         assertThat(eventLog()).contains("session-created", "session-updated", "session-removed");
         HeadlessChromium.screenshot(this.browser, "4-session-removed");
+    }
+
+    @Test
+    void agentCardGoesFromIdleToRunningAToolForAsLongAsItRunsAndBackAndAnAgentWithoutSessionsHasOneToo() {
+        long now = System.currentTimeMillis();
+        this.tables.connection(LOCAL, UpstreamState.CONNECTED, now);
+        this.tables.created(LOCAL, MAIN_SESSION);
+        this.tables.activity(activity(LOCAL, MAIN_SESSION, ActivityState.IDLE, null, now, null, 1));
+        this.tables.agent(TableTopics.agent(LOCAL, "main", ActivityState.IDLE, counts(1, 0, 0, 0), null, null, 1));
+        this.tables.agent(TableTopics.agent(LOCAL, "reviewer", ActivityState.IDLE, AgentSessionCounts.NONE, null,
+                null, 1));
+        open(startGateway());
+
+        eventually().until(() -> "Idle".equals(cardStatus(LOCAL, "main"))
+                && card(LOCAL, "main").getText().contains("1 session: 1 idle")
+                && sessionStatus(MAIN_SESSION).equals("Idle")
+                && counts(LOCAL).equals("Sessions: 0 running · 1 idle · 0 errors · 2 agents"));
+        eventually().until(() -> "Idle".equals(cardStatus(LOCAL, "reviewer"))
+                && card(LOCAL, "reviewer").getText().contains("No sessions"));
+        HeadlessChromium.screenshot(this.browser, "12-agents-idle");
+
+        long toolStarted = System.currentTimeMillis() - 3_000;
+        this.tables.activity(activity(LOCAL, MAIN_SESSION, ActivityState.RUNNING_TOOL, "exec", toolStarted, null, 2));
+        this.tables.agent(TableTopics.agent(LOCAL, "main", ActivityState.RUNNING_TOOL, counts(0, 0, 1, 0),
+                new AgentTool(MAIN_SESSION, "exec", toolStarted), null, 2));
+
+        eventually().until(() -> "Running tool".equals(cardStatus(LOCAL, "main"))
+                && cardTool(LOCAL, "main").startsWith("Tool exec for ")
+                && card(LOCAL, "main").getText().contains("1 session: 1 running a tool")
+                && sessionStatus(MAIN_SESSION).startsWith("Running tool: exec for ")
+                && counts(LOCAL).equals("Sessions: 1 running · 0 idle · 0 errors · 2 agents"));
+        assertThat(card(LOCAL, "main").getAttribute("data-status")).isEqualTo("running-tool");
+        // Nothing is sent while the tool runs: the page counts the seconds itself (re-renders after the flashes end
+        // would have shown about 5 s).
+        eventually().until(() -> secondsIn(cardTool(LOCAL, "main")) >= 8
+                && secondsIn(sessionStatus(MAIN_SESSION)) >= 8);
+        HeadlessChromium.screenshot(this.browser, "13-agent-running-a-tool");
+
+        this.tables.activity(activity(LOCAL, MAIN_SESSION, ActivityState.IDLE, null, System.currentTimeMillis(), null,
+                3));
+        this.tables.agent(TableTopics.agent(LOCAL, "main", ActivityState.IDLE, counts(1, 0, 0, 0), null, null, 3));
+
+        eventually().until(() -> "Idle".equals(cardStatus(LOCAL, "main"))
+                && card(LOCAL, "main").findElements(By.cssSelector(".tool")).isEmpty()
+                && sessionStatus(MAIN_SESSION).equals("Idle")
+                && counts(LOCAL).equals("Sessions: 0 running · 1 idle · 0 errors · 2 agents"));
+        HeadlessChromium.screenshot(this.browser, "14-agent-idle-again");
+
+        ActivityError rateLimited = new ActivityError("rate_limit", System.currentTimeMillis(), "run-2", null);
+        this.tables.activity(activity(LOCAL, MAIN_SESSION, ActivityState.ERROR, null, rateLimited.at(), rateLimited,
+                4));
+        this.tables.agent(TableTopics.agent(LOCAL, "main", ActivityState.ERROR, counts(0, 0, 0, 1), null,
+                new ActivityError("rate_limit", rateLimited.at(), "run-2", MAIN_SESSION), 4));
+
+        eventually().until(() -> "Error".equals(cardStatus(LOCAL, "main"))
+                && card(LOCAL, "main").getText().matches("(?s).*Last error: rate_limit, \\d+ s ago.*")
+                && sessionStatus(MAIN_SESSION).startsWith("Error: rate_limit")
+                && counts(LOCAL).equals("Sessions: 0 running · 0 idle · 1 error · 2 agents"));
+        assertThat(cardStatus(LOCAL, "reviewer")).isEqualTo("Idle");
+        HeadlessChromium.screenshot(this.browser, "15-agent-error");
+    }
+
+    @Test
+    void countsAndCardsArePerGatewayFollowTheAgentFilterAndShowTheLastKnownStateWhileTheGatewayIsDown() {
+        long now = System.currentTimeMillis();
+        this.tables.connection(LOCAL, UpstreamState.CONNECTED, now);
+        this.tables.connection(LAB, UpstreamState.CONNECTED, now);
+        this.tables.created(LOCAL, "agent:main:a");
+        this.tables.created(LOCAL, "agent:ops:b");
+        this.tables.created(LAB, "agent:main:c");
+        this.tables.activity(activity(LOCAL, "agent:main:a", ActivityState.RUNNING_TOOL, "browser", now, null, 1));
+        this.tables.activity(activity(LOCAL, "agent:ops:b", ActivityState.IDLE, null, now, null, 1));
+        ActivityError timedOut = new ActivityError("timeout", now, "run-c", null);
+        this.tables.activity(activity(LAB, "agent:main:c", ActivityState.ERROR, null, now, timedOut, 1));
+        this.tables.agent(TableTopics.agent(LOCAL, "main", ActivityState.RUNNING_TOOL, counts(0, 0, 1, 0),
+                new AgentTool("agent:main:a", "browser", now), null, 1));
+        this.tables.agent(TableTopics.agent(LOCAL, "ops", ActivityState.IDLE, counts(1, 0, 0, 0), null, null, 1));
+        this.tables.agent(TableTopics.agent(LAB, "main", ActivityState.ERROR, counts(0, 0, 0, 1), null,
+                new ActivityError("timeout", now, "run-c", "agent:main:c"), 1));
+        open(startGateway());
+
+        eventually().until(() -> counts(LOCAL).equals("Sessions: 1 running · 1 idle · 0 errors · 2 agents")
+                && counts(LAB).equals("Sessions: 0 running · 0 idle · 1 error · 1 agent"));
+        eventually().until(() -> "Running tool".equals(cardStatus(LOCAL, "main"))
+                && "Error".equals(cardStatus(LAB, "main"))
+                && card(LAB, "main").getText().contains("Last error: timeout"));
+
+        this.tables.connection(LAB, UpstreamState.UNREACHABLE);
+
+        eventually().until(() -> counts(LAB).equals("Last known: 0 running · 0 idle · 1 error · 1 agent")
+                && card(LAB, "main").getAttribute("class").contains("stale")
+                && card(LAB, "main").findElement(By.cssSelector(".agent-status")).getText()
+                        .equals("Error (last known)"));
+        assertThat(card(LOCAL, "main").getAttribute("class")).doesNotContain("stale");
+        HeadlessChromium.screenshot(this.browser, "16-agents-of-an-unreachable-gateway");
+
+        new Select(this.browser.findElement(By.id("filter-agent"))).selectByValue("ops");
+
+        eventually().until(() -> counts(LOCAL).equals("Sessions: 0 running · 1 idle · 0 errors · 1 agent")
+                && cardIds(LOCAL).equals(List.of("ops"))
+                && cardIds(LAB).isEmpty());
+        assertThat(this.browser.getCurrentUrl()).contains("agent=ops");
+        HeadlessChromium.screenshot(this.browser, "17-agents-filtered");
     }
 
     @Test
@@ -320,6 +438,58 @@ class DashboardBrowserTest {
 
     private List<WebElement> row(String key) {
         return this.browser.findElements(By.cssSelector("tr[data-key='" + key + "']"));
+    }
+
+    private WebElement card(String connectionId, String agentId) {
+        return this.browser.findElement(By.cssSelector("section.gateway[data-connection='" + connectionId
+                + "'] .agent-card[data-agent='" + agentId + "']"));
+    }
+
+    private List<String> cardIds(String connectionId) {
+        return this.browser.findElements(By.cssSelector("section.gateway[data-connection='" + connectionId
+                + "'] .agent-card")).stream().map(card -> card.getAttribute("data-agent")).toList();
+    }
+
+    /** The status word of an agent's card. */
+    private String cardStatus(String connectionId, String agentId) {
+        return card(connectionId, agentId).findElement(By.cssSelector(".agent-status .activity")).getText();
+    }
+
+    /** The card's current tool line ("Tool exec for 12 s"). */
+    private String cardTool(String connectionId, String agentId) {
+        return card(connectionId, agentId).findElement(By.cssSelector(".tool")).getText();
+    }
+
+    /** A gateway's counts line. */
+    private String counts(String connectionId) {
+        return this.browser.findElement(By.cssSelector("section.gateway[data-connection='" + connectionId
+                + "'] .counts")).getText();
+    }
+
+    /** The status cell of a session's row. */
+    private String sessionStatus(String key) {
+        return this.browser.findElement(By.cssSelector("tr[data-key='" + key + "'] .activity-cell")).getText();
+    }
+
+    /** The number of seconds in "… for 12 s" (minutes count as 60). */
+    private static long secondsIn(String text) {
+        Matcher matcher = DURATION.matcher(text);
+        if (!matcher.find()) {
+            throw new AssertionError("no duration in '" + text + "'");
+        }
+        return (matcher.group(1) == null ? 0 : Long.parseLong(matcher.group(1)) * 60) + Long.parseLong(matcher.group(2));
+    }
+
+    private static AgentSessionCounts counts(long idle, long thinking, long runningTool, long error) {
+        return new AgentSessionCounts(idle + thinking + runningTool + error, idle, thinking, runningTool, error);
+    }
+
+    /** A session's activity row as the projector writes it, at the times given (the page shows how long ago). */
+    private static SessionActivity activity(String connectionId, String sessionKey, ActivityState state,
+            String toolName, long since, ActivityError lastError, long revision) {
+        return new SessionActivity(SchemaVersion.CURRENT, connectionId, sessionKey, sessionKey.split(":")[1], state,
+                since, state.busy() ? "run-" + revision : null, toolName, toolName == null ? null : 1L, lastError,
+                null, revision, System.currentTimeMillis());
     }
 
     private String streamState() {

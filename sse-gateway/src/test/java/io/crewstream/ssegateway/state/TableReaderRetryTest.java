@@ -99,8 +99,8 @@ class TableReaderRetryTest {
             super("earliest");
             this.metadataTimeouts = new AtomicInteger(metadataTimeouts);
             this.offsetTimeouts = new AtomicInteger(offsetTimeouts);
-            for (Topic topic : List.of(TableTopic.SESSIONS.topic(), TableTopic.CONNECTIONS.topic())) {
-                String name = NAMESPACE.name(topic);
+            for (TableTopic table : TableTopic.values()) {
+                String name = NAMESPACE.name(table.topic());
                 updatePartitions(name, List.of(new PartitionInfo(name, 0, null, null, null)));
                 TopicPartition partition = new TopicPartition(name, 0);
                 updateBeginningOffsets(Map.of(partition, 0L));

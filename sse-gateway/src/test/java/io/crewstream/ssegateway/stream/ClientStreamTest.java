@@ -8,8 +8,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import io.crewstream.schemas.SchemaVersion;
+import io.crewstream.schemas.records.ActivityState;
+import io.crewstream.schemas.records.AgentInfo;
+import io.crewstream.schemas.records.AgentSessionCounts;
+import io.crewstream.schemas.records.AgentState;
+import io.crewstream.schemas.records.ChangeType;
+import io.crewstream.schemas.records.SessionActivity;
+import io.crewstream.schemas.records.SessionRow;
+import io.crewstream.schemas.records.SessionState;
+import io.crewstream.schemas.serde.ContractJson;
 import io.crewstream.schemas.sse.SessionRemovedPayload;
 import io.crewstream.schemas.sse.SseEventType;
+import io.crewstream.ssegateway.state.Position;
+import io.crewstream.ssegateway.state.TableChange;
+import io.crewstream.ssegateway.state.TableTopic;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -116,6 +129,53 @@ class ClientStreamTest {
         // Moved behind b (ids stay in order for a resume) and still new to the client: created, not updated.
         assertThat(texts.get(1)).startsWith("id: 3\nevent: session-created\n").contains("agent:a:main");
         assertThat(this.meters.counter(StreamMetrics.CONFLATIONS).count()).isEqualTo(1);
+    }
+
+    private static final Position AT = Position.of(new long[] { 0 }, new long[] { 0 }, new long[] { 0 },
+            new long[] { 0 });
+
+    /** The change the table makes for an activity row of a known session (see SessionTable). */
+    private static TableChange activityChange(String sessionKey, ActivityState state, String tool, long offset) {
+        SessionState session = SessionState.of("home", ChangeType.UPDATED, 1, 0, SessionRow.of(ContractJson.mapper()
+                .createObjectNode().put("key", sessionKey).put("updatedAt", 1)));
+        SessionActivity activity = new SessionActivity(SchemaVersion.CURRENT, "home", sessionKey, null, state, 1L,
+                "run-1", tool, tool == null ? null : 1L, null, null, offset + 1, offset);
+        return new TableChange(TableChange.Kind.SESSION_UPDATED, TableTopic.ACTIVITY, 0, offset, AT, "home",
+                session.key(), session, session, activity, null, null, null, List.of(), offset);
+    }
+
+    private static TableChange agentChange(String agentId, ActivityState status, long offset) {
+        AgentState agent = new AgentState(SchemaVersion.CURRENT, "home", agentId, new AgentInfo(agentId, null, null,
+                null, null, null, null), true, false, "agent:" + agentId + ":main", status, AgentSessionCounts.NONE,
+                null, null, offset + 1, offset);
+        return new TableChange(TableChange.Kind.AGENT_UPDATED, TableTopic.AGENTS, 0, offset, AT, "home", null, null,
+                null, null, null, agent, null, List.of(), offset);
+    }
+
+    @Test
+    void aBurstOfToolStartsAndEndsReachesASlowClientAsTheLatestStatePerSessionAndPerAgent() {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        ClientStream stream = stream(channel, 8);
+        stream.start(List.of());
+        full(channel, true);
+        for (int i = 0; i < 50; i++) {
+            stream.offer(Frames.live(activityChange("agent:a:main", ActivityState.RUNNING_TOOL, "exec-" + i, 2L * i)));
+            stream.offer(Frames.live(activityChange("agent:a:main", ActivityState.THINKING, null, 2L * i + 1)));
+            stream.offer(Frames.live(agentChange("a", i % 2 == 0 ? ActivityState.RUNNING_TOOL
+                    : ActivityState.THINKING, i)));
+        }
+        stream.offer(Frames.live(activityChange("agent:b:main", ActivityState.RUNNING_TOOL, "browser", 100)));
+        assertThat(this.refreshRequests).as("150 changes of one session and one agent fit a queue of 8").isEmpty();
+
+        full(channel, false);
+        stream.writable();
+
+        List<String> texts = written(channel);
+        assertThat(texts).hasSize(3);
+        assertThat(texts.get(0)).contains("event: session-updated").contains("\"key\":\"agent:a:main\"")
+                .contains("\"activityDetail\":\"Thinking\"").doesNotContain("exec-");
+        assertThat(texts.get(1)).contains("event: agent-updated").contains("\"status\":\"thinking\"");
+        assertThat(texts.get(2)).contains("\"activityToolName\":\"browser\"");
     }
 
     @Test

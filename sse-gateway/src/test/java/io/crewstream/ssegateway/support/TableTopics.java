@@ -9,8 +9,16 @@ import java.util.concurrent.TimeoutException;
 import io.crewstream.schemas.SessionStateKey;
 import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.TopicNamespace;
+import io.crewstream.schemas.SchemaVersion;
+import io.crewstream.schemas.records.ActivityError;
+import io.crewstream.schemas.records.ActivityState;
+import io.crewstream.schemas.records.AgentInfo;
+import io.crewstream.schemas.records.AgentSessionCounts;
+import io.crewstream.schemas.records.AgentState;
+import io.crewstream.schemas.records.AgentTool;
 import io.crewstream.schemas.records.ChangeType;
 import io.crewstream.schemas.records.ConnectionState;
+import io.crewstream.schemas.records.SessionActivity;
 import io.crewstream.schemas.records.SessionRow;
 import io.crewstream.schemas.records.SessionState;
 import io.crewstream.schemas.records.UpstreamState;
@@ -24,14 +32,18 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Writes the projector's two tables the way the projector does: through the real broker, with the contract's serdes
- * and keys. The tests play the projector with it.
+ * Writes the projector's tables (session state, connection state, session activity, agent state) the way the
+ * projector does: through the real broker, with the contract's serdes and keys. The tests play the projector with it.
  */
 public final class TableTopics implements AutoCloseable {
 
     public static final int SESSION_PARTITIONS = 3;
 
     public static final int CONNECTION_PARTITIONS = 2;
+
+    public static final int ACTIVITY_PARTITIONS = 3;
+
+    public static final int AGENT_PARTITIONS = 2;
 
     private final KafkaBroker broker;
 
@@ -41,6 +53,10 @@ public final class TableTopics implements AutoCloseable {
 
     private final KafkaProducer<String, ConnectionState> connections;
 
+    private final KafkaProducer<String, SessionActivity> activities;
+
+    private final KafkaProducer<String, AgentState> agents;
+
     private TableTopics(KafkaBroker broker, TopicNamespace namespace) {
         this.broker = broker;
         this.namespace = namespace;
@@ -48,9 +64,11 @@ public final class TableTopics implements AutoCloseable {
                 ProducerConfig.LINGER_MS_CONFIG, 0);
         this.sessions = new KafkaProducer<>(config, new StringSerializer(), ContractSerdes.sessionState());
         this.connections = new KafkaProducer<>(config, new StringSerializer(), ContractSerdes.connectionState());
+        this.activities = new KafkaProducer<>(config, new StringSerializer(), ContractSerdes.sessionActivity());
+        this.agents = new KafkaProducer<>(config, new StringSerializer(), ContractSerdes.agentState());
     }
 
-    /** A fresh namespace with both table topics created. */
+    /** A fresh namespace with every table topic created. */
     public static TableTopics create(KafkaBroker broker, String hint) {
         TopicNamespace namespace = new TopicNamespace(broker.uniquePrefix(hint));
         TableTopics topics = new TableTopics(broker, namespace);
@@ -66,7 +84,9 @@ public final class TableTopics implements AutoCloseable {
     public void createTopics() {
         this.broker.createTopics(List.of(
                 Topic.SESSION_STATE.newTopic(this.namespace, SESSION_PARTITIONS, (short) 1),
-                Topic.CONNECTION_STATE.newTopic(this.namespace, CONNECTION_PARTITIONS, (short) 1)));
+                Topic.CONNECTION_STATE.newTopic(this.namespace, CONNECTION_PARTITIONS, (short) 1),
+                Topic.SESSION_ACTIVITY.newTopic(this.namespace, ACTIVITY_PARTITIONS, (short) 1),
+                Topic.AGENT_STATE.newTopic(this.namespace, AGENT_PARTITIONS, (short) 1)));
     }
 
     public String prefix() {
@@ -128,12 +148,85 @@ public final class TableTopics implements AutoCloseable {
         send(this.connections, Topic.CONNECTION_STATE, connectionId, value);
     }
 
+    /** Writes a session's activity row, as the projector does after folding a run event. */
+    public void activity(SessionActivity activity) {
+        send(this.activities, Topic.SESSION_ACTIVITY, activity.key().format(), activity);
+    }
+
+    /** The activity tombstone the projector writes when a session is removed. */
+    public void activityRemoved(String connectionId, String sessionKey) {
+        send(this.activities, Topic.SESSION_ACTIVITY, new SessionStateKey(connectionId, sessionKey).format(), null);
+    }
+
+    /** Writes an agent's row. */
+    public void agent(AgentState agent) {
+        send(this.agents, Topic.AGENT_STATE, agent.key(), agent);
+    }
+
+    /** The tombstone of an agent its gateway no longer lists and that has no session. */
+    public void agentRemoved(String connectionId, String agentId) {
+        send(this.agents, Topic.AGENT_STATE, AgentState.key(connectionId, agentId), null);
+    }
+
+    /** A session's activity with no run in progress (after {@code lastError}, if not null). */
+    public static SessionActivity idle(String connectionId, String sessionKey, long revision,
+            ActivityError lastError) {
+        return activity(connectionId, sessionKey, ActivityState.IDLE, null, null, null, lastError, revision);
+    }
+
+    /** A session whose run {@code runId} is in progress with no tool running. */
+    public static SessionActivity thinking(String connectionId, String sessionKey, String runId, long revision) {
+        return activity(connectionId, sessionKey, ActivityState.THINKING, runId, null, null, null, revision);
+    }
+
+    /** A session running {@code toolName} in run {@code runId}. */
+    public static SessionActivity runningTool(String connectionId, String sessionKey, String runId, String toolName,
+            long revision) {
+        return activity(connectionId, sessionKey, ActivityState.RUNNING_TOOL, runId, toolName, 1L, null, revision);
+    }
+
+    /** A session whose last run just failed with {@code kind}. */
+    public static SessionActivity error(String connectionId, String sessionKey, String runId, String kind,
+            long revision) {
+        return activity(connectionId, sessionKey, ActivityState.ERROR, null, null, null,
+                new ActivityError(kind, 1_795_398_390_000L, runId, null), revision);
+    }
+
+    private static SessionActivity activity(String connectionId, String sessionKey, ActivityState state,
+            String runId, String toolName, Long runningTools, ActivityError lastError, long revision) {
+        // Fixed times: a restated row must be equal to the one before it but for revision and updatedAt.
+        return new SessionActivity(SchemaVersion.CURRENT, connectionId, sessionKey, agentOf(sessionKey), state,
+                1_795_398_400_000L, runId, toolName, runningTools, lastError, null, revision,
+                System.currentTimeMillis());
+    }
+
+    /** The agent of a session key {@code agent:<agentId>:<rest>}. */
+    private static String agentOf(String sessionKey) {
+        String[] parts = sessionKey.split(":");
+        return parts.length > 1 ? parts[1] : null;
+    }
+
+    /** An agent its gateway lists, with its sessions counted by activity. */
+    public static AgentState agent(String connectionId, String agentId, ActivityState status,
+            AgentSessionCounts sessions, AgentTool currentTool, ActivityError lastError, long revision) {
+        AgentInfo info = new AgentInfo(agentId, agentId.substring(0, 1).toUpperCase() + agentId.substring(1), null,
+                null, null, null, "anthropic/claude-sonnet-4");
+        return new AgentState(SchemaVersion.CURRENT, connectionId, agentId, info, true, "main".equals(agentId),
+                "agent:" + agentId + ":main", status, sessions, currentTool, lastError, revision,
+                System.currentTimeMillis());
+    }
+
     /** Writes raw bytes to the session-state topic, to play a broken producer. */
     public void rawSessionRecord(String key, String json) {
+        rawRecord(Topic.SESSION_STATE, key, json);
+    }
+
+    /** Writes raw bytes to a table topic, to play a broken producer. */
+    public void rawRecord(Topic topic, String key, String json) {
         try (KafkaProducer<String, String> raw = new KafkaProducer<>(
                 Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, this.broker.bootstrapServers()),
                 new StringSerializer(), new StringSerializer())) {
-            send(raw, Topic.SESSION_STATE, key, json);
+            send(raw, topic, key, json);
         }
     }
 
@@ -154,5 +247,7 @@ public final class TableTopics implements AutoCloseable {
     public void close() {
         this.sessions.close();
         this.connections.close();
+        this.activities.close();
+        this.agents.close();
     }
 }
