@@ -63,7 +63,14 @@ public final class ActivityGenerator {
     /** No run is started after this returns; runs already started play on. */
     public synchronized void stop() {
         if (executor != null) {
-            executor.shutdownNow();
+            executor.shutdown();
+            try {
+                if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+                    log.warn("activity thread did not stop within 5 s");
+                }
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
             executor = null;
         }
     }
