@@ -14,6 +14,7 @@ import io.crewstream.local.support.SseClient;
 import io.crewstream.local.support.TestPipelines;
 import io.crewstream.schemas.TopicNamespace;
 import io.crewstream.schemas.sse.SseEventType;
+import io.crewstream.schemas.sse.SseSession;
 import io.crewstream.sim.control.ChurnPlan;
 import io.crewstream.schemas.serde.ContractJson;
 import io.crewstream.testsupport.browser.HeadlessChromium;
@@ -71,6 +72,11 @@ class DemoRunTest {
                 // they arrive on the open stream.
                 await().atMost(PATIENCE).until(() -> browser.knownSessionKeys().size() == 12);
                 await().atMost(PATIENCE).until(() -> browser.events(SseEventType.SESSION_UPDATED).size() >= 3);
+                // The demo's agents work: they are listed, and runs show up as sessions' activity.
+                await().atMost(PATIENCE).ignoreExceptions().until(() -> ContractJson.mapper()
+                        .readTree(SseClient.get(port, "/api/agents")).path("agents").size() == 3);
+                await().atMost(PATIENCE).until(() -> browser.events(SseEventType.SESSION_UPDATED).stream()
+                        .anyMatch(event -> event.json().has(SseSession.ACTIVITY_FIELD)));
             }
         }
         finally {

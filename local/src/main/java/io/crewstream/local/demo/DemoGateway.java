@@ -12,13 +12,15 @@ import java.util.HexFormat;
 
 import io.crewstream.sim.control.ChurnGenerator;
 import io.crewstream.sim.control.ChurnPlan;
+import io.crewstream.sim.run.ActivityPlan;
 import io.crewstream.sim.server.OpenClawSimulator;
 import io.crewstream.sim.server.SimulatorConfig;
 import io.crewstream.sim.session.AgentCatalog;
 
 /**
  * The gateway behind {@code --demo}: an {@link OpenClawSimulator} on a free loopback port whose sessions keep
- * changing ({@link ChurnGenerator}), so the dashboard is alive with no OpenClaw installed. Its token is random per
+ * changing ({@link ChurnGenerator}) and whose agents keep running (random runs with tool calls, some failing:
+ * {@link #RUNS_PER_MINUTE}), so the dashboard is alive with no OpenClaw installed. Its token is random per
  * run and handed to the ingestor through a file only the current user can read.
  *
  * <p>Threading: {@link #start()} and {@link #stop()} are called by one thread; the simulator and the churn run on
@@ -28,6 +30,13 @@ public final class DemoGateway {
 
     /** Connection id of the demo gateway in Kafka, metrics and the dashboard. */
     public static final String CONNECTION_ID = "demo";
+
+    /**
+     * Agent runs the demo gateway starts per minute, over all its sessions: a run lasts from well under a second to
+     * about fifteen, so a few agents are busy at any moment and the others idle, and every kind of error shows up
+     * within minutes.
+     */
+    public static final int RUNS_PER_MINUTE = 30;
 
     private final ChurnPlan plan;
     private final int agents;
@@ -56,7 +65,8 @@ public final class DemoGateway {
         String token = HexFormat.of().formatHex(secret);
         writeTokenFile(token);
         OpenClawSimulator simulator = new OpenClawSimulator(
-                SimulatorConfig.defaults(token).withAgents(AgentCatalog.ofCount(this.agents)));
+                SimulatorConfig.defaults(token).withAgents(AgentCatalog.ofCount(this.agents))
+                        .withActivity(new ActivityPlan(RUNS_PER_MINUTE, System.nanoTime())));
         simulator.start();
         ChurnGenerator churn = new ChurnGenerator(simulator.sessions(), this.plan, System.nanoTime());
         churn.start();

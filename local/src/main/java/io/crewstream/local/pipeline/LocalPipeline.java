@@ -88,7 +88,8 @@ public final class LocalPipeline {
                         this.demo.tokenFile());
                 this.progress.step("Demo gateway (openclaw-sim) on " + this.demo.url() + ": "
                         + this.run.demoPlan().sessions() + " sessions over " + this.run.demoAgents() + " agents, "
-                        + this.run.demoPlan().changesPerSecond() + " changes/s");
+                        + this.run.demoPlan().changesPerSecond() + " changes/s, " + DemoGateway.RUNS_PER_MINUTE
+                        + " agent runs/min");
             }
             PipelineConfig config = new PipelineConfig(bootstrapServers, this.run.namespace(), this.run.partitions(),
                     this.run.dashboardPort(), this.run.ingestorPort(), this.run.projectorPort(),
