@@ -16,19 +16,17 @@
   const LOG_LIMIT = 200;
   const FLASH_MS = 2000;
 
-  // The wire names of ActivityState (crewstream-schemas) with what the page says for each: the text is what tells the
-  // states apart, the colour (CSS on data-activity) only repeats it.
-  const ACTIVITY = Object.freeze({
-    IDLE: 'idle', THINKING: 'thinking', RUNNING_TOOL: 'running-tool', ERROR: 'error',
-  });
+  // The activity states (ActivityState in crewstream-schemas) with what the page says for each: the text is what
+  // tells the states apart, the colour (CSS on data-activity) only repeats it.
+  const ACTIVITY = window.CREWSTREAM_CONTRACT.activityStates;
   const ACTIVITY_LABELS = Object.freeze({
     [ACTIVITY.IDLE]: 'Idle', [ACTIVITY.THINKING]: 'Thinking', [ACTIVITY.RUNNING_TOOL]: 'Running tool',
     [ACTIVITY.ERROR]: 'Error',
   });
   // CrewHub's session status (SseSession): 'active' while a run is in progress. Used only when the session's
   // activity is not known yet (no run event of it seen).
-  const CREWHUB_ACTIVE = 'active';
-  const CREWHUB_IDLE = 'idle';
+  const CREWHUB_ACTIVE = window.CREWSTREAM_CONTRACT.sessionStatuses.ACTIVE;
+  const CREWHUB_IDLE = window.CREWSTREAM_CONTRACT.sessionStatuses.IDLE;
   const RUNNING = 'running';
 
   const dom = {

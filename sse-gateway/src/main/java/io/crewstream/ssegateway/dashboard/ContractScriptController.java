@@ -4,10 +4,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.crewstream.schemas.SchemaVersion;
+import io.crewstream.schemas.records.ActivityState;
 import io.crewstream.schemas.records.UpstreamState;
 import io.crewstream.schemas.serde.ContractJson;
 import io.crewstream.schemas.sse.PipelineState;
 import io.crewstream.schemas.sse.SseEventType;
+import io.crewstream.schemas.sse.SseSession;
 
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
@@ -17,7 +19,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Serves {@code /contract.js}: the SSE event names of {@link SseEventType}, the gateway states of
- * {@link UpstreamState} and the pipeline states of {@link PipelineState} as a script for the dashboard page, so
+ * {@link UpstreamState}, the pipeline states of {@link PipelineState}, the activity states of {@link ActivityState}
+ * and CrewHub's session statuses ({@link SseSession#ACTIVE}, {@link SseSession#IDLE}) as a script for the dashboard
+ * page, so
  * the page never spells an event name itself (the seed's UI stayed empty because backend and browser spelt one
  * differently). Public: it holds nothing but names.
  */
@@ -44,8 +48,14 @@ public class ContractScriptController {
         for (PipelineState state : PipelineState.values()) {
             pipelineStates.put(state.name(), state.wireName());
         }
+        Map<String, String> activityStates = new LinkedHashMap<>();
+        for (ActivityState state : ActivityState.values()) {
+            activityStates.put(state.name(), state.wireName());
+        }
+        Map<String, String> sessionStatuses = Map.of("ACTIVE", SseSession.ACTIVE, "IDLE", SseSession.IDLE);
         Map<String, Object> contract = Map.of("schemaVersion", SchemaVersion.CURRENT, "events", events,
-                "gatewayStates", states, "pipelineStates", pipelineStates);
+                "gatewayStates", states, "pipelineStates", pipelineStates, "activityStates", activityStates,
+                "sessionStatuses", sessionStatuses);
         return "window.CREWSTREAM_CONTRACT = Object.freeze(" + ContractJson.mapper().writeValueAsString(contract)
                 + ");\n";
     }
