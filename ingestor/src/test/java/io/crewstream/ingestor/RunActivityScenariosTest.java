@@ -18,9 +18,11 @@ import io.crewstream.schemas.records.AgentList;
 import io.crewstream.schemas.records.RunEvent;
 import io.crewstream.schemas.records.RunEventKind;
 import io.crewstream.schemas.records.RunOutcome;
+import io.crewstream.schemas.records.RunUsage;
 import io.crewstream.schemas.records.UpstreamState;
 import io.crewstream.sim.run.ErrorKind;
 import io.crewstream.sim.run.RunScript;
+import io.crewstream.sim.run.Usage;
 import io.crewstream.sim.server.OpenClawSimulator;
 import io.crewstream.sim.server.SimulatorConfig;
 import io.crewstream.sim.session.Agent;
@@ -123,6 +125,23 @@ class RunActivityScenariosTest {
     }
 
     @Test
+    void aFinishedRunsEndCarriesTheUsageTheGatewayReportedOnItsUsageStream() {
+        this.ingestor = ingestor().start();
+        await().until(() -> this.kafka.states().contains(UpstreamState.CONNECTED));
+
+        this.gateway.runs().play(SESSION, RunScript.builder().tool("read", Duration.ofMillis(20))
+                .finish(new Usage(1200, 300)));
+
+        await().until(() -> ends().size() >= 2);
+        // The gateway's usage stream carries the run's output tokens only; its chat final carries none.
+        assertThat(ends()).extracting(RunEvent::outcome, RunEvent::usage).containsExactly(
+                tuple(RunOutcome.COMPLETED, new RunUsage(null, 300L, null)),
+                tuple(RunOutcome.COMPLETED, null));
+        assertThat(this.kafka.runEvents()).filteredOn(event -> event.kind() != RunEventKind.RUN_ENDED)
+                .extracting(RunEvent::usage).containsOnlyNulls();
+    }
+
+    @Test
     void theAgentListArrivesAfterConnectingAndAgainWhenAgentsAreAddedOrRemoved() {
         this.ingestor = ingestor().start();
         await().until(() -> this.kafka.agentLists().size() == 1);
@@ -176,6 +195,10 @@ class RunActivityScenariosTest {
                 .orElseThrow().summary()).isEqualTo("{\"path\":\"src/main/java/Example.java\"}");
         assertThat(events.stream().filter(event -> event.kind() == RunEventKind.RUN_ENDED).findFirst().orElseThrow()
                 .summary()).isEqualTo("context window exceeded");
+    }
+
+    private List<RunEvent> ends() {
+        return this.kafka.runEvents().stream().filter(event -> event.kind() == RunEventKind.RUN_ENDED).toList();
     }
 
     private IngestorRun.Builder ingestor() {

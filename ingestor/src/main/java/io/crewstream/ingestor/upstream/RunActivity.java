@@ -8,8 +8,9 @@ import io.crewstream.schemas.records.RunUsage;
 import tools.jackson.databind.JsonNode;
 
 /**
- * What one run-activity event of the gateway means for the ingestor: one {@link RunEvent} to publish, nothing (a
- * stream or state activity does not need), or a frame too broken to use. Pure: the same frame always gives the same
+ * What one run-activity event of the gateway means for the ingestor: one {@link RunEvent} to publish, the run's token
+ * usage so far (published on its end, see {@link RunUsageTracker}), nothing (a stream or state activity does not need),
+ * or a frame too broken to use. Pure: the same frame always gives the same
  * answer, including the event id.
  *
  * <p>Read, as {@code openclaw@2026.9.6} sends them ({@code enrichAgentEvent}, {@code emitChatTerminal},
@@ -21,10 +22,13 @@ import tools.jackson.databind.JsonNode;
  * <li>{@code agent} stream {@code tool}, and {@code session.tool} (the same payload plus the session row, which is
  * how a gateway shows tool calls to a session subscriber that did not start the run): phase {@code start} → tool
  * started, {@code result} → tool ended; {@code update} is progress.</li>
+ * <li>{@code agent} stream {@code usage} ({@code emitAgentRunOutputTokens}): {@code data.outputTokens}, the run's
+ * running total (of its current lifecycle generation), after each model call → usage so far. The real gateway sends
+ * no other count there; input and total tokens are read too, should a gateway send them.</li>
  * <li>{@code chat}, state {@code final} / {@code aborted} / {@code error} → ended; {@code delta} and {@code status}
  * are not steps.</li>
  * </ul>
- * Every other stream ({@code assistant}, {@code thinking}, {@code item}, {@code plan}, {@code usage}, …) is left alone:
+ * Every other stream ({@code assistant}, {@code thinking}, {@code item}, {@code plan}, …) is left alone:
  * its text is never read. Tool arguments and results, and error messages, are read only into the opt-in summary.
  */
 sealed interface RunActivity {
@@ -44,6 +48,10 @@ sealed interface RunActivity {
      *     (a tool call as {@code agent} and as {@code session.tool}) gets the same id
      */
     record Publish(RunEvent event, String eventId) implements RunActivity {
+    }
+
+    /** The tokens run {@code runId} has used so far, to go on its end; not an event of its own. */
+    record Usage(String runId, RunUsage usage) implements RunActivity {
     }
 
     /** Nothing to publish; {@code why} is for a debug log. */
@@ -97,6 +105,7 @@ sealed interface RunActivity {
         return switch (stream) {
             case "lifecycle" -> lifecycle(step, payload.get("data"));
             case "tool" -> tool(step, AGENT, payload);
+            case "usage" -> usageSoFar(step, payload.get("data"));
             default -> new Ignore("agent stream " + stream);
         };
     }
@@ -160,12 +169,21 @@ sealed interface RunActivity {
             RunEvent started = RunEvent.toolStarted(step.connectionId, step.sessionKey, step.agentId, step.runId,
                     step.at, step.observedAt, step.runSeq, name, toolCallId);
             String summary = step.summaries ? ActivitySummary.ofArguments(data.get("args")) : null;
-            return step.publish(summary == null ? started : withSummary(started, summary), AGENT);
+            return step.publish(summary == null ? started : with(started, started.usage(), summary), AGENT);
         }
         JsonNode isError = data.get("isError");
         return step.publish(RunEvent.toolEnded(step.connectionId, step.sessionKey, step.agentId, step.runId, step.at,
                 step.observedAt, step.runSeq, name, toolCallId, isError != null && isError.isBoolean()
                         ? isError.asBoolean() : null), AGENT);
+    }
+
+    /** Needs no session: the usage waits for the run's end, which names it. */
+    private static RunActivity usageSoFar(Step step, JsonNode data) {
+        RunUsage usage = usage(data);
+        if (usage == null) {
+            return new Malformed("usage event of run " + step.runId + " without a token count >= 0 in data");
+        }
+        return new Usage(step.runId, usage);
     }
 
     private static RunActivity chat(Step step, JsonNode payload) {
@@ -192,7 +210,10 @@ sealed interface RunActivity {
                 failed ? step.summary(text(payload.get("errorMessage"))) : null), CHAT);
     }
 
-    /** Lenient: each count that is a non-negative integer is kept; none at all is no usage. */
+    /**
+     * Lenient: each count that is a non-negative integer is kept; none at all is no usage. Read from a chat
+     * {@code usage} and from the {@code usage} stream's {@code data}.
+     */
     private static RunUsage usage(JsonNode usage) {
         if (usage == null || !usage.isObject()) {
             return null;
@@ -215,10 +236,11 @@ sealed interface RunActivity {
         return null;
     }
 
-    private static RunEvent withSummary(RunEvent event, String summary) {
+    /** {@code event} with {@code usage} and {@code summary} in place of its own. */
+    static RunEvent with(RunEvent event, RunUsage usage, String summary) {
         return new RunEvent(event.schemaVersion(), event.connectionId(), event.sessionKey(), event.agentId(),
                 event.runId(), event.kind(), event.at(), event.observedAt(), event.runSeq(), event.toolName(),
-                event.toolCallId(), event.toolError(), event.outcome(), event.errorKind(), event.usage(), summary);
+                event.toolCallId(), event.toolError(), event.outcome(), event.errorKind(), usage, summary);
     }
 
     /** The payload's {@code agentId}, else the agent of an {@code agent:<agentId>:…} session key. */

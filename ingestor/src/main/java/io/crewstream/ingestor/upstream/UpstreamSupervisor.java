@@ -718,7 +718,8 @@ public final class UpstreamSupervisor {
 
     /**
      * One run step: published at once, or, while a snapshot is being listed, held back and published around it
-     * ({@link HeldRunEvents}). A frame that gives no step is reported and dropped; raw-frames already has it.
+     * ({@link HeldRunEvents}); a run's end first gets the usage its {@code usage} stream reported
+     * ({@link RunUsageTracker}). A frame that gives no step is reported and dropped; raw-frames already has it.
      */
     private void runActivity(Link from, GatewayFrame frame, long receivedAt) {
         if (from.hello == null) {
@@ -726,7 +727,11 @@ public final class UpstreamSupervisor {
         }
         RunActivity activity = RunActivity.of(this.target.id(), frame.event(), frame.payload(), receivedAt,
                 this.activitySummaries);
-        if (activity instanceof RunActivity.Publish publish) {
+        if (activity instanceof RunActivity.Usage usage) {
+            from.runUsage.report(usage);
+        }
+        else if (activity instanceof RunActivity.Publish step) {
+            RunActivity.Publish publish = from.runUsage.attach(step);
             if (from.load != null) {
                 from.heldRunEvents.hold(publish);
             }
@@ -1031,6 +1036,7 @@ public final class UpstreamSupervisor {
         ScheduledFuture<?> snapshotOverdue;
         final List<SessionEvent> heldChanges = new ArrayList<>();
         final HeldRunEvents heldRunEvents = new HeldRunEvents();
+        final RunUsageTracker runUsage = new RunUsageTracker();
         boolean listingAgents;
         boolean agentsChangedMeanwhile;
         String reloadPending;

@@ -141,7 +141,7 @@ class RunActivityTest {
 
     @Test
     void textAndOtherStreamsAreNotStepsEvenWithSummaries() {
-        for (String stream : new String[] { "assistant", "thinking", "item", "plan", "usage", "error",
+        for (String stream : new String[] { "assistant", "thinking", "item", "plan", "error",
                 "command_output" }) {
             assertThat(RunActivity.of("gw", "agent", json("""
                     {"runId":"r1","stream":"%s","data":{"text":"private words","delta":"words"},
@@ -167,6 +167,39 @@ class RunActivityTest {
                  "usage":{"inputTokens":1200,"outputTokens":340}}"""));
 
         assertThat(event.usage()).isEqualTo(new RunUsage(1200L, 340L, 1540L));
+    }
+
+    @Test
+    void theUsageStreamIsTheRunsUsageSoFarNotAnEventOfItsOwn() {
+        RunActivity activity = agent("""
+                {"runId":"r1","stream":"usage","data":{"outputTokens":300},"sessionKey":"agent:main:main",
+                 "agentId":"main","seq":6,"ts":10,"isHeartbeat":false}""");
+
+        assertThat(activity).isEqualTo(new RunActivity.Usage("r1", new RunUsage(null, 300L, null)));
+    }
+
+    @Test
+    void theUsageStreamAlsoReadsInputAndTotalTokensShouldAGatewaySendThem() {
+        RunActivity activity = agent("""
+                {"runId":"r1","stream":"usage","data":{"inputTokens":1200,"outputTokens":300},"seq":6,"ts":10}""");
+
+        assertThat(activity).isEqualTo(new RunActivity.Usage("r1", new RunUsage(1200L, 300L, 1500L)));
+    }
+
+    @Test
+    void aUsageEventNeedsNoSessionKeyItsRunsEndNamesTheSession() {
+        assertThat(agent("""
+                {"runId":"r1","stream":"usage","data":{"outputTokens":300},"seq":6,"ts":10}"""))
+                .isInstanceOf(RunActivity.Usage.class);
+    }
+
+    @Test
+    void aUsageEventWithoutAUsableTokenCountIsMalformed() {
+        for (String data : new String[] { "{}", "{\"outputTokens\":-1}", "{\"outputTokens\":\"300\"}", "300" }) {
+            assertThat(malformed("agent", """
+                    {"runId":"r1","stream":"usage","data":%s,"sessionKey":"agent:main:main","seq":6}"""
+                    .formatted(data))).as(data).contains("usage").contains("r1");
+        }
     }
 
     @Test
