@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import io.crewstream.replay.kafka.ConnectionStatuses;
 import io.crewstream.replay.kafka.FrameReplay;
 import io.crewstream.replay.kafka.ReplaySource;
+import io.crewstream.replay.kafka.RunEvents;
 import io.crewstream.replay.kafka.RetainedRange;
 import io.crewstream.replay.kafka.TopicAccess;
 import io.crewstream.replay.table.ConnectionFold;
@@ -35,7 +36,8 @@ import org.apache.kafka.common.TopicPartition;
  * <li>{@link #frames}: what the gateway sent in a span of time;</li>
  * <li>{@link #stateAt}: the session table and each gateway's connection state at an instant;</li>
  * <li>{@link #diff}: what changed between two instants;</li>
- * <li>{@link #history}: one session's changes, the frames that name it and its gateway's status changes;</li>
+ * <li>{@link #history}: one session's changes, the frames that name it, the steps of its agent runs and its gateway's
+ * status changes;</li>
  * <li>{@link #changes}: the table changes of a span, one by one;</li>
  * <li>{@link #export}: every record of a topic in a span, as stored.</li>
  * </ul>
@@ -179,6 +181,8 @@ public final class Replay {
             });
             ConnectionStatuses.between(kafka, connectionId, from, to).forEach(
                     status -> entries.add(new HistoryEntry.Status(status.at(), status.status())));
+            RunEvents.between(kafka, connectionId, sessionKey, from, to).forEach(
+                    run -> entries.add(new HistoryEntry.Run(run.at(), run.offset(), run.event())));
             entries.sort(HISTORY_ORDER);
             return new SessionHistory(connectionId, sessionKey, from, to, initial[0], entries);
         }

@@ -10,12 +10,13 @@ import io.crewstream.replay.table.HistoryEntry;
 import io.crewstream.replay.table.SessionHistory;
 import io.crewstream.replay.table.TableChange;
 import io.crewstream.schemas.Topic;
+import io.crewstream.schemas.records.RunEvent;
 import io.crewstream.schemas.serde.ContractJson;
 
 /**
  * {@code history}: one session's life: every change of its row with its time and cause, interleaved with the
- * upstream frames that name it (the one a change came from marked {@code ← cause}) and its gateway's status
- * changes. Without {@code --from}, from the start of what the topic holds; without {@code --to}, up to now.
+ * upstream frames that name it (the one a change came from marked {@code ← cause}), the steps of its agent runs
+ * (run-events) and its gateway's status changes. Without {@code --from}, from the start of what the topic holds; without {@code --to}, up to now.
  */
 final class HistoryCommand implements Command {
 
@@ -31,7 +32,7 @@ final class HistoryCommand implements Command {
 
     @Override
     public String summary() {
-        return "one session's changes, the frames that caused them and its gateway's status changes";
+        return "one session's changes, the frames that caused them, its agent runs and its gateway's status changes";
     }
 
     @Override
@@ -85,8 +86,35 @@ final class HistoryCommand implements Command {
             line.append("  ").append(Text.cut(frame.frame().text(), 160));
             return frame.cause() ? line.append("  ← cause").toString() : line.toString();
         }
+        if (entry instanceof HistoryEntry.Run run) {
+            return "run     " + run(run.event());
+        }
         HistoryEntry.Status status = (HistoryEntry.Status) entry;
         return "gateway " + Text.status(status.status());
+    }
+
+    /** {@code <runId> tool-started exec (call-1)}, {@code <runId> run-ended error rate_limit, 1540 tokens}. */
+    private static String run(RunEvent event) {
+        StringBuilder line = new StringBuilder(event.runId()).append(' ').append(event.kind().wireName());
+        if (event.toolName() != null) {
+            line.append(' ').append(event.toolName());
+        }
+        if (event.toolCallId() != null) {
+            line.append(" (").append(event.toolCallId()).append(')');
+        }
+        if (Boolean.TRUE.equals(event.toolError())) {
+            line.append(" failed");
+        }
+        if (event.outcome() != null) {
+            line.append(' ').append(event.outcome().wireName());
+        }
+        if (event.errorKind() != null) {
+            line.append(' ').append(event.errorKind());
+        }
+        if (event.usage() != null && event.usage().totalTokens() != null) {
+            line.append(", ").append(event.usage().totalTokens()).append(" tokens");
+        }
+        return line.toString();
     }
 
     private static Map<String, Object> json(HistoryEntry entry) {
@@ -105,6 +133,10 @@ final class HistoryCommand implements Command {
             line.put("kind", "frame");
             line.put("cause", frame.cause());
             line.put("frame", frame.frame());
+        }
+        else if (entry instanceof HistoryEntry.Run run) {
+            line.put("kind", "run");
+            line.put("run", run.event());
         }
         else {
             line.put("kind", "status");

@@ -18,6 +18,9 @@ import io.crewstream.schemas.records.ConnectionState;
 import io.crewstream.schemas.records.ConnectionStatusEvent;
 import io.crewstream.schemas.records.KafkaOutage;
 import io.crewstream.schemas.records.RawFrame;
+import io.crewstream.schemas.records.RunEvent;
+import io.crewstream.schemas.records.RunOutcome;
+import io.crewstream.schemas.records.RunUsage;
 import io.crewstream.schemas.records.SessionRow;
 import io.crewstream.schemas.records.SessionUpserted;
 import io.crewstream.schemas.records.SnapshotChunk;
@@ -190,7 +193,40 @@ class CommandsOnATimelineTest {
         ToolsProbe.Result result = command("export", "--topic", "sessions", "--from", "-1h");
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).startsWith("crewstream export: no topic 'sessions'; topics: session-events, "
-                + "connection-status, raw-frames, session-state, connection-state, dead-letters");
+                + "connection-status, raw-frames, run-events, agent-lists, session-state, connection-state, "
+                + "session-activity, agent-state, dead-letters, agent-usage");
+    }
+
+    @Test
+    void historyShowsTheStepsOfTheSessionsAgentRunsAmongItsChanges() throws Exception {
+        send(Topic.SESSION_EVENTS, T0, ContractSerdes.sessionEvents().serialize(null, snapshot("busy")));
+        String session = "agent:main:busy";
+        long at = T0.toEpochMilli();
+        sendRun(T0.plusSeconds(1), RunEvent.runStarted(GATEWAY, session, "main", "r1", at + 1000, at + 1000, 1L));
+        sendRun(T0.plusSeconds(2), RunEvent.toolStarted(GATEWAY, session, "main", "r1", at + 2000, at + 2000, 2L,
+                "exec", "call-1"));
+        sendRun(T0.plusSeconds(3), RunEvent.runStarted(GATEWAY, "agent:main:other", "main", "r2", at + 3000,
+                at + 3000, 1L));
+        sendRun(T0.plusSeconds(4), RunEvent.toolEnded(GATEWAY, session, "main", "r1", at + 4000, at + 4000, 3L,
+                "exec", "call-1", true));
+        sendRun(T0.plusSeconds(5), RunEvent.runEnded(GATEWAY, session, "main", "r1", at + 5000, at + 5000, 4L,
+                RunOutcome.ERROR, "rate_limit", new RunUsage(1200L, 340L, 1540L), null));
+
+        ToolsProbe.Result history = command("history", "--connection", GATEWAY, "--session", session, "--from",
+                T0.minusSeconds(1).toString(), "--to", T0.plusSeconds(10).toString());
+
+        assertThat(history.exitCode()).as(history.err()).isZero();
+        List<String> runs = history.out().lines().filter(line -> line.contains(" run ")).toList();
+        assertThat(runs).hasSize(4);
+        assertThat(runs.get(0)).endsWith("run     r1 run-started");
+        assertThat(runs.get(1)).endsWith("run     r1 tool-started exec (call-1)");
+        assertThat(runs.get(2)).endsWith("run     r1 tool-ended exec (call-1) failed");
+        assertThat(runs.get(3)).endsWith("run     r1 run-ended error rate_limit, 1540 tokens");
+        assertThat(history.out()).as("another session's run is not in this history").doesNotContain("r2");
+    }
+
+    private void sendRun(Instant at, RunEvent event) throws Exception {
+        send(Topic.RUN_EVENTS, at, ContractSerdes.runEvents().serialize(null, event));
     }
 
     private ToolsProbe.Result command(String... args) {

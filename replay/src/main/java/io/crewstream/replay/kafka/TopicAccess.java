@@ -52,6 +52,13 @@ public final class TopicAccess implements AutoCloseable {
                 Utils.toPositive(Utils.murmur2(connectionId.getBytes(StandardCharsets.UTF_8))) % partitions);
     }
 
+    /** Whether the cluster has the topic (Kafka not answering is an error, not a no). */
+    public boolean hasTopic(Topic topic) {
+        String name = name(topic);
+        List<PartitionInfo> infos = kafka(() -> this.consumer.partitionsFor(name, this.source.timeout()));
+        return infos != null && !infos.isEmpty();
+    }
+
     public List<TopicPartition> partitions(Topic topic) {
         String name = name(topic);
         List<PartitionInfo> infos = kafka(() -> this.consumer.partitionsFor(name, this.source.timeout()));

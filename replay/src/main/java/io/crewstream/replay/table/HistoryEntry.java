@@ -4,8 +4,12 @@ import java.time.Instant;
 
 import io.crewstream.schemas.records.ConnectionStatusEvent;
 import io.crewstream.schemas.records.RawFrame;
+import io.crewstream.schemas.records.RunEvent;
 
-/** One line of a session's history: a table change, an upstream frame that names the session, or a status change. */
+/**
+ * One line of a session's history: a table change, an upstream frame that names the session, a step of one of its
+ * agent runs, or a status change.
+ */
 public sealed interface HistoryEntry {
 
     /** When it was written to Kafka. */
@@ -34,6 +38,15 @@ public sealed interface HistoryEntry {
         @Override
         public int rank() {
             return 0;
+        }
+    }
+
+    /** A step of one of the session's agent runs, as the ingestor read it from the gateway's events. */
+    record Run(Instant at, long offset, RunEvent event) implements HistoryEntry {
+
+        @Override
+        public int rank() {
+            return 1;
         }
     }
 
