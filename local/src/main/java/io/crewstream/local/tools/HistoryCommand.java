@@ -93,7 +93,10 @@ final class HistoryCommand implements Command {
         return "gateway " + Text.status(status.status());
     }
 
-    /** {@code <runId> tool-started exec (call-1)}, {@code <runId> run-ended error rate_limit, 1540 tokens}. */
+    /**
+     * {@code <runId> tool-started exec (call-1)}, {@code <runId> run-ended error rate_limit, 1540 tokens} (or
+     * {@code 340 output tokens} when the gateway reported no total).
+     */
     private static String run(RunEvent event) {
         StringBuilder line = new StringBuilder(event.runId()).append(' ').append(event.kind().wireName());
         if (event.toolName() != null) {
@@ -113,6 +116,10 @@ final class HistoryCommand implements Command {
         }
         if (event.usage() != null && event.usage().totalTokens() != null) {
             line.append(", ").append(event.usage().totalTokens()).append(" tokens");
+        }
+        else if (event.usage() != null && event.usage().outputTokens() != null) {
+            // What OpenClaw 2026.9.6 reports: the run's output tokens only.
+            line.append(", ").append(event.usage().outputTokens()).append(" output tokens");
         }
         return line.toString();
     }
