@@ -50,7 +50,8 @@ public final class SimulatorMain {
         }
         OpenClawSimulator simulator = new OpenClawSimulator(options.config());
         ChurnPlan plan = options.churnPlan();
-        ChurnGenerator churn = plan == null ? null : new ChurnGenerator(simulator.sessions(), plan, 42);
+        ChurnGenerator churn = plan == null ? null : new ChurnGenerator(simulator.sessions(), plan, 42,
+                options.config().activity().enabled());
         ControlHttpServer control = options.controlPort() < 0 ? null
                 : new ControlHttpServer(simulator, churn, options.controlPort());
         CountDownLatch done = new CountDownLatch(1);

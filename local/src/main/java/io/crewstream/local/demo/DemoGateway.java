@@ -68,7 +68,7 @@ public final class DemoGateway {
                 SimulatorConfig.defaults(token).withAgents(AgentCatalog.ofCount(this.agents))
                         .withActivity(new ActivityPlan(RUNS_PER_MINUTE, System.nanoTime())));
         simulator.start();
-        ChurnGenerator churn = new ChurnGenerator(simulator.sessions(), this.plan, System.nanoTime());
+        ChurnGenerator churn = new ChurnGenerator(simulator.sessions(), this.plan, System.nanoTime(), true);
         churn.start();
         this.simulator = simulator;
         this.churn = churn;

@@ -44,10 +44,21 @@ public final class ChurnGenerator {
     private double budget; // confined to the churn thread
     private long generation; // confined to the churn thread
 
+    private final boolean runsOwnRunFields;
+
     public ChurnGenerator(SessionStore store, ChurnPlan plan, long seed) {
+        this(store, plan, seed, false);
+    }
+
+    /**
+     * @param runsOwnRunFields whether simulated runs ({@code Runs}, the activity generator) drive the sessions' run
+     *     fields ({@code status}, {@code hasActiveRun}, …), so that the churn leaves them alone
+     */
+    public ChurnGenerator(SessionStore store, ChurnPlan plan, long seed, boolean runsOwnRunFields) {
         this.store = store;
         this.plan = plan;
         this.seed = seed;
+        this.runsOwnRunFields = runsOwnRunFields;
     }
 
     /** Creates the planned sessions (on the calling thread) and starts changing them. */
@@ -56,7 +67,7 @@ public final class ChurnGenerator {
             throw new IllegalStateException("churn already running");
         }
         random = new Random(seed);
-        rows = new ChurnRows(random);
+        rows = new ChurnRows(random, runsOwnRunFields);
         keys = new ArrayList<>(plan.sessions());
         List<Agent> agents = store.agents().agents();
         long now = System.currentTimeMillis();

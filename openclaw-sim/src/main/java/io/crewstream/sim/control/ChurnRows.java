@@ -37,9 +37,25 @@ final class ChurnRows {
         }
     };
 
+    /** Whether the run fields are left to the simulator's runs (see {@link #RUN_FIELDS}). */
+    private final boolean runsOwnRunFields;
+
     ChurnRows(Random random) {
-        this.random = random;
+        this(random, false);
     }
+
+    /**
+     * @param runsOwnRunFields leave out {@link #RUN_FIELDS}: with simulated runs on, a random "running" or "done"
+     *     would contradict the runs in progress (and a snapshot showing no active run closes a run as interrupted)
+     */
+    ChurnRows(Random random, boolean runsOwnRunFields) {
+        this.random = random;
+        this.runsOwnRunFields = runsOwnRunFields;
+    }
+
+    /** The fields of a session row that say how its runs are going. */
+    static final java.util.Set<String> RUN_FIELDS = java.util.Set.of("status", "hasActiveRun", "activeRunIds",
+            "lastRunId", "lastRunError", "runtimeMs");
 
     /** The fields of one change to a session: a run moving on, its token counts growing, a new last message. */
     ObjectNode nextChange(String key, String agentId, long now) {
@@ -89,6 +105,9 @@ final class ChurnRows {
                 .put("repoRoot", "/srv/repos/crewstream");
         fields.putObject("deliveryContext").put("channel", "webchat").put("to", "operator")
                 .put("accountId", "default");
+        if (this.runsOwnRunFields) {
+            fields.remove(RUN_FIELDS);
+        }
         return fields;
     }
 

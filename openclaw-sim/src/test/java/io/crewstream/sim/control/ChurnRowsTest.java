@@ -22,4 +22,14 @@ class ChurnRowsTest {
             rows.nextChange("agent:main:other", "main", i);
         }
     }
+
+    @Test
+    void withSimulatedRunsTheChurnLeavesTheRunFieldsToThem() {
+        var row = new ChurnRows(new Random(7), true).nextChange("agent:main:one", "main", 1);
+
+        assertThat(ChurnRows.RUN_FIELDS).allSatisfy(field -> assertThat(row.has(field)).as(field).isFalse());
+        assertThat(row.has("totalTokens")).isTrue();
+        assertThat(new ChurnRows(new Random(7)).nextChange("agent:main:one", "main", 1).has("hasActiveRun"))
+                .as("without runs, churned rows say how their (made-up) runs go").isTrue();
+    }
 }
