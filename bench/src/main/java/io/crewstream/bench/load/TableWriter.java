@@ -51,8 +51,12 @@ public final class TableWriter implements AutoCloseable {
     }
 
     public static void createTopics(KafkaBroker broker, TopicNamespace namespace) {
+        // Every table the SSE gateway reads must exist before it starts, the activity and agent tables included
+        // (written by nothing here: they stay empty).
         broker.createTopics(List.of(Topic.SESSION_STATE.newTopic(namespace, PARTITIONS, (short) 1),
-                Topic.CONNECTION_STATE.newTopic(namespace, 1, (short) 1)));
+                Topic.CONNECTION_STATE.newTopic(namespace, 1, (short) 1),
+                Topic.SESSION_ACTIVITY.newTopic(namespace, 1, (short) 1),
+                Topic.AGENT_STATE.newTopic(namespace, 1, (short) 1)));
     }
 
     /** Writes {@code count} sessions and a connected gateway, and waits until the broker has them all. */

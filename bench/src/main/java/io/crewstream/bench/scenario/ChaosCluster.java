@@ -102,7 +102,8 @@ final class ChaosCluster implements AutoCloseable {
         startIngestor();
         // The gateway's table reader gives up when its topics are missing at start: wait for the projector's.
         Pipeline.awaitTopics(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()), this.namespace,
-                Duration.ofMinutes(3), Topic.SESSION_STATE, Topic.CONNECTION_STATE);
+                Duration.ofMinutes(3), Topic.SESSION_STATE, Topic.CONNECTION_STATE, Topic.SESSION_ACTIVITY,
+                Topic.AGENT_STATE);
         startGateway(0);
         startGateway(1);
     }

@@ -78,7 +78,8 @@ final class Pipeline implements AutoCloseable {
                 this.simulator.url(), TOKEN));
         // The gateway's table reader gives up when its topics are missing at start (partitionsFor throws a
         // TimeoutException with Kafka 4 clients instead of returning no partitions), so wait for the projector's.
-        awaitTopics(context, this.namespace, Duration.ofMinutes(3), Topic.SESSION_STATE, Topic.CONNECTION_STATE);
+        awaitTopics(context, this.namespace, Duration.ofMinutes(3), Topic.SESSION_STATE, Topic.CONNECTION_STATE,
+                Topic.SESSION_ACTIVITY, Topic.AGENT_STATE);
         this.gateway = GatewayUnderTest.start(context, this.namespace.prefix(), gatewayHeap, gatewayProperties);
         this.startup = Duration.ofNanos(System.nanoTime() - start);
     }

@@ -54,7 +54,9 @@ public final class ProjectorScenario implements Scenario {
         String bootstrap = context.broker().bootstrapServers();
         // The ingestor creates its topics; here the harness plays the ingestor.
         context.broker().createTopics(List.of(Topic.SESSION_EVENTS.newTopic(namespace, 3, (short) 1),
-                Topic.CONNECTION_STATUS.newTopic(namespace, 3, (short) 1)));
+                Topic.CONNECTION_STATUS.newTopic(namespace, 3, (short) 1),
+                Topic.RUN_EVENTS.newTopic(namespace, 3, (short) 1),
+                Topic.AGENT_LISTS.newTopic(namespace, 3, (short) 1)));
         try (JavaProcess projector = context.services().projector(Services.freePort(), bootstrap,
                 namespace.prefix(), projectorProperties);
                 KafkaProducer<String, SessionEvent> producer = producer(bootstrap)) {
