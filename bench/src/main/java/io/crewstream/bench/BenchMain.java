@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.crewstream.bench.scenario.ActivityScenario;
 import io.crewstream.bench.scenario.BenchContext;
 import io.crewstream.bench.scenario.BigSnapshotScenario;
 import io.crewstream.bench.scenario.ChaosScenario;
@@ -33,6 +34,7 @@ public final class BenchMain {
     static Map<String, Scenario> scenarios() {
         Map<String, Scenario> scenarios = new LinkedHashMap<>();
         scenarios.put("end-to-end", new EndToEndScenario());
+        scenarios.put("activity", new ActivityScenario());
         scenarios.put("projector", new ProjectorScenario());
         scenarios.put("fanout", new FanOutScenario());
         scenarios.put("idle", new IdleScenario());

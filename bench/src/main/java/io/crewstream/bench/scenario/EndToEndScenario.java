@@ -7,9 +7,7 @@ import java.util.Map;
 import io.crewstream.bench.Options;
 import io.crewstream.bench.client.SessionView;
 import io.crewstream.bench.load.BareKafkaHop;
-import io.crewstream.bench.load.BenchRows;
 import io.crewstream.bench.load.LoadClients;
-import io.crewstream.bench.load.Pacer;
 import io.crewstream.bench.load.TopicTap;
 import io.crewstream.bench.process.JavaProcess;
 import io.crewstream.bench.report.Histograms;
@@ -54,7 +52,7 @@ public final class EndToEndScenario implements Scenario {
                 TopicTap projected = new TopicTap(bootstrap, pipeline.namespace().name(Topic.SESSION_STATE), true);
                 ingested.start();
                 projected.start();
-                drive(pipeline, sessions, rate, options.integer("warmup", 5), 0);
+                pipeline.changeRoundRobin(sessions, rate, options.integer("warmup", 5), 0);
                 bare.reset();
                 ingested.record();
                 projected.record();
@@ -72,7 +70,7 @@ public final class EndToEndScenario implements Scenario {
                     top[0] = Top.snapshot();
                 });
                 sampler.start();
-                long changes = drive(pipeline, sessions, rate, seconds, 1_000_000);
+                long changes = pipeline.changeRoundRobin(sessions, rate, seconds, 1_000_000);
                 sampler.join();
                 Thread.sleep(3000);
                 double servicesPercent = services.percentOfOneCore();
@@ -138,10 +136,4 @@ public final class EndToEndScenario implements Scenario {
         }
         report.save(context.results());
     }
-
-    /** Changes sessions round robin at {@code rate} for {@code seconds}; returns the number of changes. */
-    private static long drive(Pipeline pipeline, int sessions, int rate, int seconds, long versionBase) {
-        return Pacer.run(rate, seconds, i -> pipeline.change(BenchRows.key((int) (i % sessions)), versionBase + i));
-    }
-
 }

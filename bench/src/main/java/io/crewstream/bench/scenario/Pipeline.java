@@ -13,6 +13,7 @@ import java.util.function.BooleanSupplier;
 
 import io.crewstream.bench.client.BenchTimestamps;
 import io.crewstream.bench.load.BenchRows;
+import io.crewstream.bench.load.Pacer;
 import io.crewstream.bench.process.JavaProcess;
 import io.crewstream.bench.process.ProcessStats;
 import io.crewstream.bench.process.Services;
@@ -117,12 +118,17 @@ final class Pipeline implements AutoCloseable {
     /** Creates sessions {@code 0..count-1} upstream, rows padded to about {@code rowBytes}. */
     void seed(int count, int rowBytes) {
         for (int i = 0; i < count; i++) {
-            ObjectNode fields = ContractJson.mapper().createObjectNode();
-            fields.put("label", "bench " + i);
-            fields.put("status", "running");
-            fields.put("lastMessagePreview", "x".repeat(Math.max(0, rowBytes - 900)));
-            this.simulator.sessions().create(BenchRows.key(i), fields);
+            seed(BenchRows.key(i), "bench " + i, rowBytes);
         }
+    }
+
+    /** Creates one unstamped session upstream, padded to about {@code rowBytes}. */
+    void seed(String key, String label, int rowBytes) {
+        ObjectNode fields = ContractJson.mapper().createObjectNode();
+        fields.put("label", label);
+        fields.put("status", "running");
+        fields.put("lastMessagePreview", "x".repeat(Math.max(0, rowBytes - 900)));
+        this.simulator.sessions().create(key, fields);
     }
 
     /** Creates one session upstream now, padded to about {@code rowBytes}, stamped with the change time. */
@@ -171,6 +177,14 @@ final class Pipeline implements AutoCloseable {
         fields.put("status", (version % 3 == 0) ? "done" : "running");
         this.simulator.sessions().patch(key, fields, null);
         return now;
+    }
+
+    /**
+     * Changes sessions {@code 0..sessions-1} round robin at {@code rate} for {@code seconds} (versions from
+     * {@code versionBase}); returns the number of changes.
+     */
+    long changeRoundRobin(int sessions, int rate, int seconds, long versionBase) {
+        return Pacer.run(rate, seconds, i -> change(BenchRows.key((int) (i % sessions)), versionBase + i));
     }
 
     /** VmRSS of ingestor, projector and gateway, and of this process (broker, simulator, harness), in KiB. */
