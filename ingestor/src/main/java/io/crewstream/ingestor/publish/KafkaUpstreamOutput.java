@@ -58,12 +58,14 @@ public final class KafkaUpstreamOutput implements UpstreamOutput {
     }
 
     @Override
-    public SnapshotReceipt snapshot(String connectionId, String reason, List<SessionRow> sessions, long observedAt) {
+    public SnapshotReceipt snapshot(String connectionId, String reason, List<SessionRow> sessions, long observedAt,
+            long listedFrom) {
         String snapshotId = UUID.randomUUID().toString();
         List<String> rejected = new ArrayList<>();
         List<SnapshotChunk> chunks = this.chunker.chunk(connectionId, snapshotId, reason, sessions, observedAt,
                 rejected);
-        for (SnapshotChunk chunk : chunks) {
+        for (SnapshotChunk listed : chunks) {
+            SnapshotChunk chunk = listed.withListedFrom(Math.min(listedFrom, observedAt));
             send(Topic.SESSION_EVENTS, connectionId,
                     this.sessionEvents.serialize(Topic.SESSION_EVENTS.baseName(), chunk),
                     new CloudEvents(snapshotId + "-" + chunk.chunkIndex(), source(connectionId),

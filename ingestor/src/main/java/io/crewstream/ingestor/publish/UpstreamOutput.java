@@ -18,9 +18,12 @@ public interface UpstreamOutput {
     /**
      * Publishes one full snapshot of a connection's sessions, in as many chunks as its size needs (one when empty).
      *
+     * @param observedAt epoch ms at which the whole list was in
+     * @param listedFrom epoch ms at which the listing was asked for ({@code SnapshotChunk#listedFrom})
      * @return what was published
      */
-    SnapshotReceipt snapshot(String connectionId, String reason, List<SessionRow> sessions, long observedAt);
+    SnapshotReceipt snapshot(String connectionId, String reason, List<SessionRow> sessions, long observedAt,
+            long listedFrom);
 
     /**
      * A single-session change: {@code SessionUpserted} or {@code SessionRemoved}.

@@ -26,15 +26,26 @@ final class SnapshotLoad {
 
     private final String reason;
     private final long startedNanos;
+    private long listedFrom;
     private final Map<String, SessionRow> rows = new LinkedHashMap<>();
     private long offset;
     private int pages;
     private int listings = 1;
     private boolean rowsMayHaveShiftedBack;
 
-    SnapshotLoad(String reason, long startedNanos) {
+    /**
+     * @param startedNanos when the snapshot was asked for ({@code System.nanoTime()}), for its duration
+     * @param listedFrom epoch ms at which the listing was asked for, on the supervisor's clock
+     */
+    SnapshotLoad(String reason, long startedNanos, long listedFrom) {
         this.reason = reason;
         this.startedNanos = startedNanos;
+        this.listedFrom = listedFrom;
+    }
+
+    /** Epoch ms at which the current listing was asked for: the snapshot knows of nothing before it for sure. */
+    long listedFrom() {
+        return this.listedFrom;
     }
 
     String reason() {
@@ -81,7 +92,8 @@ final class SnapshotLoad {
      * Starts the listing over from the first page. The caller drops the changes held so far: the new listing is
      * taken after them.
      */
-    void relist() {
+    void relist(long listedFrom) {
+        this.listedFrom = listedFrom;
         this.rows.clear();
         this.offset = 0;
         this.pages = 0;

@@ -509,7 +509,7 @@ public final class UpstreamSupervisor {
      * them with older rows.
      */
     private void startSnapshot(Link from, String reason, boolean subscribe) {
-        SnapshotLoad load = new SnapshotLoad(reason, System.nanoTime());
+        SnapshotLoad load = new SnapshotLoad(reason, System.nanoTime(), this.clock.millis());
         from.load = load;
         if (from.ready) {
             cancel(from.snapshotOverdue);
@@ -598,7 +598,7 @@ public final class UpstreamSupervisor {
             if (load.listings() < MAX_LISTINGS_PER_SNAPSHOT) {
                 log.debug("[{}] Sessions were removed while snapshot ({}) was listed, so a row may have been "
                         + "skipped between pages; listing again", this.target.id(), load.reason());
-                load.relist();
+                load.relist(this.clock.millis());
                 // The new listing starts after whatever asked for another snapshot meanwhile, and after the changes
                 // held so far: it reflects them, and applied on top of it they would put older rows over newer.
                 from.reloadPending = null;
@@ -615,7 +615,7 @@ public final class UpstreamSupervisor {
         HeldRunEvents.Split held = from.heldRunEvents.split();
         held.beforeSnapshot().forEach(this::publishRunEvent);
         UpstreamOutput.SnapshotReceipt receipt = this.output.snapshot(this.target.id(), load.reason(),
-                load.rowsWith(from.heldChanges), this.clock.millis());
+                load.rowsWith(from.heldChanges), this.clock.millis(), load.listedFrom());
         held.afterSnapshot().forEach(this::publishRunEvent);
         Duration took = Duration.ofNanos(System.nanoTime() - load.startedNanos());
         this.metrics.snapshot(receipt.sessions(), took);

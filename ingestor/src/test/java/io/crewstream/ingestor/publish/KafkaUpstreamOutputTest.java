@@ -16,6 +16,7 @@ import io.crewstream.schemas.records.RunOutcome;
 import io.crewstream.schemas.records.SessionEvent;
 import io.crewstream.schemas.records.SessionRow;
 import io.crewstream.schemas.records.SessionUpserted;
+import io.crewstream.schemas.records.SnapshotChunk;
 import io.crewstream.schemas.serde.ContractSerdes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -79,7 +80,7 @@ class KafkaUpstreamOutputTest {
         var rows = java.util.stream.IntStream.range(0, 50)
                 .mapToObj(i -> SnapshotChunkerTest.row("agent:main:" + i, 1000)).toList();
 
-        UpstreamOutput.SnapshotReceipt receipt = this.output.snapshot("gw", "initial", rows, 1L);
+        UpstreamOutput.SnapshotReceipt receipt = this.output.snapshot("gw", "initial", rows, 5L, 2L);
         this.sender.close();
 
         List<ProducerRecord<String, byte[]>> records = this.producer.history();
@@ -88,6 +89,9 @@ class KafkaUpstreamOutputTest {
         assertThat(records).allSatisfy(record -> {
             assertThat(record.key()).isEqualTo("gw");
             assertThat(record.value().length).isLessThanOrEqualTo(MAX_RECORD_BYTES);
+            SnapshotChunk chunk = (SnapshotChunk) ContractSerdes.sessionEvents().deserialize(null, record.value());
+            assertThat(chunk.listedFrom()).as("when the listing was asked for").isEqualTo(2L);
+            assertThat(chunk.observedAt()).isEqualTo(5L);
         });
     }
 

@@ -16,7 +16,7 @@ class SnapshotLoadTest {
 
     @Test
     void changesHeldWhileListingReplaceAddAndRemoveRowsOfTheSnapshot() {
-        SnapshotLoad load = new SnapshotLoad("initial", 0);
+        SnapshotLoad load = new SnapshotLoad("initial", 0, 0);
         // "b" was updated after page 1 was fetched and before page 2: it moved to page 1 and was seen on neither.
         load.add(List.of(row("a", "a1"), row("c", "c1")));
         load.add(List.of(row("d", "d1"), row("e", "e1")));
@@ -31,7 +31,7 @@ class SnapshotLoadTest {
 
     @Test
     void aRowSeenOnTwoPagesBecauseAnInsertShiftedTheListIsKeptOnce() {
-        SnapshotLoad load = new SnapshotLoad("initial", 0);
+        SnapshotLoad load = new SnapshotLoad("initial", 0, 0);
         load.add(List.of(row("a", "a1"), row("b", "b1")));
         load.add(List.of(row("b", "b1"), row("c", "c1")));
 
@@ -40,14 +40,14 @@ class SnapshotLoadTest {
 
     @Test
     void aRemovalDuringAListingOfSeveralPagesMayHaveMadeItSkipARowUntilListedAgain() {
-        SnapshotLoad load = new SnapshotLoad("initial", 0);
+        SnapshotLoad load = new SnapshotLoad("initial", 0, 0);
         load.add(List.of(row("a", "a1")));
         load.rowsMayHaveShiftedBack();
         assertThat(load.mayHaveSkippedRows()).as("one page so far: nothing to skip between pages").isFalse();
         load.add(List.of(row("c", "c1")));
         assertThat(load.mayHaveSkippedRows()).isTrue();
 
-        load.relist();
+        load.relist(0);
 
         assertThat(load.listings()).isEqualTo(2);
         assertThat(load.offset()).isZero();

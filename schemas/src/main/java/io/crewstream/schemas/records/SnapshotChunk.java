@@ -18,10 +18,15 @@ import io.crewstream.schemas.SchemaVersion;
  * @param reason why the snapshot was taken: {@code initial}, {@code reconnect}, {@code seq-gap},
  *     {@code reload-requested}, {@code reconciliation}, {@code publish-recovered}, …
  * @param totalSessions the number of sessions across all chunks
+ * @param observedAt epoch ms at which the ingestor had the whole list (and published it)
+ * @param listedFrom epoch ms at which the ingestor asked for the list's first page: the rows are the gateway's state
+ *     at some instant between this and {@code observedAt}. A reader that relates the snapshot to events (a run that
+ *     started or ended while the list was fetched) takes this as the instant the snapshot may know of. Absent from
+ *     ingestors older than the field: {@code observedAt} is then the best bound there is.
  */
 public record SnapshotChunk(Integer schemaVersion, String connectionId, String snapshotId, String reason,
-        Integer chunkIndex, Integer chunkCount, Integer totalSessions, Long observedAt, List<SessionRow> sessions)
-        implements SessionEvent {
+        Integer chunkIndex, Integer chunkCount, Integer totalSessions, Long observedAt, List<SessionRow> sessions,
+        Long listedFrom) implements SessionEvent {
 
     private static final String RECORD = "SnapshotChunk";
 
@@ -34,6 +39,10 @@ public record SnapshotChunk(Integer schemaVersion, String connectionId, String s
         Require.present(chunkCount, RECORD, "chunkCount");
         Require.present(totalSessions, RECORD, "totalSessions");
         Require.notNegative(observedAt, RECORD, "observedAt");
+        if (listedFrom != null && (listedFrom < 0 || listedFrom > observedAt)) {
+            throw new InvalidFieldException(RECORD, "listedFrom", "must be between 0 and observedAt (" + observedAt
+                    + ") but was " + listedFrom);
+        }
         sessions = List.copyOf(Require.present(sessions, RECORD, "sessions"));
         if (chunkCount < 1) {
             throw new InvalidFieldException(RECORD, "chunkCount", "must be at least 1 but was " + chunkCount);
@@ -50,7 +59,19 @@ public record SnapshotChunk(Integer schemaVersion, String connectionId, String s
     public static SnapshotChunk of(String connectionId, String snapshotId, String reason, int chunkIndex,
             int chunkCount, int totalSessions, long observedAt, List<SessionRow> sessions) {
         return new SnapshotChunk(SchemaVersion.CURRENT, connectionId, snapshotId, reason, chunkIndex, chunkCount,
-                totalSessions, observedAt, sessions);
+                totalSessions, observedAt, sessions, null);
+    }
+
+    /** This chunk with {@link #listedFrom()} set. */
+    public SnapshotChunk withListedFrom(long listedFromMillis) {
+        return new SnapshotChunk(this.schemaVersion, this.connectionId, this.snapshotId, this.reason, this.chunkIndex,
+                this.chunkCount, this.totalSessions, this.observedAt, this.sessions, listedFromMillis);
+    }
+
+    /** The instant the snapshot may know of: {@link #listedFrom()}, else (older ingestors) {@link #observedAt()}. */
+    @JsonIgnore
+    public long knowsUpTo() {
+        return this.listedFrom != null ? this.listedFrom : this.observedAt;
     }
 
     @JsonIgnore
