@@ -278,7 +278,7 @@ sealed interface RunActivity {
         }
 
         String summary(String message) {
-            return this.summaries ? ActivitySummary.shortened(message) : null;
+            return this.summaries ? ActivitySummary.ofErrorMessage(message) : null;
         }
     }
 }
