@@ -62,14 +62,19 @@ public record ProjectorProperties(
 
     /**
      * @param errorHold how long a session shows the error its last run ended with before it is idle again (keeping
-     *     it as {@code lastError}); a new run ends it at once
+     *     it as {@code lastError}); a new run ends it at once. At least {@link #MIN_ERROR_HOLD}: a shorter hold
+     *     would need a timer finer than the punctuation interval can be (a sub-millisecond one truncates to 0 ms,
+     *     which Kafka Streams refuses at every start), and no one would see the error anyway
      */
     public record Activity(@DefaultValue("30s") Duration errorHold) {
 
+        /** The shortest error hold accepted. */
+        public static final Duration MIN_ERROR_HOLD = Duration.ofSeconds(1);
+
         public Activity {
-            if (errorHold == null || errorHold.isNegative() || errorHold.isZero()) {
-                throw new IllegalArgumentException("crewstream.projector.activity.error-hold must be positive but "
-                        + "was " + errorHold);
+            if (errorHold == null || errorHold.compareTo(MIN_ERROR_HOLD) < 0) {
+                throw new IllegalArgumentException("crewstream.projector.activity.error-hold must be at least "
+                        + MIN_ERROR_HOLD.toSeconds() + "s but was " + errorHold);
             }
         }
     }

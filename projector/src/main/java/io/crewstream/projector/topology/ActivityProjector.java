@@ -25,9 +25,16 @@ import org.apache.kafka.streams.processor.api.Record;
  * tombstone.</li>
  * <li>A complete snapshot ({@link TableSignal.SnapshotApplied}) ends, as {@code interrupted}, every run in progress
  * of a session whose row does not say {@code hasActiveRun: true} (absent rows included), unless the ingestor saw the
- * run first after it received the snapshot: the gateway lost or never reported its end.</li>
- * <li>A connection lost ({@link TableSignal.ConnectionLost}) ends every run in progress of its sessions the same
- * way.</li>
+ * run first after it asked the gateway for the list ({@link TableSignal.SnapshotApplied#knowsUpTo()}; a run that
+ * started while the list was fetched may be missing from it): the gateway lost or never reported its end.</li>
+ * <li>The same snapshot removes (a tombstone) the activity of every session of the connection that has no row in the
+ * session table, unless it is still busy with a run first seen after that instant: activity of a session the table
+ * no longer has (a late {@code chat final} after the session was deleted) would otherwise stay on the compacted
+ * topic for good, and a session re-created under its key would inherit its last run and error.</li>
+ * <li>A connection whose link went down ({@link TableSignal.ConnectionLost}) has every run in progress of its
+ * sessions ended the same way.</li>
+ * <li>A run ended as {@code interrupted} that turns out to be still going (its events arrive again) is reopened,
+ * and its real end recorded ({@link SessionRuns}).</li>
  * <li>An error is shown for {@code errorHold} from when the ingestor received it (or from when it is processed, if
  * that is earlier: a backlog replayed after downtime does not show old errors anew), then the session is idle,
  * keeping {@code lastError}. A wall-clock punctuator ends due errors, reading only the due ones (an index ordered by
@@ -45,8 +52,8 @@ final class ActivityProjector implements Processor<String, Object, String, Objec
     /** The most errors one punctuation ends; the rest wait for the next one. */
     static final int MAX_EXPIRIES_PER_PUNCTUATION = 1_000;
 
-    /** How often the punctuator looks for due errors, at most. */
-    static final Duration MAX_PUNCTUATION_INTERVAL = Duration.ofSeconds(1);
+    /** How often the punctuator looks for due errors: an error is shown at most this much longer than its hold. */
+    static final Duration PUNCTUATION_INTERVAL = Duration.ofSeconds(1);
 
     /** The gateway's session row field that says a run is in progress. */
     private static final String HAS_ACTIVE_RUN = "hasActiveRun";
@@ -61,7 +68,10 @@ final class ActivityProjector implements Processor<String, Object, String, Objec
     private DeadLetterWriter deadLetters;
     private OutputEvents events;
 
-    /** @param errorHold how long an error is shown before the session is idle again */
+    /**
+     * @param errorHold how long an error is shown before the session is idle again (at least a second,
+     *     {@code ProjectorProperties.Activity})
+     */
     ActivityProjector(String consumerName, RecordSizeLimit limit, Duration errorHold) {
         this.consumerName = consumerName;
         this.limit = limit;
@@ -77,9 +87,7 @@ final class ActivityProjector implements Processor<String, Object, String, Objec
         this.deadLetters = new DeadLetterWriter(context, ProjectorTopology.PROJECT_ACTIVITY, this.consumerName,
                 ProjectorTopology.DEAD_LETTER_SINK);
         this.events = new OutputEvents(context);
-        Duration interval = this.errorHold.compareTo(MAX_PUNCTUATION_INTERVAL) < 0 ? this.errorHold
-                : MAX_PUNCTUATION_INTERVAL;
-        context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, this::expireErrors);
+        context.schedule(PUNCTUATION_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::expireErrors);
     }
 
     @Override
@@ -101,32 +109,38 @@ final class ActivityProjector implements Processor<String, Object, String, Objec
             }
         }
         else if (value instanceof TableSignal.SnapshotApplied snapshot) {
-            interruptRuns(snapshot.connectionId(), snapshot.observedAt(), true, record);
+            snapshotApplied(snapshot, record);
         }
         else if (value instanceof TableSignal.ConnectionLost lost) {
-            interruptRuns(lost.connectionId(), lost.at(), false, record);
+            for (KeyValue<SessionStateKey, ActivityProgress> session : this.activity.of(lost.connectionId())) {
+                SessionRuns runs = session.value.runs();
+                SessionRuns next = runs.interrupt(lost.at(), lost.at());
+                if (next != runs) {
+                    store(session.key, session.value, next, null, lost.at(), record);
+                }
+            }
         }
     }
 
-    /**
-     * @param unlessActive whether a session whose row says {@code hasActiveRun: true} keeps its runs (a snapshot)
-     */
-    private void interruptRuns(String connectionId, long at, boolean unlessActive, Record<String, ?> trigger) {
-        for (KeyValue<SessionStateKey, ActivityProgress> session : this.activity.of(connectionId)) {
-            SessionRuns runs = session.value.runs();
-            if (!runs.state().busy() || (unlessActive && hasActiveRun(session.key))) {
+    private void snapshotApplied(TableSignal.SnapshotApplied snapshot, Record<String, ?> trigger) {
+        long at = snapshot.observedAt();
+        for (KeyValue<SessionStateKey, ActivityProgress> session : this.activity.of(snapshot.connectionId())) {
+            Optional<SessionState> row = this.sessions.get(session.key);
+            if (row.isPresent() && row.get().session().fields().path(HAS_ACTIVE_RUN).asBoolean(false)) {
                 continue;
             }
-            SessionRuns next = runs.interrupt(at, at);
-            if (next != runs) {
+            SessionRuns runs = session.value.runs();
+            SessionRuns next = runs.interrupt(at, snapshot.knowsUpTo());
+            if (row.isEmpty() && !next.state().busy()) {
+                // Activity of a session the table does not have: nothing will ever remove it otherwise.
+                if (this.activity.remove(session.key)) {
+                    publishRemoval(session.key, at, trigger);
+                }
+            }
+            else if (next != runs) {
                 store(session.key, session.value, next, null, at, trigger);
             }
         }
-    }
-
-    private boolean hasActiveRun(SessionStateKey key) {
-        Optional<SessionState> row = this.sessions.get(key);
-        return row.isPresent() && row.get().session().fields().path(HAS_ACTIVE_RUN).asBoolean(false);
     }
 
     private void expireErrors(long now) {

@@ -2,6 +2,7 @@ package io.crewstream.projector.topology;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.crewstream.schemas.SessionStateKey;
@@ -18,8 +19,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Keeps the agents table: one row per agent of each connection ({@link AgentAggregate}), recomputed when its
- * gateway's agent list arrives, when one of its sessions enters, leaves or changes agent in the session table, and
- * when the activity of one of its sessions changes; published only when it changed, a tombstone when the agent is
+ * gateway's agent list arrives, when one of its sessions enters, leaves or changes agent in the session table, when
+ * the activity of one of its sessions changes, and when a snapshot shows the index of its sessions disagreeing with
+ * the session table (a projector deployed onto a session table filled before the index was); published only when it changed, a tombstone when the agent is
  * neither listed nor has sessions. The work per change is the agent's own sessions (an index by agent), never the
  * whole store. A row too large to write is not stored, and its input is dead-lettered (logged instead when a timer
  * caused it).
@@ -73,6 +75,15 @@ final class AgentProjector implements Processor<String, Object, String, Object> 
         else if (value instanceof TableSignal.SessionAgentChanged moved) {
             leave(moved.key(), moved.fromAgentId(), moved.at(), record);
             join(moved.key(), moved.toAgentId(), moved.at(), record);
+        }
+        else if (value instanceof TableSignal.SnapshotApplied snapshot) {
+            // The index follows the session table change by change; this makes it agree where it does not (state
+            // from before the index existed), at the cost of one pass over the connection's sessions, like the
+            // snapshot itself.
+            Map<String, String> agentOfSession = this.sessions.agentsOf(snapshot.connectionId());
+            for (String agentId : this.agents.syncSessions(snapshot.connectionId(), agentOfSession)) {
+                recompute(snapshot.connectionId(), agentId, snapshot.observedAt(), record);
+            }
         }
         else if (value instanceof TableSignal.ActivityChanged changed) {
             Optional<SessionState> session = this.sessions.get(changed.key());

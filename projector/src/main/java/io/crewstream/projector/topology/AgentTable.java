@@ -1,8 +1,10 @@
 package io.crewstream.projector.topology;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -65,6 +67,44 @@ final class AgentTable {
 
     void removeSession(String connectionId, String agentId, String sessionKey) {
         this.members.delete(memberPrefix(connectionId, agentId) + sessionKey);
+    }
+
+    /**
+     * Makes the connection's sessions index say what the session table says: adds the sessions it misses (a
+     * projector deployed onto a session table filled before the index existed), drops those it has wrongly.
+     * @param agentOfSession each session of the connection that names an agent, by session key
+     * @return the agents whose sessions changed
+     */
+    Set<String> syncSessions(String connectionId, Map<String, String> agentOfSession) {
+        Map<String, String> missing = new HashMap<>(agentOfSession);
+        Set<String> changed = new LinkedHashSet<>();
+        String connectionPrefix = AgentUsageMinute.keyPrefix(connectionId);
+        List<String> stale = new ArrayList<>();
+        try (KeyValueIterator<String, String> all = this.members.prefixScan(connectionPrefix, KEY_SERIALIZER)) {
+            all.forEachRemaining(member -> {
+                String agentId = agentOfMember(member.key, connectionPrefix.length());
+                if (agentId.equals(missing.get(member.value))) {
+                    missing.remove(member.value);
+                }
+                else {
+                    stale.add(member.key);
+                    changed.add(agentId);
+                }
+            });
+        }
+        stale.forEach(this.members::delete);
+        missing.forEach((sessionKey, agentId) -> {
+            addSession(connectionId, agentId, sessionKey);
+            changed.add(agentId);
+        });
+        return changed;
+    }
+
+    /** The agent id in a sessions index key: {@code <connection prefix><length>:<agent id>/<session key>}. */
+    private static String agentOfMember(String memberKey, int from) {
+        int colon = memberKey.indexOf(':', from);
+        int length = Integer.parseInt(memberKey.substring(from, colon));
+        return memberKey.substring(colon + 1, colon + 1 + length);
     }
 
     /** The keys of the agent's sessions in the session table. */

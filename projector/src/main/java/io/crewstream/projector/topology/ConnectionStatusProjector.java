@@ -14,8 +14,10 @@ import org.apache.kafka.streams.processor.api.Record;
  * Publishes a connection-state row for every status event, keeping the session count and last snapshot time that
  * {@link SessionEventProjector} maintains. A connection going down changes its row only: its sessions stay in the
  * table, and the row's state tells readers they may be stale. A status too large to write (a megabyte of reason)
- * goes to the dead letters and changes nothing. A status other than connected is forwarded to the activity projector
- * ({@link TableSignal.ConnectionLost}), which ends the connection's runs in progress. Runs on a stream thread; one instance per task.
+ * goes to the dead letters and changes nothing. A status that says the link is down ({@link UpstreamState#linkDown()};
+ * not {@code connecting}, which the ingestor also reports while the link is healthy) is forwarded to the activity
+ * projector ({@link TableSignal.ConnectionLost}), which ends the connection's runs in progress. Runs on a stream
+ * thread; one instance per task.
  */
 final class ConnectionStatusProjector implements Processor<String, ConnectionStatusEvent, String, Object> {
 
@@ -58,7 +60,7 @@ final class ConnectionStatusProjector implements Processor<String, ConnectionSta
                     ContractSerdes.connectionStatus().serialize(null, record.value()));
         }
         ConnectionStatusEvent status = record.value();
-        if (status.state() != UpstreamState.CONNECTED) {
+        if (status.state().linkDown()) {
             // Whether or not its row fitted: the connection is gone, and no run of it can report its end now.
             this.context.forward(new Record<>(status.connectionId(),
                     (Object) new TableSignal.ConnectionLost(status.connectionId(), status.observedAt()),

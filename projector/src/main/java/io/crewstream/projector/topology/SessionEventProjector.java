@@ -144,7 +144,8 @@ final class SessionEventProjector implements Processor<String, SessionEvent, Str
                 + "{} removed", last.snapshotId(), last.reason(), connectionId, rows.size(), sessions, upserted,
                 removed);
         publish(this.connections.snapshotApplied(connectionId, last.observedAt(), sessions), trigger);
-        signal(new TableSignal.SnapshotApplied(connectionId, last.observedAt()), trigger);
+        long knowsUpTo = chunks.stream().mapToLong(SnapshotChunk::knowsUpTo).min().orElseThrow();
+        signal(new TableSignal.SnapshotApplied(connectionId, last.observedAt(), knowsUpTo), trigger);
     }
 
     private void applyUpsert(SessionUpserted upserted, Record<String, ?> trigger) {

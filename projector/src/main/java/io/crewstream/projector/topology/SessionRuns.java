@@ -31,13 +31,16 @@ import io.crewstream.schemas.records.SessionActivity;
  * starting ends an error at once; the session is busy while any of its runs is (overlapping runs of one session are
  * all tracked, and the one to end last decides between idle and error). The first end of a run ends it; a second end
  * of the same run (the gateway reports a lifecycle end and a chat final) only adds the usage and error kind the first
- * did not have; any other event of an ended run is ignored.
+ * did not have; any other event of an ended run is ignored. A run closed as {@code interrupted} ({@link #interrupt})
+ * did not end as far as the gateway is concerned (a network blip, a snapshot that missed it): it is not remembered
+ * as ended, so a later event of it reopens it like any run not yet seen, and its later end records its real
+ * outcome.
  *
  * @param phase what the session is doing
  * @param lastError the last failed run (kept after the error is no longer shown)
  * @param lastRun the last run that ended
  * @param endedRuns the ids of the runs that ended most recently (at most {@link #ENDED_RUNS_KEPT}), whose late
- *     events are ignored
+ *     events are ignored; never a run closed as {@code interrupted}
  */
 record SessionRuns(Phase phase, ActivityError lastError, RunSummary lastRun, List<String> endedRuns) {
 
@@ -116,8 +119,7 @@ record SessionRuns(Phase phase, ActivityError lastError, RunSummary lastRun, Lis
         }
         List<ActiveRun> runs = new ArrayList<>(activeRuns());
         int index = indexOf(runs, runId);
-        ActiveRun run = index >= 0 ? runs.get(index)
-                : new ActiveRun(runId, null, event.observedAt(), List.of(), 0);
+        ActiveRun run = index >= 0 ? runs.get(index) : firstSeen(runId, event.observedAt());
         switch (event.kind()) {
             case RUN_ENDED:
                 if (index >= 0) {
@@ -147,18 +149,30 @@ record SessionRuns(Phase phase, ActivityError lastError, RunSummary lastRun, Lis
     }
 
     /**
+     * A run with no event seen yet, or one closed as {@code interrupted} that shows it is still going: the latter
+     * keeps its start and tool calls, which its last summary holds.
+     */
+    private ActiveRun firstSeen(String runId, long observedAt) {
+        RunSummary last = this.lastRun;
+        if (last != null && last.runId().equals(runId) && last.outcome() == RunOutcome.INTERRUPTED) {
+            return new ActiveRun(runId, last.startedAt(), observedAt, List.of(),
+                    last.toolCalls() == null ? 0 : last.toolCalls());
+        }
+        return new ActiveRun(runId, null, observedAt, List.of(), 0);
+    }
+
+    /**
      * Ends every run in progress that the ingestor first saw before {@code seenBefore} with outcome
-     * {@code interrupted}: its end was never reported (a restarted gateway, a lost connection).
+     * {@code interrupted}: its end was never reported (a restarted gateway, a lost connection). Such a run is not
+     * remembered as ended: if the gateway was still running it, its next event reopens it.
      * @return the state after it; {@code this} when no run was closed
      */
     SessionRuns interrupt(long at, long seenBefore) {
         List<ActiveRun> kept = new ArrayList<>();
-        List<String> ended = new ArrayList<>(this.endedRuns);
         RunSummary last = this.lastRun;
         for (ActiveRun run : activeRuns()) {
             if (run.firstSeenAt() <= seenBefore) {
                 last = summary(run, RunOutcome.INTERRUPTED, at, null, null);
-                remember(ended, run.runId());
             }
             else {
                 kept.add(run);
@@ -168,7 +182,7 @@ record SessionRuns(Phase phase, ActivityError lastError, RunSummary lastRun, Lis
             return this;
         }
         Phase next = kept.isEmpty() ? new Idle(at) : new Busy(kept, ((Busy) this.phase).since());
-        return new SessionRuns(next, this.lastError, last, ended);
+        return new SessionRuns(next, this.lastError, last, this.endedRuns);
     }
 
     /** @return idle, keeping the last error, once a shown error's time is up; else {@code this} */

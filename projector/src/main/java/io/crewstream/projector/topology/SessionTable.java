@@ -1,7 +1,9 @@
 package io.crewstream.projector.topology;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.crewstream.schemas.SessionStateKey;
@@ -86,6 +88,21 @@ final class SessionTable {
     Optional<SessionState> get(SessionStateKey key) {
         return Optional.ofNullable(STATES.deserialize(ProjectorTopology.SESSIONS_STORE,
                 this.store.get(key.format())));
+    }
+
+    /** The agent of each session of the connection that names one, by session key. */
+    Map<String, String> agentsOf(String connectionId) {
+        Map<String, String> agents = new HashMap<>();
+        try (KeyValueIterator<String, byte[]> rows = this.store
+                .prefixScan(SessionStateKey.connectionPrefix(connectionId), KEY_SERIALIZER)) {
+            rows.forEachRemaining(row -> {
+                SessionState state = STATES.deserialize(ProjectorTopology.SESSIONS_STORE, row.value);
+                if (state.session().agentId() != null) {
+                    agents.put(state.sessionKey(), state.session().agentId());
+                }
+            });
+        }
+        return agents;
     }
 
     /** The keys of every session of the connection. */

@@ -41,12 +41,14 @@ sealed interface TableSignal {
 
     /**
      * A complete snapshot of the connection was applied to the session table.
-     * @param observedAt when the ingestor received it: runs first seen later than that are not in it
+     * @param observedAt when the ingestor received it (its last chunk)
+     * @param knowsUpTo the instant it may know of ({@code SnapshotChunk#knowsUpTo()}, the earliest over its chunks):
+     *     when the ingestor asked for the list, so a run first seen later may be missing from it
      */
-    record SnapshotApplied(String connectionId, long observedAt) implements TableSignal {
+    record SnapshotApplied(String connectionId, long observedAt, long knowsUpTo) implements TableSignal {
     }
 
-    /** The connection went to a state other than connected: no run of it can report its end any more. */
+    /** The connection's link went down ({@code UpstreamState#linkDown()}): no run of it can report its end now. */
     record ConnectionLost(String connectionId, long at) implements TableSignal {
     }
 

@@ -33,6 +33,7 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -305,6 +306,108 @@ class ActivityAndAgentsTopologyTest {
     }
 
     @Test
+    void connectingWhileTheLinkIsUpKeepsRunsOpen() {
+        send(started(MAIN, "r1", 100));
+        this.activity.readValuesToList();
+
+        send(status(UpstreamState.CONNECTING, "awaiting_tick", 1_000));
+        send(status(UpstreamState.CONNECTING, "snapshot_overdue", 6_000));
+
+        assertThat(this.activity.isEmpty()).as("the ingestor says connecting while events still flow").isTrue();
+        send(status(UpstreamState.DISCONNECTED, "closed", 7_000));
+        assertThat(this.activity.readValue().lastRun().outcome()).isEqualTo(RunOutcome.INTERRUPTED);
+    }
+
+    @Test
+    void linkDownClosesRunsOnlyForTheStatesThatSayItIsDown() {
+        for (UpstreamState state : UpstreamState.values()) {
+            String session = "agent:main:" + state.wireName();
+            send(started(session, "r-" + state.wireName(), 100));
+            this.activity.readValuesToList();
+
+            send(status(state, "some_reason", 1_000));
+
+            assertThat(this.activity.isEmpty()).as(state.wireName()).isEqualTo(!state.linkDown());
+            this.activity.readValuesToList();
+        }
+        assertThat(UpstreamState.values()).filteredOn(UpstreamState::linkDown).containsExactlyInAnyOrder(
+                UpstreamState.DISCONNECTED, UpstreamState.AUTH_FAILED, UpstreamState.UNREACHABLE);
+    }
+
+    @Test
+    void eventOfARunClosedAsInterruptedReopensIt() {
+        send(started(MAIN, "r1", 100));
+        send(toolStarted(MAIN, "r1", "exec", "c1", 200));
+        send(status(UpstreamState.DISCONNECTED, "closed", 1_000));
+        assertThat(last(this.activity.readValuesToList()).lastRun().outcome()).isEqualTo(RunOutcome.INTERRUPTED);
+
+        // A network blip: the gateway kept running r1, and its events flow again after the reconnect.
+        send(toolStarted(MAIN, "r1", "read", "c2", 3_000));
+        send(toolEnded(MAIN, "r1", "read", "c2", 3_500));
+
+        List<SessionActivity> rows = this.activity.readValuesToList();
+        assertThat(rows).extracting(ActivityAndAgentsTopologyTest::shown).containsExactly("running-tool read x1 r1",
+                "thinking r1");
+    }
+
+    @Test
+    void laterEndOfARunClosedAsInterruptedRecordsItsRealOutcome() {
+        send(started(MAIN, "r1", 100));
+        send(toolStarted(MAIN, "r1", "exec", "c1", 200));
+        send(status(UpstreamState.DISCONNECTED, "closed", 1_000));
+        this.activity.readValuesToList();
+
+        send(ended(MAIN, "r1", RunOutcome.ERROR, "rate_limit", new RunUsage(null, null, 9L), 4_000));
+
+        SessionActivity failed = this.activity.readValue();
+        assertThat(shown(failed)).isEqualTo("error rate_limit");
+        assertThat(failed.lastRun()).as("its start and tool calls are those seen before it was closed")
+                .isEqualTo(new RunSummary("r1", RunOutcome.ERROR, T0 + 100, T0 + 4_000, 3_900L, 1L, "rate_limit",
+                        new RunUsage(null, null, 9L)));
+        assertThat(failed.lastError().runId()).isEqualTo("r1");
+        assertThat(this.activity.isEmpty()).isTrue();
+    }
+
+    @Test
+    void runFirstSeenWhileTheSnapshotListWasFetchedIsNotClosedByIt() {
+        send(snapshot(C1, "s1", T0, sessionRow(MAIN, false)));
+        this.activity.readValuesToList();
+        send(started(MAIN, "r1", 100));
+        this.activity.readValuesToList();
+
+        // Asked for at T0 + 50, before r1 started; received at T0 + 200, after.
+        send(snapshot(C1, "s2", T0 + 200, sessionRow(MAIN, false)).withListedFrom(T0 + 50));
+
+        assertThat(this.activity.isEmpty()).as("the list may predate the run").isTrue();
+        send(snapshot(C1, "s3", T0 + 400, sessionRow(MAIN, false)).withListedFrom(T0 + 300));
+        assertThat(this.activity.readValue().lastRun().outcome()).as("a list asked for after it started")
+                .isEqualTo(RunOutcome.INTERRUPTED);
+    }
+
+    @Test
+    void snapshotRemovesActivityOfSessionsTheSessionTableDoesNotHave() {
+        send(snapshot(C1, "s1", T0, sessionRow(MAIN, false)));
+        send(started(MAIN, "r1", 100));
+        send(ended(MAIN, "r1", RunOutcome.ERROR, "timeout", null, 200));
+        // A chat final arriving after the session was deleted: activity for a session the table does not have.
+        send(ended(SIDE, "r2", RunOutcome.COMPLETED, null, null, 300));
+        // And one busy with a run that started after the next list was asked for.
+        send(started("agent:main:new", "r3", 900));
+        this.activity.readValuesToList();
+
+        send(snapshot(C1, "s2", T0 + 1_000, sessionRow(MAIN, false)).withListedFrom(T0 + 800));
+
+        List<KeyValue<String, SessionActivity>> rows = this.activity.readKeyValuesToList();
+        assertThat(rows).extracting(row -> row.key + (row.value == null ? " removed" : " " + shown(row.value)))
+                .containsExactly(C1 + "/" + SIDE + " removed");
+        send(SessionUpserted.of(C1, "patch", null, T0 + 2_000, sessionRow(SIDE, false)));
+        send(started(SIDE, "r4", 2_100));
+        SessionActivity recreated = this.activity.readValue();
+        assertThat(recreated.lastRun()).as("a re-created key inherits nothing").isNull();
+        assertThat(recreated.revision()).isEqualTo(1L);
+    }
+
+    @Test
     void removedSessionGetsAnActivityTombstone() {
         send(SessionUpserted.of(C1, "patch", null, T0, sessionRow(MAIN, false)));
         send(started(MAIN, "r1", 100));
@@ -432,6 +535,28 @@ class ActivityAndAgentsTopologyTest {
     }
 
     @Test
+    void sessionsMissingFromTheAgentIndexAreCountedAfterTheNextSnapshot() {
+        send(snapshot(C1, "s1", T0, sessionRow(MAIN, false), sessionRow(SIDE, false)));
+        // A projector deployed onto a session table filled before the index: the index is empty.
+        KeyValueStore<String, String> index = this.driver.getKeyValueStore(ProjectorTopology.AGENT_SESSIONS_STORE);
+        List<String> entries = new ArrayList<>();
+        try (var all = index.all()) {
+            all.forEachRemaining(entry -> entries.add(entry.key));
+        }
+        entries.forEach(index::delete);
+        send(AgentList.of(C1, "main", null, List.of(agent("main", "Main")), T0 + 100));
+        assertThat(last(this.agents.readValuesToList()).sessions().total()).as("the lost index").isZero();
+
+        send(snapshot(C1, "s2", T0 + 1_000, sessionRow(MAIN, false), sessionRow(SIDE, false)));
+
+        AgentState main = this.agents.readValue();
+        assertThat(main.sessions().total()).isEqualTo(2);
+        assertThat(main.sessions().idle()).isEqualTo(2);
+        send(snapshot(C1, "s3", T0 + 2_000, sessionRow(MAIN, false), sessionRow(SIDE, false)));
+        assertThat(this.agents.isEmpty()).as("an index that agrees changes nothing").isTrue();
+    }
+
+    @Test
     void malformedAgentListGoesToTheDeadLetterTopic() {
         this.rawAgentLists.pipeInput(C1, ("{\"schemaVersion\":1,\"connectionId\":\"gw-one\",\"agents\":"
                 + "[{\"id\":\"a\"},{\"id\":\"a\"}],\"observedAt\":1}").getBytes(StandardCharsets.UTF_8));
@@ -470,6 +595,11 @@ class ActivityAndAgentsTopologyTest {
 
     private void send(ConnectionStatusEvent event) {
         this.connectionStatus.pipeInput(event.connectionId(), event);
+    }
+
+    private static ConnectionStatusEvent status(UpstreamState state, String reasonCode, long offset) {
+        return ConnectionStatusEvent.of(C1, state, reasonCode, reasonCode, T0 + offset, "2026.9.6", null,
+                "ws://gateway", T0 + offset);
     }
 
     private static String agentOf(String sessionKey) {

@@ -44,6 +44,16 @@ public enum UpstreamState {
                 + " but was '" + wireName + "'");
     }
 
+    /**
+     * Whether the link is down: {@code disconnected}, {@code auth_failed} or {@code unreachable}. Then nothing the
+     * gateway does reaches crewstream, so a run in progress cannot report its end. Not {@code connecting}: the
+     * ingestor also reports it, with reason codes such as {@code awaiting_tick} or {@code snapshot_overdue}, while
+     * the link is up and events flow, and a reconnect is always preceded by one of the states that are down.
+     */
+    public boolean linkDown() {
+        return this == DISCONNECTED || this == AUTH_FAILED || this == UNREACHABLE;
+    }
+
     /** Whether sessions last seen over this link should be shown as possibly out of date. */
     public boolean sessionsStale() {
         return this != CONNECTED;
