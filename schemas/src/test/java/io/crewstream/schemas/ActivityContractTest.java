@@ -11,6 +11,7 @@ import io.crewstream.schemas.records.RunOutcome;
 import io.crewstream.schemas.records.RunUsage;
 import io.crewstream.schemas.records.SessionActivity;
 import io.crewstream.schemas.records.SessionRow;
+import io.crewstream.schemas.records.UpstreamState;
 import io.crewstream.schemas.serde.ContractJson;
 import io.crewstream.schemas.sse.SseActivity;
 import io.crewstream.schemas.sse.SseSession;
@@ -119,6 +120,13 @@ class ActivityContractTest {
         assertThat(json.get("activityDetail").asString()).isEqualTo("Error: rate_limit");
         assertThat(json.has("activityToolName")).isFalse();
         assertThat(json.get("status").asString()).isEqualTo(SseSession.IDLE);
+    }
+
+    @Test
+    void onlyALinkThatIsGoneCountsAsDownConnectingDoesNot() {
+        assertThat(java.util.Arrays.stream(UpstreamState.values()).filter(UpstreamState::linkDown))
+                .containsExactlyInAnyOrder(UpstreamState.DISCONNECTED, UpstreamState.AUTH_FAILED,
+                        UpstreamState.UNREACHABLE);
     }
 
     private static SessionActivity activity(ActivityState state, String runId, String toolName, Long tools,
