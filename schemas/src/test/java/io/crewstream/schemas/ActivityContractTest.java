@@ -129,6 +129,16 @@ class ActivityContractTest {
                         UpstreamState.UNREACHABLE);
     }
 
+    @Test
+    void anAgentKeySplitsAtItsFirstSlashAndAKeyWithoutBothPartsIsRefused() {
+        assertThat(io.crewstream.schemas.records.AgentState.Key.parse("local/team/reviewer"))
+                .isEqualTo(new io.crewstream.schemas.records.AgentState.Key("local", "team/reviewer"));
+        assertThatThrownBy(() -> io.crewstream.schemas.records.AgentState.Key.parse("local/"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> io.crewstream.schemas.records.AgentState.Key.parse("local"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     private static SessionActivity activity(ActivityState state, String runId, String toolName, Long tools,
             ActivityError error) {
         return new SessionActivity(SchemaVersion.CURRENT, "local", "agent:main:main", "main", state, 1L, runId,

@@ -5,6 +5,7 @@ import io.crewstream.schemas.records.RunEvent;
 import io.crewstream.schemas.records.RunEventKind;
 import io.crewstream.schemas.records.RunOutcome;
 import io.crewstream.schemas.records.RunUsage;
+import io.crewstream.schemas.records.SessionRow;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -142,7 +143,7 @@ sealed interface RunActivity {
         if (kind != null) {
             return kind;
         }
-        return text(data.get("timeoutPhase")) != null ? "timeout" : null;
+        return text(data.get("timeoutPhase")) != null ? RunEvent.TIMEOUT_ERROR_KIND : null;
     }
 
     private static RunActivity tool(Step step, String event, JsonNode payload) {
@@ -249,12 +250,7 @@ sealed interface RunActivity {
         if (agentId != null) {
             return agentId;
         }
-        String sessionKey = text(payload.get("sessionKey"));
-        if (sessionKey == null) {
-            return null;
-        }
-        String[] parts = sessionKey.split(":", 3);
-        return parts.length == 3 && parts[0].equals("agent") && !parts[1].isEmpty() ? parts[1] : null;
+        return SessionRow.agentIdOfKey(text(payload.get("sessionKey")));
     }
 
     /** {@code chat} payloads carry no time of their own: then the receipt time stands in. */

@@ -53,4 +53,17 @@ public record AgentState(Integer schemaVersion, String connectionId, String agen
     public String key() {
         return key(this.connectionId, this.agentId);
     }
+
+    /** The parts of a {@link #key(String, String)}: the first '/' separates them (an agent id may contain one). */
+    public record Key(String connectionId, String agentId) {
+
+        /** @throws IllegalArgumentException for text that is not {@code <connectionId>/<agentId>} */
+        public static Key parse(String key) {
+            int slash = (key == null) ? -1 : key.indexOf('/');
+            if (slash <= 0 || slash == key.length() - 1) {
+                throw new IllegalArgumentException("key is not <connectionId>/<agentId>");
+            }
+            return new Key(key.substring(0, slash), key.substring(slash + 1));
+        }
+    }
 }

@@ -35,8 +35,11 @@ public record RunEvent(Integer schemaVersion, String connectionId, String sessio
         RunEventKind kind, Long at, Long observedAt, Long runSeq, String toolName, String toolCallId,
         Boolean toolError, RunOutcome outcome, String errorKind, RunUsage usage, String summary) {
 
+    /** The error kind of a run that timed out (also what a lifecycle error naming a timeout phase means). */
+    public static final String TIMEOUT_ERROR_KIND = "timeout";
+
     /** The error kinds OpenClaw 2026.9.6 reports on a failed chat run. */
-    public static final Set<String> KNOWN_ERROR_KINDS = Set.of("refusal", "timeout", "rate_limit", "context_length",
+    public static final Set<String> KNOWN_ERROR_KINDS = Set.of("refusal", TIMEOUT_ERROR_KIND, "rate_limit", "context_length",
             "unknown");
 
     public static final int MAX_SUMMARY_CHARS = 200;

@@ -115,8 +115,16 @@ public final class SessionRow {
         if (agentId != null) {
             return agentId;
         }
-        String[] parts = key().split(":", 3);
-        return parts.length == 3 && parts[0].equals("agent") ? parts[1] : null;
+        return agentIdOfKey(key());
+    }
+
+    /** The agent segment of an {@code agent:<agentId>:<rest>} session key; null for a key of another form. */
+    public static String agentIdOfKey(String sessionKey) {
+        if (sessionKey == null) {
+            return null;
+        }
+        String[] parts = sessionKey.split(":", 3);
+        return parts.length == 3 && parts[0].equals("agent") && !parts[1].isEmpty() ? parts[1] : null;
     }
 
     /** Epoch milliseconds of the last change, as the gateway reports it; null when unknown. */

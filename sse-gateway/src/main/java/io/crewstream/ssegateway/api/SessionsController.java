@@ -3,6 +3,7 @@ package io.crewstream.ssegateway.api;
 import java.util.List;
 
 import io.crewstream.schemas.serde.ContractJson;
+import io.crewstream.schemas.sse.AgentsRefresh;
 import io.crewstream.schemas.sse.GatewayStatus;
 import io.crewstream.ssegateway.state.SessionTable;
 import io.crewstream.ssegateway.stream.ClientFilter;
@@ -44,9 +45,11 @@ public class SessionsController {
 
     @GetMapping("/api/agents")
     public ResponseEntity<byte[]> agents(ServerHttpRequest request) {
-        RefreshCache.Rendered refresh = refresh(request);
-        // The same bytes as the agents-refresh of the stream's initial state at this position.
-        return (refresh != null) ? json(refresh.agentsJson()) : loading();
+        ClientFilter filter = ClientFilter.from(QueryParameters.all(request));
+        // The agents alone (the stream's agents-refresh is made by the same Frames.agents): building the whole
+        // session refresh for a 30 s agents poll would cost O(sessions) under the table's lock.
+        AgentsRefresh agents = this.table.atomically(table -> table.loaded() ? Frames.agents(table, filter) : null);
+        return (agents != null) ? json(agents) : loading();
     }
 
     /** The initial state for the request's filter at the table's position; null while the table loads. */

@@ -102,13 +102,9 @@ final class TableRecordDecoder {
     }
 
     private TableRecord agent(String key, ConsumerRecord<byte[], byte[]> record) {
-        // <connectionId>/<agentId>: the first '/' separates them (a connection id has none, an agent id may).
-        int slash = (key == null) ? -1 : key.indexOf('/');
-        if (slash <= 0 || slash == key.length() - 1) {
-            throw new IllegalArgumentException("key is not <connectionId>/<agentId>");
-        }
-        String connectionId = key.substring(0, slash);
-        String agentId = key.substring(slash + 1);
+        AgentState.Key parts = AgentState.Key.parse(key);
+        String connectionId = parts.connectionId();
+        String agentId = parts.agentId();
         AgentState value = this.agentSerde.deserialize(record.topic(), record.value());
         if (value != null && !value.key().equals(key)) {
             throw new IllegalArgumentException("value is for '" + value.key() + "'");

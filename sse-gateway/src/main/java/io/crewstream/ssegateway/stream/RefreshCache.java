@@ -2,7 +2,6 @@ package io.crewstream.ssegateway.stream;
 
 import java.util.List;
 
-import io.crewstream.schemas.sse.SseEventType;
 
 import io.crewstream.ssegateway.state.SessionTable;
 
@@ -62,12 +61,6 @@ public final class RefreshCache {
         /** The refresh as JSON (the {@code sessions-refresh} data), as {@code GET /api/sessions} answers it. */
         public byte[] json() {
             return this.frames.get(0).payloadJson();
-        }
-
-        /** The agents as JSON (the {@code agents-refresh} data), as {@code GET /api/agents} answers it. */
-        public byte[] agentsJson() {
-            return this.frames.stream().filter(frame -> frame.type() == SseEventType.AGENTS_REFRESH).findFirst()
-                    .orElseThrow().payloadJson();
         }
     }
 }
