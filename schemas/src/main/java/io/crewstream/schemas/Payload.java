@@ -13,6 +13,8 @@ import io.crewstream.schemas.records.RunEvent;
 import io.crewstream.schemas.records.SessionActivity;
 import io.crewstream.schemas.records.SessionEvent;
 import io.crewstream.schemas.records.SessionState;
+import io.crewstream.schemas.records.SessionsVerified;
+import io.crewstream.schemas.records.SnapshotRequest;
 import io.crewstream.schemas.sse.AgentsRefresh;
 import io.crewstream.schemas.sse.GatewayStatus;
 import io.crewstream.schemas.sse.PipelineStatus;
@@ -30,6 +32,8 @@ public enum Payload {
 
     SESSION_EVENT("session-event", SessionEvent.class,
             List.of("session-event.snapshot-chunk", "session-event.session-upserted", "session-event.session-removed")),
+    SESSIONS_VERIFIED("sessions-verified", SessionsVerified.class, List.of("sessions-verified")),
+    SNAPSHOT_REQUEST("snapshot-request", SnapshotRequest.class, List.of("snapshot-request")),
     CONNECTION_STATUS("connection-status", ConnectionStatusEvent.class,
             List.of("connection-status", "connection-status.after-kafka-outage")),
     RAW_FRAME("raw-frame", RawFrame.class, List.of("raw-frame")),

@@ -39,6 +39,22 @@ public enum Topic {
     AGENT_LISTS("crewstream.agent-lists.v1", KeyFormat.CONNECTION_ID, Payload.AGENT_LIST, CleanupPolicy.DELETE,
             Duration.ofDays(7)),
 
+    /**
+     * Ingestor output: after a re-list that published only differences, the count and digest of the connection's
+     * sessions and the {@link #SESSION_EVENTS} offset they hold at. Keyed by connection id like the session events,
+     * with which it must share its partition count (a marker names an offset in the same-numbered partition).
+     */
+    SESSION_VERIFICATIONS("crewstream.session-verifications.v1", KeyFormat.CONNECTION_ID, Payload.SESSIONS_VERIFIED,
+            CleanupPolicy.DELETE, Duration.ofDays(7)),
+
+    /**
+     * Projector output, ingestor input: a reader of {@link #SESSION_EVENTS} asks for a full snapshot of a connection
+     * (its table disagreed with a {@link #SESSION_VERIFICATIONS} marker). Keyed by connection id; short-lived, since only
+     * a request newer than the connection's last full snapshot means anything.
+     */
+    SNAPSHOT_REQUESTS("crewstream.snapshot-requests.v1", KeyFormat.CONNECTION_ID, Payload.SNAPSHOT_REQUEST,
+            CleanupPolicy.DELETE, Duration.ofDays(1)),
+
     /** Projector output: the latest state of every session; a tombstone when a session is removed. */
     SESSION_STATE("crewstream.session-state.v1", KeyFormat.CONNECTION_AND_SESSION_KEY, Payload.SESSION_STATE,
             CleanupPolicy.COMPACT, null),

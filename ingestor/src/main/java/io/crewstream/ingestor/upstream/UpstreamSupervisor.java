@@ -26,6 +26,8 @@ import io.crewstream.schemas.records.KafkaOutage;
 import io.crewstream.schemas.records.RunEvent;
 import io.crewstream.schemas.records.SessionEvent;
 import io.crewstream.schemas.records.SessionRemoved;
+import io.crewstream.schemas.records.SnapshotReason;
+import io.crewstream.schemas.records.SnapshotRequest;
 import io.crewstream.schemas.records.UpstreamState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -205,6 +207,23 @@ public final class UpstreamSupervisor {
             publishStatus(current, outage);
             if (this.link != null && this.link.ready) {
                 requestSnapshot(this.link, "publish-recovered");
+            }
+        });
+    }
+
+    /**
+     * A reader of the session events asked for a full snapshot ({@link SnapshotRequest}, e.g. the projector's table
+     * disagreed with a verification marker). Safe to call from any thread.
+     */
+    public void snapshotRequested(SnapshotRequest request) {
+        enqueue(() -> {
+            if (!this.running) {
+                return;
+            }
+            log.info("[{}] Full snapshot requested by {} ({}): {}", this.target.id(), request.requestedBy(),
+                    request.reason(), request.detail());
+            if (this.link != null && this.link.ready) {
+                requestSnapshot(this.link, SnapshotReason.TABLE_MISMATCH.wireName());
             }
         });
     }

@@ -9,6 +9,7 @@ import io.crewstream.ingestor.config.IngestorProperties;
 import io.crewstream.ingestor.config.UpstreamTarget;
 import io.crewstream.ingestor.publish.UpstreamOutput;
 import io.crewstream.schemas.records.KafkaOutage;
+import io.crewstream.schemas.records.SnapshotRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /** One {@link UpstreamSupervisor} per enabled upstream; the only code in the ingestor that talks to gateways. */
@@ -44,5 +45,19 @@ public final class UpstreamSupervisors {
     /** Kafka works again: every supervisor restates its status with the outage and re-snapshots if connected. */
     public void publishRecovered(KafkaOutage outage) {
         this.supervisors.forEach(supervisor -> supervisor.publishRecovered(outage));
+    }
+
+    /**
+     * Hands a snapshot request to the supervisor of its connection.
+     * @return false when no supervisor of this ingestor owns the connection (the request is for another ingestor)
+     */
+    public boolean snapshotRequested(SnapshotRequest request) {
+        for (UpstreamSupervisor supervisor : this.supervisors) {
+            if (supervisor.connectionId().equals(request.connectionId())) {
+                supervisor.snapshotRequested(request);
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -18,6 +18,12 @@ public enum CloudEventType {
     /** The gateway reported a session gone. */
     SESSION_REMOVED("io.crewstream.session.removed.v1", Topic.SESSION_EVENTS),
 
+    /** A re-list found the gateway's sessions as published, once the differences before it are applied. */
+    SESSIONS_VERIFIED("io.crewstream.session.verified.v1", Topic.SESSION_VERIFICATIONS),
+
+    /** A reader of the session events asked for a full snapshot of a gateway. */
+    SNAPSHOT_REQUESTED("io.crewstream.session.snapshot-requested.v1", Topic.SNAPSHOT_REQUESTS),
+
     /** The ingestor's link to a gateway changed state. */
     CONNECTION_STATUS("io.crewstream.connection.status-changed.v1", Topic.CONNECTION_STATUS),
 

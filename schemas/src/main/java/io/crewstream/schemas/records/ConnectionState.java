@@ -14,10 +14,12 @@ import io.crewstream.schemas.SchemaVersion;
  * @param sessionCount number of sessions of this connection in the table after that snapshot and later changes
  * @param statusIntervalMs copied from the {@link ConnectionStatusEvent}: this row is restated at least this often
  *     (ms) while the pipeline moves; null when nothing is promised
+ * @param lastVerifiedAt epoch ms ({@link SessionsVerified#observedAt()}) of the last re-list the table was found to
+ *     agree with; null before any
  */
 public record ConnectionState(Integer schemaVersion, String connectionId, UpstreamState state, String reason,
         String reasonCode, Long since, String gatewayVersion, Long lastTickAt, Long lastSnapshotAt,
-        Integer sessionCount, String upstreamUrl, Long observedAt, Long statusIntervalMs) {
+        Integer sessionCount, String upstreamUrl, Long observedAt, Long statusIntervalMs, Long lastVerifiedAt) {
 
     private static final String RECORD = "ConnectionState";
 
@@ -41,7 +43,14 @@ public record ConnectionState(Integer schemaVersion, String connectionId, Upstre
             long since, String gatewayVersion, Long lastTickAt, Long lastSnapshotAt, Integer sessionCount,
             String upstreamUrl, long observedAt, Long statusIntervalMs) {
         return new ConnectionState(SchemaVersion.CURRENT, connectionId, state, reason, reasonCode, since,
-                gatewayVersion, lastTickAt, lastSnapshotAt, sessionCount, upstreamUrl, observedAt, statusIntervalMs);
+                gatewayVersion, lastTickAt, lastSnapshotAt, sessionCount, upstreamUrl, observedAt, statusIntervalMs, null);
+    }
+
+    /** This row, verified against a re-list at {@code verifiedAt}. */
+    public ConnectionState withLastVerifiedAt(long verifiedAt) {
+        return new ConnectionState(this.schemaVersion, this.connectionId, this.state, this.reason, this.reasonCode,
+                this.since, this.gatewayVersion, this.lastTickAt, this.lastSnapshotAt, this.sessionCount,
+                this.upstreamUrl, this.observedAt, this.statusIntervalMs, verifiedAt);
     }
 
     /**
@@ -55,7 +64,8 @@ public record ConnectionState(Integer schemaVersion, String connectionId, Upstre
                 && Objects.equals(this.lastSnapshotAt, other.lastSnapshotAt)
                 && Objects.equals(this.sessionCount, other.sessionCount)
                 && Objects.equals(this.upstreamUrl, other.upstreamUrl)
-                && Objects.equals(this.statusIntervalMs, other.statusIntervalMs);
+                && Objects.equals(this.statusIntervalMs, other.statusIntervalMs)
+                && Objects.equals(this.lastVerifiedAt, other.lastVerifiedAt);
     }
 
     public boolean sessionsStale() {

@@ -3,7 +3,11 @@ package io.crewstream.schemas.records;
 import io.crewstream.schemas.Require;
 import io.crewstream.schemas.SchemaVersion;
 
-/** A gateway keyed {@code sessions.changed} event with {@code reason:"delete"}: the session is gone. */
+/**
+ * The session is gone: a gateway keyed {@code sessions.changed} event with {@code reason:"delete"}, or a re-list that
+ * no longer found it ({@code reason} is then the re-list's {@link SnapshotReason}, and there is no
+ * {@code upstreamSeq}).
+ */
 public record SessionRemoved(Integer schemaVersion, String connectionId, String sessionKey, String reason,
         Long upstreamSeq, Long observedAt) implements SessionEvent {
 

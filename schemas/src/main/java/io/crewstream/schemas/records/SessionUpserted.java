@@ -7,7 +7,9 @@ import io.crewstream.schemas.SchemaVersion;
 /**
  * A gateway {@code sessions.changed} event that carried a current row: the session now looks like {@code session}.
  *
- * @param reason the gateway's reason ({@code create}, {@code patch}, {@code send}, …); informational
+ * @param reason the gateway's reason ({@code create}, {@code patch}, {@code send}, …) for a live change; for a
+ *     difference found by a re-list, the {@link SnapshotReason} of that re-list ({@code reconciliation}, …) and no
+ *     {@code upstreamSeq}; informational
  * @param upstreamSeq the frame {@code seq} on the upstream connection, if any
  */
 public record SessionUpserted(Integer schemaVersion, String connectionId, String sessionKey, String reason,

@@ -11,6 +11,8 @@ import io.crewstream.schemas.records.RunEvent;
 import io.crewstream.schemas.records.SessionActivity;
 import io.crewstream.schemas.records.SessionEvent;
 import io.crewstream.schemas.records.SessionState;
+import io.crewstream.schemas.records.SessionsVerified;
+import io.crewstream.schemas.records.SnapshotRequest;
 
 /** The serde for each topic's values. Keys are plain UTF-8 strings ({@code Serdes.String()}). */
 public final class ContractSerdes {
@@ -52,6 +54,14 @@ public final class ContractSerdes {
 
     public static ContractSerde<AgentState> agentState() {
         return new ContractSerde<>(AgentState.class);
+    }
+
+    public static ContractSerde<SessionsVerified> sessionVerifications() {
+        return new ContractSerde<>(SessionsVerified.class);
+    }
+
+    public static ContractSerde<SnapshotRequest> snapshotRequests() {
+        return new ContractSerde<>(SnapshotRequest.class);
     }
 
     public static ContractSerde<DeadLetter> deadLetters() {
