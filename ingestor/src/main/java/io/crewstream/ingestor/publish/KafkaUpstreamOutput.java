@@ -19,6 +19,7 @@ import io.crewstream.schemas.records.RunEvent;
 import io.crewstream.schemas.records.SessionEvent;
 import io.crewstream.schemas.records.SessionRemoved;
 import io.crewstream.schemas.records.SessionRow;
+import io.crewstream.schemas.records.SnapshotReason;
 import io.crewstream.schemas.records.SessionUpserted;
 import io.crewstream.schemas.records.SnapshotChunk;
 import io.crewstream.schemas.serde.ContractSerde;
@@ -127,6 +128,13 @@ public final class KafkaUpstreamOutput implements UpstreamOutput {
             return removed.sessionKey();
         }
         return "?";
+    }
+
+    @Override
+    public void sessionsVerified(String connectionId, SnapshotReason reason, int sessionCount, String digest,
+            int changesPublished, long listedFrom, long observedAt) {
+        // TODO(#16, verification helper): send after the connection's last session-events record is acknowledged.
+        throw new UnsupportedOperationException("not built yet");
     }
 
     @Override

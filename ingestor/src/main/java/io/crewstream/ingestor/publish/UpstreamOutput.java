@@ -8,6 +8,7 @@ import io.crewstream.schemas.records.ConnectionStatusEvent;
 import io.crewstream.schemas.records.RunEvent;
 import io.crewstream.schemas.records.SessionEvent;
 import io.crewstream.schemas.records.SessionRow;
+import io.crewstream.schemas.records.SnapshotReason;
 
 /**
  * Where an upstream supervisor's observations go. Every call returns at once; delivery problems are handled behind
@@ -32,6 +33,19 @@ public interface UpstreamOutput {
      *     change too large for a record (a {@link TrimmedRow trimmed} row published, or nothing at all)
      */
     Optional<String> change(SessionEvent event);
+
+    /**
+     * The marker that ends a re-list published as differences ({@code SessionsVerified} on
+     * {@code session-verifications}): the connection has {@code sessionCount} sessions with this
+     * {@code SessionsDigest}, as of the last session-events record of the connection published before this call. The
+     * output fills in that record's offset, so it writes the marker only once that record is acknowledged; if that
+     * record was not written (Kafka failed it), no marker is written, since the full snapshot that follows a Kafka
+     * outage replaces the check.
+     *
+     * @param changesPublished how many changes the re-list published just before
+     */
+    void sessionsVerified(String connectionId, SnapshotReason reason, int sessionCount, String digest,
+            int changesPublished, long listedFrom, long observedAt);
 
     void status(ConnectionStatusEvent event);
 
