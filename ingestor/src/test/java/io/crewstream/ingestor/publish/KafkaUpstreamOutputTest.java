@@ -16,7 +16,9 @@ import io.crewstream.schemas.records.RunOutcome;
 import io.crewstream.schemas.records.SessionEvent;
 import io.crewstream.schemas.records.SessionRow;
 import io.crewstream.schemas.records.SessionUpserted;
+import io.crewstream.schemas.records.SessionsVerified;
 import io.crewstream.schemas.records.SnapshotChunk;
+import io.crewstream.schemas.records.SnapshotReason;
 import io.crewstream.schemas.serde.ContractSerdes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -197,5 +199,59 @@ class KafkaUpstreamOutputTest {
         assertThat(this.health.degraded()).isTrue();
         assertThat(this.health.lastFailure()).contains("broker unreachable");
         failingSender.close();
+    }
+
+    @Test
+    void aMarkerWaitsForTheAcknowledgementOfTheConnectionsLastSessionEventAndNamesItsOffset() {
+        MockProducer<String, byte[]> manual = new MockProducer<>(false, null, new StringSerializer(),
+                new ByteArraySerializer());
+        RecordSender manualSender = new RecordSender(manual, TopicNamespace.DEFAULT, this.health, 1000,
+                new SimpleMeterRegistry());
+        manualSender.start();
+        KafkaUpstreamOutput manualOutput = new KafkaUpstreamOutput(manualSender,
+                new SnapshotChunker(8_000, MAX_RECORD_BYTES), MAX_RECORD_BYTES);
+
+        manualOutput.change(SessionUpserted.of("gw", "patch", 7L, 3L, SnapshotChunkerTest.row("agent:main:a", 100)));
+        manualOutput.change(SessionUpserted.of("gw", "patch", 8L, 3L, SnapshotChunkerTest.row("agent:main:b", 100)));
+        manualOutput.sessionsVerified("gw", SnapshotReason.RECONCILIATION, 2, "0123456789abcdef", 2, 1L, 3L);
+        org.awaitility.Awaitility.await().until(() -> manual.history().size() == 2);
+        assertThat(manual.completeNext()).isTrue();
+        assertThat(manual.history()).as("nothing before the last change is acknowledged").hasSize(2);
+
+        assertThat(manual.completeNext()).isTrue();
+
+        org.awaitility.Awaitility.await().until(() -> manual.history().size() == 3);
+        ProducerRecord<String, byte[]> marker = manual.history().get(2);
+        assertThat(marker.topic()).isEqualTo(Topic.SESSION_VERIFICATIONS.baseName());
+        assertThat(marker.key()).isEqualTo("gw");
+        assertThat(ContractSerdes.sessionVerifications().deserialize(null, marker.value()))
+                .isEqualTo(SessionsVerified.of("gw", SnapshotReason.RECONCILIATION, 2, "0123456789abcdef", 2, 1L, 3L,
+                        1L));
+        manualSender.close();
+    }
+
+    @Test
+    void noMarkerIsWrittenWhenTheConnectionsLastSessionEventBeforeItFailed() {
+        MockProducer<String, byte[]> manual = new MockProducer<>(false, null, new StringSerializer(),
+                new ByteArraySerializer());
+        RecordSender manualSender = new RecordSender(manual, TopicNamespace.DEFAULT, this.health, 1000,
+                new SimpleMeterRegistry());
+        manualSender.start();
+        KafkaUpstreamOutput manualOutput = new KafkaUpstreamOutput(manualSender,
+                new SnapshotChunker(8_000, MAX_RECORD_BYTES), MAX_RECORD_BYTES);
+
+        manualOutput.change(SessionUpserted.of("gw", "patch", 7L, 3L, SnapshotChunkerTest.row("agent:main:a", 100)));
+        manualOutput.sessionsVerified("gw", SnapshotReason.RECONCILIATION, 1, "0123456789abcdef", 1, 1L, 3L);
+        org.awaitility.Awaitility.await().until(() -> manual.history().size() == 1);
+        assertThat(manual.errorNext(new org.apache.kafka.common.errors.TimeoutException("broker unreachable")))
+                .isTrue();
+        // A later record of the connection is sent and acknowledged: the marker must not slip in after it.
+        manualOutput.change(SessionUpserted.of("gw", "patch", 8L, 3L, SnapshotChunkerTest.row("agent:main:b", 100)));
+        org.awaitility.Awaitility.await().until(() -> manual.history().size() == 2);
+        assertThat(manual.completeNext()).isTrue();
+        manualSender.close();
+
+        assertThat(manual.history()).extracting(ProducerRecord::topic)
+                .containsOnly(Topic.SESSION_EVENTS.baseName());
     }
 }
