@@ -186,9 +186,7 @@ class KafkaUpstreamOutputTest {
     void aFailedSendMarksPublishingDegraded() {
         MockProducer<String, byte[]> failing = new MockProducer<>(false, null, new StringSerializer(),
                 new ByteArraySerializer());
-        RecordSender failingSender = new RecordSender(failing, TopicNamespace.DEFAULT, this.health, 1000,
-                new SimpleMeterRegistry());
-        failingSender.start();
+        RecordSender failingSender = startedSender(failing);
 
         failingSender.send(Topic.CONNECTION_STATUS, "gw", new byte[] { 1 }, new CloudEvents("probe-1",
                 CloudEvents.source(CloudEvents.Component.INGESTOR, "gw"), CloudEventType.CONNECTION_STATUS,
@@ -205,14 +203,12 @@ class KafkaUpstreamOutputTest {
     void aMarkerWaitsForTheAcknowledgementOfTheConnectionsLastSessionEventAndNamesItsOffset() {
         MockProducer<String, byte[]> manual = new MockProducer<>(false, null, new StringSerializer(),
                 new ByteArraySerializer());
-        RecordSender manualSender = new RecordSender(manual, TopicNamespace.DEFAULT, this.health, 1000,
-                new SimpleMeterRegistry());
-        manualSender.start();
+        RecordSender manualSender = startedSender(manual);
         KafkaUpstreamOutput manualOutput = new KafkaUpstreamOutput(manualSender,
                 new SnapshotChunker(8_000, MAX_RECORD_BYTES), MAX_RECORD_BYTES);
 
-        manualOutput.change(SessionUpserted.of("gw", "patch", 7L, 3L, SnapshotChunkerTest.row("agent:main:a", 100)));
-        manualOutput.change(SessionUpserted.of("gw", "patch", 8L, 3L, SnapshotChunkerTest.row("agent:main:b", 100)));
+        manualOutput.change(change("agent:main:a", 7L));
+        manualOutput.change(change("agent:main:b", 8L));
         manualOutput.sessionsVerified("gw", SnapshotReason.RECONCILIATION, 2, "0123456789abcdef", 2, 1L, 3L);
         org.awaitility.Awaitility.await().until(() -> manual.history().size() == 2);
         assertThat(manual.completeNext()).isTrue();
@@ -234,24 +230,34 @@ class KafkaUpstreamOutputTest {
     void noMarkerIsWrittenWhenTheConnectionsLastSessionEventBeforeItFailed() {
         MockProducer<String, byte[]> manual = new MockProducer<>(false, null, new StringSerializer(),
                 new ByteArraySerializer());
-        RecordSender manualSender = new RecordSender(manual, TopicNamespace.DEFAULT, this.health, 1000,
-                new SimpleMeterRegistry());
-        manualSender.start();
+        RecordSender manualSender = startedSender(manual);
         KafkaUpstreamOutput manualOutput = new KafkaUpstreamOutput(manualSender,
                 new SnapshotChunker(8_000, MAX_RECORD_BYTES), MAX_RECORD_BYTES);
 
-        manualOutput.change(SessionUpserted.of("gw", "patch", 7L, 3L, SnapshotChunkerTest.row("agent:main:a", 100)));
+        manualOutput.change(change("agent:main:a", 7L));
         manualOutput.sessionsVerified("gw", SnapshotReason.RECONCILIATION, 1, "0123456789abcdef", 1, 1L, 3L);
         org.awaitility.Awaitility.await().until(() -> manual.history().size() == 1);
         assertThat(manual.errorNext(new org.apache.kafka.common.errors.TimeoutException("broker unreachable")))
                 .isTrue();
         // A later record of the connection is sent and acknowledged: the marker must not slip in after it.
-        manualOutput.change(SessionUpserted.of("gw", "patch", 8L, 3L, SnapshotChunkerTest.row("agent:main:b", 100)));
+        manualOutput.change(change("agent:main:b", 8L));
         org.awaitility.Awaitility.await().until(() -> manual.history().size() == 2);
         assertThat(manual.completeNext()).isTrue();
         manualSender.close();
 
         assertThat(manual.history()).extracting(ProducerRecord::topic)
                 .containsOnly(Topic.SESSION_EVENTS.baseName());
+    }
+
+    /** A sender on a producer the test acknowledges or fails by hand. */
+    private RecordSender startedSender(MockProducer<String, byte[]> producer) {
+        RecordSender sender = new RecordSender(producer, TopicNamespace.DEFAULT, this.health, 1000,
+                new SimpleMeterRegistry());
+        sender.start();
+        return sender;
+    }
+
+    private static SessionUpserted change(String sessionKey, long seq) {
+        return SessionUpserted.of("gw", "patch", seq, 3L, SnapshotChunkerTest.row(sessionKey, 100));
     }
 }
