@@ -41,8 +41,7 @@ class KafkaUpstreamOutputTest {
     private final PublishHealth health = new PublishHealth(Clock.systemUTC());
     private final RecordSender sender = new RecordSender(this.producer, new TopicNamespace("t."), this.health, 1000,
             new SimpleMeterRegistry());
-    private final KafkaUpstreamOutput output = new KafkaUpstreamOutput(this.sender,
-            new SnapshotChunker(8_000, MAX_RECORD_BYTES), MAX_RECORD_BYTES);
+    private final KafkaUpstreamOutput output = outputOf(this.sender);
 
     @BeforeEach
     void startSender() {
@@ -204,8 +203,7 @@ class KafkaUpstreamOutputTest {
         MockProducer<String, byte[]> manual = new MockProducer<>(false, null, new StringSerializer(),
                 new ByteArraySerializer());
         RecordSender manualSender = startedSender(manual);
-        KafkaUpstreamOutput manualOutput = new KafkaUpstreamOutput(manualSender,
-                new SnapshotChunker(8_000, MAX_RECORD_BYTES), MAX_RECORD_BYTES);
+        KafkaUpstreamOutput manualOutput = outputOf(manualSender);
 
         manualOutput.change(change("agent:main:a", 7L));
         manualOutput.change(change("agent:main:b", 8L));
@@ -231,8 +229,7 @@ class KafkaUpstreamOutputTest {
         MockProducer<String, byte[]> manual = new MockProducer<>(false, null, new StringSerializer(),
                 new ByteArraySerializer());
         RecordSender manualSender = startedSender(manual);
-        KafkaUpstreamOutput manualOutput = new KafkaUpstreamOutput(manualSender,
-                new SnapshotChunker(8_000, MAX_RECORD_BYTES), MAX_RECORD_BYTES);
+        KafkaUpstreamOutput manualOutput = outputOf(manualSender);
 
         manualOutput.change(change("agent:main:a", 7L));
         manualOutput.sessionsVerified("gw", SnapshotReason.RECONCILIATION, 1, "0123456789abcdef", 1, 1L, 3L);
@@ -255,6 +252,10 @@ class KafkaUpstreamOutputTest {
                 new SimpleMeterRegistry());
         sender.start();
         return sender;
+    }
+
+    private static KafkaUpstreamOutput outputOf(RecordSender sender) {
+        return new KafkaUpstreamOutput(sender, new SnapshotChunker(8_000, MAX_RECORD_BYTES), MAX_RECORD_BYTES);
     }
 
     private static SessionUpserted change(String sessionKey, long seq) {
