@@ -17,6 +17,7 @@ import io.crewstream.ingestor.publish.ProducerSettings;
 import io.crewstream.ingestor.publish.PublishHealth;
 import io.crewstream.ingestor.publish.RecordSender;
 import io.crewstream.ingestor.publish.SnapshotChunker;
+import io.crewstream.ingestor.requests.SnapshotRequestListener;
 import io.crewstream.ingestor.upstream.UpstreamSupervisor;
 import io.crewstream.ingestor.upstream.UpstreamSupervisors;
 import io.crewstream.schemas.TopicNamespace;
@@ -84,14 +85,23 @@ class IngestorConfiguration {
     }
 
     @Bean
+    SnapshotRequestListener snapshotRequestListener(IngestorProperties properties, TopicNamespace topicNamespace,
+            UpstreamSupervisors upstreamSupervisors, MeterRegistry registry, Clock ingestorClock) {
+        return new SnapshotRequestListener(properties.kafka().bootstrapServers(), topicNamespace, upstreamSupervisors,
+                registry, ingestorClock);
+    }
+
+    @Bean
     InputTopics inputTopics(IngestorProperties properties, TopicNamespace topicNamespace) {
         return new InputTopics(properties.kafka(), topicNamespace);
     }
 
     @Bean
     IngestorLifecycle ingestorLifecycle(RecordSender recordSender, InputTopics inputTopics,
-            UpstreamSupervisors upstreamSupervisors, PublishHealth publishHealth) {
-        return new IngestorLifecycle(recordSender, inputTopics, upstreamSupervisors, publishHealth);
+            UpstreamSupervisors upstreamSupervisors, PublishHealth publishHealth,
+            SnapshotRequestListener snapshotRequestListener) {
+        return new IngestorLifecycle(recordSender, inputTopics, upstreamSupervisors, publishHealth,
+                snapshotRequestListener);
     }
 
     /** {@code /actuator/health/upstreams/<id>}: one entry per connection. */

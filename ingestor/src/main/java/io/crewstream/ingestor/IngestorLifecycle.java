@@ -5,14 +5,16 @@ import java.util.function.Consumer;
 import io.crewstream.ingestor.publish.InputTopics;
 import io.crewstream.ingestor.publish.PublishHealth;
 import io.crewstream.ingestor.publish.RecordSender;
+import io.crewstream.ingestor.requests.SnapshotRequestListener;
 import io.crewstream.ingestor.upstream.UpstreamSupervisors;
 import io.crewstream.schemas.records.KafkaOutage;
 import org.springframework.context.SmartLifecycle;
 
 /**
  * Starts the ingestor once the context is ready: the Kafka publisher and the output topics first, then one
- * supervisor per upstream. Stops the supervisors (each reports {@code disconnected}) before the producer is closed
- * (when the context destroys the {@link RecordSender}), so that the last status reaches Kafka.
+ * supervisor per upstream, then the listener for the projector's snapshot requests (which it hands to the
+ * supervisors). Stops the listener, then the supervisors (each reports {@code disconnected}) before the producer is
+ * closed (when the context destroys the {@link RecordSender}), so that the last status reaches Kafka.
  *
  * <p>Threading: Spring calls {@link #start()} and {@link #stop()} one at a time, but not always on the same thread
  * (a shutdown hook stops what the main thread started), and {@link #isRunning()} from either; {@code running} is
@@ -25,15 +27,17 @@ final class IngestorLifecycle implements SmartLifecycle {
     private final InputTopics topics;
     private final UpstreamSupervisors supervisors;
     private final PublishHealth publishHealth;
+    private final SnapshotRequestListener snapshotRequests;
     private final Consumer<KafkaOutage> recoveryListener;
     private volatile boolean running;
 
     IngestorLifecycle(RecordSender sender, InputTopics topics, UpstreamSupervisors supervisors,
-            PublishHealth publishHealth) {
+            PublishHealth publishHealth, SnapshotRequestListener snapshotRequests) {
         this.sender = sender;
         this.topics = topics;
         this.supervisors = supervisors;
         this.publishHealth = publishHealth;
+        this.snapshotRequests = snapshotRequests;
         this.recoveryListener = supervisors::publishRecovered;
     }
 
@@ -43,6 +47,7 @@ final class IngestorLifecycle implements SmartLifecycle {
         this.topics.ensureExist();
         this.publishHealth.onRecovery(this.recoveryListener);
         this.supervisors.start();
+        this.snapshotRequests.start();
         this.running = true;
     }
 
@@ -50,6 +55,7 @@ final class IngestorLifecycle implements SmartLifecycle {
     public void stop() {
         // Registered again by the next start: a restart must not re-snapshot twice per recovery.
         this.publishHealth.removeRecoveryListener(this.recoveryListener);
+        this.snapshotRequests.stop();
         this.supervisors.stop();
         this.running = false;
     }

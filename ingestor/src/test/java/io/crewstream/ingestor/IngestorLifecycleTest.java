@@ -15,6 +15,7 @@ import io.crewstream.ingestor.publish.KafkaUpstreamOutput;
 import io.crewstream.ingestor.publish.PublishHealth;
 import io.crewstream.ingestor.publish.RecordSender;
 import io.crewstream.ingestor.publish.SnapshotChunker;
+import io.crewstream.ingestor.requests.SnapshotRequestListener;
 import io.crewstream.ingestor.upstream.UpstreamSupervisors;
 import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.cloudevents.CloudEventType;
@@ -84,7 +85,8 @@ class IngestorLifecycleTest {
                 new KafkaUpstreamOutput(this.sender, new SnapshotChunker(262_144, 900_000), 900_000), registry, "test",
                 Clock.systemUTC());
         this.lifecycle = new IngestorLifecycle(this.sender, new InputTopics(kafka, this.namespace), supervisors,
-                this.health);
+                this.health, new SnapshotRequestListener(broker.bootstrapServers(), this.namespace, supervisors,
+                        registry, Clock.systemUTC()));
 
         this.lifecycle.start();
         this.lifecycle.stop();

@@ -3,14 +3,17 @@ package io.crewstream.ingestor;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.crewstream.ingestor.requests.SnapshotRequestListener;
 import io.crewstream.ingestor.support.IngestorRun;
 import io.crewstream.ingestor.support.KafkaOutput;
+import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.TopicNamespace;
 import io.crewstream.schemas.records.ConnectionStatusEvent;
 import io.crewstream.schemas.records.RawFrame;
@@ -19,12 +22,20 @@ import io.crewstream.schemas.records.SessionRemoved;
 import io.crewstream.schemas.records.SessionRow;
 import io.crewstream.schemas.records.SessionUpserted;
 import io.crewstream.schemas.records.SnapshotChunk;
+import io.crewstream.schemas.records.SnapshotReason;
+import io.crewstream.schemas.records.SnapshotRequest;
 import io.crewstream.schemas.records.UpstreamState;
+import io.crewstream.schemas.serde.ContractSerdes;
 import io.crewstream.sim.server.OpenClawSimulator;
 import io.crewstream.sim.server.SimulatorConfig;
 import io.crewstream.testsupport.kafka.KafkaBroker;
 import io.crewstream.testsupport.kafka.KafkaBrokerExtension;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -527,6 +538,56 @@ class UpstreamScenariosTest {
 
     private static long snapshotsPublished(MeterRegistry meters) {
         return meters.get("crewstream.ingestor.snapshot.sessions").tag("connection", CONNECTION).summary().count();
+    }
+
+    /**
+     * A snapshot request (from the projector, whose table disagreed with a marker) for this connection is answered
+     * with a full {@code table-mismatch} snapshot; a record that is not a request, or a request for another
+     * ingestor's connection, changes nothing and stops nothing.
+     */
+    @Test
+    void aSnapshotRequestIsAnsweredWithATableMismatchSnapshotAfterMalformedAndForeignOnes() throws Exception {
+        startGateway(SimulatorConfig.defaults(TOKEN));
+        this.gateway.sessions().create("agent:main:one", fields("label", "one"));
+        this.ingestor = ingestor(this.gateway.url()).start();
+        SnapshotRequestListener listener = this.ingestor.bean(SnapshotRequestListener.class);
+        await().until(() -> listener.listening() && this.kafka.states().contains(UpstreamState.CONNECTED));
+        String topic = new TopicNamespace(this.prefix).name(Topic.SNAPSHOT_REQUESTS);
+
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, this.broker.bootstrapServers()), new StringSerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, CONNECTION, "not json".getBytes(StandardCharsets.UTF_8)))
+                    .get();
+            producer.send(new ProducerRecord<>(topic, "someone-else", snapshotRequest("someone-else"))).get();
+            producer.send(new ProducerRecord<>(topic, "someone-else", snapshotRequest(CONNECTION))).get();
+            producer.send(new ProducerRecord<>(topic, CONNECTION, snapshotRequest(CONNECTION))).get();
+        }
+
+        String tableMismatch = SnapshotReason.TABLE_MISMATCH.wireName();
+        await().until(() -> !this.kafka.completeSnapshots(tableMismatch::equals).isEmpty());
+        assertThat(this.kafka.completeSnapshots(tableMismatch::equals))
+                .as("one snapshot for the one valid request of an owned connection").singleElement()
+                .satisfies(chunks -> assertThat(chunks.get(0).sessions()).extracting(SessionRow::key)
+                        .containsExactly("agent:main:one"));
+        MeterRegistry registry = this.ingestor.bean(MeterRegistry.class);
+        // The records went to two partitions: the ones keyed "someone-else" may be read after the valid one.
+        await().untilAsserted(() -> {
+            assertThat(requestsCounted(registry, "accepted")).isEqualTo(1);
+            assertThat(requestsCounted(registry, "not-owned")).isEqualTo(1);
+            assertThat(requestsCounted(registry, "malformed")).as("not JSON, and a key that is not its connection")
+                    .isEqualTo(2);
+        });
+    }
+
+    private static byte[] snapshotRequest(String connectionId) {
+        return ContractSerdes.snapshotRequests().serialize(null, SnapshotRequest.of(connectionId,
+                SnapshotReason.TABLE_MISMATCH, SnapshotRequest.PROJECTOR, "table has 0 sessions; listed 1",
+                System.currentTimeMillis()));
+    }
+
+    private static long requestsCounted(MeterRegistry registry, String outcome) {
+        return Math.round(registry.get(SnapshotRequestListener.METRIC).tag("outcome", outcome).counter().count());
     }
 
     private void assertThatKafkaEqualsTheGateway() {

@@ -5,6 +5,7 @@ import java.time.Clock;
 import io.crewstream.projector.streams.ProjectorHealthIndicator;
 import io.crewstream.projector.streams.ProjectorStreams;
 import io.crewstream.projector.topology.DiscardedSnapshots;
+import io.crewstream.projector.topology.SessionVerifications;
 import io.crewstream.streams.ProgressMonitor;
 import io.crewstream.streams.ThreadFailures;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,6 +23,11 @@ class ProjectorConfiguration {
     }
 
     @Bean
+    SessionVerifications sessionVerifications(MeterRegistry meterRegistry) {
+        return new SessionVerifications(meterRegistry);
+    }
+
+    @Bean
     Clock projectorClock() {
         return Clock.systemUTC();
     }
@@ -33,8 +39,8 @@ class ProjectorConfiguration {
 
     @Bean
     ProjectorStreams projectorStreams(ProjectorProperties properties, DiscardedSnapshots discardedSnapshots,
-            ThreadFailures threadFailures) {
-        return new ProjectorStreams(properties, discardedSnapshots, threadFailures);
+            SessionVerifications sessionVerifications, ThreadFailures threadFailures) {
+        return new ProjectorStreams(properties, discardedSnapshots, sessionVerifications, threadFailures);
     }
 
     @Bean

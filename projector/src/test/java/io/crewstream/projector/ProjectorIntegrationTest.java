@@ -344,7 +344,9 @@ class ProjectorIntegrationTest {
             Map<String, TopicDescription> descriptions = admin.describeTopics(List.of(topics.name(Topic.SESSION_STATE),
                     topics.name(Topic.SESSION_EVENTS), topics.name(Topic.CONNECTION_STATUS),
                     topics.name(Topic.RUN_EVENTS), topics.name(Topic.AGENT_LISTS), topics.name(Topic.SESSION_ACTIVITY),
-                    topics.name(Topic.AGENT_STATE), topics.name(Topic.DEAD_LETTERS))).allTopicNames().get(30, TimeUnit.SECONDS);
+                    topics.name(Topic.AGENT_STATE), topics.name(Topic.DEAD_LETTERS),
+                    topics.name(Topic.SESSION_VERIFICATIONS), topics.name(Topic.SNAPSHOT_REQUESTS)))
+                    .allTopicNames().get(30, TimeUnit.SECONDS);
             assertThat(descriptions.values()).allSatisfy(d -> assertThat(d.partitions()).hasSize(2));
         }
     }

@@ -16,11 +16,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates the ingestor's five output topics when they are missing (unless {@code create-topics} is off), through
- * {@link TopicProvisioning}. Failure is not fatal (the ingestor keeps its gateways connected and reports degraded
- * publishing), but it is said clearly. Also says so when the topics keyed by connection that the projector reads
- * together (session-events, connection-status, run-events, agent-lists) have different partition counts, which
- * breaks its per-connection join.
+ * Creates the ingestor's six output topics and the snapshot-requests topic it reads when they are missing (unless
+ * {@code create-topics} is off), through {@link TopicProvisioning}. Failure is not fatal (the ingestor keeps its
+ * gateways connected and reports degraded publishing), but it is said clearly. Also says so when the topics keyed by
+ * connection that the projector reads together (session-events, connection-status, run-events, agent-lists,
+ * session-verifications) have different partition counts, which breaks its per-connection join.
  */
 public final class InputTopics {
 
@@ -31,7 +31,7 @@ public final class InputTopics {
 
     /** Read together per connection by the projector: they must be co-partitioned. */
     static final List<Topic> JOINED = List.of(Topic.SESSION_EVENTS, Topic.CONNECTION_STATUS, Topic.RUN_EVENTS,
-            Topic.AGENT_LISTS);
+            Topic.AGENT_LISTS, Topic.SESSION_VERIFICATIONS);
 
     private final IngestorProperties.Kafka kafka;
     private final TopicNamespace namespace;
@@ -74,6 +74,8 @@ public final class InputTopics {
         Map<Topic, Integer> topics = new LinkedHashMap<>();
         JOINED.forEach(topic -> topics.put(topic, this.kafka.partitions()));
         topics.put(Topic.RAW_FRAMES, this.kafka.rawFramesPartitions());
+        // Read by this ingestor; the projector, which writes it, creates it too (whichever starts first).
+        topics.put(Topic.SNAPSHOT_REQUESTS, this.kafka.partitions());
         try {
             TopicProvisioning.createMissing(admin, this.namespace, topics, this.kafka.replication(), TIMEOUT)
                     .forEach(name -> log.info("Created topic {}", name));

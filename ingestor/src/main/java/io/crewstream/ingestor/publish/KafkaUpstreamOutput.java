@@ -7,6 +7,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.crewstream.schemas.Topic;
@@ -19,22 +22,34 @@ import io.crewstream.schemas.records.RunEvent;
 import io.crewstream.schemas.records.SessionEvent;
 import io.crewstream.schemas.records.SessionRemoved;
 import io.crewstream.schemas.records.SessionRow;
-import io.crewstream.schemas.records.SnapshotReason;
 import io.crewstream.schemas.records.SessionUpserted;
+import io.crewstream.schemas.records.SessionsVerified;
 import io.crewstream.schemas.records.SnapshotChunk;
+import io.crewstream.schemas.records.SnapshotReason;
 import io.crewstream.schemas.serde.ContractSerde;
 import io.crewstream.schemas.serde.ContractSerdes;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Writes supervisors' observations to the five input topics, keyed by connection id so that one connection's
+ * Writes supervisors' observations to the six input topics, keyed by connection id so that one connection's
  * records share a partition and keep their order end to end. Serializes on the caller's thread (so sizes are known
  * before anything is queued) and hands bytes to the {@link RecordSender}, each with its CloudEvents attributes
  * ({@link CloudEvents}): a snapshot chunk's id is its snapshot's and its index, a run event's the one its frame
  * gives (run, numbering stream, number), any other record's this ingestor run's id and a counter, so that ids never repeat and a producer's retry, which resends the same record, keeps its id.
  *
- * <p>Thread-safe: the sender and serdes are, and the counter is atomic.
+ * <p>A {@link SessionsVerified} marker names the offset of the connection's last session-events record handed over
+ * before it: the output remembers, per connection, the acknowledgement of that record and writes the marker when it
+ * arrives (so a marker may follow later records of the connection on the wire; its offset still says where it holds).
+ *
+ * <p>Thread-safe: the sender and serdes are, the counter is atomic and the last acknowledgement per connection is in a
+ * concurrent map. The records of one connection must be handed over by one thread at a time (its supervisor's), as
+ * their order on the topic is the order of the calls; the marker relies on the same order.
  */
 public final class KafkaUpstreamOutput implements UpstreamOutput {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaUpstreamOutput.class);
 
     /** Room for a raw frame's own fields around its text. */
     private static final int RAW_FRAME_ENVELOPE_BYTES = 1024;
@@ -47,6 +62,11 @@ public final class KafkaUpstreamOutput implements UpstreamOutput {
     private final ContractSerde<RawFrame> rawFrames = ContractSerdes.rawFrames();
     private final ContractSerde<RunEvent> runEvents = ContractSerdes.runEvents();
     private final ContractSerde<AgentList> agentLists = ContractSerdes.agentLists();
+    private final ContractSerde<SessionsVerified> verifications = ContractSerdes.sessionVerifications();
+
+    /** Per connection: the acknowledgement of its last session-events record handed to the sender. */
+    private final ConcurrentMap<String, CompletableFuture<RecordMetadata>> lastSessionEvent =
+            new ConcurrentHashMap<>();
 
     /** Names this run in event ids: a restarted ingestor counts from 1 again. */
     private final String runId = UUID.randomUUID().toString();
@@ -67,8 +87,7 @@ public final class KafkaUpstreamOutput implements UpstreamOutput {
                 rejected);
         for (SnapshotChunk listed : chunks) {
             SnapshotChunk chunk = listed.withListedFrom(Math.min(listedFrom, observedAt));
-            send(Topic.SESSION_EVENTS, connectionId,
-                    this.sessionEvents.serialize(Topic.SESSION_EVENTS.baseName(), chunk),
+            sendSessionEvent(connectionId, this.sessionEvents.serialize(Topic.SESSION_EVENTS.baseName(), chunk),
                     new CloudEvents(snapshotId + "-" + chunk.chunkIndex(), source(connectionId),
                             CloudEventType.SNAPSHOT_CHUNK, Instant.ofEpochMilli(observedAt), null));
         }
@@ -80,7 +99,7 @@ public final class KafkaUpstreamOutput implements UpstreamOutput {
         byte[] value = serialize(event);
         CloudEvents attributes = attributesOf(event);
         if (value.length <= this.maxRecordBytes) {
-            send(Topic.SESSION_EVENTS, event.connectionId(), value, attributes);
+            sendSessionEvent(event.connectionId(), value, attributes);
             return Optional.empty();
         }
         String problem = "session '" + sessionKey(event) + "' is " + value.length + " bytes serialized, more than a "
@@ -92,7 +111,7 @@ public final class KafkaUpstreamOutput implements UpstreamOutput {
                         upserted.sessionKey(), upserted.reason(), upserted.upstreamSeq(), upserted.observedAt(),
                         trimmed));
                 if (trimmedValue.length <= this.maxRecordBytes) {
-                    send(Topic.SESSION_EVENTS, event.connectionId(), trimmedValue, attributes);
+                    sendSessionEvent(event.connectionId(), trimmedValue, attributes);
                     return Optional.of(problem + "; published trimmed to " + trimmedValue.length + " bytes (marked "
                             + TrimmedRow.MARKER + ")");
                 }
@@ -133,8 +152,32 @@ public final class KafkaUpstreamOutput implements UpstreamOutput {
     @Override
     public void sessionsVerified(String connectionId, SnapshotReason reason, int sessionCount, String digest,
             int changesPublished, long listedFrom, long observedAt) {
-        // TODO(#16, verification helper): send after the connection's last session-events record is acknowledged.
-        throw new UnsupportedOperationException("not built yet");
+        CompletableFuture<RecordMetadata> last = this.lastSessionEvent.get(connectionId);
+        if (last == null) {
+            // Cannot happen after a full snapshot of this process; a marker without an offset would mean nothing.
+            log.info("[{}] No sessions-verified marker for the {} re-list: this ingestor has written no session "
+                    + "events for the connection yet", connectionId, reason);
+            return;
+        }
+        // Taken now, so that ids keep the order of the calls whatever order acknowledgements come in.
+        CloudEvents attributes = next(CloudEventType.SESSIONS_VERIFIED, connectionId, observedAt, null);
+        last.whenComplete((written, failure) -> {
+            if (failure != null) {
+                log.info("[{}] No sessions-verified marker for the {} re-list: the last session-events record "
+                        + "before it was not written ({}); the full snapshot after the Kafka outage replaces the "
+                        + "check", connectionId, reason, failure.getMessage());
+                return;
+            }
+            SessionsVerified marker = SessionsVerified.of(connectionId, reason, sessionCount, digest,
+                    changesPublished, Math.min(listedFrom, observedAt), observedAt, written.offset());
+            send(Topic.SESSION_VERIFICATIONS, connectionId,
+                    this.verifications.serialize(Topic.SESSION_VERIFICATIONS.baseName(), marker), attributes);
+        });
+    }
+
+    private void sendSessionEvent(String connectionId, byte[] value, CloudEvents attributes) {
+        this.lastSessionEvent.put(connectionId,
+                this.sender.send(Topic.SESSION_EVENTS, connectionId, value, attributes));
     }
 
     @Override

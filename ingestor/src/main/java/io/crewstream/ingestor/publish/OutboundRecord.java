@@ -1,13 +1,18 @@
 package io.crewstream.ingestor.publish;
 
+import java.util.concurrent.CompletableFuture;
+
 import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.cloudevents.CloudEvents;
+import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * A serialized record on its way to Kafka.
  *
  * @param attributes its CloudEvents attributes, written as headers
  * @param sequence position in the order records were handed to the {@link RecordSender}
+ * @param acknowledged completed with where Kafka wrote the record, or exceptionally when it was not written
  */
-record OutboundRecord(Topic topic, String key, byte[] value, CloudEvents attributes, long sequence) {
+record OutboundRecord(Topic topic, String key, byte[] value, CloudEvents attributes, long sequence,
+        CompletableFuture<RecordMetadata> acknowledged) {
 }

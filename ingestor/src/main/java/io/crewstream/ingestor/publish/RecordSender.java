@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -20,6 +21,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * publishing degraded like any other failed send (the recovery snapshot then replaces what was lost).
  *
  * <p>Threading: {@link #send} may be called from any thread. Producer callbacks run on the producer's I/O thread and
- * only touch {@link PublishHealth} and meters, which are thread-safe. {@link #start()} (which creates the publisher
+ * only touch {@link PublishHealth}, meters and the future {@link #send} returned, which are thread-safe; what a caller
+ * chains on that future runs on the thread that completes it (the producer's I/O thread, or the calling thread when
+ * the record fails at once), so it must be as short as a callback. {@link #start()} (which creates the publisher
  * thread and registers the meters) and {@link #close()} synchronize on this object; a record sent before
  * {@link #start()} or after {@link #close()} fails like any other unsent record.
  */
@@ -93,18 +97,21 @@ public final class RecordSender implements AutoCloseable {
     /**
      * Queues a record with its CloudEvents attributes as headers; never blocks. A failure is reported to
      * {@link PublishHealth}, never thrown.
+     *
+     * @return completed with the record's partition and offset once Kafka acknowledged it, or exceptionally (a
+     *     {@link SendFailedException} saying why) when it was not written; most callers need neither
      */
-    public void send(Topic topic, String key, byte[] value, CloudEvents attributes) {
+    public CompletableFuture<RecordMetadata> send(Topic topic, String key, byte[] value, CloudEvents attributes) {
         long seq = this.sequence.incrementAndGet();
-        OutboundRecord record = new OutboundRecord(topic, key, value, attributes, seq);
+        OutboundRecord record = new OutboundRecord(topic, key, value, attributes, seq, new CompletableFuture<>());
         if (this.pending.incrementAndGet() > this.maxPendingRecords) {
             failed(record, "more than " + this.maxPendingRecords + " records waiting for Kafka");
-            return;
+            return record.acknowledged();
         }
         ExecutorService thread = this.thread;
         if (thread == null) {
             failed(record, "the publisher is not started");
-            return;
+            return record.acknowledged();
         }
         try {
             thread.execute(() -> sendNow(record));
@@ -112,6 +119,7 @@ public final class RecordSender implements AutoCloseable {
         catch (RejectedExecutionException ex) {
             failed(record, "the publisher is stopped");
         }
+        return record.acknowledged();
     }
 
     private void sendNow(OutboundRecord record) {
@@ -128,6 +136,7 @@ public final class RecordSender implements AutoCloseable {
                 this.pending.decrementAndGet();
                 this.latency.get(record.topic()).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                 this.health.recordSuccess(record.sequence());
+                record.acknowledged().complete(metadata);
             });
         }
         catch (RuntimeException ex) {
@@ -145,6 +154,17 @@ public final class RecordSender implements AutoCloseable {
         log.warn("Could not publish a record to {} for key '{}' ({} bytes): {}", record.topic(), record.key(),
                 record.value().length, reason);
         this.health.recordFailure(record.sequence(), "sending to " + record.topic() + " failed: " + reason);
+        record.acknowledged().completeExceptionally(new SendFailedException(reason));
+    }
+
+    /** Why a record handed to {@link #send} was not written. */
+    public static final class SendFailedException extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        SendFailedException(String reason) {
+            super(reason, null, false, false);
+        }
     }
 
     /** Sends what is queued (waiting up to 10 s), then closes the producer, which flushes what it buffers. */

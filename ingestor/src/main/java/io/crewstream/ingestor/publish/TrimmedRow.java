@@ -8,7 +8,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * What is published of a session row too large for a Kafka record: its key and the well-known typed fields, marked
  * {@value #MARKER} so that readers know the rest was left out. Published trimmed rather than left out, because a
- * snapshot without the row would make downstream readers remove a live session.
+ * snapshot without the row would make downstream readers remove a live session. Both forms keep {@code key} and
+ * {@code updatedAt}: a {@code SessionsDigest} covers exactly those, so a reader's digest of a trimmed row is the
+ * ingestor's digest of the row it listed.
  *
  * <p>Stateless and thread-safe.
  */
@@ -37,10 +39,17 @@ final class TrimmedRow {
         return SessionRow.of(kept);
     }
 
-    /** The last resort when even the typed fields are too large (a huge label): the key alone, marked. */
+    /**
+     * The last resort when even the typed fields are too large (a huge label): the key and {@code updatedAt} alone
+     * (as the row had it, whatever its JSON type), marked.
+     */
     static SessionRow keyOnly(SessionRow row) {
-        ObjectNode kept = row.fields().objectNode();
+        ObjectNode all = row.fields();
+        ObjectNode kept = all.objectNode();
         kept.put("key", row.key());
+        if (all.has("updatedAt")) {
+            kept.set("updatedAt", all.get("updatedAt"));
+        }
         kept.put(MARKER, true);
         return SessionRow.of(kept);
     }

@@ -16,7 +16,9 @@ import io.crewstream.schemas.records.RunOutcome;
 import io.crewstream.schemas.records.SessionEvent;
 import io.crewstream.schemas.records.SessionRow;
 import io.crewstream.schemas.records.SessionUpserted;
+import io.crewstream.schemas.records.SessionsVerified;
 import io.crewstream.schemas.records.SnapshotChunk;
+import io.crewstream.schemas.records.SnapshotReason;
 import io.crewstream.schemas.serde.ContractSerdes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -39,8 +41,7 @@ class KafkaUpstreamOutputTest {
     private final PublishHealth health = new PublishHealth(Clock.systemUTC());
     private final RecordSender sender = new RecordSender(this.producer, new TopicNamespace("t."), this.health, 1000,
             new SimpleMeterRegistry());
-    private final KafkaUpstreamOutput output = new KafkaUpstreamOutput(this.sender,
-            new SnapshotChunker(8_000, MAX_RECORD_BYTES), MAX_RECORD_BYTES);
+    private final KafkaUpstreamOutput output = outputOf(this.sender);
 
     @BeforeEach
     void startSender() {
@@ -184,9 +185,7 @@ class KafkaUpstreamOutputTest {
     void aFailedSendMarksPublishingDegraded() {
         MockProducer<String, byte[]> failing = new MockProducer<>(false, null, new StringSerializer(),
                 new ByteArraySerializer());
-        RecordSender failingSender = new RecordSender(failing, TopicNamespace.DEFAULT, this.health, 1000,
-                new SimpleMeterRegistry());
-        failingSender.start();
+        RecordSender failingSender = startedSender(failing);
 
         failingSender.send(Topic.CONNECTION_STATUS, "gw", new byte[] { 1 }, new CloudEvents("probe-1",
                 CloudEvents.source(CloudEvents.Component.INGESTOR, "gw"), CloudEventType.CONNECTION_STATUS,
@@ -197,5 +196,69 @@ class KafkaUpstreamOutputTest {
         assertThat(this.health.degraded()).isTrue();
         assertThat(this.health.lastFailure()).contains("broker unreachable");
         failingSender.close();
+    }
+
+    @Test
+    void aMarkerWaitsForTheAcknowledgementOfTheConnectionsLastSessionEventAndNamesItsOffset() {
+        MockProducer<String, byte[]> manual = new MockProducer<>(false, null, new StringSerializer(),
+                new ByteArraySerializer());
+        RecordSender manualSender = startedSender(manual);
+        KafkaUpstreamOutput manualOutput = outputOf(manualSender);
+
+        manualOutput.change(change("agent:main:a", 7L));
+        manualOutput.change(change("agent:main:b", 8L));
+        manualOutput.sessionsVerified("gw", SnapshotReason.RECONCILIATION, 2, "0123456789abcdef", 2, 1L, 3L);
+        org.awaitility.Awaitility.await().until(() -> manual.history().size() == 2);
+        assertThat(manual.completeNext()).isTrue();
+        assertThat(manual.history()).as("nothing before the last change is acknowledged").hasSize(2);
+
+        assertThat(manual.completeNext()).isTrue();
+
+        org.awaitility.Awaitility.await().until(() -> manual.history().size() == 3);
+        ProducerRecord<String, byte[]> marker = manual.history().get(2);
+        assertThat(marker.topic()).isEqualTo(Topic.SESSION_VERIFICATIONS.baseName());
+        assertThat(marker.key()).isEqualTo("gw");
+        assertThat(ContractSerdes.sessionVerifications().deserialize(null, marker.value()))
+                .isEqualTo(SessionsVerified.of("gw", SnapshotReason.RECONCILIATION, 2, "0123456789abcdef", 2, 1L, 3L,
+                        1L));
+        manualSender.close();
+    }
+
+    @Test
+    void noMarkerIsWrittenWhenTheConnectionsLastSessionEventBeforeItFailed() {
+        MockProducer<String, byte[]> manual = new MockProducer<>(false, null, new StringSerializer(),
+                new ByteArraySerializer());
+        RecordSender manualSender = startedSender(manual);
+        KafkaUpstreamOutput manualOutput = outputOf(manualSender);
+
+        manualOutput.change(change("agent:main:a", 7L));
+        manualOutput.sessionsVerified("gw", SnapshotReason.RECONCILIATION, 1, "0123456789abcdef", 1, 1L, 3L);
+        org.awaitility.Awaitility.await().until(() -> manual.history().size() == 1);
+        assertThat(manual.errorNext(new org.apache.kafka.common.errors.TimeoutException("broker unreachable")))
+                .isTrue();
+        // A later record of the connection is sent and acknowledged: the marker must not slip in after it.
+        manualOutput.change(change("agent:main:b", 8L));
+        org.awaitility.Awaitility.await().until(() -> manual.history().size() == 2);
+        assertThat(manual.completeNext()).isTrue();
+        manualSender.close();
+
+        assertThat(manual.history()).extracting(ProducerRecord::topic)
+                .containsOnly(Topic.SESSION_EVENTS.baseName());
+    }
+
+    /** A sender on a producer the test acknowledges or fails by hand. */
+    private RecordSender startedSender(MockProducer<String, byte[]> producer) {
+        RecordSender sender = new RecordSender(producer, TopicNamespace.DEFAULT, this.health, 1000,
+                new SimpleMeterRegistry());
+        sender.start();
+        return sender;
+    }
+
+    private static KafkaUpstreamOutput outputOf(RecordSender sender) {
+        return new KafkaUpstreamOutput(sender, new SnapshotChunker(8_000, MAX_RECORD_BYTES), MAX_RECORD_BYTES);
+    }
+
+    private static SessionUpserted change(String sessionKey, long seq) {
+        return SessionUpserted.of("gw", "patch", seq, 3L, SnapshotChunkerTest.row(sessionKey, 100));
     }
 }

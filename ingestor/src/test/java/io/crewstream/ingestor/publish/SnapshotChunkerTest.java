@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.crewstream.schemas.records.SessionEvent;
 import io.crewstream.schemas.records.SessionRow;
+import io.crewstream.schemas.records.SessionsDigest;
 import io.crewstream.schemas.records.SnapshotChunk;
 import io.crewstream.schemas.serde.ContractSerdes;
 import org.junit.jupiter.api.Test;
@@ -84,17 +85,22 @@ class SnapshotChunkerTest {
     }
 
     @Test
-    void aRowWhoseTypedFieldsAloneAreTooLargeIsPublishedAsItsKeyOnly() {
+    void aRowWhoseTypedFieldsAloneAreTooLargeIsPublishedAsItsKeyAndUpdatedAtOnly() {
         List<String> trimmed = new ArrayList<>();
         ObjectNode huge = row("agent:main:huge", 100).fields();
         huge.put("label", "y".repeat(950_000));
+        huge.put("updatedAt", 1_700_000_000_123L);
 
         List<SnapshotChunk> chunks = this.chunker.chunk("gw", "snap-1", "initial", List.of(SessionRow.of(huge)), 1L,
                 trimmed);
 
-        ObjectNode published = chunks.get(0).sessions().get(0).fields();
-        assertThat(published.propertyNames()).containsExactlyInAnyOrder("key", TrimmedRow.MARKER);
+        SessionRow published = chunks.get(0).sessions().get(0);
+        assertThat(published.fields().propertyNames()).containsExactlyInAnyOrder("key", "updatedAt",
+                TrimmedRow.MARKER);
         assertThat(trimmed).hasSize(1);
+        assertThat(SessionsDigest.of(List.of(published)).value())
+                .as("a reader's digest of the trimmed row is the digest of the row listed")
+                .isEqualTo(SessionsDigest.of(List.of(SessionRow.of(huge))).value());
     }
 
     static SessionRow row(String key, int approximateBytes) {

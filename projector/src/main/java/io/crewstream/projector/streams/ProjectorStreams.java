@@ -6,6 +6,7 @@ import java.util.Properties;
 import io.crewstream.projector.ProjectorProperties;
 import io.crewstream.projector.topology.DiscardedSnapshots;
 import io.crewstream.projector.topology.ProjectorTopology;
+import io.crewstream.projector.topology.SessionVerifications;
 import io.crewstream.schemas.Topic;
 import io.crewstream.streams.AppTopics;
 import io.crewstream.streams.StreamsLifecycle;
@@ -17,7 +18,7 @@ import org.apache.kafka.streams.Topology;
  * Owns the projector's {@link KafkaStreams}, started and stopped as {@link StreamsLifecycle} starts and stops every
  * crewstream app (provisioning retried while Kafka is unreachable, stream threads replaced when they die): what is
  * the projector's own is its topics, its settings ({@link StreamsSettings}), its topology and its dead-letter count.
- * Its four inputs must be co-partitioned: input topics with different partition counts are reported and not retried.
+ * Its five inputs must be co-partitioned: input topics with different partition counts are reported and not retried.
  *
  * <p>Threading: as {@link StreamsLifecycle}; {@link #deadLetterCount()} may be called from any thread.
  */
@@ -25,17 +26,20 @@ public class ProjectorStreams extends StreamsLifecycle {
 
     /** What the projector reads (co-partitioned, keyed by connection id) and writes. */
     public static final AppTopics TOPICS = new AppTopics(List.of(Topic.SESSION_EVENTS, Topic.CONNECTION_STATUS,
-            Topic.RUN_EVENTS, Topic.AGENT_LISTS), List.of(Topic.SESSION_STATE, Topic.CONNECTION_STATE,
-                    Topic.SESSION_ACTIVITY, Topic.AGENT_STATE, Topic.DEAD_LETTERS), true);
+            Topic.RUN_EVENTS, Topic.AGENT_LISTS, Topic.SESSION_VERIFICATIONS), List.of(Topic.SESSION_STATE,
+                    Topic.CONNECTION_STATE, Topic.SESSION_ACTIVITY, Topic.AGENT_STATE, Topic.DEAD_LETTERS,
+                    Topic.SNAPSHOT_REQUESTS), true);
 
     private final ProjectorProperties properties;
     private final DiscardedSnapshots discardedSnapshots;
+    private final SessionVerifications verifications;
 
     public ProjectorStreams(ProjectorProperties properties, DiscardedSnapshots discardedSnapshots,
-            ThreadFailures threadFailures) {
+            SessionVerifications verifications, ThreadFailures threadFailures) {
         super(properties, "projector", "Projector", TOPICS, threadFailures);
         this.properties = properties;
         this.discardedSnapshots = discardedSnapshots;
+        this.verifications = verifications;
     }
 
     @Override
@@ -47,7 +51,7 @@ public class ProjectorStreams extends StreamsLifecycle {
     protected Topology topology(Properties settings) {
         return new ProjectorTopology(this.properties.namespace(), this.properties.applicationId(),
                 this.discardedSnapshots, StreamsSettings.maxRecordBytes(settings),
-                this.properties.activity().errorHold()).build();
+                this.properties.activity().errorHold(), this.verifications).build();
     }
 
     /** How many records this instance has sent to the dead-letter topic since it started. */

@@ -53,6 +53,11 @@ final class ConnectionTable {
         return update(connectionId, progress -> progress.withSessionCountChangedBy(delta), observedAt);
     }
 
+    /** The table agreed with a sessions-verified marker of the re-list at {@code verifiedAt}. */
+    Optional<ConnectionState> verified(String connectionId, long verifiedAt) {
+        return update(connectionId, progress -> progress.withVerifiedAt(verifiedAt), verifiedAt);
+    }
+
     private Optional<ConnectionState> update(String connectionId, UnaryOperator<ConnectionProgress> change,
             long observedAt) {
         ConnectionProgress next = change.apply(current(connectionId));

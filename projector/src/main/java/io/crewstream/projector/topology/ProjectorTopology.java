@@ -8,6 +8,7 @@ import io.crewstream.schemas.records.AgentList;
 import io.crewstream.schemas.records.ConnectionStatusEvent;
 import io.crewstream.schemas.records.RunEvent;
 import io.crewstream.schemas.records.SessionEvent;
+import io.crewstream.schemas.records.SessionsVerified;
 import io.crewstream.schemas.serde.ContractSerdes;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -21,6 +22,7 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * session-events    → decode → project sessions          → session-state (compacted), connection-state (compacted)
+ * session-verifications → decode → verify sessions       → connection-state (lastVerifiedAt), snapshot-requests
  * connection-status → decode → project connection status → connection-state
  * run-events        → decode → project activity          → session-activity (compacted)
  * agent-lists       → decode → project agents            → agent-state (compacted)
@@ -28,6 +30,7 @@ import org.apache.kafka.streams.state.Stores;
  *          every projector → dead-letters (rows too large to write)
  *
  * project sessions ──signals──→ project activity, project agents
+ * project sessions ──offset applied──→ verify sessions
  * project connection status ──signals──→ project activity
  * project activity ──signals──→ project agents
  * </pre>
@@ -36,9 +39,13 @@ import org.apache.kafka.streams.state.Stores;
  * to another agent, a snapshot applied, a connection lost, an activity row changed.
  *
  * Values are read as bytes and decoded inside the topology, so that a record that breaks the contract becomes a
- * dead letter written in the same transaction as everything else, instead of an exception outside of it. Both input
+ * dead letter written in the same transaction as everything else, instead of an exception outside of it. The input
  * topics are keyed by connection id and must have the same number of partitions: one task then owns all of a
- * connection's records and its state, including the connection rows both projectors update.
+ * connection's records and its state, including the connection rows both projectors update, and a sessions-verified
+ * marker is checked in the task that applied the session events it names.
+ *
+ * <p>The verification needs no store of its own, so no changelog: where each connection's table stands in its
+ * session events, and the marker waiting for it, are in memory ({@link VerificationPositions}) by design.
  */
 public final class ProjectorTopology {
 
@@ -77,6 +84,10 @@ public final class ProjectorTopology {
 
     static final String SESSION_EVENTS_SOURCE = "session-events-source";
     static final String CONNECTION_STATUS_SOURCE = "connection-status-source";
+    static final String SESSION_VERIFICATIONS_SOURCE = "session-verifications-source";
+    static final String DECODE_SESSION_VERIFICATIONS = "decode-session-verifications";
+    static final String VERIFY_SESSIONS = "verify-sessions";
+    static final String SNAPSHOT_REQUESTS_SINK = "snapshot-requests-sink";
     static final String RUN_EVENTS_SOURCE = "run-events-source";
     static final String AGENT_LISTS_SOURCE = "agent-lists-source";
     static final String DECODE_SESSION_EVENTS = "decode-session-events";
@@ -98,6 +109,7 @@ public final class ProjectorTopology {
     private final DiscardedSnapshots discardedSnapshots;
     private final int maxRecordBytes;
     private final Duration errorHold;
+    private final SessionVerifications verifications;
 
     /**
      * @param consumerName how dead letters name this application
@@ -106,14 +118,16 @@ public final class ProjectorTopology {
      * @param maxRecordBytes the largest record the projector writes (see {@code StreamsSettings#maxRecordBytes}); a
      *     session or status whose row would be larger is dead-lettered instead
      * @param errorHold how long a session shows an error before it is idle again
+     * @param verifications where the stream threads count what became of the sessions-verified markers
      */
     public ProjectorTopology(TopicNamespace namespace, String consumerName, DiscardedSnapshots discardedSnapshots,
-            int maxRecordBytes, Duration errorHold) {
+            int maxRecordBytes, Duration errorHold, SessionVerifications verifications) {
         this.namespace = namespace;
         this.consumerName = consumerName;
         this.discardedSnapshots = discardedSnapshots;
         this.maxRecordBytes = maxRecordBytes;
         this.errorHold = errorHold;
+        this.verifications = verifications;
     }
 
     public Topology build() {
@@ -154,10 +168,18 @@ public final class ProjectorTopology {
                 this.errorHold), DECODE_RUN_EVENTS, PROJECT_SESSIONS, PROJECT_CONNECTION_STATUS);
         topology.addProcessor(PROJECT_AGENTS, () -> new AgentProjector(this.consumerName, limit),
                 DECODE_AGENT_LISTS, PROJECT_SESSIONS, PROJECT_ACTIVITY);
+        topology.addSource(SESSION_VERIFICATIONS_SOURCE, Serdes.String().deserializer(),
+                Serdes.ByteArray().deserializer(), this.namespace.name(Topic.SESSION_VERIFICATIONS));
+        topology.addProcessor(DECODE_SESSION_VERIFICATIONS,
+                () -> new DecodingProcessor<>(DECODE_SESSION_VERIFICATIONS, ContractSerdes.sessionVerifications(),
+                        SessionsVerified::connectionId, this.consumerName, VERIFY_SESSIONS, DEAD_LETTER_SINK),
+                SESSION_VERIFICATIONS_SOURCE);
+        topology.addProcessor(VERIFY_SESSIONS, () -> new SessionsVerifier(this.verifications, limit),
+                DECODE_SESSION_VERIFICATIONS, PROJECT_SESSIONS);
 
-        topology.addStateStore(sessionsStore(), PROJECT_SESSIONS, PROJECT_ACTIVITY, PROJECT_AGENTS);
+        topology.addStateStore(sessionsStore(), PROJECT_SESSIONS, PROJECT_ACTIVITY, PROJECT_AGENTS, VERIFY_SESSIONS);
         topology.addStateStore(snapshotChunksStore(), PROJECT_SESSIONS);
-        topology.addStateStore(connectionsStore(), PROJECT_SESSIONS, PROJECT_CONNECTION_STATUS);
+        topology.addStateStore(connectionsStore(), PROJECT_SESSIONS, PROJECT_CONNECTION_STATUS, VERIFY_SESSIONS);
         topology.addStateStore(store(ACTIVITY_STORE, ContractSerdes.of(ActivityProgress.class)), PROJECT_ACTIVITY,
                 PROJECT_AGENTS);
         topology.addStateStore(store(ACTIVITY_ERRORS_STORE, Serdes.String()), PROJECT_ACTIVITY);
@@ -170,14 +192,16 @@ public final class ProjectorTopology {
                 Serdes.ByteArray().serializer(), PROJECT_SESSIONS);
         topology.addSink(CONNECTION_STATE_SINK, this.namespace.name(Topic.CONNECTION_STATE),
                 Serdes.String().serializer(), ContractSerdes.connectionState().serializer(), PROJECT_SESSIONS,
-                PROJECT_CONNECTION_STATUS);
+                PROJECT_CONNECTION_STATUS, VERIFY_SESSIONS);
+        topology.addSink(SNAPSHOT_REQUESTS_SINK, this.namespace.name(Topic.SNAPSHOT_REQUESTS),
+                Serdes.String().serializer(), ContractSerdes.snapshotRequests().serializer(), VERIFY_SESSIONS);
         topology.addSink(SESSION_ACTIVITY_SINK, this.namespace.name(Topic.SESSION_ACTIVITY),
                 Serdes.String().serializer(), ContractSerdes.sessionActivity().serializer(), PROJECT_ACTIVITY);
         topology.addSink(AGENT_STATE_SINK, this.namespace.name(Topic.AGENT_STATE), Serdes.String().serializer(),
                 ContractSerdes.agentState().serializer(), PROJECT_AGENTS);
         topology.addSink(DEAD_LETTER_SINK, this.namespace.name(Topic.DEAD_LETTERS), Serdes.String().serializer(),
                 ContractSerdes.deadLetters().serializer(), DECODE_SESSION_EVENTS, DECODE_CONNECTION_STATUS,
-                DECODE_RUN_EVENTS, DECODE_AGENT_LISTS, PROJECT_SESSIONS, PROJECT_CONNECTION_STATUS, PROJECT_ACTIVITY,
+                DECODE_RUN_EVENTS, DECODE_AGENT_LISTS, DECODE_SESSION_VERIFICATIONS, PROJECT_SESSIONS, PROJECT_CONNECTION_STATUS, PROJECT_ACTIVITY,
                 PROJECT_AGENTS);
         return topology;
     }

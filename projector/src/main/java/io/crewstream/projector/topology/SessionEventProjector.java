@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * Every session added, removed or moved to another agent, and every snapshot applied, is also forwarded as a
- * {@link TableSignal} to the activity and agents projectors of the same task.
+ * {@link TableSignal} to the activity and agents projectors of the same task; and the offset of every record, once
+ * applied, to the {@link SessionsVerifier}.
  *
  * Runs on a stream thread; one instance per task.
  */
@@ -98,6 +99,10 @@ final class SessionEventProjector implements Processor<String, SessionEvent, Str
         else if (event instanceof SessionRemoved removed) {
             applyRemoval(removed, record);
         }
+        // After the record is applied, whatever it changed: a marker at this offset describes the table now.
+        this.context.recordMetadata().ifPresent(source -> this.context.forward(new Record<>(event.connectionId(),
+                (Object) new SessionsVerifier.SessionEventsApplied(event.connectionId(), source.offset()),
+                record.timestamp()), ProjectorTopology.VERIFY_SESSIONS));
     }
 
     private void applySnapshot(List<SnapshotChunk> chunks, Record<String, ?> trigger) {

@@ -11,11 +11,15 @@ import io.crewstream.schemas.records.ChangeType;
 import io.crewstream.schemas.records.DeadLetter;
 import io.crewstream.schemas.records.SessionRow;
 import io.crewstream.schemas.records.SessionState;
+import io.crewstream.schemas.records.SessionsDigest;
+import io.crewstream.schemas.serde.ContractJson;
 import io.crewstream.schemas.serde.ContractSerde;
 import io.crewstream.schemas.serde.ContractSerdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 
 /**
  * The session rows of one task, over the {@link ProjectorTopology#SESSIONS_STORE} store, which holds exactly what
@@ -103,6 +107,43 @@ final class SessionTable {
             });
         }
         return agents;
+    }
+
+    /**
+     * The {@link SessionsDigest} of the connection's sessions as the table holds them, to compare with a
+     * sessions-verified marker. Reads each stored value only up to its {@code upstreamUpdatedAt} (see
+     * {@link #updatedAtOf}), never the row: a check of 10,000 sessions must not parse 20 MB of JSON.
+     */
+    SessionsDigest digestOf(String connectionId) {
+        String prefix = SessionStateKey.connectionPrefix(connectionId);
+        SessionsDigest digest = new SessionsDigest();
+        try (KeyValueIterator<String, byte[]> rows = this.store.prefixScan(prefix, KEY_SERIALIZER)) {
+            rows.forEachRemaining(row -> digest.add(row.key.substring(prefix.length()), updatedAtOf(row.value)));
+        }
+        return digest;
+    }
+
+    /**
+     * The row's {@code updatedAt} from a stored {@link SessionState}: its {@code upstreamUpdatedAt}, which
+     * {@link SessionState#of} copies from {@link SessionRow#updatedAt()} and which is written before the row (fields
+     * in declaration order) and left out when null. So the parse stops at the first of the two.
+     */
+    static Long updatedAtOf(byte[] state) {
+        try (JsonParser parser = ContractJson.mapper().createParser(state)) {
+            parser.nextToken();
+            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                String name = parser.currentName();
+                parser.nextToken();
+                if (name.equals("upstreamUpdatedAt")) {
+                    return parser.getLongValue();
+                }
+                if (name.equals("session")) {
+                    return null;
+                }
+                parser.skipChildren();
+            }
+            return null;
+        }
     }
 
     /** The keys of every session of the connection. */

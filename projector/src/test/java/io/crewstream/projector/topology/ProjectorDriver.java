@@ -38,7 +38,8 @@ final class ProjectorDriver {
         Properties settings = StreamsSettings.of(properties);
         return new TopologyTestDriver(new ProjectorTopology(NAMESPACE, consumer,
                 new DiscardedSnapshots(meterRegistry), StreamsSettings.maxRecordBytes(settings),
-                properties.activity().errorHold()).build(), settings, wallClock);
+                properties.activity().errorHold(), new SessionVerifications(meterRegistry)).build(), settings,
+                wallClock);
     }
 
     /** An input topic of the driver, keyed by connection id. */
