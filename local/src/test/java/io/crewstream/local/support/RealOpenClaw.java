@@ -80,7 +80,8 @@ public final class RealOpenClaw implements AutoCloseable {
                     + "start-up; see gateway.log next to " + this.configFile.getParent());
         }
         try {
-            HttpResponse<Void> response = HttpClient.newHttpClient().send(HttpRequest
+            // HTTP/1.1: the default HTTP/2 attempt sends "Upgrade: h2c", which a WebSocket server's port may refuse.
+            HttpResponse<Void> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(HttpRequest
                     .newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz")).timeout(Duration.ofSeconds(5))
                     .build(), HttpResponse.BodyHandlers.discarding());
             return response.statusCode() == 200;
