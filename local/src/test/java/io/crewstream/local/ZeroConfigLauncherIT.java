@@ -26,7 +26,8 @@ import static org.awaitility.Awaitility.await;
  * {@code ./crewstream} next to a local OpenClaw needs no configuration: the launcher's jar in its own process, with
  * no gateway token, port or crewstream setting in its environment, finds the gateway's port and token in OpenClaw's
  * own config file, says so in one line (without the token), connects, and the gateway's sessions reach the
- * dashboard. Once with the simulator behind a {@code ~/.openclaw/openclaw.json} (always runs), once with a real
+ * dashboard. With the simulator behind a {@code ~/.openclaw/openclaw.json} (always runs; a malformed one is one
+ * warning and OpenClaw's variables still work), and with a real
  * {@code openclaw} gateway started on a config file of its own, found through {@code OPENCLAW_CONFIG_PATH} (SKIPPED,
  * saying so, when the gateway is not installed).
  */
@@ -70,6 +71,36 @@ class ZeroConfigLauncherIT {
             assertThat(output).anyMatch(line -> line.startsWith("crewstream: Upstream 'local' connected to "
                     + "ws://127.0.0.1:" + gatewayPort + " (OpenClaw 2026.9.6-sim)"));
             assertThat(String.join("\n", output)).doesNotContain(token);
+        }
+    }
+
+    @Test
+    void aMalformedConfigFileIsOneWarningAndThePortAndTokenVariablesAreUsedInstead() throws Exception {
+        String token = "sim-token-" + UUID.randomUUID();
+        String fileSecret = "file-secret-" + UUID.randomUUID();
+        int gatewayPort = FreePorts.next();
+        Path home = this.folder.resolve("home");
+        Path config = Files.createDirectories(home.resolve(".openclaw")).resolve("openclaw.json");
+        // The token without quotes: not JSON5, and a parser's message would quote it.
+        Files.writeString(config, "{\n  gateway: { auth: { token: " + fileSecret + " } }\n}\n");
+        try (OpenClawSimulator gateway = new OpenClawSimulator(SimulatorConfig.defaults(token)
+                .withPort(gatewayPort))) {
+            gateway.sessions().create("agent:main:from-variables",
+                    JsonNodeFactory.instance.objectNode().put("label", "from variables"));
+            gateway.start();
+
+            List<String> output = runLauncherUntilTheSessionArrives(environment -> {
+                environment.put("HOME", home.toString());
+                environment.put("OPENCLAW_GATEWAY_PORT", Integer.toString(gatewayPort));
+                environment.put("OPENCLAW_GATEWAY_TOKEN", token);
+            }, "agent:main:from-variables");
+
+            assertThat(output).filteredOn(line -> line.contains("OpenClaw config")).singleElement().asString()
+                    .contains("WARN").contains("OpenClaw config " + config + " is not valid JSON5 (line 2, column ")
+                    .endsWith("): its gateway port and token are not used");
+            assertThat(output).contains("crewstream: Upstream 'local': gateway ws://127.0.0.1:" + gatewayPort
+                    + " (port from $OPENCLAW_GATEWAY_PORT), token from $OPENCLAW_GATEWAY_TOKEN");
+            assertThat(String.join("\n", output)).doesNotContain(token).doesNotContain(fileSecret);
         }
     }
 
