@@ -33,16 +33,16 @@ public record IngestorProperties(List<Upstream> upstreams, @DefaultValue Kafka k
     }
 
     /**
-     * One OpenClaw gateway.
+     * One OpenClaw gateway. What it leaves unset comes from the OpenClaw on this machine ({@link LocalOpenClaw}):
+     * without {@code url}, that gateway's address; with neither {@code tokenEnv} nor {@code tokenFile}, the token
+     * from its config file, else {@value #DEFAULT_TOKEN_ENV}.
      *
      * @param id connection id: key of every record about this gateway, label of its metrics and health entry
-     * @param url {@code ws://} or {@code wss://} address of the gateway; unset, the local OpenClaw gateway's
-     *     ({@link LocalOpenClaw#address()})
-     * @param tokenEnv name of the environment variable holding the gateway token (used when no token file is set)
+     * @param url {@code ws://} or {@code wss://} address of the gateway
+     * @param tokenEnv name of the environment variable holding the gateway token (used when no token file is set);
+     *     when set, only that variable is read
      * @param tokenFile file holding the gateway token; wins over {@code tokenEnv}
      * @param enabled a disabled upstream is validated for its id only and never connected
-     *     <p>With neither {@code tokenEnv} nor {@code tokenFile}, the token is the local OpenClaw's
-     *     ({@link LocalOpenClaw#token}): from its config file, else {@value #DEFAULT_TOKEN_ENV}.
      */
     public record Upstream(String id, String url, String tokenEnv, Path tokenFile,
             @DefaultValue("true") boolean enabled) {
