@@ -1,6 +1,7 @@
 package io.crewstream.ingestor;
 
 import java.net.http.HttpClient;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.Map;
 
 import io.crewstream.ingestor.config.IngestorConfigValidator;
 import io.crewstream.ingestor.config.IngestorProperties;
+import io.crewstream.ingestor.config.LocalOpenClaw;
 import io.crewstream.ingestor.config.UpstreamTarget;
 import io.crewstream.ingestor.health.PublishingHealthIndicator;
 import io.crewstream.ingestor.health.UpstreamHealthIndicator;
@@ -23,6 +25,8 @@ import io.crewstream.ingestor.upstream.UpstreamSupervisors;
 import io.crewstream.schemas.TopicNamespace;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.context.annotation.Bean;
@@ -33,10 +37,22 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(IngestorProperties.class)
 class IngestorConfiguration {
 
-    /** Validated before anything connects: a bad configuration stops start-up with every problem listed. */
+    private static final Logger log = LoggerFactory.getLogger(IngestorConfiguration.class);
+
+    /**
+     * Validated before anything connects: a bad configuration stops start-up with every problem listed. Then one
+     * line per upstream says where its address and token came from (crewstream's settings or the local OpenClaw's
+     * own configuration), never the token.
+     */
     @Bean
     List<UpstreamTarget> upstreamTargets(IngestorProperties properties) {
-        return new IngestorConfigValidator(System::getenv).validate(properties);
+        LocalOpenClaw openClaw = LocalOpenClaw.of(System::getenv, Path.of(System.getProperty("user.home")));
+        List<UpstreamTarget> targets = new IngestorConfigValidator(System::getenv, openClaw).validate(properties);
+        openClaw.configProblem().ifPresent(log::warn);
+        for (UpstreamTarget target : targets) {
+            log.info("Upstream '{}': {}", target.id(), target.origin());
+        }
+        return targets;
     }
 
     @Bean

@@ -17,17 +17,33 @@ import io.crewstream.schemas.ConnectionIds;
 import io.crewstream.schemas.TopicNamespace;
 
 /**
- * Checks the whole configuration and resolves every enabled upstream's token. Collects all problems before failing,
- * one line each, so that one start-up tells the operator everything that is wrong. A problem line names the
- * property and the environment variable or file involved, never a token value.
+ * Checks the whole configuration and resolves every enabled upstream's address and token. Collects all problems
+ * before failing, one line each, so that one start-up tells the operator everything that is wrong. A problem line
+ * names the property and the environment variable or file involved, never a token value.
+ *
+ * <p>crewstream's own settings win: {@code url}; {@code token-file}, else {@code token-env}. What an upstream leaves
+ * unset comes from the OpenClaw on this machine ({@link LocalOpenClaw}).
  */
 public final class IngestorConfigValidator {
 
     private final Function<String, String> environment;
+    private final LocalOpenClaw openClaw;
 
-    /** @param environment looks up environment variables ({@code System::getenv} in production) */
-    public IngestorConfigValidator(Function<String, String> environment) {
+    /**
+     * @param environment looks up environment variables ({@code System::getenv} in production)
+     * @param openClaw what the local OpenClaw's configuration says, for upstreams that leave url or token unset
+     */
+    public IngestorConfigValidator(Function<String, String> environment, LocalOpenClaw openClaw) {
         this.environment = environment;
+        this.openClaw = openClaw;
+    }
+
+    /**
+     * Without a home directory of its own: only {@code OPENCLAW_CONFIG_PATH}, {@code OPENCLAW_STATE_DIR},
+     * {@code OPENCLAW_HOME} or {@code HOME} in {@code environment} lead to an OpenClaw config file.
+     */
+    public IngestorConfigValidator(Function<String, String> environment) {
+        this(environment, LocalOpenClaw.of(environment, null));
     }
 
     /** @throws InvalidIngestorConfigException listing every problem */
@@ -66,19 +82,30 @@ public final class IngestorConfigValidator {
         if (!upstream.enabled()) {
             return null;
         }
-        URI url = validateUrl(label, upstream.url(), problems);
-        GatewayToken token = resolveToken(label, upstream, problems);
+        URI url;
+        String urlOrigin;
+        if (isUnset(upstream.url())) {
+            LocalOpenClaw.Address address = this.openClaw.address();
+            url = address.url();
+            urlOrigin = address.origin();
+        }
+        else {
+            url = validateUrl(label, upstream.url(), problems);
+            urlOrigin = property + ".url";
+        }
+        Token token = resolveToken(label, upstream, url, problems);
         if (problems.size() > before) {
             return null;
         }
-        return new UpstreamTarget(id, url, displayUrl(url), token);
+        return new UpstreamTarget(id, url, displayUrl(url), token.token(),
+                "gateway " + displayUrl(url) + " (" + urlOrigin + "), " + token.origin());
+    }
+
+    private static boolean isUnset(String value) {
+        return value == null || value.isBlank();
     }
 
     private static URI validateUrl(String label, String url, List<String> problems) {
-        if (url == null || url.isBlank()) {
-            problems.add(label + ".url is missing");
-            return null;
-        }
         try {
             URI uri = new URI(url.trim());
             String scheme = uri.getScheme();
@@ -99,34 +126,49 @@ public final class IngestorConfigValidator {
         }
     }
 
-    private GatewayToken resolveToken(String label, Upstream upstream, List<String> problems) {
+    /** {@code url} is {@code null} when invalid: a problem is reported already, the local OpenClaw is not asked. */
+    private Token resolveToken(String label, Upstream upstream, URI url, List<String> problems) {
         if (upstream.tokenFile() != null) {
             try {
                 String token = Files.readString(upstream.tokenFile(), StandardCharsets.UTF_8).trim();
                 if (token.isEmpty()) {
                     problems.add(label + ".token-file " + upstream.tokenFile() + " is empty");
-                    return null;
+                    return Token.NONE;
                 }
-                return new GatewayToken(token);
+                return new Token(new GatewayToken(token), "token from token-file " + upstream.tokenFile());
             }
             catch (IOException ex) {
                 problems.add(label + ".token-file " + upstream.tokenFile() + " cannot be read: "
                         + ex.getClass().getSimpleName());
-                return null;
+                return Token.NONE;
             }
         }
         String variable = upstream.tokenEnv();
-        if (variable == null || variable.isBlank()) {
-            problems.add(label + " has no token: set token-file or token-env");
-            return null;
+        if (!isUnset(variable)) {
+            String token = this.environment.apply(variable.trim());
+            if (token == null || token.isBlank()) {
+                problems.add(label + " has no token: environment variable " + variable
+                        + " is empty or not set (or set token-file)");
+                return Token.NONE;
+            }
+            return new Token(new GatewayToken(token.trim()), "token from $" + variable.trim() + " (token-env)");
         }
-        String token = this.environment.apply(variable);
-        if (token == null || token.isBlank()) {
-            problems.add(label + " has no token: environment variable " + variable
-                    + " is empty or not set (or set token-file)");
-            return null;
+        if (url == null) {
+            return Token.NONE;
         }
-        return new GatewayToken(token.trim());
+        LocalOpenClaw.TokenLookup lookup = this.openClaw.token(url);
+        if (lookup instanceof LocalOpenClaw.TokenLookup.Found found) {
+            return new Token(found.token(), found.origin());
+        }
+        problems.add(label + " has no token: " + ((LocalOpenClaw.TokenLookup.NotFound) lookup).why()
+                + " (export the gateway's token as " + IngestorProperties.DEFAULT_TOKEN_ENV + ", or set token-file)");
+        return Token.NONE;
+    }
+
+    /** A resolved token and where it came from; {@link #NONE} when a problem was reported instead. */
+    private record Token(GatewayToken token, String origin) {
+
+        static final Token NONE = new Token(null, null);
     }
 
     private static void validateKafka(IngestorProperties.Kafka kafka, List<String> problems) {

@@ -12,8 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Everything the ingestor can be told, under {@code crewstream.ingestor}. Checked as a whole at start-up by
  * {@link IngestorConfigValidator}, which reports every problem at once.
  *
- * @param upstreams the gateways to connect to; one {@code local} gateway at {@code ws://127.0.0.1:18789} when none
- *     is configured
+ * @param upstreams the gateways to connect to; when none is configured, one {@code local} gateway: the OpenClaw
+ *     gateway on this machine, found as {@link LocalOpenClaw} describes
  * @param kafka where and how records are written
  * @param connection timings of every upstream connection
  * @param activitySummaries whether run events carry a {@link io.crewstream.schemas.records.RunEvent#summary()}
@@ -25,6 +25,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record IngestorProperties(List<Upstream> upstreams, @DefaultValue Kafka kafka,
         @DefaultValue Connection connection, @DefaultValue("false") boolean activitySummaries) {
 
+    /** OpenClaw's own variable for the gateway token, read when an upstream names no token setting. */
     public static final String DEFAULT_TOKEN_ENV = "OPENCLAW_GATEWAY_TOKEN";
 
     public IngestorProperties {
@@ -32,18 +33,21 @@ public record IngestorProperties(List<Upstream> upstreams, @DefaultValue Kafka k
     }
 
     /**
-     * One OpenClaw gateway.
+     * One OpenClaw gateway. What it leaves unset comes from the OpenClaw on this machine ({@link LocalOpenClaw}):
+     * without {@code url}, that gateway's address; with neither {@code tokenEnv} nor {@code tokenFile}, the token
+     * from its config file, else {@value #DEFAULT_TOKEN_ENV}.
      *
      * @param id connection id: key of every record about this gateway, label of its metrics and health entry
      * @param url {@code ws://} or {@code wss://} address of the gateway
-     * @param tokenEnv name of the environment variable holding the gateway token (used when no token file is set)
+     * @param tokenEnv name of the environment variable holding the gateway token (used when no token file is set);
+     *     when set, only that variable is read
      * @param tokenFile file holding the gateway token; wins over {@code tokenEnv}
      * @param enabled a disabled upstream is validated for its id only and never connected
      */
-    public record Upstream(String id, String url, @DefaultValue(DEFAULT_TOKEN_ENV) String tokenEnv, Path tokenFile,
+    public record Upstream(String id, String url, String tokenEnv, Path tokenFile,
             @DefaultValue("true") boolean enabled) {
 
-        static final Upstream LOCAL = new Upstream("local", "ws://127.0.0.1:18789", DEFAULT_TOKEN_ENV, null, true);
+        static final Upstream LOCAL = new Upstream("local", null, null, null, true);
     }
 
     /**

@@ -22,8 +22,12 @@ class IngestorConfigValidatorTest {
     @TempDir
     Path folder;
 
-    private final IngestorConfigValidator validator = new IngestorConfigValidator(
-            Map.of("OPENCLAW_GATEWAY_TOKEN", SECRET, "EMPTY_TOKEN", "  ")::get);
+    private static final Map<String, String> ENVIRONMENT = Map.of("OPENCLAW_GATEWAY_TOKEN", SECRET,
+            "EMPTY_TOKEN", "  ");
+
+    /** No OpenClaw config on this "machine". */
+    private final IngestorConfigValidator validator = new IngestorConfigValidator(ENVIRONMENT::get,
+            new LocalOpenClaw(ENVIRONMENT::get, () -> new OpenClawConfig.Absent(Path.of("/nowhere/openclaw.json"))));
 
     @Test
     void withoutUpstreamsTheLocalGatewayIsUsedWithTheTokenFromTheDefaultVariable() {
@@ -34,8 +38,57 @@ class IngestorConfigValidatorTest {
         assertThat(local.id()).isEqualTo("local");
         assertThat(local.url()).hasToString("ws://127.0.0.1:18789");
         assertThat(local.token().reveal()).isEqualTo(SECRET);
+        assertThat(local.origin()).isEqualTo("gateway ws://127.0.0.1:18789 (OpenClaw's default port), token from "
+                + "$OPENCLAW_GATEWAY_TOKEN");
         assertThat(local.toString()).doesNotContain(SECRET);
         assertThat(local.token().toString()).doesNotContain(SECRET);
+    }
+
+    @Test
+    void withNothingConfiguredTheLocalOpenclawsConfigGivesPortAndToken() throws Exception {
+        Path config = Files.writeString(this.folder.resolve("openclaw.json"), """
+                { gateway: { port: 19002, auth: { token: "from-openclaw", }, }, }""");
+        Map<String, String> environment = Map.of("OPENCLAW_CONFIG_PATH", config.toString());
+
+        UpstreamTarget local = new IngestorConfigValidator(environment::get).validate(properties(null)).get(0);
+
+        assertThat(local.url()).hasToString("ws://127.0.0.1:19002");
+        assertThat(local.token().reveal()).isEqualTo("from-openclaw");
+        assertThat(local.origin()).isEqualTo("gateway ws://127.0.0.1:19002 (port from " + config + "), token from "
+                + config).doesNotContain("from-openclaw");
+    }
+
+    @Test
+    void crewstreamsOwnSettingsWinOverTheLocalOpenclaw() throws Exception {
+        Path config = Files.writeString(this.folder.resolve("openclaw.json"),
+                "{gateway: {port: 18789, auth: {token: 'from-openclaw'}}}");
+        Path tokenFile = Files.writeString(this.folder.resolve("token"), "from-file");
+        Map<String, String> environment = Map.of("OPENCLAW_CONFIG_PATH", config.toString(), "MY_TOKEN", "from-env");
+        List<Upstream> upstreams = List.of(
+                new Upstream("env", "ws://127.0.0.1:18789", "MY_TOKEN", null, true),
+                new Upstream("file", null, null, tokenFile, true));
+
+        List<UpstreamTarget> targets = new IngestorConfigValidator(environment::get).validate(properties(upstreams));
+
+        assertThat(targets.get(0).token().reveal()).isEqualTo("from-env");
+        assertThat(targets.get(0).origin()).isEqualTo("gateway ws://127.0.0.1:18789 "
+                + "(crewstream.ingestor.upstreams[0].url), token from $MY_TOKEN (token-env)");
+        assertThat(targets.get(1).token().reveal()).isEqualTo("from-file");
+        assertThat(targets.get(1).origin()).isEqualTo("gateway ws://127.0.0.1:18789 (port from " + config
+                + "), token from token-file " + tokenFile);
+    }
+
+    @Test
+    void noTokenAnywhereIsOneLineSayingWhereCrewstreamLooked() {
+        Path config = this.folder.resolve("openclaw.json");
+        Map<String, String> environment = Map.of("OPENCLAW_CONFIG_PATH", config.toString());
+
+        InvalidIngestorConfigException failure = catchThrowableOfType(InvalidIngestorConfigException.class,
+                () -> new IngestorConfigValidator(environment::get).validate(properties(null)));
+
+        assertThat(failure.problems()).containsExactly("crewstream.ingestor.upstreams[0] (local) has no token: "
+                + "$OPENCLAW_GATEWAY_TOKEN is not set and " + config + " does not exist (export the gateway's token "
+                + "as OPENCLAW_GATEWAY_TOKEN, or set token-file)");
     }
 
     @Test

@@ -28,7 +28,9 @@ public record LaunchOptions(boolean demo, boolean fresh, int dashboardPort, int 
               --help          show this text
 
             Environment:
-              OPENCLAW_GATEWAY_TOKEN   token of the OpenClaw gateway at ws://127.0.0.1:18789 (not needed with --demo)
+              none needed next to a local OpenClaw: its gateway's port and token are read from OpenClaw's own
+              config ($OPENCLAW_CONFIG_PATH, else $OPENCLAW_STATE_DIR/openclaw.json, else ~/.openclaw/openclaw.json)
+              OPENCLAW_GATEWAY_TOKEN   the gateway token, when that config has none
               CREWSTREAM_INGESTOR_UPSTREAMS_0_URL   another gateway address (see README: Configuration)
               KAFKA_BOOTSTRAP_SERVERS  use this Kafka cluster instead of the embedded broker
             """;

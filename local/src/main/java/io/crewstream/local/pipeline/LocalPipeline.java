@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
+import io.crewstream.ingestor.config.UpstreamTarget;
 import io.crewstream.ingestor.upstream.UpstreamStatus;
 import io.crewstream.ingestor.upstream.UpstreamSupervisor;
 import io.crewstream.ingestor.upstream.UpstreamSupervisors;
@@ -25,6 +26,7 @@ import io.crewstream.schemas.records.UpstreamState;
 import io.crewstream.ssegateway.state.SessionTable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.springframework.core.ResolvableType;
 
 /**
  * The whole pipeline on one machine, in this JVM: Kafka (embedded, or the cluster given), the topics, the demo
@@ -109,6 +111,9 @@ public final class LocalPipeline {
                     + " gateways known");
 
             this.ingestor = startApp(PipelineApps.ingestor(config));
+            if (upstream == null) {
+                reportOrigins();
+            }
             reportUpstreams(table);
 
             this.progress.step(String.format("Ready in %.1f s: open http://localhost:%d",
@@ -189,6 +194,17 @@ public final class LocalPipeline {
         return app;
     }
 
+    /** Where each gateway's address and token came from, when the ingestor found them itself (never the token). */
+    private void reportOrigins() {
+        List<UpstreamTarget> targets = this.ingestor.context()
+                .<List<UpstreamTarget>>getBeanProvider(ResolvableType.forClassWithGenerics(List.class,
+                        UpstreamTarget.class))
+                .getObject();
+        for (UpstreamTarget target : targets) {
+            this.progress.step("Upstream '" + target.id() + "': " + target.origin());
+        }
+    }
+
     private void reportUpstreams(SessionTable table) {
         List<UpstreamSupervisor> supervisors = this.ingestor.bean(UpstreamSupervisors.class).all();
         for (UpstreamSupervisor supervisor : supervisors) {
@@ -225,7 +241,8 @@ public final class LocalPipeline {
 
     private static String hint(UpstreamState state) {
         return switch (state) {
-            case AUTH_FAILED -> " Check OPENCLAW_GATEWAY_TOKEN.";
+            case AUTH_FAILED -> " Check the token named above; another one goes in "
+                    + "CREWSTREAM_INGESTOR_UPSTREAMS_0_TOKENFILE (a file) or _TOKENENV (a variable's name).";
             case UNREACHABLE -> " Is OpenClaw running? Or try --demo.";
             default -> "";
         };

@@ -20,8 +20,8 @@ import io.crewstream.schemas.TopicNamespace;
  * @param agentUsageStateDir the agent-usage app's local state stores
  * @param projectorApplicationId Kafka Streams application id (consumer group, changelog prefix)
  * @param upstream the one gateway the ingestor connects to, or {@code null} to leave the ingestor's own
- *     configuration ({@code crewstream.ingestor.upstreams}, default {@code ws://127.0.0.1:18789} with the token
- *     from {@code OPENCLAW_GATEWAY_TOKEN}) alone
+ *     configuration ({@code crewstream.ingestor.upstreams}; by default the OpenClaw gateway on this machine, its
+ *     port and token read from OpenClaw's own config file, or {@code OPENCLAW_GATEWAY_TOKEN}) alone
  * @param extraSettings further properties for every app, e.g. shorter timings in tests
  */
 public record PipelineConfig(String bootstrapServers, TopicNamespace namespace, int partitions, int dashboardPort,
