@@ -59,7 +59,7 @@ public final class KafkaUpstreamOutput implements UpstreamOutput {
     }
 
     @Override
-    public SnapshotReceipt snapshot(String connectionId, String reason, List<SessionRow> sessions, long observedAt,
+    public SnapshotReceipt snapshot(String connectionId, SnapshotReason reason, List<SessionRow> sessions, long observedAt,
             long listedFrom) {
         String snapshotId = UUID.randomUUID().toString();
         List<String> rejected = new ArrayList<>();

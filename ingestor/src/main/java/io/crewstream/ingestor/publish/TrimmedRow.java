@@ -37,10 +37,16 @@ final class TrimmedRow {
         return SessionRow.of(kept);
     }
 
-    /** The last resort when even the typed fields are too large (a huge label): the key alone, marked. */
+    /**
+     * The last resort when even the typed fields are too large (a huge label): the key and {@code updatedAt} alone,
+     * marked. {@code updatedAt} stays because the {@code SessionsDigest} of what was published covers it.
+     */
     static SessionRow keyOnly(SessionRow row) {
         ObjectNode kept = row.fields().objectNode();
         kept.put("key", row.key());
+        if (row.fields().has("updatedAt")) {
+            kept.set("updatedAt", row.fields().get("updatedAt"));
+        }
         kept.put(MARKER, true);
         return SessionRow.of(kept);
     }

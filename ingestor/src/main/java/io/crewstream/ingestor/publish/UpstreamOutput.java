@@ -23,7 +23,7 @@ public interface UpstreamOutput {
      * @param listedFrom epoch ms at which the listing was asked for ({@code SnapshotChunk#listedFrom})
      * @return what was published
      */
-    SnapshotReceipt snapshot(String connectionId, String reason, List<SessionRow> sessions, long observedAt,
+    SnapshotReceipt snapshot(String connectionId, SnapshotReason reason, List<SessionRow> sessions, long observedAt,
             long listedFrom);
 
     /**

@@ -17,6 +17,7 @@ import io.crewstream.schemas.records.SessionEvent;
 import io.crewstream.schemas.records.SessionRow;
 import io.crewstream.schemas.records.SessionUpserted;
 import io.crewstream.schemas.records.SnapshotChunk;
+import io.crewstream.schemas.records.SnapshotReason;
 import io.crewstream.schemas.serde.ContractSerdes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -80,7 +81,7 @@ class KafkaUpstreamOutputTest {
         var rows = java.util.stream.IntStream.range(0, 50)
                 .mapToObj(i -> SnapshotChunkerTest.row("agent:main:" + i, 1000)).toList();
 
-        UpstreamOutput.SnapshotReceipt receipt = this.output.snapshot("gw", "initial", rows, 5L, 2L);
+        UpstreamOutput.SnapshotReceipt receipt = this.output.snapshot("gw", SnapshotReason.INITIAL, rows, 5L, 2L);
         this.sender.close();
 
         List<ProducerRecord<String, byte[]>> records = this.producer.history();
