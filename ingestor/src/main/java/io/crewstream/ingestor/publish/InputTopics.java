@@ -31,7 +31,7 @@ public final class InputTopics {
 
     /** Read together per connection by the projector: they must be co-partitioned. */
     static final List<Topic> JOINED = List.of(Topic.SESSION_EVENTS, Topic.CONNECTION_STATUS, Topic.RUN_EVENTS,
-            Topic.AGENT_LISTS);
+            Topic.AGENT_LISTS, Topic.SESSION_VERIFICATIONS);
 
     private final IngestorProperties.Kafka kafka;
     private final TopicNamespace namespace;

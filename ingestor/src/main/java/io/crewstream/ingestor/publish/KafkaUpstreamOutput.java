@@ -5,8 +5,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.crewstream.schemas.Topic;
@@ -19,11 +22,14 @@ import io.crewstream.schemas.records.RunEvent;
 import io.crewstream.schemas.records.SessionEvent;
 import io.crewstream.schemas.records.SessionRemoved;
 import io.crewstream.schemas.records.SessionRow;
-import io.crewstream.schemas.records.SnapshotReason;
 import io.crewstream.schemas.records.SessionUpserted;
+import io.crewstream.schemas.records.SessionsVerified;
 import io.crewstream.schemas.records.SnapshotChunk;
+import io.crewstream.schemas.records.SnapshotReason;
 import io.crewstream.schemas.serde.ContractSerde;
 import io.crewstream.schemas.serde.ContractSerdes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes supervisors' observations to the five input topics, keyed by connection id so that one connection's
@@ -32,9 +38,12 @@ import io.crewstream.schemas.serde.ContractSerdes;
  * ({@link CloudEvents}): a snapshot chunk's id is its snapshot's and its index, a run event's the one its frame
  * gives (run, numbering stream, number), any other record's this ingestor run's id and a counter, so that ids never repeat and a producer's retry, which resends the same record, keeps its id.
  *
- * <p>Thread-safe: the sender and serdes are, and the counter is atomic.
+ * <p>Thread-safe: the sender and serdes are, the counter is atomic and the last session-events record of each
+ * connection is kept in a concurrent map.
  */
 public final class KafkaUpstreamOutput implements UpstreamOutput {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaUpstreamOutput.class);
 
     /** Room for a raw frame's own fields around its text. */
     private static final int RAW_FRAME_ENVELOPE_BYTES = 1024;
@@ -47,6 +56,9 @@ public final class KafkaUpstreamOutput implements UpstreamOutput {
     private final ContractSerde<RawFrame> rawFrames = ContractSerdes.rawFrames();
     private final ContractSerde<RunEvent> runEvents = ContractSerdes.runEvents();
     private final ContractSerde<AgentList> agentLists = ContractSerdes.agentLists();
+    private final ContractSerde<SessionsVerified> verifications = ContractSerdes.sessionVerifications();
+    // Per connection: the offset of its last session-events record handed over, once Kafka acknowledges it.
+    private final Map<String, CompletableFuture<Long>> lastSessionEvent = new ConcurrentHashMap<>();
 
     /** Names this run in event ids: a restarted ingestor counts from 1 again. */
     private final String runId = UUID.randomUUID().toString();
@@ -67,8 +79,7 @@ public final class KafkaUpstreamOutput implements UpstreamOutput {
                 rejected);
         for (SnapshotChunk listed : chunks) {
             SnapshotChunk chunk = listed.withListedFrom(Math.min(listedFrom, observedAt));
-            send(Topic.SESSION_EVENTS, connectionId,
-                    this.sessionEvents.serialize(Topic.SESSION_EVENTS.baseName(), chunk),
+            sendSessionEvent(connectionId, this.sessionEvents.serialize(Topic.SESSION_EVENTS.baseName(), chunk),
                     new CloudEvents(snapshotId + "-" + chunk.chunkIndex(), source(connectionId),
                             CloudEventType.SNAPSHOT_CHUNK, Instant.ofEpochMilli(observedAt), null));
         }
@@ -80,7 +91,7 @@ public final class KafkaUpstreamOutput implements UpstreamOutput {
         byte[] value = serialize(event);
         CloudEvents attributes = attributesOf(event);
         if (value.length <= this.maxRecordBytes) {
-            send(Topic.SESSION_EVENTS, event.connectionId(), value, attributes);
+            sendSessionEvent(event.connectionId(), value, attributes);
             return Optional.empty();
         }
         String problem = "session '" + sessionKey(event) + "' is " + value.length + " bytes serialized, more than a "
@@ -92,7 +103,7 @@ public final class KafkaUpstreamOutput implements UpstreamOutput {
                         upserted.sessionKey(), upserted.reason(), upserted.upstreamSeq(), upserted.observedAt(),
                         trimmed));
                 if (trimmedValue.length <= this.maxRecordBytes) {
-                    send(Topic.SESSION_EVENTS, event.connectionId(), trimmedValue, attributes);
+                    sendSessionEvent(event.connectionId(), trimmedValue, attributes);
                     return Optional.of(problem + "; published trimmed to " + trimmedValue.length + " bytes (marked "
                             + TrimmedRow.MARKER + ")");
                 }
@@ -133,8 +144,27 @@ public final class KafkaUpstreamOutput implements UpstreamOutput {
     @Override
     public void sessionsVerified(String connectionId, SnapshotReason reason, int sessionCount, String digest,
             int changesPublished, long listedFrom, long observedAt) {
-        // TODO(#16, verification helper): send after the connection's last session-events record is acknowledged.
-        throw new UnsupportedOperationException("not built yet");
+        CompletableFuture<Long> last = this.lastSessionEvent.get(connectionId);
+        if (last == null) {
+            log.warn("[{}] No session-events record published yet; no verification marker", connectionId);
+            return;
+        }
+        last.thenAccept(offset -> send(Topic.SESSION_VERIFICATIONS, connectionId,
+                this.verifications.serialize(Topic.SESSION_VERIFICATIONS.baseName(), SessionsVerified.of(connectionId,
+                        reason, sessionCount, digest, changesPublished, Math.min(listedFrom, observedAt), observedAt,
+                        offset)),
+                next(CloudEventType.SESSIONS_VERIFIED, connectionId, observedAt, null)))
+                .exceptionally(failure -> {
+                    // The full snapshot that follows Kafka's recovery replaces the check.
+                    log.debug("[{}] No verification marker: a session-events record before it failed", connectionId);
+                    return null;
+                });
+    }
+
+    /** Every session-events record goes here, so that a marker can name the offset of the last one. */
+    private void sendSessionEvent(String connectionId, byte[] value, CloudEvents attributes) {
+        this.lastSessionEvent.put(connectionId,
+                this.sender.sendAcknowledged(Topic.SESSION_EVENTS, connectionId, value, attributes));
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -95,8 +96,24 @@ public final class RecordSender implements AutoCloseable {
      * {@link PublishHealth}, never thrown.
      */
     public void send(Topic topic, String key, byte[] value, CloudEvents attributes) {
+        send(topic, key, value, attributes, null);
+    }
+
+    /**
+     * {@link #send}, telling when Kafka has acknowledged the record.
+     *
+     * @return completes with the record's offset once acknowledged, exceptionally when the send failed
+     */
+    public CompletableFuture<Long> sendAcknowledged(Topic topic, String key, byte[] value, CloudEvents attributes) {
+        CompletableFuture<Long> acknowledged = new CompletableFuture<>();
+        send(topic, key, value, attributes, acknowledged);
+        return acknowledged;
+    }
+
+    private void send(Topic topic, String key, byte[] value, CloudEvents attributes,
+            CompletableFuture<Long> acknowledged) {
         long seq = this.sequence.incrementAndGet();
-        OutboundRecord record = new OutboundRecord(topic, key, value, attributes, seq);
+        OutboundRecord record = new OutboundRecord(topic, key, value, attributes, seq, acknowledged);
         if (this.pending.incrementAndGet() > this.maxPendingRecords) {
             failed(record, "more than " + this.maxPendingRecords + " records waiting for Kafka");
             return;
@@ -128,6 +145,9 @@ public final class RecordSender implements AutoCloseable {
                 this.pending.decrementAndGet();
                 this.latency.get(record.topic()).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                 this.health.recordSuccess(record.sequence());
+                if (record.acknowledged() != null) {
+                    record.acknowledged().complete(metadata.offset());
+                }
             });
         }
         catch (RuntimeException ex) {
@@ -145,6 +165,9 @@ public final class RecordSender implements AutoCloseable {
         log.warn("Could not publish a record to {} for key '{}' ({} bytes): {}", record.topic(), record.key(),
                 record.value().length, reason);
         this.health.recordFailure(record.sequence(), "sending to " + record.topic() + " failed: " + reason);
+        if (record.acknowledged() != null) {
+            record.acknowledged().completeExceptionally(new IllegalStateException(reason));
+        }
     }
 
     /** Sends what is queued (waiting up to 10 s), then closes the producer, which flushes what it buffers. */

@@ -44,6 +44,8 @@ final class GatewayLink {
     final HeldRunEvents heldRunEvents = new HeldRunEvents();
     final RunUsageTracker runUsage = new RunUsageTracker();
     AgentListState agents = AgentListState.IDLE;
+    // The event before the current one was a keyed delete: a keyless delete now is its echo.
+    boolean previousEventWasKeyedDelete;
     Shutdown shutdown;
 
     GatewayLink(long openedAt, long tickIntervalMs, long maxPayload) {

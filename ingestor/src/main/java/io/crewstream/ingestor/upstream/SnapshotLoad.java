@@ -58,10 +58,10 @@ final class SnapshotLoad {
 
     /**
      * Another listing is wanted for {@code reason} once this one is published (this one may predate what prompted
-     * it); the first reason asked for is kept.
+     * it). The first reason asked for is kept, unless a later one needs a full snapshot and it does not.
      */
     void listAgainAfter(SnapshotReason reason) {
-        if (this.next == null) {
+        if (this.next == null || (reason.publishesFullSnapshot() && !this.next.publishesFullSnapshot())) {
             this.next = reason;
         }
     }
@@ -117,13 +117,15 @@ final class SnapshotLoad {
     /**
      * Starts the listing over from the first page. The changes held so far, and whatever asked for another listing
      * meanwhile, are dropped: the new listing is taken after them and reflects them (applied on top of it they would
-     * put older rows over newer).
+     * put older rows over newer). Only a wish for a full snapshot that this listing will not publish stays.
      */
     void relist(long listedFrom) {
         this.listedFrom = listedFrom;
         this.rows.clear();
         this.heldChanges.clear();
-        this.next = null;
+        if (this.next != null && !(this.next.publishesFullSnapshot() && !this.reason.publishesFullSnapshot())) {
+            this.next = null;
+        }
         this.offset = 0;
         this.pages = 0;
         this.rowsMayHaveShiftedBack = false;

@@ -59,9 +59,13 @@ public sealed interface UpstreamEffect {
     record PublishChange(SessionEvent event) implements UpstreamEffect {
     }
 
-    /** The marker that ends a re-list published as differences. */
+    /**
+     * The marker that ends a re-list published as differences.
+     *
+     * @param startedAt epoch ms at which the re-list was asked for, for its duration
+     */
     record PublishSessionsVerified(String connectionId, SnapshotReason reason, int sessionCount, String digest,
-            int changesPublished, long listedFrom, long observedAt) implements UpstreamEffect {
+            int changesPublished, long listedFrom, long observedAt, long startedAt) implements UpstreamEffect {
     }
 
     record PublishStatus(ConnectionStatusEvent status) implements UpstreamEffect {

@@ -30,6 +30,7 @@ import io.crewstream.ingestor.upstream.UpstreamEffect.PublishAgentList;
 import io.crewstream.ingestor.upstream.UpstreamEffect.PublishChange;
 import io.crewstream.ingestor.upstream.UpstreamEffect.PublishRawFrame;
 import io.crewstream.ingestor.upstream.UpstreamEffect.PublishRunEvent;
+import io.crewstream.ingestor.upstream.UpstreamEffect.PublishSessionsVerified;
 import io.crewstream.ingestor.upstream.UpstreamEffect.PublishSnapshot;
 import io.crewstream.ingestor.upstream.UpstreamEffect.PublishStatus;
 import io.crewstream.ingestor.upstream.UpstreamEffect.ScheduleTimer;
@@ -53,6 +54,8 @@ import io.crewstream.schemas.records.ConnectionReasonCode;
 import io.crewstream.schemas.records.ConnectionStatusEvent;
 import io.crewstream.schemas.records.KafkaOutage;
 import io.crewstream.schemas.records.SessionEvent;
+import io.crewstream.schemas.records.SessionRemoved;
+import io.crewstream.schemas.records.SessionRow;
 import io.crewstream.schemas.records.SnapshotReason;
 import io.crewstream.schemas.records.SnapshotRequest;
 import io.crewstream.schemas.records.UpstreamState;
@@ -117,6 +120,7 @@ public final class UpstreamSession {
     private Long lastFrameAt;
     private UpstreamStatus status;
     private String agentListProblem;
+    private final PublishedSessions published = new PublishedSessions();
 
     public UpstreamSession(UpstreamTarget target, IngestorProperties.Connection settings, boolean activitySummaries,
             String clientVersion, ReconnectBackoff backoff, UpstreamMetrics metrics, Clock clock) {
@@ -405,10 +409,12 @@ public final class UpstreamSession {
                 listAgents();
             }
         }
+        boolean followsKeyedDelete = link.previousEventWasKeyedDelete;
+        link.previousEventWasKeyedDelete = false;
         switch (frame.event()) {
             case "connect.challenge" -> challenged(link);
             case "shutdown" -> shutdownAnnounced(link, frame.payload());
-            case "sessions.changed" -> sessionsChanged(frame, receivedAt);
+            case "sessions.changed" -> sessionsChanged(link, frame, receivedAt, followsKeyedDelete);
             case "tick" -> tickArrived();
             case RunActivity.AGENT, RunActivity.CHAT, RunActivity.SESSION_TOOL -> runActivity(link, frame, receivedAt);
             // Agents live in the gateway's configuration; it announces no agent event of its own (2026.9.6).
@@ -610,8 +616,16 @@ public final class UpstreamSession {
         held.beforeSnapshot().forEach(this::publishRunEvent);
         // The listed rows hold each key's latest held change, so the held changes are not published after them:
         // replayed, they would move a key back through its older versions before ending where it already is.
-        emit(new PublishSnapshot(this.target.id(), load.reason(), load.rows(), this.clock.millis(),
-                load.listedFrom(), load.startedAt()));
+        List<SessionRow> rows = load.rows();
+        long now = this.clock.millis();
+        if (load.reason().publishesFullSnapshot()) {
+            emit(new PublishSnapshot(this.target.id(), load.reason(), rows, now, load.listedFrom(),
+                    load.startedAt()));
+            this.published.replace(rows, now);
+        }
+        else {
+            publishDifferences(load, rows, now);
+        }
         held.afterSnapshot().forEach(this::publishRunEvent);
         this.phase = new Live(link, listing.hello());
         if (listing instanceof Snapshotting) {
@@ -625,12 +639,24 @@ public final class UpstreamSession {
         }
     }
 
-    private void sessionsChanged(GatewayFrame frame, long receivedAt) {
+    /**
+     * Publishes what differs between the listing and what was last published ({@link PublishedSessions}), then the
+     * marker with the count and digest of the result, which the projector checks its table against.
+     */
+    private void publishDifferences(SnapshotLoad load, List<SessionRow> rows, long now) {
+        List<SessionEvent> changes = this.published.differences(this.target.id(), load.reason(), rows, now);
+        changes.forEach(this::publishChange);
+        emit(new PublishSessionsVerified(this.target.id(), load.reason(), this.published.count(),
+                this.published.digest(), changes.size(), Math.min(load.listedFrom(), now), now, load.startedAt()));
+    }
+
+    private void sessionsChanged(GatewayLink link, GatewayFrame frame, long receivedAt, boolean followsKeyedDelete) {
         if (!(this.phase instanceof Handshaken handshaken)) {
             return;
         }
         SessionChange change = SessionChange.of(this.target.id(), frame.payload(), frame.seq(), receivedAt);
         if (change instanceof SessionChange.Publish publish) {
+            link.previousEventWasKeyedDelete = publish.event() instanceof SessionRemoved;
             if (handshaken instanceof Listing listing) {
                 listing.load().hold(publish.event());
             }
@@ -638,8 +664,12 @@ public final class UpstreamSession {
                 publishChange(publish.event());
             }
         }
+        else if (change instanceof SessionChange.Reload reload && reload.keylessDelete() && followsKeyedDelete) {
+            log.debug("[{}] {} right after the keyed delete it repeats: already handled", this.target.id(),
+                    reload.why());
+        }
         else if (change instanceof SessionChange.Reload reload) {
-            log.debug("[{}] {}: re-snapshotting", this.target.id(), reload.why());
+            log.debug("[{}] {}: listing again", this.target.id(), reload.why());
             if (handshaken instanceof Listing listing) {
                 // Whatever changed may have been a removal.
                 listing.load().rowsMayHaveShiftedBack();
@@ -650,6 +680,7 @@ public final class UpstreamSession {
 
     private void publishChange(SessionEvent event) {
         emit(new PublishChange(event));
+        this.published.apply(event);
     }
 
     private void reconciliationDue() {
@@ -685,8 +716,20 @@ public final class UpstreamSession {
         if (!running()) {
             return;
         }
+        Long fullSnapshotAt = this.published.fullSnapshotAt();
+        if (fullSnapshotAt != null && request.requestedAt() != null && fullSnapshotAt > request.requestedAt()) {
+            log.info("[{}] Full snapshot requested by {} ({}) at {}: one was published since, at {}",
+                    this.target.id(), request.requestedBy(), request.reason(), request.requestedAt(), fullSnapshotAt);
+            return;
+        }
+        if (this.phase instanceof Listing listing && listing.load().reason().publishesFullSnapshot()) {
+            log.info("[{}] Full snapshot requested by {} ({}): one is being listed", this.target.id(),
+                    request.requestedBy(), request.reason());
+            return;
+        }
         log.info("[{}] Full snapshot requested by {} ({}): {}", this.target.id(), request.requestedBy(),
                 request.reason(), request.detail());
+        // Not connected: the reconnect publishes a full snapshot anyway.
         if (this.phase instanceof Live || this.phase instanceof Relisting) {
             requestSnapshot(SnapshotReason.TABLE_MISMATCH);
         }

@@ -255,6 +255,10 @@ public final class UpstreamSupervisor {
         else if (effect instanceof PublishSessionsVerified verified) {
             this.output.sessionsVerified(verified.connectionId(), verified.reason(), verified.sessionCount(),
                     verified.digest(), verified.changesPublished(), verified.listedFrom(), verified.observedAt());
+            this.metrics.relisted(verified.changesPublished());
+            log.debug("[{}] Published {} changes and the verification marker ({}): {} sessions, digest {}, "
+                    + "listed in {} ms", this.target.id(), verified.changesPublished(), verified.reason(),
+                    verified.sessionCount(), verified.digest(), this.clock.millis() - verified.startedAt());
         }
         else if (effect instanceof PublishStatus status) {
             this.output.status(status.status());

@@ -7,6 +7,7 @@ import io.crewstream.ingestor.upstream.ConnectionPhase.Live;
 import io.crewstream.ingestor.upstream.ConnectionPhase.Relisting;
 import io.crewstream.ingestor.upstream.UpstreamEffect.PublishChange;
 import io.crewstream.ingestor.upstream.UpstreamEffect.PublishRunEvent;
+import io.crewstream.ingestor.upstream.UpstreamEffect.PublishSessionsVerified;
 import io.crewstream.ingestor.upstream.UpstreamEffect.PublishSnapshot;
 import io.crewstream.schemas.records.RunEventKind;
 import io.crewstream.schemas.records.SessionRow;
@@ -155,23 +156,52 @@ class UpstreamSessionListingTest {
     }
 
     @Test
-    void reasonsArrivingDuringAListingAskForExactlyOneMoreAfterIt() {
+    void reasonsArrivingDuringAListingAskForExactlyOneMoreAfterItForTheFirstReason() {
         this.driver.connected();
         this.driver.advance(Duration.ofSeconds(60));
         assertThat(this.driver.phase()).isInstanceOf(Relisting.class);
         this.driver.receive(UpstreamSessionDriver.Frames.keyless(1, "reload"));
-        this.driver.receive(tick(3));
+        this.driver.receive("{not json");
         this.driver.clear();
 
         this.driver.answer(GatewayRequests.SESSIONS_LIST, lastPage());
 
-        assertThat(this.driver.effects(PublishSnapshot.class)).extracting(PublishSnapshot::reason)
+        assertThat(this.driver.effects(PublishSessionsVerified.class)).extracting(PublishSessionsVerified::reason)
                 .containsExactly(SnapshotReason.RECONCILIATION);
-        assertThat(this.driver.phase()).isInstanceOf(Relisting.class);
         assertThat(((Relisting) this.driver.phase()).load().reason()).as("the first reason asked for")
                 .isEqualTo(SnapshotReason.RELOAD_REQUESTED);
         this.driver.answer(GatewayRequests.SESSIONS_LIST, lastPage());
         assertThat(this.driver.phase()).isInstanceOf(Live.class);
+    }
+
+    @Test
+    void aReasonNeedingAFullSnapshotDuringAListingOfDifferencesIsNotLostBehindAnEarlierOne() {
+        this.driver.connected();
+        this.driver.advance(Duration.ofSeconds(60));
+        this.driver.receive(UpstreamSessionDriver.Frames.keyless(1, "reload"));
+
+        this.driver.receive(tick(3));
+        this.driver.answer(GatewayRequests.SESSIONS_LIST, lastPage());
+
+        assertThat(((Relisting) this.driver.phase()).load().reason()).isEqualTo(SnapshotReason.SEQ_GAP);
+    }
+
+    @Test
+    void aReasonNeedingAFullSnapshotSurvivesAListingStartedOverForSkippedRows() {
+        this.driver.connected();
+        this.driver.advance(Duration.ofSeconds(60));
+        this.driver.feed(new UpstreamInput.PublishRecovered(new io.crewstream.schemas.records.KafkaOutage(1L, 2L,
+                3L)));
+        this.driver.answer(GatewayRequests.SESSIONS_LIST, page(true, 1L, row("a", 1, "a")));
+        this.driver.receive(deleted(1, "a"));
+        this.driver.answer(GatewayRequests.SESSIONS_LIST, lastPage(row("c", 1, "c")));
+        this.driver.answer(GatewayRequests.SESSIONS_LIST, lastPage(row("c", 1, "c")));
+        this.driver.clear();
+
+        this.driver.answer(GatewayRequests.SESSIONS_LIST, lastPage(row("c", 1, "c")));
+
+        assertThat(this.driver.effects(PublishSnapshot.class)).extracting(PublishSnapshot::reason)
+                .containsExactly(SnapshotReason.PUBLISH_RECOVERED);
     }
 
     @Test
