@@ -71,8 +71,8 @@ public final class KafkaUpstreamOutput implements UpstreamOutput {
     }
 
     @Override
-    public SnapshotReceipt snapshot(String connectionId, SnapshotReason reason, List<SessionRow> sessions, long observedAt,
-            long listedFrom) {
+    public SnapshotReceipt snapshot(String connectionId, SnapshotReason reason, List<SessionRow> sessions,
+            long observedAt, long listedFrom) {
         String snapshotId = UUID.randomUUID().toString();
         List<String> rejected = new ArrayList<>();
         List<SnapshotChunk> chunks = this.chunker.chunk(connectionId, snapshotId, reason, sessions, observedAt,

@@ -35,8 +35,8 @@ public final class SnapshotChunker {
      *     {@link TrimmedRow trimmed} (or, if even that is too large, left out) rather than blocking the whole
      *     snapshot, and is logged and counted by the caller
      */
-    public List<SnapshotChunk> chunk(String connectionId, String snapshotId, SnapshotReason reason, List<SessionRow> rows,
-            long observedAt, List<String> trimmed) {
+    public List<SnapshotChunk> chunk(String connectionId, String snapshotId, SnapshotReason reason,
+            List<SessionRow> rows, long observedAt, List<String> trimmed) {
         List<List<SessionRow>> groups = new ArrayList<>();
         List<SessionRow> current = new ArrayList<>();
         long currentBytes = CHUNK_ENVELOPE_BYTES;

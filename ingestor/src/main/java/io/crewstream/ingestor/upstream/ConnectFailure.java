@@ -27,14 +27,16 @@ record ConnectFailure(String reason, ConnectionReasonCode code) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof WebSocketHandshakeException handshake) {
                 return new ConnectFailure("no WebSocket at " + displayUrl + " (HTTP "
-                        + handshake.getResponse().statusCode() + " instead of an upgrade)", ConnectionReasonCode.UPGRADE_REJECTED);
+                        + handshake.getResponse().statusCode() + " instead of an upgrade)",
+                        ConnectionReasonCode.UPGRADE_REJECTED);
             }
             if (cause instanceof HttpTimeoutException) {
                 return new ConnectFailure("connecting to " + displayUrl + " timed out after "
                         + connectTimeout.toMillis() + " ms", ConnectionReasonCode.CONNECT_TIMEOUT);
             }
             if (cause instanceof ConnectException) {
-                return new ConnectFailure("connection refused by " + displayUrl, ConnectionReasonCode.CONNECTION_REFUSED);
+                return new ConnectFailure("connection refused by " + displayUrl,
+                        ConnectionReasonCode.CONNECTION_REFUSED);
             }
         }
         ConnectionReasonCode code = failure instanceof IOException || failure.getCause() instanceof IOException

@@ -6,8 +6,8 @@ package io.crewstream.ingestor.upstream;
  * the handshake is done, the listing under way while a snapshot is taken.
  *
  * <pre>
- * Idle ─start→ Connecting ─open→ AwaitingChallenge ─challenge→ Authenticating ─hello-ok→ Snapshotting ─published→ Live
- *                                                                                  Live ─re-list→ Relisting ─published→ Live
+ * Idle ─start→ Connecting ─open→ AwaitingChallenge ─challenge→ Authenticating ─hello-ok→ Snapshotting
+ * Snapshotting ─published→ Live ─re-list→ Relisting ─published→ Live
  * any linked phase ─lost (close, failure, timeout, rejection)→ BackingOff ─timer→ Connecting
  * any ─stop→ Stopped ─start→ Connecting
  * </pre>

@@ -133,8 +133,8 @@ final class SnapshotLoad {
     }
 
     /**
-     * The listed rows with the changes held back while listing ({@link #hold}) applied in order: an upserted row replaces (or adds)
-     * its key, a removed key goes. So the snapshot holds each key's latest known version and the held changes need
+     * The listed rows with the changes held back while listing ({@link #hold}) applied in order: an upserted row
+     * replaces (or adds) its key, a removed key goes. So the snapshot holds each key's latest known version and the held changes need
      * not be published after it (published, they would replay a key's older versions after its newest); left out of
      * the snapshot, a live session would be removed and recreated downstream.
      */

@@ -51,7 +51,6 @@ import io.crewstream.ingestor.upstream.UpstreamInput.Stop;
 import io.crewstream.ingestor.upstream.UpstreamInput.TimerFired;
 import io.crewstream.ingestor.upstream.UpstreamMetrics.BadFrame;
 import io.crewstream.schemas.records.ConnectionReasonCode;
-import io.crewstream.schemas.records.ConnectionStatusEvent;
 import io.crewstream.schemas.records.KafkaOutage;
 import io.crewstream.schemas.records.SessionEvent;
 import io.crewstream.schemas.records.SessionRemoved;
@@ -64,14 +63,18 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The protocol of one upstream gateway connection as a state machine: {@link UpstreamInput}s in, {@link UpstreamEffect}s
- * out, no I/O. It connects, handshakes, subscribes, publishes a full snapshot, turns every {@code sessions.changed}
- * into one record, lists again when it may have missed something (seq gap, keyless change, bad frame, reconnect,
- * reconciliation timer, Kafka recovery), watches the gateway's ticks, and reconnects forever with backoff. Alongside
- * the sessions it publishes every run step the gateway reports ({@link RunActivity}) and the gateway's agent list after
- * every connect and whenever the agents may have changed ({@code config.changed}, a seq gap, the reconciliation
- * timer); a failing {@code agents.list} is reported and never touches the sessions. Every change of the link's state
- * is published as a {@link ConnectionStatusEvent}, and the current one again every {@code status-interval}.
+ * The protocol of one upstream gateway connection as a state machine: {@link UpstreamInput}s in,
+ * {@link UpstreamEffect}s out, no I/O. It connects, handshakes, subscribes, publishes a full snapshot, turns every
+ * {@code sessions.changed} into one record, lists again when it may have missed something (seq gap, keyless change,
+ * bad frame, reconnect, reconciliation timer, Kafka recovery, the projector's request), watches the gateway's ticks,
+ * and reconnects forever with backoff. A listing is published as a full snapshot or, when
+ * {@link SnapshotReason#publishesFullSnapshot()} says so, as the differences from what was last published
+ * ({@link PublishedSessions}) followed by a verification marker. Alongside the sessions it publishes every run step the
+ * gateway reports ({@link RunActivity}) and the gateway's agent list after every connect and whenever the agents may
+ * have changed ({@code config.changed}, a seq gap, the reconciliation timer); a failing {@code agents.list} is
+ * reported and never touches the sessions. Every change of the link's state is published as a
+ * {@link io.crewstream.schemas.records.ConnectionStatusEvent} ({@link StatusReport}), and the current one again
+ * every {@code status-interval}.
  *
  * <p>{@code connected} is only reported when it is true: after the snapshot is published, and, when the last link
  * ended in a tick timeout, only once the new link has delivered a tick ({@code connecting}, {@code awaiting_tick}
@@ -115,10 +118,7 @@ public final class UpstreamSession {
     private boolean everConnected;
     // The last link ended in a tick timeout: the next one must prove the gateway ticks before it is "connected".
     private boolean ticksInDoubt;
-    private boolean reported;
-    private String gatewayVersion;
-    private Long lastFrameAt;
-    private UpstreamStatus status;
+    private final StatusReport status;
     private String agentListProblem;
     private final PublishedSessions published = new PublishedSessions();
 
@@ -131,8 +131,7 @@ public final class UpstreamSession {
         this.backoff = backoff;
         this.metrics = metrics;
         this.clock = clock;
-        this.status = new UpstreamStatus(target.id(), UpstreamState.CONNECTING, "not started", null, clock.millis(),
-                null, null, target.displayUrl());
+        this.status = new StatusReport(target.id(), target.displayUrl(), clock.millis());
     }
 
     /** Handles one input; returns what to do about it, in order. */
@@ -189,12 +188,12 @@ public final class UpstreamSession {
 
     /** The last reported state. */
     public UpstreamStatus status() {
-        return this.status;
+        return this.status.current();
     }
 
     /** Epoch ms of the last frame from the gateway, null before any. */
     public Long lastFrameAt() {
-        return this.lastFrameAt;
+        return this.status.lastFrameAt();
     }
 
     /** Why the last {@code agents.list} gave no list, null when it did (or none was asked yet). */
@@ -213,7 +212,7 @@ public final class UpstreamSession {
             return;
         }
         this.phase = new BackingOff();
-        report(UpstreamState.CONNECTING, "connecting to " + this.target.displayUrl(), (String) null);
+        report(UpstreamState.CONNECTING, "connecting to " + this.target.displayUrl(), null);
         schedule(SessionTimer.RESTATEMENT, this.settings.statusInterval());
         connect();
     }
@@ -357,7 +356,7 @@ public final class UpstreamSession {
 
     private void frameArrived(GatewayLink link, long receivedAt) {
         link.lastFrameAt = receivedAt;
-        this.lastFrameAt = receivedAt;
+        this.status.frameAt(receivedAt);
         this.metrics.frameReceived();
     }
 
@@ -478,7 +477,7 @@ public final class UpstreamSession {
                     ConnectionReasonCode.INSUFFICIENT_SCOPE, this.settings.authRetryInterval());
             return;
         }
-        this.gatewayVersion = hello.serverVersion();
+        this.status.gatewayVersion(hello.serverVersion());
         link.tickIntervalMs = hello.tickIntervalMs() != null ? hello.tickIntervalMs()
                 : this.settings.handshakeTickInterval().toMillis();
         link.maxPayload = hello.maxPayload() != null ? hello.maxPayload() : DEFAULT_MAX_PAYLOAD;
@@ -706,7 +705,7 @@ public final class UpstreamSession {
         if (!running()) {
             return;
         }
-        publishStatus(this.status, outage);
+        publishStatus(outage);
         if (this.phase instanceof Live || this.phase instanceof Relisting) {
             requestSnapshot(SnapshotReason.PUBLISH_RECOVERED);
         }
@@ -745,7 +744,7 @@ public final class UpstreamSession {
                     ConnectionReasonCode.AWAITING_TICK);
         }
         else {
-            report(UpstreamState.CONNECTED, null, (String) null);
+            report(UpstreamState.CONNECTED, null, null);
         }
     }
 
@@ -961,7 +960,7 @@ public final class UpstreamSession {
         }
         dropLink(linked.link(), closeCode, closeCode == CLOSE_TICK_TIMEOUT ? "tick timeout" : "reconnecting");
         this.phase = new BackingOff();
-        if (report(state, reason, reasonCode)) {
+        if (reportWithCode(state, reason, reasonCode)) {
             log.warn("[{}] {}: {}; next attempt in {} ms", this.target.id(), state.wireName(), reason,
                     retryIn.toMillis());
         }
@@ -1000,52 +999,40 @@ public final class UpstreamSession {
     // ---- status ------------------------------------------------------------------------------------------------
 
     private boolean report(UpstreamState state, String reason, ConnectionReasonCode code) {
-        return report(state, reason, code.wireName());
+        return reportWithCode(state, reason, code == null ? null : code.wireName());
     }
 
     /**
      * Publishes a status event when the state, its code or its reason differ from the last one.
      *
+     * @param reasonCode one of {@link ConnectionReasonCode}, or the gateway's own code of a rejection
      * @return whether an event was published
      */
-    private boolean report(UpstreamState state, String reason, String reasonCode) {
-        UpstreamStatus previous = this.status;
-        boolean sameState = this.reported && previous.state() == state;
-        boolean same = sameState && equal(previous.reasonCode(), reasonCode) && equal(previous.reason(), reason);
-        UpstreamStatus next = new UpstreamStatus(this.target.id(), state, reason, reasonCode,
-                sameState ? previous.since() : this.clock.millis(), this.gatewayVersion, this.lastFrameAt,
-                this.target.displayUrl());
-        this.status = next;
-        this.reported = true;
+    private boolean reportWithCode(UpstreamState state, String reason, String reasonCode) {
+        boolean changed = this.status.update(state, reason, reasonCode, this.clock.millis());
         this.metrics.state(state);
-        if (!same) {
-            publishStatus(next, null);
+        if (changed) {
+            publishStatus(null);
         }
-        return !same;
+        return changed;
     }
 
     /** The current status once more, with the latest tick time: nothing changed, and readers should know it. */
     private void restate() {
         if (running()) {
-            publishStatus(this.status, null);
+            publishStatus(null);
             schedule(SessionTimer.RESTATEMENT, this.settings.statusInterval());
         }
     }
 
     /** Promises the next restatement while running; the last status before a stop promises none. */
-    private void publishStatus(UpstreamStatus current, KafkaOutage outage) {
+    private void publishStatus(KafkaOutage outage) {
         Long interval = running() ? this.settings.statusInterval().toMillis() : null;
-        emit(new PublishStatus(ConnectionStatusEvent.of(current.connectionId(), current.state(), current.reason(),
-                current.reasonCode(), current.since(), this.gatewayVersion, this.lastFrameAt, current.upstreamUrl(),
-                this.clock.millis(), interval).withKafkaOutage(outage)));
+        emit(new PublishStatus(this.status.event(this.clock.millis(), interval, outage)));
     }
 
     private void emit(UpstreamEffect effect) {
         this.effects.add(effect);
-    }
-
-    private static boolean equal(Object a, Object b) {
-        return a == null ? b == null : a.equals(b);
     }
 
     private static String head(String text) {

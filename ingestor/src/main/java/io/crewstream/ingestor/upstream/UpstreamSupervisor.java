@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * from the application into {@link UpstreamInput}s and carries out the {@link UpstreamEffect}s the session returns.
  *
  * <p>Threading: the session and everything below are confined to one single-threaded scheduled executor per
- * supervisor ({@code upstream-<id>}). WebSocket callbacks, timers, {@link #publishRecovered}, {@link #snapshotRequested},
- * {@link #start()} and {@link #stop()} only enqueue inputs on it, so nothing is touched by two threads and nothing
+ * supervisor ({@code upstream-<id>}). WebSocket callbacks, timers, {@link #publishRecovered},
+ * {@link #snapshotRequested}, {@link #start()} and {@link #stop()} only enqueue inputs on it, so nothing is touched by two threads and nothing
  * locks. Each socket is one {@link Socket}; its callbacks are dropped once the session has closed it, which is how
  * late callbacks of a dead socket are made harmless. Other threads read only {@link #status()},
  * {@link #lastFrameAt()} and {@link #agentListProblem()}, copied from the session into volatile fields after every

@@ -87,7 +87,8 @@ class PublishedSessionsTest {
     }
 
     private static String keyOf(SessionEvent event) {
-        return event instanceof SessionUpserted upserted ? upserted.sessionKey() : ((SessionRemoved) event).sessionKey();
+        return event instanceof SessionUpserted upserted ? upserted.sessionKey()
+                : ((SessionRemoved) event).sessionKey();
     }
 
     private static SessionRow row(String key, long updatedAt, String label) {

@@ -153,8 +153,8 @@ final class UpstreamSessionDriver {
     }
 
     /**
-     * Start, open, challenge, {@code hello-ok} (tick {@value #TICK_MS} ms), {@code sessions.subscribe} answered with these rows in
-     * one page, {@code agents.list} answered with no agents: the session is live.
+     * Start, open, challenge, {@code hello-ok} (tick {@value #TICK_MS} ms), {@code sessions.subscribe} answered with
+     * these rows in one page, {@code agents.list} answered with no agents: the session is live.
      */
     UpstreamSessionDriver connected(ObjectNode... rows) {
         start();

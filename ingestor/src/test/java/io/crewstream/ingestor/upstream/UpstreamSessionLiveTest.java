@@ -18,7 +18,6 @@ import io.crewstream.schemas.records.RunEventKind;
 import io.crewstream.schemas.records.SessionRemoved;
 import io.crewstream.schemas.records.SessionUpserted;
 import io.crewstream.schemas.records.SnapshotReason;
-import io.crewstream.schemas.records.SnapshotRequest;
 import io.crewstream.schemas.records.UpstreamState;
 import org.junit.jupiter.api.Test;
 
@@ -428,18 +427,6 @@ class UpstreamSessionLiveTest {
 
         assertThat(this.driver.lastStatus().kafkaOutage()).isNotNull();
         assertThat(this.driver.sentMethods()).isEmpty();
-    }
-
-    @Test
-    void aSnapshotRequestIsAnsweredWithAFullTableMismatchSnapshot() {
-        live();
-
-        this.driver.feed(new UpstreamInput.SnapshotRequested(SnapshotRequest.of("gw", SnapshotReason.TABLE_MISMATCH,
-                SnapshotRequest.PROJECTOR, "digest differs", this.driver.now())));
-        this.driver.answer(GatewayRequests.SESSIONS_LIST, lastPage(row("a", 1, "a")));
-
-        assertThat(this.driver.effects(PublishSnapshot.class)).extracting(PublishSnapshot::reason)
-                .containsExactly(SnapshotReason.TABLE_MISMATCH);
     }
 
     @Test
