@@ -16,11 +16,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates the ingestor's five output topics when they are missing (unless {@code create-topics} is off), through
+ * Creates the ingestor's six output topics when they are missing (unless {@code create-topics} is off), through
  * {@link TopicProvisioning}. Failure is not fatal (the ingestor keeps its gateways connected and reports degraded
  * publishing), but it is said clearly. Also says so when the topics keyed by connection that the projector reads
- * together (session-events, connection-status, run-events, agent-lists) have different partition counts, which
- * breaks its per-connection join.
+ * together (session-events, connection-status, run-events, agent-lists, and session-verifications, whose markers
+ * name offsets in the same-numbered session-events partition) have different partition counts, which breaks its
+ * per-connection join.
  */
 public final class InputTopics {
 

@@ -32,7 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes supervisors' observations to the five input topics, keyed by connection id so that one connection's
+ * Writes supervisors' observations to the six input topics, keyed by connection id so that one connection's
  * records share a partition and keep their order end to end. Serializes on the caller's thread (so sizes are known
  * before anything is queued) and hands bytes to the {@link RecordSender}, each with its CloudEvents attributes
  * ({@link CloudEvents}): a snapshot chunk's id is its snapshot's and its index, a run event's the one its frame

@@ -182,7 +182,8 @@ public final class UpstreamSession {
         return List.copyOf(this.effects);
     }
 
-    public ConnectionPhase phase() {
+    /** The phase the session is in; for specifications. */
+    ConnectionPhase phase() {
         return this.phase;
     }
 
@@ -211,6 +212,7 @@ public final class UpstreamSession {
         if (running()) {
             return;
         }
+        // Running from here on, so that the first status already promises its restatements.
         this.phase = new BackingOff();
         report(UpstreamState.CONNECTING, "connecting to " + this.target.displayUrl(), null);
         schedule(SessionTimer.RESTATEMENT, this.settings.statusInterval());
