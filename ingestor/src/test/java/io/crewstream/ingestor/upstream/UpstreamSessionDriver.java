@@ -1,10 +1,7 @@
 package io.crewstream.ingestor.upstream;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -19,6 +16,7 @@ import io.crewstream.ingestor.upstream.UpstreamEffect.PublishStatus;
 import io.crewstream.ingestor.upstream.UpstreamEffect.ScheduleTimer;
 import io.crewstream.ingestor.upstream.UpstreamEffect.SendFrame;
 import io.crewstream.schemas.records.ConnectionStatusEvent;
+import io.crewstream.testsupport.time.MovableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -40,10 +38,9 @@ final class UpstreamSessionDriver {
     /** The tick interval {@link #handshake} agrees: long enough for a reconciliation (60 s) without a tick timeout. */
     static final long TICK_MS = 60_000;
 
-    private final VirtualClock clock = new VirtualClock(START);
+    private final MovableClock clock = new MovableClock(Instant.ofEpochMilli(START));
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final UpstreamSession session;
-    private final IngestorProperties.Connection settings;
     private final List<UpstreamEffect> effects = new ArrayList<>();
     // Not forgotten by clear(): answers need the ids of requests sent before.
     private final List<SendFrame> requests = new ArrayList<>();
@@ -55,7 +52,6 @@ final class UpstreamSessionDriver {
 
     /** Backoff draws the ceiling itself (no jitter): the first retry waits {@code backoffInitial}. */
     UpstreamSessionDriver(IngestorProperties.Connection settings) {
-        this.settings = settings;
         IngestorProperties properties = new IngestorProperties(List.of(new IngestorProperties.Upstream(CONNECTION,
                 "ws://127.0.0.1:18789", "TOKEN", null, true)), new IngestorProperties.Kafka("localhost:9092", "", 3, 3,
                 (short) 1, null, false, Duration.ofSeconds(30), 262_144, 900_000, 100_000), settings, false);
@@ -82,10 +78,6 @@ final class UpstreamSessionDriver {
 
     UpstreamSession session() {
         return this.session;
-    }
-
-    IngestorProperties.Connection connectionSettings() {
-        return this.settings;
     }
 
     SimpleMeterRegistry meters() {
@@ -184,16 +176,11 @@ final class UpstreamSessionDriver {
                 break;
             }
             this.timers.remove(due.get().getKey());
-            this.clock.set(Math.max(now(), due.get().getValue()));
+            this.clock.at(Math.max(now(), due.get().getValue()));
             feed(new UpstreamInput.TimerFired(due.get().getKey()));
         }
-        this.clock.set(until);
+        this.clock.at(until);
         return this;
-    }
-
-    /** Moves the clock without firing anything, as if the thread had been busy. */
-    void skipTime(Duration by) {
-        this.clock.set(now() + by.toMillis());
     }
 
     /** The timers pending and when they fall due, earliest first. */
@@ -371,40 +358,6 @@ final class UpstreamSessionDriver {
             return event("agent", seq, "{\"runId\":\"" + runId + "\",\"stream\":\"lifecycle\",\"data\":{\"phase\":\""
                     + phase + "\"},\"sessionKey\":\"agent:main:main\",\"agentId\":\"main\",\"seq\":" + runSeq
                     + ",\"ts\":" + START + "}");
-        }
-    }
-
-    /** A clock that moves only when told. */
-    static final class VirtualClock extends Clock {
-
-        private long millis;
-
-        VirtualClock(long millis) {
-            this.millis = millis;
-        }
-
-        void set(long millis) {
-            this.millis = millis;
-        }
-
-        @Override
-        public long millis() {
-            return this.millis;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(this.millis);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
         }
     }
 }
