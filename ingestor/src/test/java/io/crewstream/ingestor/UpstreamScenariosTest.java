@@ -14,6 +14,7 @@ import io.crewstream.ingestor.requests.SnapshotRequestListener;
 import io.crewstream.ingestor.support.IngestorRun;
 import io.crewstream.ingestor.support.KafkaOutput;
 import io.crewstream.schemas.Topic;
+import io.crewstream.ingestor.support.ScriptedGateway;
 import io.crewstream.schemas.TopicNamespace;
 import io.crewstream.schemas.records.ConnectionStatusEvent;
 import io.crewstream.schemas.records.RawFrame;
@@ -21,6 +22,8 @@ import io.crewstream.schemas.records.SessionEvent;
 import io.crewstream.schemas.records.SessionRemoved;
 import io.crewstream.schemas.records.SessionRow;
 import io.crewstream.schemas.records.SessionUpserted;
+import io.crewstream.schemas.records.SessionsDigest;
+import io.crewstream.schemas.records.SessionsVerified;
 import io.crewstream.schemas.records.SnapshotChunk;
 import io.crewstream.schemas.records.SnapshotReason;
 import io.crewstream.schemas.records.SnapshotRequest;
@@ -134,20 +137,27 @@ class UpstreamScenariosTest {
     }
 
     @Test
-    void everyGatewayChangeBecomesOneRecordAndTheKeylessDeleteTriggersAResync() {
+    void everyGatewayChangeBecomesOneRecordAndTheKeylessEchoOfADeleteIsNoResync() {
         startGateway(SimulatorConfig.defaults(TOKEN));
         this.gateway.sessions().create("agent:main:kept", fields("label", "kept"));
         this.ingestor = ingestor(this.gateway.url()).start();
         await().until(() -> this.kafka.states().contains(UpstreamState.CONNECTED));
+        MeterRegistry meters = this.ingestor.bean(MeterRegistry.class);
 
         this.gateway.sessions().create("agent:main:new", fields("label", "new"));
         this.gateway.sessions().patch("agent:main:kept", fields("label", "renamed"), null);
+        // The gateway follows the keyed delete with a keyless one (2026.9.6): that one says nothing new.
         this.gateway.sessions().delete("agent:main:new");
+        // Handled after the keyless change (one socket, one order): once it is in Kafka, that one was handled too.
+        this.gateway.sessions().create("agent:main:last", fields("label", "last"));
 
-        await().until(() -> this.kafka.completeSnapshots(reason -> reason.equals("reload-requested")).size() == 1);
+        await().until(() -> this.kafka.sessionEvents().stream().filter(SessionUpserted.class::isInstance)
+                .anyMatch(event -> ((SessionUpserted) event).sessionKey().equals("agent:main:last")));
+        assertThat(listings(meters)).as("listings after the initial snapshot").isEqualTo(1);
         List<SessionEvent> events = this.kafka.sessionEvents();
+        assertThat(KafkaOutput.completeSnapshots(events)).hasSize(1);
         List<SessionEvent> changes = events.stream().filter(event -> !(event instanceof SnapshotChunk)).toList();
-        assertThat(changes).hasSize(3);
+        assertThat(changes).hasSize(4);
         assertThat(changes.get(0)).isInstanceOfSatisfying(SessionUpserted.class, created -> {
             assertThat(created.sessionKey()).isEqualTo("agent:main:new");
             assertThat(created.reason()).isEqualTo("create");
@@ -251,12 +261,12 @@ class UpstreamScenariosTest {
 
         int version = 0;
         for (int burst = 0; burst < 3; burst++) {
-            long published = snapshotsPublished(meters);
+            long published = listings(meters);
             for (int i = 0; i < 5; i++) {
                 version++;
                 this.gateway.sessions().patch("agent:main:busy", fields("label", "v" + version), null);
             }
-            await().until(() -> snapshotsPublished(meters) > published + 1);
+            await().until(() -> listings(meters) > published + 1);
         }
         this.gateway.faults().slowResponses(Duration.ZERO);
 
@@ -383,7 +393,10 @@ class UpstreamScenariosTest {
 
         this.gateway.faults().sendMalformedJson();
 
-        await().until(() -> this.kafka.completeSnapshots(reason -> reason.equals("malformed-frame")).size() == 1);
+        // A listing of the differences (none here), no full snapshot: nothing was lost for sure.
+        await().until(() -> this.kafka.verifications().stream()
+                .anyMatch(marker -> marker.reason().equals("malformed-frame")));
+        assertThat(this.kafka.completeSnapshots()).hasSize(1);
         assertThat(this.ingestor.bean(MeterRegistry.class)
                 .counter("crewstream.ingestor.frames.bad", "connection", CONNECTION, "kind", "malformed").count())
                 .isEqualTo(1);
@@ -401,7 +414,8 @@ class UpstreamScenariosTest {
 
         this.gateway.faults().sendOversizedFrame();
 
-        await().until(() -> this.kafka.completeSnapshots(reason -> reason.equals("malformed-frame")).size() == 1);
+        await().until(() -> this.kafka.verifications().stream()
+                .anyMatch(marker -> marker.reason().equals("malformed-frame")));
         assertThat(this.ingestor.bean(MeterRegistry.class)
                 .counter("crewstream.ingestor.frames.bad", "connection", CONNECTION, "kind", "oversized").count())
                 .isEqualTo(1);
@@ -452,13 +466,75 @@ class UpstreamScenariosTest {
     }
 
     @Test
-    void periodicReconciliationPublishesAFreshSnapshot() {
+    void anIdleReconciliationPublishesNoSessionEventsButOneVerificationMarkerPerReList() {
         startGateway(SimulatorConfig.defaults(TOKEN));
+        this.gateway.sessions().create("agent:main:one", fields("label", "one"));
+        this.gateway.sessions().create("agent:main:two", fields("label", "two"));
         this.ingestor = ingestor(this.gateway.url())
                 .property("crewstream.ingestor.connection.reconciliation-interval", "300ms").start();
 
-        await().until(() -> this.kafka.completeSnapshots(reason -> reason.equals("reconciliation")).size() >= 2);
+        await().until(() -> this.kafka.verifications().size() >= 2);
+        var sessionEvents = this.kafka.sessionEventRecords();
+        assertThat(sessionEvents).as("the initial snapshot and nothing else").allSatisfy(
+                record -> assertThat(record.value()).isInstanceOf(SnapshotChunk.class));
+        assertThat(KafkaOutput.completeSnapshots(sessionEvents.stream().map(record -> record.value()).toList()))
+                .hasSize(1);
+        long lastOffset = sessionEvents.get(sessionEvents.size() - 1).offset();
+        SessionsDigest digest = SessionsDigest.of(this.kafka.foldedSessions().values());
+        assertThat(this.kafka.verificationRecords()).allSatisfy(record -> {
+            SessionsVerified marker = record.value();
+            assertThat(record.key()).isEqualTo(CONNECTION);
+            assertThat(record.partition()).isEqualTo(sessionEvents.get(0).partition());
+            assertThat(marker.reason()).isEqualTo("reconciliation");
+            assertThat(marker.changesPublished()).isZero();
+            assertThat(marker.sessionEventsOffset()).isEqualTo(lastOffset);
+            assertThat(marker.agreesWith(digest)).as("marker %s agrees with %s", marker, digest).isTrue();
+        });
         assertThat(this.kafka.states()).containsExactly(UpstreamState.CONNECTING, UpstreamState.CONNECTED);
+    }
+
+    @Test
+    void aReconciliationPublishesTheDifferencesItFindsThenAMarkerAfterThem() throws Exception {
+        String before = "[" + scriptedRow("agent:main:kept", 1, "kept") + "," + scriptedRow("agent:main:changed", 1,
+                "v1") + "," + scriptedRow("agent:main:gone", 1, "gone") + "]";
+        String after = "[" + scriptedRow("agent:main:kept", 1, "kept") + "," + scriptedRow("agent:main:changed", 2,
+                "v2") + "," + scriptedRow("agent:main:new", 1, "new") + "]";
+        // A gateway whose sessions changed without telling: the subscription lists one table, every re-list another.
+        try (ScriptedGateway scripted = ScriptedGateway.answering(request -> {
+            String id = request.path("id").asString();
+            String payload = switch (request.path("method").asString()) {
+                case "connect" -> "{\"protocol\":4,\"auth\":{\"scopes\":[\"operator.read\"]},"
+                        + "\"policy\":{\"tickIntervalMs\":30000}}";
+                case "agents.list" -> "{\"agents\":[]}";
+                case "sessions.subscribe" -> "{\"list\":{\"sessions\":" + before + ",\"hasMore\":false}}";
+                default -> "{\"sessions\":" + after + ",\"hasMore\":false}";
+            };
+            return List.of("{\"type\":\"res\",\"id\":\"" + id + "\",\"ok\":true,\"payload\":" + payload + "}");
+        }).start()) {
+            this.ingestor = ingestor(scripted.url())
+                    .property("crewstream.ingestor.connection.reconciliation-interval", "300ms").start();
+
+            await().until(() -> this.kafka.verifications().size() >= 2);
+            var records = this.kafka.sessionEventRecords();
+            List<SessionEvent> changes = records.stream().map(record -> record.value())
+                    .filter(event -> !(event instanceof SnapshotChunk)).toList();
+            assertThat(changes).as("the differences, once").hasSize(3).allSatisfy(change ->
+                    assertThat(change instanceof SessionUpserted upserted ? upserted.reason()
+                            : ((SessionRemoved) change).reason()).isEqualTo("reconciliation"));
+            assertThat(this.kafka.foldedSessions()).containsOnlyKeys("agent:main:kept", "agent:main:changed",
+                    "agent:main:new");
+            List<SessionsVerified> markers = this.kafka.verifications();
+            assertThat(markers.get(0).changesPublished()).isEqualTo(3);
+            assertThat(markers.get(0).sessionEventsOffset()).isEqualTo(records.get(records.size() - 1).offset());
+            assertThat(markers.get(1).changesPublished()).isZero();
+            SessionsDigest digest = SessionsDigest.of(this.kafka.foldedSessions().values());
+            assertThat(markers).allSatisfy(marker -> assertThat(marker.agreesWith(digest)).isTrue());
+        }
+    }
+
+    private static String scriptedRow(String key, long updatedAt, String label) {
+        return "{\"key\":\"" + key + "\",\"kind\":\"direct\",\"label\":\"" + label + "\",\"updatedAt\":"
+                + updatedAt + "}";
     }
 
     @Test
@@ -485,28 +561,28 @@ class UpstreamScenariosTest {
         this.gateway.faults().slowResponses(Duration.ofMillis(30));
 
         for (int round = 0; round < doomed.size(); round++) {
-            long published = snapshotsPublished(meters);
+            long published = listings(meters);
             // The oldest rows are on the last page: a patch moves them to the first one, which may be listed already.
             this.gateway.sessions().patch(kept.get(2 * round), fields("label", "patched " + round), null);
             this.gateway.sessions().patch(kept.get(2 * round + 1), fields("label", "patched " + round), null);
             this.gateway.sessions().delete(doomed.get(round));
-            await().until(() -> snapshotsPublished(meters) > published);
+            await().until(() -> listings(meters) > published);
         }
         this.gateway.faults().slowResponses(Duration.ZERO);
 
         assertThatKafkaEqualsTheGateway();
-        List<List<SnapshotChunk>> snapshots = this.kafka.completeSnapshots();
-        assertThat(snapshots.size()).isGreaterThan(doomed.size());
-        for (List<SnapshotChunk> snapshot : snapshots) {
+        assertThat(listings(meters)).isGreaterThan(doomed.size());
+        // A listing that missed a live session would publish its removal (a difference) or leave it out (a snapshot).
+        List<String> removed = this.kafka.sessionEvents().stream().filter(SessionRemoved.class::isInstance)
+                .map(event -> ((SessionRemoved) event).sessionKey()).toList();
+        assertThat(removed).as("removals published").doesNotContainAnyElementsOf(kept);
+        for (List<SnapshotChunk> snapshot : this.kafka.completeSnapshots()) {
             Set<String> listed = snapshot.stream().flatMap(chunk -> chunk.sessions().stream()).map(SessionRow::key)
                     .collect(java.util.stream.Collectors.toSet());
             List<String> missing = kept.stream().filter(key -> !listed.contains(key)).toList();
             assertThat(missing).as("live sessions missing from snapshot %s (%s)", snapshot.get(0).snapshotId(),
                     snapshot.get(0).reason()).isEmpty();
         }
-        List<SnapshotChunk> last = snapshots.get(snapshots.size() - 1);
-        assertThat(last.stream().flatMap(chunk -> chunk.sessions().stream()).map(SessionRow::key))
-                .doesNotContainAnyElementsOf(doomed);
     }
 
     @Test
@@ -536,8 +612,10 @@ class UpstreamScenariosTest {
                 .counter("crewstream.ingestor.sessions.rejected", "connection", CONNECTION).count()).isEqualTo(2);
     }
 
-    private static long snapshotsPublished(MeterRegistry meters) {
-        return meters.get("crewstream.ingestor.snapshot.sessions").tag("connection", CONNECTION).summary().count();
+    /** Listings published, as full snapshots or as differences with a marker. */
+    private static long listings(MeterRegistry meters) {
+        return meters.get("crewstream.ingestor.snapshot.sessions").tag("connection", CONNECTION).summary().count()
+                + meters.get("crewstream.ingestor.relist.changes").tag("connection", CONNECTION).summary().count();
     }
 
     /**

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -79,8 +80,8 @@ public final class KafkaUpstreamOutput implements UpstreamOutput {
     }
 
     @Override
-    public SnapshotReceipt snapshot(String connectionId, String reason, List<SessionRow> sessions, long observedAt,
-            long listedFrom) {
+    public SnapshotReceipt snapshot(String connectionId, SnapshotReason reason, List<SessionRow> sessions,
+            long observedAt, long listedFrom) {
         String snapshotId = UUID.randomUUID().toString();
         List<String> rejected = new ArrayList<>();
         List<SnapshotChunk> chunks = this.chunker.chunk(connectionId, snapshotId, reason, sessions, observedAt,

@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.crewstream.schemas.records.SessionRow;
 import io.crewstream.schemas.records.SnapshotChunk;
+import io.crewstream.schemas.records.SnapshotReason;
 import io.crewstream.schemas.serde.ContractJson;
 
 /**
@@ -34,8 +35,8 @@ public final class SnapshotChunker {
      *     {@link TrimmedRow trimmed} (or, if even that is too large, left out) rather than blocking the whole
      *     snapshot, and is logged and counted by the caller
      */
-    public List<SnapshotChunk> chunk(String connectionId, String snapshotId, String reason, List<SessionRow> rows,
-            long observedAt, List<String> trimmed) {
+    public List<SnapshotChunk> chunk(String connectionId, String snapshotId, SnapshotReason reason,
+            List<SessionRow> rows, long observedAt, List<String> trimmed) {
         List<List<SessionRow>> groups = new ArrayList<>();
         List<SessionRow> current = new ArrayList<>();
         long currentBytes = CHUNK_ENVELOPE_BYTES;
@@ -71,7 +72,7 @@ public final class SnapshotChunker {
         int total = groups.stream().mapToInt(List::size).sum();
         List<SnapshotChunk> chunks = new ArrayList<>(groups.size());
         for (int i = 0; i < groups.size(); i++) {
-            chunks.add(SnapshotChunk.of(connectionId, snapshotId, reason, i, groups.size(), total, observedAt,
+            chunks.add(SnapshotChunk.of(connectionId, snapshotId, reason.wireName(), i, groups.size(), total, observedAt,
                     groups.get(i)));
         }
         return chunks;

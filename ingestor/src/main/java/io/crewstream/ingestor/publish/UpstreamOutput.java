@@ -23,8 +23,8 @@ public interface UpstreamOutput {
      * @param listedFrom epoch ms at which the listing was asked for ({@code SnapshotChunk#listedFrom})
      * @return what was published
      */
-    SnapshotReceipt snapshot(String connectionId, String reason, List<SessionRow> sessions, long observedAt,
-            long listedFrom);
+    SnapshotReceipt snapshot(String connectionId, SnapshotReason reason, List<SessionRow> sessions,
+            long observedAt, long listedFrom);
 
     /**
      * A single-session change: {@code SessionUpserted} or {@code SessionRemoved}.

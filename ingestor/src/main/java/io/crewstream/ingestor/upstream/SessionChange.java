@@ -21,8 +21,17 @@ sealed interface SessionChange {
     record Publish(SessionEvent event) implements SessionChange {
     }
 
-    /** The list must be fetched again; {@code why} is for the log. */
-    record Reload(String why) implements SessionChange {
+    /**
+     * The list must be fetched again; {@code why} is for the log.
+     *
+     * @param keylessDelete a keyless change with reason {@code delete}: the gateway sends one right after each keyed
+     *     delete, so one that directly follows a keyed delete says nothing new
+     */
+    record Reload(String why, boolean keylessDelete) implements SessionChange {
+
+        Reload(String why) {
+            this(why, false);
+        }
     }
 
     /** A published row takes over its node of {@code payload}, which the caller must not change afterwards. */
@@ -30,7 +39,7 @@ sealed interface SessionChange {
         String sessionKey = text(payload.get("sessionKey"));
         String reason = text(payload.get("reason"));
         if (sessionKey == null) {
-            return new Reload("keyless change (" + reason + ")");
+            return new Reload("keyless change (" + reason + ")", DELETE.equals(reason));
         }
         if (DELETE.equals(reason)) {
             return new Publish(SessionRemoved.of(connectionId, sessionKey, reason, seq, receivedAt));

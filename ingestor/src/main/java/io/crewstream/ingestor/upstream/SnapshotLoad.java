@@ -9,6 +9,7 @@ import io.crewstream.schemas.records.SessionEvent;
 import io.crewstream.schemas.records.SessionRemoved;
 import io.crewstream.schemas.records.SessionRow;
 import io.crewstream.schemas.records.SessionUpserted;
+import io.crewstream.schemas.records.SnapshotReason;
 
 /**
  * A full snapshot being listed page by page, possibly more than once.
@@ -24,23 +25,22 @@ import io.crewstream.schemas.records.SessionUpserted;
  */
 final class SnapshotLoad {
 
-    private final String reason;
-    private final long startedNanos;
+    private final SnapshotReason reason;
+    private final long startedAt;
     private long listedFrom;
     private final Map<String, SessionRow> rows = new LinkedHashMap<>();
+    private final List<SessionEvent> heldChanges = new ArrayList<>();
+    private SnapshotReason next;
     private long offset;
     private int pages;
     private int listings = 1;
     private boolean rowsMayHaveShiftedBack;
 
-    /**
-     * @param startedNanos when the snapshot was asked for ({@code System.nanoTime()}), for its duration
-     * @param listedFrom epoch ms at which the listing was asked for, on the supervisor's clock
-     */
-    SnapshotLoad(String reason, long startedNanos, long listedFrom) {
+    /** @param startedAt epoch ms at which the snapshot was asked for, on the session's clock */
+    SnapshotLoad(SnapshotReason reason, long startedAt) {
         this.reason = reason;
-        this.startedNanos = startedNanos;
-        this.listedFrom = listedFrom;
+        this.startedAt = startedAt;
+        this.listedFrom = startedAt;
     }
 
     /** Epoch ms at which the current listing was asked for: the snapshot knows of nothing before it for sure. */
@@ -48,12 +48,38 @@ final class SnapshotLoad {
         return this.listedFrom;
     }
 
-    String reason() {
+    SnapshotReason reason() {
         return this.reason;
     }
 
-    long startedNanos() {
-        return this.startedNanos;
+    long startedAt() {
+        return this.startedAt;
+    }
+
+    /**
+     * Another listing is wanted for {@code reason} once this one is published (this one may predate what prompted
+     * it). The first reason asked for is kept, unless a later one needs a full snapshot and it does not.
+     */
+    void listAgainAfter(SnapshotReason reason) {
+        if (this.next == null || (reason.publishesFullSnapshot() && !this.next.publishesFullSnapshot())) {
+            this.next = reason;
+        }
+    }
+
+    /** The reason of the listing to take after this one, null when none is wanted. */
+    SnapshotReason next() {
+        return this.next;
+    }
+
+    /**
+     * A change that arrived while listing: merged into the result ({@link #rows()}); a removal may have made the
+     * listing skip a row.
+     */
+    void hold(SessionEvent change) {
+        this.heldChanges.add(change);
+        if (change instanceof SessionRemoved) {
+            rowsMayHaveShiftedBack();
+        }
     }
 
     long offset() {
@@ -89,12 +115,17 @@ final class SnapshotLoad {
     }
 
     /**
-     * Starts the listing over from the first page. The caller drops the changes held so far: the new listing is
-     * taken after them.
+     * Starts the listing over from the first page. The changes held so far, and whatever asked for another listing
+     * meanwhile, are dropped: the new listing is taken after them and reflects them (applied on top of it they would
+     * put older rows over newer). Only a wish for a full snapshot that this listing will not publish stays.
      */
     void relist(long listedFrom) {
         this.listedFrom = listedFrom;
         this.rows.clear();
+        this.heldChanges.clear();
+        if (this.next != null && !(this.next.publishesFullSnapshot() && !this.reason.publishesFullSnapshot())) {
+            this.next = null;
+        }
         this.offset = 0;
         this.pages = 0;
         this.rowsMayHaveShiftedBack = false;
@@ -102,11 +133,15 @@ final class SnapshotLoad {
     }
 
     /**
-     * The listed rows with the changes held back while listing applied in order: an upserted row replaces (or adds)
-     * its key, a removed key goes. So the snapshot holds each key's latest known version and the held changes need
+     * The listed rows with the changes held back while listing ({@link #hold}) applied in order: an upserted row
+     * replaces (or adds) its key, a removed key goes. So the snapshot holds each key's latest known version and the held changes need
      * not be published after it (published, they would replay a key's older versions after its newest); left out of
      * the snapshot, a live session would be removed and recreated downstream.
      */
+    List<SessionRow> rows() {
+        return rowsWith(this.heldChanges);
+    }
+
     List<SessionRow> rowsWith(List<SessionEvent> heldChanges) {
         Map<String, SessionRow> merged = new LinkedHashMap<>(this.rows);
         for (SessionEvent change : heldChanges) {

@@ -26,6 +26,7 @@ final class UpstreamMetrics {
     private final Counter rejectedRows;
     private final DistributionSummary snapshotSessions;
     private final Timer snapshotDuration;
+    private final DistributionSummary relistChanges;
     private final Map<RunEventKind, Counter> runEvents = new EnumMap<>(RunEventKind.class);
     private final Counter malformedActivity;
     private final Counter agentListsPublished;
@@ -65,6 +66,10 @@ final class UpstreamMetrics {
                 .tag("connection", connectionId).register(registry);
         this.snapshotDuration = Timer.builder("crewstream.ingestor.snapshot.duration")
                 .description("From the first list request to the snapshot handed to Kafka")
+                .tag("connection", connectionId).register(registry);
+        this.relistChanges = DistributionSummary.builder("crewstream.ingestor.relist.changes")
+                .description("Changes published by a re-list published as differences plus a verification marker "
+                        + "(one sample per such re-list)")
                 .tag("connection", connectionId).register(registry);
         for (RunEventKind kind : RunEventKind.values()) {
             this.runEvents.put(kind, Counter.builder("crewstream.ingestor.run.events")
@@ -123,6 +128,10 @@ final class UpstreamMetrics {
 
     void agentListFailed() {
         this.agentListFailures.increment();
+    }
+
+    void relisted(int changesPublished) {
+        this.relistChanges.record(changesPublished);
     }
 
     void snapshot(int sessions, Duration duration) {

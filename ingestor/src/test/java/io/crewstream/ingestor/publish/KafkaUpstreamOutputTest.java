@@ -81,7 +81,7 @@ class KafkaUpstreamOutputTest {
         var rows = java.util.stream.IntStream.range(0, 50)
                 .mapToObj(i -> SnapshotChunkerTest.row("agent:main:" + i, 1000)).toList();
 
-        UpstreamOutput.SnapshotReceipt receipt = this.output.snapshot("gw", "initial", rows, 5L, 2L);
+        UpstreamOutput.SnapshotReceipt receipt = this.output.snapshot("gw", SnapshotReason.INITIAL, rows, 5L, 2L);
         this.sender.close();
 
         List<ProducerRecord<String, byte[]>> records = this.producer.history();

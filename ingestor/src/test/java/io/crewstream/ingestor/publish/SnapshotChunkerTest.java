@@ -7,6 +7,7 @@ import io.crewstream.schemas.records.SessionEvent;
 import io.crewstream.schemas.records.SessionRow;
 import io.crewstream.schemas.records.SessionsDigest;
 import io.crewstream.schemas.records.SnapshotChunk;
+import io.crewstream.schemas.records.SnapshotReason;
 import io.crewstream.schemas.serde.ContractSerdes;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -28,7 +29,7 @@ class SnapshotChunkerTest {
         }
         List<String> rejected = new ArrayList<>();
 
-        List<SnapshotChunk> chunks = this.chunker.chunk("gw", "snap-1", "initial", rows, 1L, rejected);
+        List<SnapshotChunk> chunks = this.chunker.chunk("gw", "snap-1", SnapshotReason.INITIAL, rows, 1L, rejected);
 
         assertThat(rejected).isEmpty();
         assertThat(chunks.size()).isBetween(70, 100);
@@ -46,7 +47,7 @@ class SnapshotChunkerTest {
 
     @Test
     void anEmptySnapshotIsOneChunkSayingThereAreNoSessions() {
-        List<SnapshotChunk> chunks = this.chunker.chunk("gw", "snap-1", "initial", List.of(), 1L, new ArrayList<>());
+        List<SnapshotChunk> chunks = this.chunker.chunk("gw", "snap-1", SnapshotReason.INITIAL, List.of(), 1L, new ArrayList<>());
 
         assertThat(chunks).hasSize(1);
         assertThat(chunks.get(0).sessions()).isEmpty();
@@ -64,7 +65,7 @@ class SnapshotChunkerTest {
         huge.put("hasActiveRun", true);
         List<SessionRow> rows = List.of(row("agent:main:small", 100), SessionRow.of(huge));
 
-        List<SnapshotChunk> chunks = this.chunker.chunk("gw", "snap-1", "initial", rows, 1L, trimmed);
+        List<SnapshotChunk> chunks = this.chunker.chunk("gw", "snap-1", SnapshotReason.INITIAL, rows, 1L, trimmed);
 
         assertThat(chunks).hasSize(1);
         assertThat(chunks.get(0).sessions()).extracting(SessionRow::key)
@@ -91,7 +92,7 @@ class SnapshotChunkerTest {
         huge.put("label", "y".repeat(950_000));
         huge.put("updatedAt", 1_700_000_000_123L);
 
-        List<SnapshotChunk> chunks = this.chunker.chunk("gw", "snap-1", "initial", List.of(SessionRow.of(huge)), 1L,
+        List<SnapshotChunk> chunks = this.chunker.chunk("gw", "snap-1", SnapshotReason.INITIAL, List.of(SessionRow.of(huge)), 1L,
                 trimmed);
 
         SessionRow published = chunks.get(0).sessions().get(0);

@@ -17,6 +17,7 @@ import io.crewstream.schemas.records.SessionEvent;
 import io.crewstream.schemas.records.SessionRemoved;
 import io.crewstream.schemas.records.SessionRow;
 import io.crewstream.schemas.records.SessionUpserted;
+import io.crewstream.schemas.records.SessionsVerified;
 import io.crewstream.schemas.records.SnapshotChunk;
 import io.crewstream.schemas.records.UpstreamState;
 import io.crewstream.schemas.serde.ContractSerdes;
@@ -42,6 +43,16 @@ public final class KafkaOutput {
     public List<ConsumerRecord<String, SessionEvent>> sessionEventRecords() {
         return TopicReader.readAll(this.broker, this.namespace.name(Topic.SESSION_EVENTS), new StringDeserializer(),
                 ContractSerdes.sessionEvents(), READ_TIMEOUT);
+    }
+
+    public List<ConsumerRecord<String, SessionsVerified>> verificationRecords() {
+        return TopicReader.readAll(this.broker, this.namespace.name(Topic.SESSION_VERIFICATIONS),
+                new StringDeserializer(), ContractSerdes.sessionVerifications(), READ_TIMEOUT);
+    }
+
+    /** The verification markers of re-lists published as differences. */
+    public List<SessionsVerified> verifications() {
+        return verificationRecords().stream().map(ConsumerRecord::value).toList();
     }
 
     public List<SessionEvent> sessionEvents() {

@@ -36,6 +36,14 @@ class SessionChangeTest {
     }
 
     @Test
+    void aKeylessDeleteIsMarkedAsTheEchoAKeyedDeleteMayHave() {
+        assertThat(SessionChange.of("gw", json("{\"reason\":\"delete\",\"ts\":1}"), 6L, 1L))
+                .isEqualTo(new SessionChange.Reload("keyless change (delete)", true));
+        assertThat(SessionChange.of("gw", json("{\"reason\":\"update\",\"ts\":1}"), 6L, 1L))
+                .isEqualTo(new SessionChange.Reload("keyless change (update)", false));
+    }
+
+    @Test
     void keylessChangesMeanReloadTheList() {
         assertThat(SessionChange.of("gw", json("{\"reason\":\"delete\",\"ts\":1}"), 6L, 1L))
                 .isInstanceOf(SessionChange.Reload.class);

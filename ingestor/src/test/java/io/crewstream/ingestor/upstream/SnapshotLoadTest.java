@@ -6,6 +6,7 @@ import io.crewstream.schemas.records.SessionEvent;
 import io.crewstream.schemas.records.SessionRemoved;
 import io.crewstream.schemas.records.SessionRow;
 import io.crewstream.schemas.records.SessionUpserted;
+import io.crewstream.schemas.records.SnapshotReason;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -16,7 +17,7 @@ class SnapshotLoadTest {
 
     @Test
     void changesHeldWhileListingReplaceAddAndRemoveRowsOfTheSnapshot() {
-        SnapshotLoad load = new SnapshotLoad("initial", 0, 0);
+        SnapshotLoad load = new SnapshotLoad(SnapshotReason.INITIAL, 0);
         // "b" was updated after page 1 was fetched and before page 2: it moved to page 1 and was seen on neither.
         load.add(List.of(row("a", "a1"), row("c", "c1")));
         load.add(List.of(row("d", "d1"), row("e", "e1")));
@@ -31,7 +32,7 @@ class SnapshotLoadTest {
 
     @Test
     void aRowSeenOnTwoPagesBecauseAnInsertShiftedTheListIsKeptOnce() {
-        SnapshotLoad load = new SnapshotLoad("initial", 0, 0);
+        SnapshotLoad load = new SnapshotLoad(SnapshotReason.INITIAL, 0);
         load.add(List.of(row("a", "a1"), row("b", "b1")));
         load.add(List.of(row("b", "b1"), row("c", "c1")));
 
@@ -40,7 +41,7 @@ class SnapshotLoadTest {
 
     @Test
     void aRemovalDuringAListingOfSeveralPagesMayHaveMadeItSkipARowUntilListedAgain() {
-        SnapshotLoad load = new SnapshotLoad("initial", 0, 0);
+        SnapshotLoad load = new SnapshotLoad(SnapshotReason.INITIAL, 0);
         load.add(List.of(row("a", "a1")));
         load.rowsMayHaveShiftedBack();
         assertThat(load.mayHaveSkippedRows()).as("one page so far: nothing to skip between pages").isFalse();
