@@ -164,10 +164,6 @@ public final class ProjectorTopology {
                 this.consumerName, limit), DECODE_SESSION_EVENTS);
         topology.addProcessor(PROJECT_CONNECTION_STATUS, () -> new ConnectionStatusProjector(this.consumerName,
                 limit), DECODE_CONNECTION_STATUS);
-        topology.addProcessor(PROJECT_ACTIVITY, () -> new ActivityProjector(this.consumerName, limit,
-                this.errorHold), DECODE_RUN_EVENTS, PROJECT_SESSIONS, PROJECT_CONNECTION_STATUS);
-        topology.addProcessor(PROJECT_AGENTS, () -> new AgentProjector(this.consumerName, limit),
-                DECODE_AGENT_LISTS, PROJECT_SESSIONS, PROJECT_ACTIVITY);
         topology.addSource(SESSION_VERIFICATIONS_SOURCE, Serdes.String().deserializer(),
                 Serdes.ByteArray().deserializer(), this.namespace.name(Topic.SESSION_VERIFICATIONS));
         topology.addProcessor(DECODE_SESSION_VERIFICATIONS,
@@ -176,6 +172,11 @@ public final class ProjectorTopology {
                 SESSION_VERIFICATIONS_SOURCE);
         topology.addProcessor(VERIFY_SESSIONS, () -> new SessionsVerifier(this.verifications, limit),
                 DECODE_SESSION_VERIFICATIONS, PROJECT_SESSIONS);
+        topology.addProcessor(PROJECT_ACTIVITY, () -> new ActivityProjector(this.consumerName, limit,
+                this.errorHold), DECODE_RUN_EVENTS, PROJECT_SESSIONS, PROJECT_CONNECTION_STATUS,
+                VERIFY_SESSIONS);
+        topology.addProcessor(PROJECT_AGENTS, () -> new AgentProjector(this.consumerName, limit),
+                DECODE_AGENT_LISTS, PROJECT_SESSIONS, PROJECT_ACTIVITY);
 
         topology.addStateStore(sessionsStore(), PROJECT_SESSIONS, PROJECT_ACTIVITY, PROJECT_AGENTS, VERIFY_SESSIONS);
         topology.addStateStore(snapshotChunksStore(), PROJECT_SESSIONS);

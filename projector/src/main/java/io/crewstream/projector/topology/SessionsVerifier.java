@@ -22,6 +22,11 @@ import org.slf4j.LoggerFactory;
  * {@code table-mismatch}) asks the ingestor for a full snapshot, which repairs the table. Every outcome is counted in
  * {@link SessionVerifications}.
  *
+ * <p>A marker the table agrees with, or one the table has moved past, also tells the activity projector what a
+ * complete snapshot would ({@link TableSignal.SnapshotApplied}): the table is as new as the re-list (or newer), so a
+ * run it shows in progress on a session whose row says no run is active ended without its end being seen. Re-lists
+ * no longer publish snapshots, and without this such a run would stay open until the next reconnect.
+ *
  * <p>Runs on a stream thread; one instance per task. Its positions are in memory (see {@link VerificationPositions}
  * for why) and start empty at every {@link #init}, as a task's state does when it is re-created.
  */
@@ -78,6 +83,9 @@ final class SessionsVerifier implements Processor<String, Object, String, Object
         }
         else if (step instanceof VerificationPositions.Step.Skip skip) {
             this.verifications.skipped(skip.reason());
+            if (skip.reason() == VerificationPositions.SkipReason.MOVED_ON) {
+                closeRunsTheListEnded(marker, trigger);
+            }
             log.debug("[{}] Not checking the sessions-verified marker at session-events offset {}: {}",
                     marker.connectionId(), marker.sessionEventsOffset(), skip.reason().tag());
         }
@@ -98,6 +106,7 @@ final class SessionsVerifier implements Processor<String, Object, String, Object
                     new Record<>(connectionId, (Object) row, trigger.timestamp(), this.events.next('v',
                             CloudEventType.CONNECTION_STATE, connectionId, Instant.ofEpochMilli(row.observedAt()),
                             null)), ProjectorTopology.CONNECTION_STATE_SINK));
+            closeRunsTheListEnded(marker, trigger);
             return;
         }
         this.verifications.disagreed();
@@ -112,5 +121,11 @@ final class SessionsVerifier implements Processor<String, Object, String, Object
         this.context.forward(new Record<>(connectionId, (Object) request, trigger.timestamp(), this.events.next('q',
                 CloudEventType.SNAPSHOT_REQUESTED, connectionId, Instant.ofEpochMilli(now), null)),
                 ProjectorTopology.SNAPSHOT_REQUESTS_SINK);
+    }
+
+    private void closeRunsTheListEnded(SessionsVerified marker, Record<String, Object> trigger) {
+        this.context.forward(new Record<>(marker.connectionId(), (Object) new TableSignal.SnapshotApplied(
+                marker.connectionId(), marker.observedAt(), marker.listedFrom()), trigger.timestamp()),
+                ProjectorTopology.PROJECT_ACTIVITY);
     }
 }

@@ -24,6 +24,9 @@ import io.crewstream.schemas.records.SessionActivity;
 import io.crewstream.schemas.records.SessionEvent;
 import io.crewstream.schemas.records.SessionRemoved;
 import io.crewstream.schemas.records.SessionRow;
+import io.crewstream.schemas.records.SnapshotReason;
+import io.crewstream.schemas.records.SessionsDigest;
+import io.crewstream.schemas.records.SessionsVerified;
 import io.crewstream.schemas.records.SessionUpserted;
 import io.crewstream.schemas.records.UpstreamState;
 import io.crewstream.schemas.serde.ContractSerdes;
@@ -71,6 +74,7 @@ class ActivityAndAgentsTopologyTest {
     private TestInputTopic<String, byte[]> rawAgentLists;
     private TestInputTopic<String, SessionEvent> sessionEvents;
     private TestInputTopic<String, ConnectionStatusEvent> connectionStatus;
+    private TestInputTopic<String, SessionsVerified> markers;
     private TestOutputTopic<String, SessionActivity> activity;
     private TestOutputTopic<String, AgentState> agents;
     private TestOutputTopic<String, DeadLetter> deadLetters;
@@ -85,6 +89,7 @@ class ActivityAndAgentsTopologyTest {
         this.rawAgentLists = input(this.driver, Topic.AGENT_LISTS, new ByteArraySerializer());
         this.sessionEvents = input(this.driver, Topic.SESSION_EVENTS, ContractSerdes.sessionEvents());
         this.connectionStatus = input(this.driver, Topic.CONNECTION_STATUS, ContractSerdes.connectionStatus());
+        this.markers = input(this.driver, Topic.SESSION_VERIFICATIONS, ContractSerdes.sessionVerifications());
         this.activity = output(this.driver, Topic.SESSION_ACTIVITY, ContractSerdes.sessionActivity());
         this.agents = output(this.driver, Topic.AGENT_STATE, ContractSerdes.agentState());
         this.deadLetters = output(this.driver, Topic.DEAD_LETTERS, ContractSerdes.deadLetters());
@@ -278,6 +283,45 @@ class ActivityAndAgentsTopologyTest {
         assertThat(closed.value.lastRun().outcome()).isEqualTo(RunOutcome.INTERRUPTED);
         assertThat(closed.value.lastRun().endedAt()).isEqualTo(T0 + 5_000);
         assertThat(this.activity.isEmpty()).as("side's row says its run is active").isTrue();
+    }
+
+    @Test
+    void runWhoseEndWasLostIsClosedByAReListTheTableAgreesWithUnlessItsRowSaysARunIsActive() {
+        SessionRow main = sessionRow(MAIN, false);
+        SessionRow side = sessionRow(SIDE, true);
+        send(snapshot(C1, "s1", T0, main, side));
+        send(started(MAIN, "r1", 100));
+        send(started(SIDE, "r2", 100));
+        this.activity.readValuesToList();
+
+        // No reconnect: the next reconciliation finds nothing changed and publishes only its marker (at the snapshot's
+        // offset, 0), which the table agrees with.
+        SessionsDigest listed = SessionsDigest.of(List.of(main, side));
+        this.markers.pipeInput(C1, SessionsVerified.of(C1, SnapshotReason.RECONCILIATION, listed.count(),
+                listed.value(), 0, T0 + 4_950, T0 + 5_000, 0L));
+
+        KeyValue<String, SessionActivity> closed = this.activity.readKeyValue();
+        assertThat(closed.key).isEqualTo(C1 + "/" + MAIN);
+        assertThat(closed.value.lastRun().outcome()).isEqualTo(RunOutcome.INTERRUPTED);
+        assertThat(closed.value.lastRun().endedAt()).isEqualTo(T0 + 5_000);
+        assertThat(this.activity.isEmpty()).as("side's row says its run is active").isTrue();
+    }
+
+    @Test
+    void aReListTheTableHasMovedPastClosesRunsAsWell() {
+        SessionRow main = sessionRow(MAIN, false);
+        send(snapshot(C1, "s1", T0, main));
+        send(started(MAIN, "r1", 100));
+        // A live change after the re-list's offset: the table is newer than the list, so its rows still tell.
+        send(SessionUpserted.of(C1, "patch", 7L, T0 + 5_010, sessionRow(SIDE, true)));
+        this.activity.readValuesToList();
+
+        SessionsDigest listed = SessionsDigest.of(List.of(main));
+        this.markers.pipeInput(C1, SessionsVerified.of(C1, SnapshotReason.RECONCILIATION, listed.count(),
+                listed.value(), 0, T0 + 4_950, T0 + 5_000, 0L));
+
+        assertThat(this.activity.readValuesToList()).filteredOn(row -> row.sessionKey().equals(MAIN)).singleElement()
+                .satisfies(row -> assertThat(row.lastRun().outcome()).isEqualTo(RunOutcome.INTERRUPTED));
     }
 
     @Test
