@@ -104,6 +104,13 @@ public final class UpstreamSession {
 
     private static final int LOG_HEAD_CHARS = 200;
 
+    /**
+     * How much of a page of a differences-only re-list goes to raw-frames. Its rows are either the ones already
+     * published or published as differences on session-events, so the whole page would only repeat them: at 10,000
+     * sessions that was 1 GB an hour of raw frames for an idle gateway, nearly all an idle ingestor wrote.
+     */
+    static final int RELIST_PAGE_HEAD_CHARS = 1024;
+
     private final UpstreamTarget target;
     private final IngestorProperties.Connection settings;
     private final boolean activitySummaries;
@@ -325,13 +332,27 @@ public final class UpstreamSession {
             return;
         }
         String redacted = Redaction.redactedText(frame.root());
-        emit(new PublishRawFrame(this.target.id(), receivedAt, frame.type(), frame.event(), frame.seq(), sizeBytes,
-                redacted != null ? redacted : text, false));
+        String recorded = redacted != null ? redacted : text;
+        if (isDifferencesOnlyPage(linked.link(), frame) && recorded.length() > RELIST_PAGE_HEAD_CHARS) {
+            emit(new PublishRawFrame(this.target.id(), receivedAt, frame.type(), frame.event(), frame.seq(),
+                    sizeBytes, recorded.substring(0, RELIST_PAGE_HEAD_CHARS), true));
+        }
+        else {
+            emit(new PublishRawFrame(this.target.id(), receivedAt, frame.type(), frame.event(), frame.seq(),
+                    sizeBytes, recorded, false));
+        }
         switch (frame.type()) {
             case GatewayFrame.RESPONSE -> response(linked.link(), frame);
             case GatewayFrame.EVENT -> event(linked.link(), frame, receivedAt);
             default -> log.debug("[{}] Ignoring a '{}' frame from the gateway", this.target.id(), frame.type());
         }
+    }
+
+    /** The answer to a page request of a re-list that publishes only differences ({@link #RELIST_PAGE_HEAD_CHARS}). */
+    private boolean isDifferencesOnlyPage(GatewayLink link, GatewayFrame frame) {
+        return GatewayFrame.RESPONSE.equals(frame.type()) && this.phase instanceof Listing listing
+                && !listing.load().reason().publishesFullSnapshot()
+                && link.pending.get(frame.id()) == Request.LIST_PAGE;
     }
 
     private void oversized(String head, long sizeBytes, long receivedAt) {

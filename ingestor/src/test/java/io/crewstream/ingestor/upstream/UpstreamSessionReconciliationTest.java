@@ -6,6 +6,7 @@ import java.util.List;
 import io.crewstream.ingestor.upstream.ConnectionPhase.Live;
 import io.crewstream.ingestor.upstream.ConnectionPhase.Relisting;
 import io.crewstream.ingestor.upstream.UpstreamEffect.PublishChange;
+import io.crewstream.ingestor.upstream.UpstreamEffect.PublishRawFrame;
 import io.crewstream.ingestor.upstream.UpstreamEffect.PublishSessionsVerified;
 import io.crewstream.ingestor.upstream.UpstreamEffect.PublishSnapshot;
 import io.crewstream.schemas.records.SessionEvent;
@@ -64,6 +65,29 @@ class UpstreamSessionReconciliationTest {
             assertThat(marker.listedFrom()).isEqualTo(UpstreamSessionDriver.START + 60_000);
         });
         assertThat(this.driver.phase()).isInstanceOf(Live.class);
+    }
+
+    @Test
+    void theRawFramesOfADifferencesOnlyReListKeepOnlyTheHeadOfEachPageWhileAFullSnapshotKeepsItsPagesWhole() {
+        ObjectNode[] many = java.util.stream.IntStream.range(0, 40).mapToObj(i -> row("s" + i, i, "label " + i))
+                .toArray(ObjectNode[]::new);
+        this.driver.connected(many).clear();
+
+        reconcile(many);
+        assertThat(this.driver.effects(PublishRawFrame.class)).filteredOn(raw -> raw.frameType().equals("res"))
+                .singleElement().satisfies(page -> {
+                    assertThat(page.partial()).isTrue();
+                    assertThat(page.text()).hasSize(UpstreamSession.RELIST_PAGE_HEAD_CHARS);
+                    assertThat(page.sizeBytes()).isGreaterThan(UpstreamSession.RELIST_PAGE_HEAD_CHARS);
+                });
+        this.driver.clear();
+
+        this.driver.feed(new UpstreamInput.SnapshotRequested(SnapshotRequest.of("gw", SnapshotReason.TABLE_MISMATCH,
+                SnapshotRequest.PROJECTOR, "digest differs", this.driver.now())));
+        this.driver.answer(GatewayRequests.SESSIONS_LIST, lastPage(many));
+        assertThat(this.driver.effects(PublishSnapshot.class)).hasSize(1);
+        assertThat(this.driver.effects(PublishRawFrame.class)).filteredOn(raw -> raw.frameType().equals("res"))
+                .singleElement().satisfies(page -> assertThat(page.partial()).isFalse());
     }
 
     @Test
