@@ -78,18 +78,23 @@ public final class Services {
         return ingestor(name, List.of(), port, bootstrapServers, topicPrefix, connectionId, upstream, token);
     }
 
-    /** As above, with more JVM options (a flight recording...) after the heap. */
+    /**
+     * As above, with more JVM options (a flight recording...) after the heap; {@code extraProperties}
+     * ({@code --name=value}) override its settings.
+     */
     public JavaProcess ingestor(String name, List<String> jvmExtras, int port, String bootstrapServers,
-            String topicPrefix, String connectionId, URI upstream, String token) {
+            String topicPrefix, String connectionId, URI upstream, String token, String... extraProperties) {
         Path jar = stable(this.repository.resolve("ingestor/target/crewstream-ingestor-0.1.0-SNAPSHOT-exec.jar"),
                 "ingestor");
-        return JavaProcess.start(name, this.logDir, withHeap("256m", jvmExtras), List.of("-jar", jar.toString(),
+        List<String> launch = new ArrayList<>(List.of("-jar", jar.toString(),
                 "--server.port=" + port,
                 "--crewstream.ingestor.kafka.bootstrap-servers=" + bootstrapServers,
                 "--crewstream.ingestor.kafka.topic-prefix=" + topicPrefix,
                 "--crewstream.ingestor.upstreams[0].id=" + connectionId,
                 "--crewstream.ingestor.upstreams[0].url=" + upstream,
-                "--spring.main.banner-mode=off"),
+                "--spring.main.banner-mode=off"));
+        launch.addAll(List.of(extraProperties));
+        return JavaProcess.start(name, this.logDir, withHeap("256m", jvmExtras), launch,
                 Map.of("OPENCLAW_GATEWAY_TOKEN", token));
     }
 

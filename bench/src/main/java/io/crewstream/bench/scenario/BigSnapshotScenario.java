@@ -10,6 +10,7 @@ import java.util.Map;
 import io.crewstream.bench.Options;
 import io.crewstream.bench.client.SessionView;
 import io.crewstream.bench.load.TopicTap;
+import io.crewstream.bench.process.JavaProcess;
 import io.crewstream.bench.report.JfrHotFrames;
 import io.crewstream.bench.report.Report;
 import io.crewstream.schemas.Topic;
@@ -64,6 +65,12 @@ public final class BigSnapshotScenario implements Scenario {
             projected.awaitAssigned();
             published.record();
             projected.record();
+            int refreshesBefore = view.refreshes();
+            List<JavaProcess> services = pipeline.processes();
+            Map<String, CpuWindow> cpu = new java.util.LinkedHashMap<>();
+            services.forEach(service -> cpu.put(service.name(), new CpuWindow(List.of(service.pid()))));
+            cpu.put("sse-gateway", new CpuWindow(List.of(pipeline.gatewayPid())));
+            cpu.put("harness (broker, simulator, client)", new CpuWindow(List.of(ProcessHandle.current().pid())));
             long accepting = System.nanoTime();
             Instant acceptingAt = Instant.now();
             pipeline.simulator().faults().acceptConnections();
@@ -72,6 +79,8 @@ public final class BigSnapshotScenario implements Scenario {
             Pipeline.await(() -> view.size() >= sessions, Duration.ofMinutes(5));
             long shown = System.nanoTime();
             Instant shownAt = Instant.now();
+            Map<String, Double> cpuSeconds = new java.util.LinkedHashMap<>();
+            cpu.forEach((name, process) -> cpuSeconds.put(name, process.cpuSeconds()));
             double fromAuth = (shown - authenticated) / 1e9;
             double fromAccept = (shown - accepting) / 1e9;
             report.figure(sessions + " sessions: ingestor authenticated -> all on the client",
@@ -103,6 +112,14 @@ public final class BigSnapshotScenario implements Scenario {
             report.details().put("projectorSeconds", projector);
             report.details().put("gatewaySeconds", gateway);
             report.details().put("snapshotChunks", first.chunkCount());
+            // CPU time says what each stage cost whatever else the machine ran; wall time does not.
+            report.figure("CPU seconds from upstream accepting to all on the client, by process",
+                    cpuSeconds.entrySet().stream().map(e -> String.format("%s %.2f", e.getKey(), e.getValue()))
+                            .collect(java.util.stream.Collectors.joining(", ")), "-", null);
+            report.figure("whole-state refreshes the client received (its queue overflowed)",
+                    Integer.toString(view.refreshes() - refreshesBefore), "-", null);
+            var cpuNode = report.details().putObject("cpuSeconds");
+            cpuSeconds.forEach(cpuNode::put);
             report.details().put("sessions", sessions);
             report.details().put("clientReconnects", view.reconnects());
             report.details().put("fromAuthenticatedSeconds", fromAuth);

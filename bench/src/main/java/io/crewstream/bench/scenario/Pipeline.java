@@ -149,11 +149,16 @@ final class Pipeline implements AutoCloseable {
 
     /** Creates one unstamped session upstream, padded to about {@code rowBytes}. */
     void seed(String key, String label, int rowBytes) {
+        this.simulator.sessions().create(key, paddedFields(label, rowBytes));
+    }
+
+    /** An unstamped session's fields, padded so that the gateway's row is about {@code rowBytes}. */
+    static ObjectNode paddedFields(String label, int rowBytes) {
         ObjectNode fields = ContractJson.mapper().createObjectNode();
         fields.put("label", label);
         fields.put("status", "running");
         fields.put("lastMessagePreview", "x".repeat(Math.max(0, rowBytes - 900)));
-        this.simulator.sessions().create(key, fields);
+        return fields;
     }
 
     /** Creates one session upstream now, padded to about {@code rowBytes}, stamped with the change time. */
