@@ -29,10 +29,11 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Measured from the broker: the bytes of every topic's log on disk ({@link TopicBytes}) and its end offsets, read
  * once after the first re-list has ended (the initial snapshot) and the projector has caught up (at most
  * {@code --settle} seconds, 60), and again after {@code --cycles} more re-lists have ended ({@link RelistWatch}: the
- * last chunk of a full snapshot, or a {@code sessions-verified} marker) and the projector has caught up again. The window thus holds exactly that many
- * reconciliations; bytes per hour = the difference × 3600 s / the window. Topics are the run's own (inputs,
- * outputs, the projector's changelogs) and the broker's internal ones (consumer offsets, transaction state), which
- * only this run uses. With an interval other than the default 60 s, the figure is also scaled to 60 s (× interval /
+ * last chunk of a full snapshot, or a {@code sessions-verified} marker) and the projector has caught up again. The
+ * window thus holds exactly that many reconciliations; bytes per hour = the difference × 3600 s / the time from the
+ * re-list end that opened the window to the last one in it (whole cycles, like the bytes). Topics are the run's own
+ * (inputs, outputs, the projector's changelogs) and the broker's internal ones (consumer offsets, transaction state),
+ * which only this run uses. With an interval other than the default 60 s, the figure is also scaled to 60 s (× interval /
  * 60 s): exact for what each reconciliation writes, while what is written on a clock (a status every 5 s, gateway
  * ticks) is scaled with it and so under- or over-counted by the same factor.
  */
@@ -99,9 +100,13 @@ public final class IdleBytesScenario implements Scenario {
                             + "meanwhile, retried transactions included; the ingestor's topics do not depend on it");
                 }
                 report.details().put("projectorCaughtUp", caughtUp);
-                long windowNanos = System.nanoTime() - startNanos;
                 Map<String, TopicBytes.Reading> after = TopicBytes.read(admin, topic -> ours(topic, namespace));
                 List<RelistWatch.End> ends = watch.ends();
+                // The readings hold the bytes of whole cycles, so the time is whole cycles too: from the re-list end
+                // that opened the window to the last one in it (the readings themselves follow each of those by the
+                // projector's catching up, which differs from one to the other).
+                long windowNanos = ends.get(ends.size() - 1).seenNanos() - ends.get(first - 1).seenNanos();
+                report.details().put("readingsApartSeconds", (System.nanoTime() - startNanos) / 1e9);
                 report(report, namespace, interval, ends.subList(first, ends.size()), before, after, windowNanos);
             }
         }
@@ -119,7 +124,8 @@ public final class IdleBytesScenario implements Scenario {
         double perHour = 3600 / windowSeconds;
         double toDefault = (double) interval.toMillis() / DEFAULT_INTERVAL.toMillis();
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] { "topic", "bytes in window", "records in window", "MB per hour",
+        int relists = Math.max(1, ends.size());
+        rows.add(new String[] { "topic", "bytes in window", "records in window", "bytes per re-list", "MB per hour",
                 "MB per hour at 60 s" });
         Map<String, TopicBytes.Reading> written = new TreeMap<>();
         long totalBytes = 0;
@@ -136,11 +142,11 @@ public final class IdleBytesScenario implements Scenario {
             totalBytes += delta.bytes();
             totalRecords += delta.records();
             rows.add(new String[] { topic, Long.toString(delta.bytes()), Long.toString(delta.records()),
-                    String.format("%.3f", delta.bytes() * perHour / 1e6),
+                    Long.toString(delta.bytes() / relists), String.format("%.3f", delta.bytes() * perHour / 1e6),
                     String.format("%.3f", delta.bytes() * perHour * toDefault / 1e6) });
         }
         rows.add(new String[] { "total", Long.toString(totalBytes), Long.toString(totalRecords),
-                String.format("%.3f", totalBytes * perHour / 1e6),
+                Long.toString(totalBytes / relists), String.format("%.3f", totalBytes * perHour / 1e6),
                 String.format("%.3f", totalBytes * perHour * toDefault / 1e6) });
         List<String> reasons = ends.stream()
                 .map(end -> end.reason() + (end.fullSnapshot() ? " (full snapshot)" : " (marker)")).toList();
