@@ -33,15 +33,11 @@ import tools.jackson.databind.node.ObjectNode;
  * window thus holds exactly that many reconciliations; bytes per hour = the difference × 3600 s / the time from the
  * re-list end that opened the window to the last one in it (whole cycles, like the bytes). Topics are the run's own
  * (inputs, outputs, the projector's changelogs) and the broker's internal ones (consumer offsets, transaction state),
- * which only this run uses. With an interval other than the default 60 s, the figure is also scaled to 60 s (× interval /
- * 60 s): exact for what each reconciliation writes, while what is written on a clock (a status every 5 s, gateway
- * ticks) is scaled with it and so under- or over-counted by the same factor.
+ * which only this run uses. With an interval other than the default 60 s, the figure is also scaled to 60 s
+ * (× interval / 60 s): exact for what each reconciliation writes, while what is written on a clock (a status every
+ * 5 s, gateway ticks) is scaled with it and so under- or over-counted by the same factor.
  */
 public final class IdleBytesScenario implements Scenario {
-
-    private static final String TOKEN = "bench-token";
-
-    private static final String CONNECTION_ID = "bench";
 
     private static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(60);
 
@@ -57,7 +53,8 @@ public final class IdleBytesScenario implements Scenario {
         String bootstrap = context.broker().bootstrapServers();
         Services services = context.services();
         List<JavaProcess> processes = new ArrayList<>();
-        try (OpenClawSimulator simulator = new OpenClawSimulator(SimulatorConfig.defaults(TOKEN).withPort(0));
+        try (OpenClawSimulator simulator = new OpenClawSimulator(SimulatorConfig.defaults(Pipeline.TOKEN)
+                .withPort(0));
                 Admin admin = Admin.create(context.broker().adminConfig())) {
             simulator.start();
             for (int i = 0; i < sessions; i++) {
@@ -69,7 +66,7 @@ public final class IdleBytesScenario implements Scenario {
             // session-verifications) before the first re-list, so the upstream refuses it until then.
             simulator.faults().refuseConnections();
             processes.add(services.ingestor("ingestor", List.of(), Services.freePort(), bootstrap,
-                    namespace.prefix(), CONNECTION_ID, simulator.url(), TOKEN,
+                    namespace.prefix(), Pipeline.CONNECTION_ID, simulator.url(), Pipeline.TOKEN,
                     "--crewstream.ingestor.connection.reconciliation-interval=" + interval.toSeconds() + "s"));
             Pipeline.awaitTopics(context, namespace, Duration.ofMinutes(3), Topic.SESSION_EVENTS);
             try {

@@ -34,7 +34,7 @@ final class Pipeline implements AutoCloseable {
 
     static final String CONNECTION_ID = "bench";
 
-    private static final String TOKEN = "bench-token";
+    static final String TOKEN = "bench-token";
 
     private final OpenClawSimulator simulator;
 

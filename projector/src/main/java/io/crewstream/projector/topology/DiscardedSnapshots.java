@@ -47,7 +47,8 @@ public final class DiscardedSnapshots {
     public DiscardedSnapshots(MeterRegistry registry) {
         for (Reason reason : Reason.values()) {
             this.counters.put(reason, Counter.builder(METRIC)
-                    .description("Snapshots received but not completed (rows applied, absent sessions not removed), by reason")
+                    .description("Snapshots received but not completed (rows applied, absent sessions not "
+                            + "removed), by reason")
                     .tag("reason", reason.tag())
                     .register(registry));
         }
