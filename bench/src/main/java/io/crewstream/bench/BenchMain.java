@@ -14,6 +14,7 @@ import io.crewstream.bench.scenario.RecoveryScenario;
 import io.crewstream.bench.scenario.ReplayScenario;
 import io.crewstream.bench.scenario.EndToEndScenario;
 import io.crewstream.bench.scenario.FanOutScenario;
+import io.crewstream.bench.scenario.IdleBytesScenario;
 import io.crewstream.bench.scenario.IdleScenario;
 import io.crewstream.bench.scenario.InitialLoadScenario;
 import io.crewstream.bench.scenario.LocalFootprintScenario;
@@ -40,6 +41,7 @@ public final class BenchMain {
         scenarios.put("idle", new IdleScenario());
         scenarios.put("initial-load", new InitialLoadScenario());
         scenarios.put("big-snapshot", new BigSnapshotScenario());
+        scenarios.put("idle-bytes", new IdleBytesScenario());
         scenarios.put("recovery", new RecoveryScenario());
         scenarios.put("footprint", new FootprintScenario());
         scenarios.put("local-footprint", new LocalFootprintScenario());

@@ -40,6 +40,8 @@ public final class SessionView implements SseListener {
 
     private volatile boolean refreshed;
 
+    private final java.util.concurrent.atomic.AtomicInteger refreshes = new java.util.concurrent.atomic.AtomicInteger();
+
     private SessionView(URI events) {
         this.events = events;
     }
@@ -116,6 +118,7 @@ public final class SessionView implements SseListener {
                 this.sessions.put(session.get("key").asString(), session);
             }
             this.refreshed = true;
+            this.refreshes.incrementAndGet();
         }
         else if (event.equals(SseEventType.SESSION_CREATED.eventName())
                 || event.equals(SseEventType.SESSION_UPDATED.eventName())) {
@@ -148,6 +151,11 @@ public final class SessionView implements SseListener {
 
     public boolean refreshed() {
         return this.refreshed;
+    }
+
+    /** How many {@code sessions-refresh} events (the whole state) this view received. */
+    public int refreshes() {
+        return this.refreshes.get();
     }
 
     public int size() {

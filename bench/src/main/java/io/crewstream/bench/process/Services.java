@@ -75,15 +75,26 @@ public final class Services {
     /** As above, its log named {@code name}. */
     public JavaProcess ingestor(String name, int port, String bootstrapServers, String topicPrefix,
             String connectionId, URI upstream, String token) {
+        return ingestor(name, List.of(), port, bootstrapServers, topicPrefix, connectionId, upstream, token);
+    }
+
+    /**
+     * As above, with more JVM options (a flight recording...) after the heap; {@code extraProperties}
+     * ({@code --name=value}) override its settings.
+     */
+    public JavaProcess ingestor(String name, List<String> jvmExtras, int port, String bootstrapServers,
+            String topicPrefix, String connectionId, URI upstream, String token, String... extraProperties) {
         Path jar = stable(this.repository.resolve("ingestor/target/crewstream-ingestor-0.1.0-SNAPSHOT-exec.jar"),
                 "ingestor");
-        return JavaProcess.start(name, this.logDir, List.of("-Xmx256m"), List.of("-jar", jar.toString(),
+        List<String> launch = new ArrayList<>(List.of("-jar", jar.toString(),
                 "--server.port=" + port,
                 "--crewstream.ingestor.kafka.bootstrap-servers=" + bootstrapServers,
                 "--crewstream.ingestor.kafka.topic-prefix=" + topicPrefix,
                 "--crewstream.ingestor.upstreams[0].id=" + connectionId,
                 "--crewstream.ingestor.upstreams[0].url=" + upstream,
-                "--spring.main.banner-mode=off"),
+                "--spring.main.banner-mode=off"));
+        launch.addAll(List.of(extraProperties));
+        return JavaProcess.start(name, this.logDir, withHeap("256m", jvmExtras), launch,
                 Map.of("OPENCLAW_GATEWAY_TOKEN", token));
     }
 
@@ -95,6 +106,12 @@ public final class Services {
     /** As above, its log named {@code name}. */
     public JavaProcess projector(String name, int port, String bootstrapServers, String topicPrefix,
             String... extraProperties) {
+        return projector(name, List.of(), port, bootstrapServers, topicPrefix, extraProperties);
+    }
+
+    /** As above, with more JVM options (a flight recording...) after the heap. */
+    public JavaProcess projector(String name, List<String> jvmExtras, int port, String bootstrapServers,
+            String topicPrefix, String... extraProperties) {
         Path jar = stable(this.repository.resolve("projector/target/crewstream-projector-0.1.0-SNAPSHOT-exec.jar"),
                 "projector");
         List<String> launch = new ArrayList<>(List.of("-jar", jar.toString(),
@@ -104,7 +121,7 @@ public final class Services {
                 "--crewstream.projector.application-id=" + topicPrefix + "projector",
                 "--spring.main.banner-mode=off"));
         launch.addAll(List.of(extraProperties));
-        return JavaProcess.start(name, this.logDir, List.of("-Xmx256m"), launch, Map.of());
+        return JavaProcess.start(name, this.logDir, withHeap("256m", jvmExtras), launch, Map.of());
     }
 
     /**
@@ -124,6 +141,12 @@ public final class Services {
         // KafkaBrokerMain.READY (the bench does not depend on the local module).
         broker.awaitLine(line -> line.startsWith("crewstream kafka broker ready"), Duration.ofMinutes(2));
         return broker;
+    }
+
+    private static List<String> withHeap(String heap, List<String> jvmExtras) {
+        List<String> options = new ArrayList<>(List.of("-Xmx" + heap));
+        options.addAll(jvmExtras);
+        return options;
     }
 
     /** Waits until {@code GET url} answers 200. */

@@ -1,6 +1,7 @@
 package io.crewstream.bench.scenario;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,7 +34,7 @@ final class Pipeline implements AutoCloseable {
 
     static final String CONNECTION_ID = "bench";
 
-    private static final String TOKEN = "bench-token";
+    static final String TOKEN = "bench-token";
 
     private final OpenClawSimulator simulator;
 
@@ -44,6 +45,8 @@ final class Pipeline implements AutoCloseable {
     private GatewayUnderTest gateway;
 
     private Duration startup;
+
+    private Path jfrPrefix;
 
     private Pipeline(OpenClawSimulator simulator, TopicNamespace namespace) {
         this.simulator = simulator;
@@ -71,18 +74,40 @@ final class Pipeline implements AutoCloseable {
 
     /** Starts projector, ingestor and gateway together and waits until the gateway is ready. */
     void start(BenchContext context, String gatewayHeap, String... gatewayProperties) {
+        start(context, gatewayHeap, null, gatewayProperties);
+    }
+
+    /**
+     * As above; with a {@code jfrPrefix}, each service records its life in a flight recording (CPU samples every
+     * 10 ms, the JDK's {@code profile} settings), written when it stops: {@link #recording}.
+     */
+    void start(BenchContext context, String gatewayHeap, Path jfrPrefix, String... gatewayProperties) {
         long start = System.nanoTime();
+        this.jfrPrefix = jfrPrefix;
         Services services = context.services();
         String bootstrap = context.broker().bootstrapServers();
-        this.processes.add(services.projector(Services.freePort(), bootstrap, this.namespace.prefix()));
-        this.processes.add(services.ingestor(Services.freePort(), bootstrap, this.namespace.prefix(), CONNECTION_ID,
-                this.simulator.url(), TOKEN));
+        this.processes.add(services.projector("projector", recordingOptions("projector"), Services.freePort(),
+                bootstrap, this.namespace.prefix()));
+        this.processes.add(services.ingestor("ingestor", recordingOptions("ingestor"), Services.freePort(),
+                bootstrap, this.namespace.prefix(), CONNECTION_ID, this.simulator.url(), TOKEN));
         // The gateway's table reader gives up when its topics are missing at start (partitionsFor throws a
         // TimeoutException with Kafka 4 clients instead of returning no partitions), so wait for the projector's.
         awaitTopics(context, this.namespace, Duration.ofMinutes(3), Topic.SESSION_STATE, Topic.CONNECTION_STATE,
                 Topic.SESSION_ACTIVITY, Topic.AGENT_STATE);
-        this.gateway = GatewayUnderTest.start(context, this.namespace.prefix(), gatewayHeap, gatewayProperties);
+        List<String> gatewayJvm = new ArrayList<>(List.of("-Xmx" + gatewayHeap, "-Xms" + gatewayHeap));
+        gatewayJvm.addAll(recordingOptions("sse-gateway"));
+        this.gateway = GatewayUnderTest.start(context, this.namespace.prefix(), gatewayJvm, gatewayProperties);
         this.startup = Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /** The flight recording {@code service} writes when it stops; null when the pipeline records none. */
+    Path recording(String service) {
+        return (this.jfrPrefix == null) ? null : Path.of(this.jfrPrefix + "-" + service + ".jfr");
+    }
+
+    private List<String> recordingOptions(String service) {
+        return (this.jfrPrefix == null) ? List.of() : List.of(
+                "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + recording(service));
     }
 
     /** Waits until every one of {@code topics} exists in {@code namespace}. */
@@ -124,11 +149,16 @@ final class Pipeline implements AutoCloseable {
 
     /** Creates one unstamped session upstream, padded to about {@code rowBytes}. */
     void seed(String key, String label, int rowBytes) {
+        this.simulator.sessions().create(key, paddedFields(label, rowBytes));
+    }
+
+    /** An unstamped session's fields, padded so that the gateway's row is about {@code rowBytes}. */
+    static ObjectNode paddedFields(String label, int rowBytes) {
         ObjectNode fields = ContractJson.mapper().createObjectNode();
         fields.put("label", label);
         fields.put("status", "running");
         fields.put("lastMessagePreview", "x".repeat(Math.max(0, rowBytes - 900)));
-        this.simulator.sessions().create(key, fields);
+        return fields;
     }
 
     /** Creates one session upstream now, padded to about {@code rowBytes}, stamped with the change time. */

@@ -1,9 +1,11 @@
 package io.crewstream.projector.topology;
 
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import io.crewstream.schemas.SessionStateKey;
 import io.crewstream.schemas.cloudevents.CloudEventType;
@@ -19,7 +21,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Keeps the agents table: one row per agent of each connection ({@link AgentAggregate}), recomputed when its
- * gateway's agent list arrives, when one of its sessions enters, leaves or changes agent in the session table, when
+ * gateway's agent list arrives, when one of its sessions enters, leaves or changes agent in the session table (once
+ * per snapshot chunk for all the sessions the chunk moved: {@link TableSignal.SessionAgentsChanged}), when
  * the activity of one of its sessions changes, and when a snapshot shows the index of its sessions disagreeing with
  * the session table (a projector deployed onto a session table filled before the index was); published only when it changed, a tombstone when the agent is
  * neither listed nor has sessions. The work per change is the agent's own sessions (an index by agent), never the
@@ -75,6 +78,21 @@ final class AgentProjector implements Processor<String, Object, String, Object> 
         else if (value instanceof TableSignal.SessionAgentChanged moved) {
             leave(moved.key(), moved.fromAgentId(), moved.at(), record);
             join(moved.key(), moved.toAgentId(), moved.at(), record);
+        }
+        else if (value instanceof TableSignal.SessionAgentsChanged changed) {
+            Set<String> touched = new LinkedHashSet<>();
+            for (TableSignal.SessionAgentChanged change : changed.changes()) {
+                String sessionKey = change.key().sessionKey();
+                if (change.fromAgentId() != null) {
+                    this.agents.removeSession(changed.connectionId(), change.fromAgentId(), sessionKey);
+                    touched.add(change.fromAgentId());
+                }
+                if (change.toAgentId() != null) {
+                    this.agents.addSession(changed.connectionId(), change.toAgentId(), sessionKey);
+                    touched.add(change.toAgentId());
+                }
+            }
+            touched.forEach(agentId -> recompute(changed.connectionId(), agentId, changed.at(), record));
         }
         else if (value instanceof TableSignal.SnapshotApplied snapshot) {
             // The index follows the session table change by change; this makes it agree where it does not (state

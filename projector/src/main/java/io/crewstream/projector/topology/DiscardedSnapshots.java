@@ -8,9 +8,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Counts the snapshots the projector received but did not apply, by reason, in the Micrometer counter
- * {@value #METRIC} (tag {@code reason}): each one means the table may be missing a removal until the next
- * snapshot, so an operator wants to see them beyond a WARN line.
+ * Counts the snapshots the projector received but did not complete, by reason, in the Micrometer counter
+ * {@value #METRIC} (tag {@code reason}): the rows they brought were applied, but the sessions they did not list were
+ * not removed, so the table may be missing a removal until the next snapshot, and an operator wants to see them
+ * beyond a WARN line.
  *
  * <p>Recorded on stream threads, read from any thread: Micrometer counters are thread-safe.
  */
@@ -46,7 +47,8 @@ public final class DiscardedSnapshots {
     public DiscardedSnapshots(MeterRegistry registry) {
         for (Reason reason : Reason.values()) {
             this.counters.put(reason, Counter.builder(METRIC)
-                    .description("Snapshots received but not applied, by reason")
+                    .description("Snapshots received but not completed (rows applied, absent sessions not "
+                            + "removed), by reason")
                     .tag("reason", reason.tag())
                     .register(registry));
         }

@@ -55,8 +55,12 @@ public final class ProjectorTopology {
      */
     public static final String SESSIONS_STORE = "sessions";
 
-    /** Chunks of snapshots still being received, keyed by {@code <connectionId>/<chunk index>}. */
-    public static final String SNAPSHOT_CHUNKS_STORE = "snapshot-chunks";
+    /**
+     * Per chunk of a snapshot still being received, keyed by {@code <connectionId>/<chunk index>}: its
+     * {@link ChunkReceipt} (the keys it listed; its rows are applied on arrival). Replaces the {@code snapshot-chunks}
+     * store, which held whole chunks until their snapshot was complete.
+     */
+    public static final String SNAPSHOT_PROGRESS_STORE = "snapshot-progress";
 
     /** Per connection: last status, last snapshot time and session count. */
     public static final String CONNECTIONS_STORE = "connections";
@@ -179,7 +183,7 @@ public final class ProjectorTopology {
                 DECODE_AGENT_LISTS, PROJECT_SESSIONS, PROJECT_ACTIVITY);
 
         topology.addStateStore(sessionsStore(), PROJECT_SESSIONS, PROJECT_ACTIVITY, PROJECT_AGENTS, VERIFY_SESSIONS);
-        topology.addStateStore(snapshotChunksStore(), PROJECT_SESSIONS);
+        topology.addStateStore(store(SNAPSHOT_PROGRESS_STORE, ContractSerdes.of(ChunkReceipt.class)), PROJECT_SESSIONS);
         topology.addStateStore(connectionsStore(), PROJECT_SESSIONS, PROJECT_CONNECTION_STATUS, VERIFY_SESSIONS);
         topology.addStateStore(store(ACTIVITY_STORE, ContractSerdes.of(ActivityProgress.class)), PROJECT_ACTIVITY,
                 PROJECT_AGENTS);
@@ -217,11 +221,6 @@ public final class ProjectorTopology {
     private static StoreBuilder<KeyValueStore<String, byte[]>> sessionsStore() {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SESSIONS_STORE), Serdes.String(),
                 Serdes.ByteArray()).withCachingDisabled();
-    }
-
-    private static StoreBuilder<KeyValueStore<String, SessionEvent>> snapshotChunksStore() {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SNAPSHOT_CHUNKS_STORE), Serdes.String(),
-                ContractSerdes.sessionEvents()).withCachingDisabled();
     }
 
     private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name,

@@ -1,9 +1,8 @@
 package io.crewstream.projector.topology;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -31,21 +30,24 @@ import org.slf4j.LoggerFactory;
  * that order.
  *
  * <ul>
- * <li>A complete snapshot upserts each row that changed and removes the connection's sessions it does not list;
- * an empty snapshot therefore removes them all. Other connections are untouched.</li>
+ * <li>A snapshot's rows are applied as its chunks arrive: each row that changed is upserted (a row is what the
+ * gateway listed, a true observation, whether or not the rest of its snapshot ever comes). The chunk that completes
+ * the snapshot also removes the connection's sessions it does not list; an empty snapshot therefore removes them
+ * all. Other connections are untouched.</li>
  * <li>A row equal to the stored one but for {@link SessionRow#VOLATILE_FIELDS} is no change and publishes
  * nothing.</li>
  * <li>An upsert or removal delta touches its own key only; removing an unknown key publishes nothing.</li>
- * <li>A snapshot whose rows do not add up to its {@code totalSessions} is not applied; it is logged and counted in
- * {@link DiscardedSnapshots}.</li>
+ * <li>A snapshot that is cut off, has a gap or whose rows do not add up to its {@code totalSessions} removes nothing
+ * ({@link SnapshotAssembler}); it is logged and counted in {@link DiscardedSnapshots}.</li>
  * <li>A row whose session-state record would be too large to write ({@link OversizedOutputException}) is not applied
  * and goes to the dead letters; the rest of its snapshot is applied. Left in, it would fail the write of the whole
  * transaction again after every restart of the stream thread, and stop its partition for good.</li>
  * </ul>
  *
  * Every session added, removed or moved to another agent, and every snapshot applied, is also forwarded as a
- * {@link TableSignal} to the activity and agents projectors of the same task; and the offset of every record, once
- * applied, to the {@link SessionsVerifier}.
+ * {@link TableSignal} to the activity and agents projectors of the same task (what a snapshot chunk did to the
+ * sessions' agents goes to the agents projector as one {@link TableSignal.SessionAgentsChanged}); and the offset of
+ * every record, once applied, to the {@link SessionsVerifier}.
  *
  * Runs on a stream thread; one instance per task.
  */
@@ -81,7 +83,7 @@ final class SessionEventProjector implements Processor<String, SessionEvent, Str
         this.deadLetters = new DeadLetterWriter(context, ProjectorTopology.PROJECT_SESSIONS, this.consumerName,
                 ProjectorTopology.DEAD_LETTER_SINK);
         this.events = new OutputEvents(context);
-        this.snapshots = new SnapshotAssembler(context.getStateStore(ProjectorTopology.SNAPSHOT_CHUNKS_STORE),
+        this.snapshots = new SnapshotAssembler(context.getStateStore(ProjectorTopology.SNAPSHOT_PROGRESS_STORE),
                 this.discarded);
         this.connections = new ConnectionTable(context.getStateStore(ProjectorTopology.CONNECTIONS_STORE),
                 this.limit);
@@ -91,7 +93,10 @@ final class SessionEventProjector implements Processor<String, SessionEvent, Str
     public void process(Record<String, SessionEvent> record) {
         SessionEvent event = record.value();
         if (event instanceof SnapshotChunk chunk) {
-            this.snapshots.add(chunk).ifPresent(complete -> applySnapshot(complete, record));
+            SnapshotAssembler.Step step = this.snapshots.add(chunk);
+            if (!(step instanceof SnapshotAssembler.Dropped)) {
+                applyChunk(chunk, step, record);
+            }
         }
         else if (event instanceof SessionUpserted upserted) {
             applyUpsert(upserted, record);
@@ -105,52 +110,60 @@ final class SessionEventProjector implements Processor<String, SessionEvent, Str
                 record.timestamp()), ProjectorTopology.VERIFY_SESSIONS));
     }
 
-    private void applySnapshot(List<SnapshotChunk> chunks, Record<String, ?> trigger) {
-        SnapshotChunk last = chunks.get(chunks.size() - 1);
-        String connectionId = last.connectionId();
-        Map<String, SessionRow> rows = new LinkedHashMap<>();
-        int listed = 0;
-        for (SnapshotChunk chunk : chunks) {
-            listed += chunk.sessions().size();
-            chunk.sessions().forEach(row -> rows.put(row.key(), row));
-        }
-        if (listed != last.totalSessions()) {
-            // Rows went missing between the gateway and here; removing "absent" sessions would remove real ones.
-            log.warn("Not applying snapshot {} of connection {}: its {} chunks list {} sessions but totalSessions "
-                    + "says {}", last.snapshotId(), connectionId, chunks.size(), listed, last.totalSessions());
-            this.discarded.record(DiscardedSnapshots.Reason.ROWS_DO_NOT_ADD_UP);
-            return;
-        }
+    /**
+     * Applies a chunk's rows as it arrives, and when it completes its snapshot, removes the connection's sessions the
+     * snapshot did not list. Until then the connection row counts the sessions the chunk created, so that it says
+     * what the table holds even if the rest of the snapshot never comes.
+     */
+    private void applyChunk(SnapshotChunk chunk, SnapshotAssembler.Step step, Record<String, ?> trigger) {
+        String connectionId = chunk.connectionId();
         int upserted = 0;
-        int removed = 0;
-        for (SessionRow row : rows.values()) {
-            Optional<SessionTable.Change> change = upsertOrDeadLetter(connectionId, row, last.observedAt(), trigger);
+        int created = 0;
+        List<TableSignal.SessionAgentChanged> agentChanges = new ArrayList<>();
+        for (SessionRow row : chunk.sessions()) {
+            Optional<SessionTable.Change> change = upsertOrDeadLetter(connectionId, row, chunk.observedAt(), trigger);
             if (change.isPresent()) {
                 publish(change.get(), trigger);
-                signalChange(change.get(), trigger);
+                agentChange(change.get()).ifPresent(agentChanges::add);
                 upserted++;
+                if (change.get().state().changeType() == ChangeType.CREATED) {
+                    created++;
+                }
             }
+        }
+        if (!(step instanceof SnapshotAssembler.Complete complete)) {
+            signalAgents(connectionId, agentChanges, chunk.observedAt(), trigger);
+            if (created > 0) {
+                publish(this.connections.sessionCountChanged(connectionId, created, chunk.observedAt()), trigger);
+            }
+            return;
         }
         // A row refused as too large is listed, so it is not "absent": it is not removed here, and the count below
         // is what the table holds (its older version, or nothing).
+        int removed = 0;
         List<SessionStateKey> keys = this.sessions.keysOf(connectionId);
         for (SessionStateKey key : keys) {
-            if (!rows.containsKey(key.sessionKey())) {
+            if (!complete.listedKeys().contains(key.sessionKey())) {
                 Optional<SessionRow> gone = this.sessions.remove(key);
                 if (gone.isPresent()) {
                     publishRemoval(key, trigger);
-                    signal(new TableSignal.SessionRemoved(key, gone.get().agentId(), last.observedAt()), trigger);
+                    forward(new TableSignal.SessionRemoved(key, gone.get().agentId(), chunk.observedAt()),
+                            ProjectorTopology.PROJECT_ACTIVITY, trigger);
+                    if (gone.get().agentId() != null) {
+                        agentChanges.add(new TableSignal.SessionAgentChanged(key, gone.get().agentId(), null,
+                                chunk.observedAt()));
+                    }
                     removed++;
                 }
             }
         }
+        signalAgents(connectionId, agentChanges, chunk.observedAt(), trigger);
         int sessions = keys.size() - removed;
-        log.debug("Applied snapshot {} ({}) of connection {}: {} sessions listed, {} in the table, {} upserted, "
-                + "{} removed", last.snapshotId(), last.reason(), connectionId, rows.size(), sessions, upserted,
-                removed);
-        publish(this.connections.snapshotApplied(connectionId, last.observedAt(), sessions), trigger);
-        long knowsUpTo = chunks.stream().mapToLong(SnapshotChunk::knowsUpTo).min().orElseThrow();
-        signal(new TableSignal.SnapshotApplied(connectionId, last.observedAt(), knowsUpTo), trigger);
+        log.debug("Applied snapshot {} ({}) of connection {}: {} sessions listed in {} chunks, {} in the table, "
+                + "{} upserted by its last chunk, {} removed", chunk.snapshotId(), chunk.reason(), connectionId,
+                complete.listedKeys().size(), complete.chunkCount(), sessions, upserted, removed);
+        publish(this.connections.snapshotApplied(connectionId, chunk.observedAt(), sessions), trigger);
+        signal(new TableSignal.SnapshotApplied(connectionId, chunk.observedAt(), complete.knowsUpTo()), trigger);
     }
 
     private void applyUpsert(SessionUpserted upserted, Record<String, ?> trigger) {
@@ -203,9 +216,30 @@ final class SessionEventProjector implements Processor<String, SessionEvent, Str
 
     /** Both projectors that depend on the session table hear of it: activity first, then the agents. */
     private void signal(TableSignal signal, Record<String, ?> trigger) {
-        Record<String, Object> record = new Record<>(signal.connectionId(), signal, trigger.timestamp());
-        this.context.forward(record, ProjectorTopology.PROJECT_ACTIVITY);
-        this.context.forward(record, ProjectorTopology.PROJECT_AGENTS);
+        forward(signal, ProjectorTopology.PROJECT_ACTIVITY, trigger);
+        forward(signal, ProjectorTopology.PROJECT_AGENTS, trigger);
+    }
+
+    private void forward(TableSignal signal, String projector, Record<String, ?> trigger) {
+        this.context.forward(new Record<>(signal.connectionId(), (Object) signal, trigger.timestamp()), projector);
+    }
+
+    /** The agent change a changed row makes: none when the row names the agent it named before (or none). */
+    private static Optional<TableSignal.SessionAgentChanged> agentChange(SessionTable.Change change) {
+        SessionState state = change.state();
+        String agentId = state.session().agentId();
+        return Objects.equals(change.previousAgentId(), agentId) ? Optional.empty()
+                : Optional.of(new TableSignal.SessionAgentChanged(state.key(), change.previousAgentId(), agentId,
+                        state.observedAt()));
+    }
+
+    /** The agents projector hears of a chunk's agent changes at once (the activity projector ignores them). */
+    private void signalAgents(String connectionId, List<TableSignal.SessionAgentChanged> changes, long at,
+            Record<String, ?> trigger) {
+        if (!changes.isEmpty()) {
+            forward(new TableSignal.SessionAgentsChanged(connectionId, changes, at), ProjectorTopology.PROJECT_AGENTS,
+                    trigger);
+        }
     }
 
     // New records, not the trigger's: the input's headers are not the outputs', and would count against their size.

@@ -43,6 +43,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.node.ObjectNode;
 
+import static io.crewstream.projector.SessionRows.chunk;
 import static io.crewstream.projector.SessionRows.row;
 import static io.crewstream.projector.SessionRows.snapshot;
 import static io.crewstream.projector.topology.ProjectorDriver.NAMESPACE;
@@ -531,7 +532,26 @@ class ActivityAndAgentsTopologyTest {
         assertThat(rows.get(3).lastError().kind()).isEqualTo("timeout");
         assertThat(rows.get(3).lastError().sessionKey()).isEqualTo(SIDE);
         assertThat(rows.get(4).currentTool()).isNull();
-        assertThat(rows).extracting(AgentState::revision).containsExactly(4L, 5L, 6L, 7L, 8L);
+        assertThat(rows).extracting(AgentState::revision).as("r1 listed, r2 both sessions of the snapshot")
+                .containsExactly(3L, 4L, 5L, 6L, 7L);
+    }
+
+    @Test
+    void aSnapshotChunkRecomputesEachAgentOnceForAllTheSessionsItMoved() {
+        send(AgentList.of(C1, "main", null, List.of(agent("main", "Main")), T0));
+        send(snapshot(C1, "s1", T0, sessionRow(MAIN, false), sessionRow(SIDE, false),
+                sessionRow("agent:main:third", false), sessionRow("agent:scout:main", false)));
+
+        List<KeyValue<String, AgentState>> rows = this.agents.readKeyValuesToList();
+        assertThat(rows).extracting(row -> row.key + " " + row.value.sessions().total() + " r" + row.value.revision())
+                .as("one row per agent for the chunk, not one per session").containsExactly(
+                        C1 + "/main 0 r1", C1 + "/main 3 r2", C1 + "/scout 1 r1");
+
+        send(chunk(C1, "s2", 0, 2, 1, T0 + 1_000, sessionRow("agent:scout:main", false)));
+        send(chunk(C1, "s2", 1, 2, 1, T0 + 1_000));
+        assertThat(this.agents.readKeyValuesToList()).as("the complete snapshot removed main's sessions at once")
+                .extracting(row -> row.key + " " + (row.value == null ? "removed" : row.value.sessions().total()))
+                .containsExactly(C1 + "/main 0");
     }
 
     @Test

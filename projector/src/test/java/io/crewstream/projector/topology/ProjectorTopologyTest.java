@@ -103,17 +103,23 @@ class ProjectorTopologyTest {
     }
 
     @Test
-    void chunkedSnapshotIsAppliedOnlyWhenComplete() {
+    void chunkedSnapshotAppliesEachChunkAsItArrivesAndRemovesAbsentSessionsOnlyWhenComplete() {
+        send(status(C1, UpstreamState.CONNECTED, 50));
         send(upsert(C1, row("z", "running")));
         drainOutputs();
 
         send(chunk(C1, "s1", 0, 3, 3, 100, row("a", "running")));
         send(chunk(C1, "s1", 1, 3, 3, 100, row("b", "running")));
-        assertThat(this.sessionState.isEmpty()).as("nothing applied before the last chunk").isTrue();
+        assertThat(changes()).as("each chunk's rows are observations: applied on arrival; z stays until the end")
+                .containsExactly("gw-one/a created r1", "gw-one/b created r1");
+        assertThat(this.connectionState.readValuesToList()).as("the count follows the table, chunk by chunk")
+                .extracting(ConnectionState::sessionCount).containsExactly(2, 3);
 
         send(chunk(C1, "s1", 2, 3, 3, 100, row("c", "running")));
-        assertThat(changes()).containsExactly("gw-one/a created r1", "gw-one/b created r1", "gw-one/c created r1",
-                "gw-one/z removed");
+        assertThat(changes()).containsExactly("gw-one/c created r1", "gw-one/z removed");
+        ConnectionState complete = this.connectionState.readValue();
+        assertThat(complete.sessionCount()).isEqualTo(3);
+        assertThat(complete.lastSnapshotAt()).isEqualTo(100);
     }
 
     @Test
@@ -123,12 +129,13 @@ class ProjectorTopologyTest {
 
         // The ingestor died after the first of two chunks; its successor takes a new snapshot.
         send(chunk(C1, "cut-off", 0, 2, 2, 200, row("a", "done")));
+        assertThat(changes()).as("what the chunk listed was true when listed: applied, and b is not removed")
+                .containsExactly("gw-one/a updated r2");
         send(chunk(C1, "s3", 0, 2, 3, 300, row("a", "running"), row("b", "running")));
-        assertThat(this.sessionState.isEmpty()).isTrue();
         send(chunk(C1, "s3", 1, 2, 3, 300, row("c", "running")));
 
-        assertThat(changes()).as("only the complete snapshot counts, and it lists a and b")
-                .containsExactly("gw-one/c created r1");
+        assertThat(changes()).as("the cut-off snapshot removed nothing; the complete one lists a and b")
+                .containsExactly("gw-one/a updated r3", "gw-one/c created r1");
     }
 
     @Test
@@ -148,10 +155,10 @@ class ProjectorTopologyTest {
         send(snapshot(C1, "s1", 100, row("a", "running"), row("b", "running")));
         drainOutputs();
 
-        send(chunk(C1, "s2", 0, 1, 2, 200, row("a", "running")));
+        send(chunk(C1, "s2", 0, 1, 2, 200, row("a", "done")));
 
-        assertThat(this.sessionState.isEmpty()).as("b is not in the snapshot only because a row went missing")
-                .isTrue();
+        assertThat(changes()).as("a's row is an observation; b is unlisted only because a row went missing")
+                .containsExactly("gw-one/a updated r2");
     }
 
     @Test

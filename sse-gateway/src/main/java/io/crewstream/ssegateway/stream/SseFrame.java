@@ -160,7 +160,20 @@ final class SseFrame {
         String idField = (this.id != null) ? "id: " + this.id + "\n" : "";
         byte[] head = (idField + "event: " + this.type.eventName() + "\n").getBytes(StandardCharsets.UTF_8);
         // The contract mapper writes one line (JSON escapes line breaks inside strings), but a data field must never
-        // carry a raw line break: should one ever appear, it starts a new data line.
+        // carry a raw line break: should one ever appear, it starts a new data line (below). The search is the JDK's
+        // String.indexOf (compiled and vectorized long before this runs; a line break is byte 0x0A in UTF-8 and
+        // nowhere else, so Latin-1 decoding finds exactly those): a 20 MB refresh is rendered in one call, and a byte
+        // loop of our own spent over a second in it on a busy machine (JFR, issue #16), a loop one call long giving the
+        // JIT little reason to compile it.
+        if (new String(data, StandardCharsets.ISO_8859_1).indexOf('\n') < 0) {
+            byte[] frame = new byte[head.length + DATA_FIELD.length + data.length + 2];
+            System.arraycopy(head, 0, frame, 0, head.length);
+            System.arraycopy(DATA_FIELD, 0, frame, head.length, DATA_FIELD.length);
+            System.arraycopy(data, 0, frame, head.length + DATA_FIELD.length, data.length);
+            frame[frame.length - 2] = '\n';
+            frame[frame.length - 1] = '\n';
+            return frame;
+        }
         int lines = 1;
         for (byte b : data) {
             if (b == '\n') {

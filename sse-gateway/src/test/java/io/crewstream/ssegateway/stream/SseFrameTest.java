@@ -48,4 +48,14 @@ class SseFrameTest {
         assertThat(text).isEqualTo("id: v1.0.0\nevent: " + SseEventType.SESSION_REMOVED.eventName()
                 + "\ndata: {\"key\":\"agent:a:main\",\"connectionId\":\"home\"}\n\n");
     }
+
+    @Test
+    void dataBeyondAsciiIsRenderedByteForByteOnOneDataLine() {
+        SseFrame frame = SseFrame.event(SseEventType.SESSION_REMOVED, "v1.0.1",
+                new SessionRemovedPayload("agent:a:caf\u00e9 \u2014 \ud83d\ude80", "home"), "s/home/x", null);
+
+        assertThat(new String(frame.bytes(), StandardCharsets.UTF_8)).isEqualTo("id: v1.0.1\nevent: "
+                + SseEventType.SESSION_REMOVED.eventName() + "\ndata: {\"key\":\"agent:a:caf\u00e9 \u2014 \ud83d\ude80\","
+                + "\"connectionId\":\"home\"}\n\n");
+    }
 }
