@@ -21,10 +21,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Keeps the agents table: one row per agent of each connection ({@link AgentAggregate}), recomputed when its
- * gateway's agent list arrives, when one of its sessions enters, leaves or changes agent in the session table (once
- * per snapshot chunk for all the sessions the chunk moved: {@link TableSignal.SessionAgentsChanged}), when
- * the activity of one of its sessions changes, and when a snapshot shows the index of its sessions disagreeing with
- * the session table (a projector deployed onto a session table filled before the index was); published only when it changed, a tombstone when the agent is
+ * gateway's agent list arrives, when one of its sessions enters, leaves or changes agent in the session table (for
+ * a snapshot, whose chunks move sessions in bulk ({@link TableSignal.SessionAgentsChanged}, which only updates the
+ * index), every agent of the connection once when it is complete), when the activity of one of its sessions changes,
+ * and when a snapshot shows the index of its sessions disagreeing with the session table (a projector deployed onto a
+ * session table filled before the index was); published only when it changed, a tombstone when the agent is
  * neither listed nor has sessions. The work per change is the agent's own sessions (an index by agent), never the
  * whole store. A row too large to write is not stored, and its input is dead-lettered (logged instead when a timer
  * caused it).
@@ -80,26 +81,33 @@ final class AgentProjector implements Processor<String, Object, String, Object> 
             join(moved.key(), moved.toAgentId(), moved.at(), record);
         }
         else if (value instanceof TableSignal.SessionAgentsChanged changed) {
-            Set<String> touched = new LinkedHashSet<>();
             for (TableSignal.SessionAgentChanged change : changed.changes()) {
                 String sessionKey = change.key().sessionKey();
                 if (change.fromAgentId() != null) {
                     this.agents.removeSession(changed.connectionId(), change.fromAgentId(), sessionKey);
-                    touched.add(change.fromAgentId());
                 }
                 if (change.toAgentId() != null) {
                     this.agents.addSession(changed.connectionId(), change.toAgentId(), sessionKey);
-                    touched.add(change.toAgentId());
                 }
             }
-            touched.forEach(agentId -> recompute(changed.connectionId(), agentId, changed.at(), record));
+            // Recomputed once the snapshot is complete (below): recomputing each agent per chunk went over all of an
+            // agent's sessions for every chunk, most of the projector's time for 10,000 sessions of one agent.
         }
         else if (value instanceof TableSignal.SnapshotApplied snapshot) {
             // The index follows the session table change by change; this makes it agree where it does not (state
             // from before the index existed), at the cost of one pass over the connection's sessions, like the
-            // snapshot itself.
+            // snapshot itself. Then every agent of the connection once, for what the snapshot's chunks moved.
             Map<String, String> agentOfSession = this.sessions.agentsOf(snapshot.connectionId());
-            for (String agentId : this.agents.syncSessions(snapshot.connectionId(), agentOfSession)) {
+            Set<String> agentIds = new LinkedHashSet<>(this.agents.syncSessions(snapshot.connectionId(),
+                    agentOfSession));
+            agentIds.addAll(agentOfSession.values());
+            // Those the snapshot took every session from, to be removed (or shown without sessions).
+            agentIds.addAll(this.agents.publishedAgentIds(snapshot.connectionId()));
+            AgentList list = this.agents.list(snapshot.connectionId());
+            if (list != null) {
+                list.agents().forEach(agent -> agentIds.add(agent.id()));
+            }
+            for (String agentId : agentIds) {
                 recompute(snapshot.connectionId(), agentId, snapshot.observedAt(), record);
             }
         }

@@ -117,6 +117,16 @@ final class AgentTable {
         return sessions;
     }
 
+    /** The agents of the connection that have a row (as last published). */
+    Set<String> publishedAgentIds(String connectionId) {
+        Set<String> ids = new LinkedHashSet<>();
+        try (KeyValueIterator<String, AgentState> all = this.agents.prefixScan(
+                AgentUsageMinute.keyPrefix(connectionId), KEY_SERIALIZER)) {
+            all.forEachRemaining(row -> ids.add(row.value.agentId()));
+        }
+        return ids;
+    }
+
     /** The agent's row as last published, or null. */
     AgentState current(String connectionId, String agentId) {
         return this.agents.get(AgentState.key(connectionId, agentId));

@@ -34,8 +34,9 @@ sealed interface TableSignal {
 
     /**
      * The agents of several sessions of one connection changed at once: what one snapshot chunk did to the session
-     * table, told to the agents projector only, so that it recomputes each agent once per chunk instead of once per
-     * session (10,000 sessions of one agent made that 10,000 recomputations over up to 10,000 sessions each). Each
+     * table, told to the agents projector only, which updates its index of sessions by agent and recomputes the agents
+     * once the snapshot is complete ({@link SnapshotApplied}): once per session, 10,000 sessions of one agent made
+     * 10,000 recomputations over up to 10,000 sessions each, and once per chunk still most of the projector's time. Each
      * change's {@code fromAgentId} is null for a session new to the table, its {@code toAgentId} null for one that
      * left it.
      */

@@ -537,7 +537,7 @@ class ActivityAndAgentsTopologyTest {
     }
 
     @Test
-    void aSnapshotChunkRecomputesEachAgentOnceForAllTheSessionsItMoved() {
+    void aSnapshotRecomputesEachAgentOnceWhenItIsCompleteNotPerSessionOrChunk() {
         send(AgentList.of(C1, "main", null, List.of(agent("main", "Main")), T0));
         send(snapshot(C1, "s1", T0, sessionRow(MAIN, false), sessionRow(SIDE, false),
                 sessionRow("agent:main:third", false), sessionRow("agent:scout:main", false)));
@@ -547,11 +547,21 @@ class ActivityAndAgentsTopologyTest {
                 .as("one row per agent for the chunk, not one per session").containsExactly(
                         C1 + "/main 0 r1", C1 + "/main 3 r2", C1 + "/scout 1 r1");
 
-        send(chunk(C1, "s2", 0, 2, 1, T0 + 1_000, sessionRow("agent:scout:main", false)));
-        send(chunk(C1, "s2", 1, 2, 1, T0 + 1_000));
+        send(chunk(C1, "s2", 0, 2, 2, T0 + 1_000, sessionRow("agent:scout:main", false)));
+        send(chunk(C1, "s2", 1, 2, 2, T0 + 1_000, sessionRow("agent:ghost:one", false)));
         assertThat(this.agents.readKeyValuesToList()).as("the complete snapshot removed main's sessions at once")
                 .extracting(row -> row.key + " " + (row.value == null ? "removed" : row.value.sessions().total()))
-                .containsExactly(C1 + "/main 0");
+                .containsExactlyInAnyOrder(C1 + "/main 0", C1 + "/ghost 1");
+    }
+
+    @Test
+    void anIncompleteSnapshotRecomputesNoAgentYet() {
+        send(snapshot(C1, "s1", T0, sessionRow(MAIN, false)));
+        this.agents.readValuesToList();
+
+        send(chunk(C1, "s2", 0, 2, 2, T0 + 1_000, sessionRow(MAIN, false), sessionRow("agent:ghost:one", false)));
+
+        assertThat(this.agents.isEmpty()).as("the chunk's new agent waits for the snapshot to complete").isTrue();
     }
 
     @Test
