@@ -44,7 +44,7 @@ public final class ConfigurationKeys implements EnvironmentPostProcessor, Ordere
     public static final String DEPRECATED_KEYS_SOURCE = "crewstreamDeprecatedKeys";
 
     /** Environment variable → the key it sets. */
-    static final Map<String, String> PLATFORM_VARIABLES = Map.of(
+    public static final Map<String, String> PLATFORM_VARIABLES = Map.of(
             "KAFKA_BOOTSTRAP_SERVERS", KafkaSettings.PREFIX + ".bootstrap-servers",
             "PORT", "server.port");
 

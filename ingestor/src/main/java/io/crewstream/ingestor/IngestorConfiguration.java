@@ -19,6 +19,7 @@ import io.crewstream.ingestor.publish.RecordSender;
 import io.crewstream.ingestor.publish.SnapshotChunker;
 import io.crewstream.ingestor.upstream.UpstreamSupervisor;
 import io.crewstream.ingestor.upstream.UpstreamSupervisors;
+import io.crewstream.runtime.KafkaSettings;
 import io.crewstream.schemas.TopicNamespace;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -29,7 +30,7 @@ import org.springframework.context.annotation.Configuration;
 
 /** The ingestor's parts, wired once; every class they are made of takes its collaborators by constructor. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(IngestorProperties.class)
+@EnableConfigurationProperties({ IngestorProperties.class, KafkaSettings.class })
 class IngestorConfiguration {
 
     /** Validated before anything connects: a bad configuration stops start-up with every problem listed. */
@@ -44,8 +45,8 @@ class IngestorConfiguration {
     }
 
     @Bean
-    TopicNamespace topicNamespace(IngestorProperties properties) {
-        return new TopicNamespace(properties.kafka().topicPrefix());
+    TopicNamespace topicNamespace(KafkaSettings kafka) {
+        return kafka.namespace();
     }
 
     @Bean
@@ -55,9 +56,9 @@ class IngestorConfiguration {
 
     /** Takes the validated upstreams only so that a bad configuration fails before any Kafka client starts. */
     @Bean
-    RecordSender recordSender(IngestorProperties properties, TopicNamespace topicNamespace,
+    RecordSender recordSender(IngestorProperties properties, KafkaSettings kafka, TopicNamespace topicNamespace,
             PublishHealth publishHealth, MeterRegistry registry, List<UpstreamTarget> upstreamTargets) {
-        Map<String, Object> config = ProducerSettings.of(properties.kafka());
+        Map<String, Object> config = ProducerSettings.of(kafka, properties.kafka());
         return new RecordSender(new KafkaProducer<>(config), topicNamespace, publishHealth,
                 properties.kafka().maxPendingRecords(), registry);
     }
@@ -84,8 +85,8 @@ class IngestorConfiguration {
     }
 
     @Bean
-    InputTopics inputTopics(IngestorProperties properties, TopicNamespace topicNamespace) {
-        return new InputTopics(properties.kafka(), topicNamespace);
+    InputTopics inputTopics(IngestorProperties properties, KafkaSettings kafka) {
+        return new InputTopics(kafka, properties.kafka());
     }
 
     @Bean

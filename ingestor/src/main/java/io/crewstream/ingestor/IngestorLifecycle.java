@@ -10,8 +10,9 @@ import io.crewstream.schemas.records.KafkaOutage;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Starts the ingestor once the context is ready: the Kafka publisher and the output topics first, then one
- * supervisor per upstream. Stops the supervisors (each reports {@code disconnected}) before the producer is closed
+ * Starts the ingestor once the context is ready: the Kafka publisher and the provisioning of the output topics (in
+ * the background: an unreachable Kafka must not keep the gateways from being connected) first, then one supervisor
+ * per upstream. Stops the supervisors (each reports {@code disconnected}) before the producer is closed
  * (when the context destroys the {@link RecordSender}), so that the last status reaches Kafka.
  *
  * <p>Threading: Spring calls {@link #start()} and {@link #stop()} one at a time, but not always on the same thread
@@ -40,7 +41,7 @@ final class IngestorLifecycle implements SmartLifecycle {
     @Override
     public void start() {
         this.sender.start();
-        this.topics.ensureExist();
+        this.topics.start();
         this.publishHealth.onRecovery(this.recoveryListener);
         this.supervisors.start();
         this.running = true;
@@ -51,6 +52,7 @@ final class IngestorLifecycle implements SmartLifecycle {
         // Registered again by the next start: a restart must not re-snapshot twice per recovery.
         this.publishHealth.removeRecoveryListener(this.recoveryListener);
         this.supervisors.stop();
+        this.topics.stop();
         this.running = false;
     }
 

@@ -5,6 +5,7 @@ import java.time.Clock;
 import io.crewstream.projector.streams.ProjectorHealthIndicator;
 import io.crewstream.projector.streams.ProjectorStreams;
 import io.crewstream.projector.topology.DiscardedSnapshots;
+import io.crewstream.runtime.KafkaSettings;
 import io.crewstream.streams.ProgressMonitor;
 import io.crewstream.streams.ThreadFailures;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,7 +14,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(ProjectorProperties.class)
+@EnableConfigurationProperties({ ProjectorProperties.class, KafkaSettings.class })
 class ProjectorConfiguration {
 
     @Bean
@@ -32,15 +33,15 @@ class ProjectorConfiguration {
     }
 
     @Bean
-    ProjectorStreams projectorStreams(ProjectorProperties properties, DiscardedSnapshots discardedSnapshots,
-            ThreadFailures threadFailures) {
-        return new ProjectorStreams(properties, discardedSnapshots, threadFailures);
+    ProjectorStreams projectorStreams(ProjectorProperties properties, KafkaSettings kafka,
+            DiscardedSnapshots discardedSnapshots, ThreadFailures threadFailures) {
+        return new ProjectorStreams(properties, kafka, discardedSnapshots, threadFailures);
     }
 
     @Bean
-    ProgressMonitor progressMonitor(ProjectorProperties properties, ProjectorStreams projectorStreams,
-            ThreadFailures threadFailures, Clock projectorClock) {
-        return new ProgressMonitor(properties, projectorStreams, threadFailures, projectorClock);
+    ProgressMonitor progressMonitor(ProjectorProperties properties, KafkaSettings kafka,
+            ProjectorStreams projectorStreams, ThreadFailures threadFailures, Clock projectorClock) {
+        return new ProgressMonitor(properties, kafka, projectorStreams, threadFailures, projectorClock);
     }
 
     /** Shown as {@code projector} in {@code /actuator/health}. */

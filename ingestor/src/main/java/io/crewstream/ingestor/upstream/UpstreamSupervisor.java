@@ -21,6 +21,7 @@ import io.crewstream.ingestor.config.IngestorProperties;
 import io.crewstream.ingestor.config.UpstreamTarget;
 import io.crewstream.ingestor.publish.UpstreamOutput;
 import io.crewstream.ingestor.upstream.UpstreamMetrics.BadFrame;
+import io.crewstream.runtime.ReconnectBackoff;
 import io.crewstream.schemas.records.ConnectionStatusEvent;
 import io.crewstream.schemas.records.KafkaOutage;
 import io.crewstream.schemas.records.RunEvent;
