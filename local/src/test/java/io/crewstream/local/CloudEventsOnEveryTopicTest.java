@@ -155,8 +155,9 @@ class CloudEventsOnEveryTopicTest {
     /** Which app writes the topic; no default, so that a new topic does not compile until it is placed. */
     private static CloudEvents.Component component(Topic topic) {
         return switch (topic) {
-            case SESSION_EVENTS, CONNECTION_STATUS, RAW_FRAMES, RUN_EVENTS, AGENT_LISTS -> CloudEvents.Component.INGESTOR;
-            case SESSION_STATE, CONNECTION_STATE, SESSION_ACTIVITY, AGENT_STATE, DEAD_LETTERS ->
+            case SESSION_EVENTS, CONNECTION_STATUS, RAW_FRAMES, RUN_EVENTS, AGENT_LISTS, SESSION_VERIFICATIONS ->
+                CloudEvents.Component.INGESTOR;
+            case SESSION_STATE, CONNECTION_STATE, SESSION_ACTIVITY, AGENT_STATE, DEAD_LETTERS, SNAPSHOT_REQUESTS ->
                 CloudEvents.Component.PROJECTOR;
             case AGENT_USAGE -> CloudEvents.Component.AGENT_USAGE;
         };
@@ -185,6 +186,8 @@ class CloudEventsOnEveryTopicTest {
                 case RUN_ENDED -> CloudEventType.RUN_ENDED;
             };
             case AGENT_LISTS -> CloudEventType.AGENTS_LISTED;
+            case SESSION_VERIFICATIONS -> CloudEventType.SESSIONS_VERIFIED;
+            case SNAPSHOT_REQUESTS -> CloudEventType.SNAPSHOT_REQUESTED;
             case SESSION_ACTIVITY -> record.value() == null ? CloudEventType.SESSION_ACTIVITY_REMOVED
                     : CloudEventType.SESSION_ACTIVITY_UPDATED;
             case AGENT_STATE -> record.value() == null ? CloudEventType.AGENT_STATE_REMOVED
