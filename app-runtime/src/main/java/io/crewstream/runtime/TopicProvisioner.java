@@ -16,6 +16,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -97,12 +98,20 @@ public final class TopicProvisioner {
      *
      * @return the names of the topics this attempt created, in the plan's order (empty when all existed)
      * @throws NotCoPartitionedException if a co-partitioned group has different partition counts
-     * @throws ProvisioningFailedException if Kafka could not be reached, refused a topic, or (for a plan that only
-     *     checks) a topic is missing
+     * @throws ProvisioningFailedException if Kafka could not be reached (its address not resolving included), refused
+     *     a topic, or (for a plan that only checks) a topic is missing
      * @throws InterruptedException if the calling thread is interrupted while waiting for Kafka
      */
     public List<String> provisionOnce(TopicPlan plan) throws InterruptedException {
-        Admin admin = admin(this.kafka.bootstrapServers(), "crewstream-" + this.appId + "-admin", this.timeout);
+        Admin admin;
+        try {
+            admin = admin(this.kafka.bootstrapServers(), "crewstream-" + this.appId + "-admin", this.timeout);
+        }
+        catch (KafkaException ex) {
+            // E.g. no bootstrap address resolves yet (a DNS name not published yet): may well work next time.
+            throw new ProvisioningFailedException("Cannot reach Kafka at " + this.kafka.bootstrapServers() + ": "
+                    + ex.getMessage() + (ex.getCause() != null ? " (" + ex.getCause().getMessage() + ")" : ""), ex);
+        }
         try {
             List<String> created = plan.create() ? createMissing(admin, plan.partitions()) : List.of();
             created.forEach(name -> log.info("Created topic {} for {}", name, this.appId));
@@ -120,6 +129,10 @@ public final class TopicProvisioner {
         }
         catch (TimeoutException ex) {
             throw noAnswer(ex);
+        }
+        catch (KafkaException ex) {
+            throw new ProvisioningFailedException("Could not provision the topics of " + this.appId + " on "
+                    + this.kafka.bootstrapServers() + ": " + ex, ex);
         }
         finally {
             // Calls still waiting for an unreachable broker are abandoned, not waited for.

@@ -171,6 +171,16 @@ class TopicProvisionerTest {
         }
     }
 
+    @Test
+    void anAddressThatDoesNotResolveYetIsAFailedAttemptToRetryNotAnError() {
+        TopicProvisioner provisioner = new TopicProvisioner(KafkaSettings.of("kafka.invalid:9092", ""), "test",
+                Duration.ofSeconds(1));
+
+        assertThatExceptionOfType(TopicProvisioner.ProvisioningFailedException.class)
+                .isThrownBy(() -> provisioner.provisionOnce(joining(1)))
+                .withMessageContaining("kafka.invalid:9092");
+    }
+
     private static ReconnectBackoff backoff() {
         return ReconnectBackoff.withJitter(Duration.ofMillis(50), Duration.ofMillis(200));
     }
