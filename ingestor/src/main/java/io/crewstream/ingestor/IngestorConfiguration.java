@@ -22,6 +22,7 @@ import io.crewstream.ingestor.publish.SnapshotChunker;
 import io.crewstream.ingestor.requests.SnapshotRequestListener;
 import io.crewstream.ingestor.upstream.UpstreamSupervisor;
 import io.crewstream.ingestor.upstream.UpstreamSupervisors;
+import io.crewstream.runtime.KafkaSettings;
 import io.crewstream.schemas.TopicNamespace;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -34,7 +35,7 @@ import org.springframework.context.annotation.Configuration;
 
 /** The ingestor's parts, wired once; every class they are made of takes its collaborators by constructor. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(IngestorProperties.class)
+@EnableConfigurationProperties({ IngestorProperties.class, KafkaSettings.class })
 class IngestorConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(IngestorConfiguration.class);
@@ -61,8 +62,8 @@ class IngestorConfiguration {
     }
 
     @Bean
-    TopicNamespace topicNamespace(IngestorProperties properties) {
-        return new TopicNamespace(properties.kafka().topicPrefix());
+    TopicNamespace topicNamespace(KafkaSettings kafka) {
+        return kafka.namespace();
     }
 
     @Bean
@@ -72,9 +73,9 @@ class IngestorConfiguration {
 
     /** Takes the validated upstreams only so that a bad configuration fails before any Kafka client starts. */
     @Bean
-    RecordSender recordSender(IngestorProperties properties, TopicNamespace topicNamespace,
+    RecordSender recordSender(IngestorProperties properties, KafkaSettings kafka, TopicNamespace topicNamespace,
             PublishHealth publishHealth, MeterRegistry registry, List<UpstreamTarget> upstreamTargets) {
-        Map<String, Object> config = ProducerSettings.of(properties.kafka());
+        Map<String, Object> config = ProducerSettings.of(kafka, properties.kafka());
         return new RecordSender(new KafkaProducer<>(config), topicNamespace, publishHealth,
                 properties.kafka().maxPendingRecords(), registry);
     }
@@ -101,15 +102,15 @@ class IngestorConfiguration {
     }
 
     @Bean
-    SnapshotRequestListener snapshotRequestListener(IngestorProperties properties, TopicNamespace topicNamespace,
+    SnapshotRequestListener snapshotRequestListener(KafkaSettings kafka, TopicNamespace topicNamespace,
             UpstreamSupervisors upstreamSupervisors, MeterRegistry registry, Clock ingestorClock) {
-        return new SnapshotRequestListener(properties.kafka().bootstrapServers(), topicNamespace, upstreamSupervisors,
-                registry, ingestorClock);
+        return new SnapshotRequestListener(kafka.bootstrapServers(), topicNamespace, upstreamSupervisors, registry,
+                ingestorClock);
     }
 
     @Bean
-    InputTopics inputTopics(IngestorProperties properties, TopicNamespace topicNamespace) {
-        return new InputTopics(properties.kafka(), topicNamespace);
+    InputTopics inputTopics(IngestorProperties properties, KafkaSettings kafka) {
+        return new InputTopics(kafka, properties.kafka());
     }
 
     @Bean

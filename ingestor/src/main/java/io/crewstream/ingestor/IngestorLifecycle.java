@@ -11,10 +11,11 @@ import io.crewstream.schemas.records.KafkaOutage;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Starts the ingestor once the context is ready: the Kafka publisher and the output topics first, then one
- * supervisor per upstream, then the listener for the projector's snapshot requests (which it hands to the
- * supervisors). Stops the listener, then the supervisors (each reports {@code disconnected}) before the producer is
- * closed (when the context destroys the {@link RecordSender}), so that the last status reaches Kafka.
+ * Starts the ingestor once the context is ready: the Kafka publisher and the provisioning of the output topics (in
+ * the background: an unreachable Kafka must not keep the gateways from being connected) first, then one supervisor
+ * per upstream, then the listener for the projector's snapshot requests (which it hands to the supervisors). Stops
+ * the listener, then the supervisors (each reports {@code disconnected}) before the producer is closed (when the
+ * context destroys the {@link RecordSender}), so that the last status reaches Kafka.
  *
  * <p>Threading: Spring calls {@link #start()} and {@link #stop()} one at a time, but not always on the same thread
  * (a shutdown hook stops what the main thread started), and {@link #isRunning()} from either; {@code running} is
@@ -44,7 +45,7 @@ final class IngestorLifecycle implements SmartLifecycle {
     @Override
     public void start() {
         this.sender.start();
-        this.topics.ensureExist();
+        this.topics.start();
         this.publishHealth.onRecovery(this.recoveryListener);
         this.supervisors.start();
         this.snapshotRequests.start();
@@ -57,6 +58,7 @@ final class IngestorLifecycle implements SmartLifecycle {
         this.publishHealth.removeRecoveryListener(this.recoveryListener);
         this.snapshotRequests.stop();
         this.supervisors.stop();
+        this.topics.stop();
         this.running = false;
     }
 

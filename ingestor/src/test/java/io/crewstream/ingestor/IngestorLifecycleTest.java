@@ -17,6 +17,7 @@ import io.crewstream.ingestor.publish.RecordSender;
 import io.crewstream.ingestor.publish.SnapshotChunker;
 import io.crewstream.ingestor.requests.SnapshotRequestListener;
 import io.crewstream.ingestor.upstream.UpstreamSupervisors;
+import io.crewstream.runtime.KafkaSettings;
 import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.cloudevents.CloudEventType;
 import io.crewstream.schemas.cloudevents.CloudEvents;
@@ -68,8 +69,9 @@ class IngestorLifecycleTest {
     void aRestartedIngestorRestatesEachConnectionOnceWhenKafkaRecovers(KafkaBroker broker) throws IOException {
         String prefix = broker.uniquePrefix("lifecycle");
         this.namespace = new TopicNamespace(prefix);
-        IngestorProperties.Kafka kafka = new IngestorProperties.Kafka(broker.bootstrapServers(), prefix, 1, 1,
-                (short) 1, null, true, Duration.ofSeconds(30), 262_144, 900_000, 100_000);
+        IngestorProperties.Kafka kafka = new IngestorProperties.Kafka(1, true, Duration.ofSeconds(30), 262_144,
+                900_000, 100_000);
+        KafkaSettings shared = new KafkaSettings(broker.bootstrapServers(), prefix, 1, (short) 1, null);
         IngestorProperties.Connection connection = new IngestorProperties.Connection(Duration.ofSeconds(60),
                 Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofSeconds(60), Duration.ofSeconds(10),
                 Duration.ofSeconds(1), Duration.ofSeconds(30), 500, Duration.ofMinutes(10), Duration.ofSeconds(5));
@@ -84,7 +86,7 @@ class IngestorLifecycleTest {
                 HttpClient.newHttpClient(),
                 new KafkaUpstreamOutput(this.sender, new SnapshotChunker(262_144, 900_000), 900_000), registry, "test",
                 Clock.systemUTC());
-        this.lifecycle = new IngestorLifecycle(this.sender, new InputTopics(kafka, this.namespace), supervisors,
+        this.lifecycle = new IngestorLifecycle(this.sender, new InputTopics(shared, kafka), supervisors,
                 this.health, new SnapshotRequestListener(broker.bootstrapServers(), this.namespace, supervisors,
                         registry, Clock.systemUTC()));
 

@@ -5,12 +5,14 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 import io.crewstream.ingestor.support.IngestorRun;
 import io.crewstream.ingestor.support.KafkaOutput;
+import io.crewstream.runtime.TopicProvisioner;
 import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.TopicNamespace;
-import io.crewstream.schemas.TopicProvisioning;
 import io.crewstream.schemas.cloudevents.CloudEventType;
 import io.crewstream.schemas.cloudevents.CloudEvents;
 import io.crewstream.schemas.records.AgentInfo;
@@ -172,10 +174,13 @@ class RunActivityScenariosTest {
         this.ingestor = ingestor().start();
         await().until(() -> this.kafka.states().contains(UpstreamState.CONNECTED));
 
-        try (Admin admin = TopicProvisioning.admin(this.broker.bootstrapServers(), "test", Duration.ofSeconds(10))) {
-            Map<String, Integer> counts = TopicProvisioning.partitionCounts(admin, new TopicNamespace(this.prefix),
-                    List.of(Topic.SESSION_EVENTS, Topic.CONNECTION_STATUS, Topic.RUN_EVENTS, Topic.AGENT_LISTS),
-                    Duration.ofSeconds(10));
+        TopicNamespace namespace = new TopicNamespace(this.prefix);
+        List<String> joined = List.of(Topic.SESSION_EVENTS, Topic.CONNECTION_STATUS, Topic.RUN_EVENTS,
+                Topic.AGENT_LISTS).stream().map(namespace::name).toList();
+        try (Admin admin = TopicProvisioner.admin(this.broker.bootstrapServers(), "test", Duration.ofSeconds(10))) {
+            Map<String, Integer> counts = new TreeMap<>();
+            admin.describeTopics(joined).allTopicNames().get(10, TimeUnit.SECONDS)
+                    .forEach((name, description) -> counts.put(name, description.partitions().size()));
             assertThat(counts).hasSize(4);
             assertThat(counts.values()).containsOnly(2);
         }

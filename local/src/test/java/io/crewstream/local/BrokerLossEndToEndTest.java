@@ -81,8 +81,7 @@ class BrokerLossEndToEndTest {
         this.running.add(churn::stop);
         PipelineConfig config = TestPipelines.withSettings(
                 TestPipelines.config(cluster, "broker-loss", this.state, gateway.url(), TOKEN),
-                Map.of("crewstream.ingestor.kafka.replication-factor", Integer.toString(REPLICAS),
-                        "crewstream.projector.replication-factor", Integer.toString(REPLICAS)));
+                Map.of("crewstream.kafka.replication-factor", Integer.toString(REPLICAS)));
         // No topic set-up beforehand: each app creates the topics it needs, as in production.
         this.running.start(PipelineApps.projector(config));
         EmbeddedApp ingestor = this.running.start(PipelineApps.ingestor(config));

@@ -6,6 +6,7 @@ import io.crewstream.projector.streams.ProjectorHealthIndicator;
 import io.crewstream.projector.streams.ProjectorStreams;
 import io.crewstream.projector.topology.DiscardedSnapshots;
 import io.crewstream.projector.topology.SessionVerifications;
+import io.crewstream.runtime.KafkaSettings;
 import io.crewstream.streams.ProgressMonitor;
 import io.crewstream.streams.ThreadFailures;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,7 +15,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(ProjectorProperties.class)
+@EnableConfigurationProperties({ ProjectorProperties.class, KafkaSettings.class })
 class ProjectorConfiguration {
 
     @Bean
@@ -38,15 +39,16 @@ class ProjectorConfiguration {
     }
 
     @Bean
-    ProjectorStreams projectorStreams(ProjectorProperties properties, DiscardedSnapshots discardedSnapshots,
-            SessionVerifications sessionVerifications, ThreadFailures threadFailures) {
-        return new ProjectorStreams(properties, discardedSnapshots, sessionVerifications, threadFailures);
+    ProjectorStreams projectorStreams(ProjectorProperties properties, KafkaSettings kafka,
+            DiscardedSnapshots discardedSnapshots, SessionVerifications sessionVerifications,
+            ThreadFailures threadFailures) {
+        return new ProjectorStreams(properties, kafka, discardedSnapshots, sessionVerifications, threadFailures);
     }
 
     @Bean
-    ProgressMonitor progressMonitor(ProjectorProperties properties, ProjectorStreams projectorStreams,
-            ThreadFailures threadFailures, Clock projectorClock) {
-        return new ProgressMonitor(properties, projectorStreams, threadFailures, projectorClock);
+    ProgressMonitor progressMonitor(ProjectorProperties properties, KafkaSettings kafka,
+            ProjectorStreams projectorStreams, ThreadFailures threadFailures, Clock projectorClock) {
+        return new ProgressMonitor(properties, kafka, projectorStreams, threadFailures, projectorClock);
     }
 
     /** Shown as {@code projector} in {@code /actuator/health}. */

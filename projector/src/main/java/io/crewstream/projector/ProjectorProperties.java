@@ -4,27 +4,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
-import io.crewstream.schemas.TopicNamespace;
-import io.crewstream.schemas.TopicReplication;
 import io.crewstream.streams.StreamsAppProperties;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Settings of the projector, bound from {@code crewstream.projector.*}.
+ * Settings of the projector, bound from {@code crewstream.projector.*}. Where Kafka is, the topic prefix, partitions
+ * and replication are the pipeline's shared settings ({@code crewstream.kafka.*},
+ * {@link io.crewstream.runtime.KafkaSettings}).
  *
- * @param bootstrapServers the Kafka cluster
  * @param applicationId Kafka Streams {@code application.id}: consumer group, transactional id prefix and prefix of
  *     the internal changelog topics; every instance of one projector shares it
  * @param instanceId this instance's stable name in the consumer group (static membership), e.g. the host or pod
  *     name; empty for dynamic membership. With it, a stopping instance hands its partitions over at once and a
  *     restarting one takes them back without a rebalance; without it, Kafka Streams 4.1 does not leave the group
  *     on close and the others wait for the session timeout (45 s) before taking over
- * @param topicPrefix prefix in front of every topic name ({@link TopicNamespace})
- * @param partitions partitions of the topics the projector creates when they are missing
- * @param replicationFactor replication factor of those topics and of the internal changelog topics
- * @param minInsyncReplicas {@code min.insync.replicas} of those topics and of the changelog topics: replicas that must
- *     have a write before it is acknowledged; unset, {@code min(2, replicationFactor)} ({@link TopicReplication#of})
  * @param processingGuarantee {@code exactly_once_v2} (default) or {@code at_least_once}
  * @param commitInterval how often Kafka Streams commits; under exactly-once, how long a change may wait before
  *     read-committed consumers see it
@@ -42,13 +36,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("crewstream.projector")
 public record ProjectorProperties(
-        @DefaultValue("localhost:9092") String bootstrapServers,
         @DefaultValue("crewstream-projector") String applicationId,
         @DefaultValue("") String instanceId,
-        @DefaultValue("") String topicPrefix,
-        @DefaultValue("3") int partitions,
-        @DefaultValue("1") short replicationFactor,
-        Short minInsyncReplicas,
         @DefaultValue("exactly_once_v2") String processingGuarantee,
         @DefaultValue("5ms") Duration commitInterval,
         Path stateDir,
@@ -81,7 +70,6 @@ public record ProjectorProperties(
 
     public ProjectorProperties {
         instanceId = instanceId == null ? "" : instanceId;
-        topicPrefix = topicPrefix == null ? "" : topicPrefix;
         streamsProperties = (streamsProperties == null) ? Map.of() : Map.copyOf(streamsProperties);
         activity = (activity == null) ? new Activity(Duration.ofSeconds(30)) : activity;
         if (stallTimeout == null || stallTimeout.isNegative() || stallTimeout.isZero()) {
@@ -91,21 +79,5 @@ public record ProjectorProperties(
         if (stateDir == null) {
             stateDir = Path.of(System.getProperty("java.io.tmpdir"), "crewstream-projector");
         }
-        try {
-            minInsyncReplicas = TopicReplication.of(replicationFactor, minInsyncReplicas).minInsyncReplicas();
-        }
-        catch (IllegalArgumentException ex) {
-            throw new IllegalArgumentException("crewstream.projector." + ex.getMessage(), ex);
-        }
-    }
-
-    @Override
-    public TopicReplication replication() {
-        return new TopicReplication(this.replicationFactor, this.minInsyncReplicas);
-    }
-
-    @Override
-    public TopicNamespace namespace() {
-        return new TopicNamespace(this.topicPrefix);
     }
 }

@@ -14,14 +14,14 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 
 import io.crewstream.projector.streams.ProjectorStreams;
+import io.crewstream.runtime.KafkaSettings;
+import io.crewstream.runtime.TopicProvisioner;
 import io.crewstream.schemas.TopicNamespace;
-import io.crewstream.schemas.TopicReplication;
 import io.crewstream.schemas.records.ConnectionStatusEvent;
 import io.crewstream.schemas.records.SessionRow;
 import io.crewstream.schemas.records.SessionUpserted;
 import io.crewstream.schemas.records.UpstreamState;
 import io.crewstream.schemas.serde.ContractJson;
-import io.crewstream.streams.TopicProvisioner;
 import io.crewstream.testsupport.kafka.KafkaBroker;
 import io.crewstream.testsupport.kafka.KafkaBrokerExtension;
 import org.junit.jupiter.api.Test;
@@ -57,8 +57,8 @@ class KilledProjectorIntegrationTest {
         List<SessionUpserted> stream = IntStream.range(0, 300).mapToObj(KilledProjectorIntegrationTest::change)
                 .toList();
         // Created up front: a record sent before the child has created them would auto-create a topic.
-        new TopicProvisioner(broker.bootstrapServers(), new TopicNamespace(namespace), 2, TopicReplication.SINGLE,
-                Duration.ofSeconds(30), "projector", ProjectorStreams.TOPICS).provision();
+        new TopicProvisioner(new KafkaSettings(broker.bootstrapServers(), namespace, 2, (short) 1, null), "projector",
+                Duration.ofSeconds(30)).provisionOnce(ProjectorStreams.TOPICS.plan(2));
         ExecutorService sender = Executors.newSingleThreadExecutor();
         try (PipelineTopics topics = new PipelineTopics(broker, new TopicNamespace(namespace))) {
             Process victim = startInChildProcess(broker, namespace, applicationId, stateDir);
@@ -124,12 +124,12 @@ class KilledProjectorIntegrationTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 ProjectorApplication.class.getName(),
-                "--crewstream.projector.bootstrap-servers=" + broker.bootstrapServers(),
-                "--crewstream.projector.topic-prefix=" + namespace,
+                "--crewstream.kafka.bootstrap-servers=" + broker.bootstrapServers(),
+                "--crewstream.kafka.topic-prefix=" + namespace,
                 "--crewstream.projector.application-id=" + applicationId,
                 "--crewstream.projector.instance-id=instance-1",
                 "--crewstream.projector.state-dir=" + stateDir,
-                "--crewstream.projector.partitions=2",
+                "--crewstream.kafka.partitions=2",
                 "--server.port=0",
                 "--logging.level.org.apache.kafka=WARN")
                 .redirectErrorStream(true)

@@ -57,12 +57,12 @@ final class RunningProjector implements AutoCloseable {
     static Map<String, String> properties(String bootstrapServers, String namespace, String applicationId,
             String instanceId, Path stateDir) {
         Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("crewstream.projector.bootstrap-servers", bootstrapServers);
-        properties.put("crewstream.projector.topic-prefix", namespace);
+        properties.put("crewstream.kafka.bootstrap-servers", bootstrapServers);
+        properties.put("crewstream.kafka.topic-prefix", namespace);
         properties.put("crewstream.projector.application-id", applicationId);
         properties.put("crewstream.projector.instance-id", instanceId);
         properties.put("crewstream.projector.state-dir", stateDir.toString());
-        properties.put("crewstream.projector.partitions", "2");
+        properties.put("crewstream.kafka.partitions", "2");
         properties.put("crewstream.projector.close-timeout", "20s");
         properties.put("server.port", "0");
         return properties;

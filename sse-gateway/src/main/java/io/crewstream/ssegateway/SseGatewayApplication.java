@@ -1,5 +1,6 @@
 package io.crewstream.ssegateway;
 
+import io.crewstream.runtime.KafkaSettings;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -13,7 +14,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 @SpringBootApplication(excludeName = {
         "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
         "org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration" })
-@EnableConfigurationProperties(SseGatewayProperties.class)
+@EnableConfigurationProperties({ SseGatewayProperties.class, KafkaSettings.class })
 public class SseGatewayApplication {
 
     public static void main(String[] args) {

@@ -3,7 +3,7 @@ package io.crewstream.ssegateway;
 import java.time.Clock;
 import java.time.Duration;
 
-import io.crewstream.schemas.TopicNamespace;
+import io.crewstream.runtime.KafkaSettings;
 import io.crewstream.ssegateway.api.ConnectionAdmission;
 import io.crewstream.ssegateway.api.ConnectionsPerAddress;
 import io.crewstream.ssegateway.api.MalformedRequests;
@@ -62,10 +62,10 @@ class SseGatewayConfiguration {
     }
 
     @Bean
-    TableReader tableReader(SessionTable sessionTable, SseGatewayProperties properties, MeterRegistry meters,
-            Clock clock) {
-        return new TableReader(sessionTable, new TopicNamespace(properties.topicPrefix()),
-                properties.bootstrapServers(), properties.clientId(), meters, clock);
+    TableReader tableReader(SessionTable sessionTable, SseGatewayProperties properties, KafkaSettings kafka,
+            MeterRegistry meters, Clock clock) {
+        return new TableReader(sessionTable, kafka.namespace(), kafka.bootstrapServers(), properties.clientId(),
+                meters, clock);
     }
 
     @Bean

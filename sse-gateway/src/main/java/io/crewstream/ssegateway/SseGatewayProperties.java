@@ -7,10 +7,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Configuration of the SSE gateway, under {@code crewstream.sse}.
+ * Configuration of the SSE gateway, under {@code crewstream.sse}. Where Kafka is and the topic prefix are the
+ * pipeline's shared settings ({@code crewstream.kafka.*}, {@link io.crewstream.runtime.KafkaSettings}).
  *
- * @param bootstrapServers the Kafka cluster holding the projector's tables
- * @param topicPrefix the {@link io.crewstream.schemas.TopicNamespace} prefix of those tables
  * @param clientId Kafka client id of the table reader
  * @param heartbeat a comment is written to a stream that has been silent this long
  * @param retry the reconnect delay suggested to browsers ({@code retry:} field)
@@ -31,8 +30,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("crewstream.sse")
 public record SseGatewayProperties(
-        @DefaultValue("localhost:9092") String bootstrapServers,
-        @DefaultValue("") String topicPrefix,
         @DefaultValue("crewstream-sse-gateway") String clientId,
         @DefaultValue("15s") Duration heartbeat,
         @DefaultValue("3s") Duration retry,

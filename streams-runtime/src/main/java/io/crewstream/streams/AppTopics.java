@@ -2,10 +2,11 @@ package io.crewstream.streams;
 
 import java.util.List;
 
+import io.crewstream.runtime.TopicPlan;
 import io.crewstream.schemas.Topic;
 
 /**
- * The topics an app reads and writes, which {@link TopicProvisioner} makes sure exist before the app starts.
+ * The topics an app reads and writes, which {@link io.crewstream.runtime.TopicProvisioner} makes sure exist before the app starts.
  * Internal topics (changelogs, repartition topics) are Kafka Streams' business and not listed.
  *
  * @param inputs what the app reads
@@ -18,5 +19,12 @@ public record AppTopics(List<Topic> inputs, List<Topic> outputs, boolean coParti
     public AppTopics {
         inputs = List.copyOf(inputs);
         outputs = List.copyOf(outputs);
+    }
+
+    /** What to provision: every topic with {@code partitions} partitions, the inputs co-partitioned if they must be. */
+    public TopicPlan plan(int partitions) {
+        TopicPlan plan = this.coPartitionedInputs ? TopicPlan.empty().withCoPartitioned(partitions, this.inputs)
+                : TopicPlan.empty().with(partitions, this.inputs);
+        return plan.with(partitions, this.outputs);
     }
 }

@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
-import io.crewstream.schemas.TopicProvisioning;
+import io.crewstream.runtime.KafkaSettings;
+import io.crewstream.runtime.TopicProvisioner;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -47,6 +48,7 @@ public class ProgressMonitor implements SmartLifecycle {
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
 
     private final StreamsAppProperties properties;
+    private final KafkaSettings kafka;
     private final StreamsLifecycle streams;
     private final ThreadFailures threadFailures;
     private final Clock clock;
@@ -58,9 +60,10 @@ public class ProgressMonitor implements SmartLifecycle {
     private ScheduledExecutorService scheduler;
     private Admin admin;
 
-    public ProgressMonitor(StreamsAppProperties properties, StreamsLifecycle streams, ThreadFailures threadFailures,
-            Clock clock) {
+    public ProgressMonitor(StreamsAppProperties properties, KafkaSettings kafka, StreamsLifecycle streams,
+            ThreadFailures threadFailures, Clock clock) {
         this.properties = properties;
+        this.kafka = kafka;
         this.streams = streams;
         this.threadFailures = threadFailures;
         this.clock = clock;
@@ -131,7 +134,7 @@ public class ProgressMonitor implements SmartLifecycle {
             if (this.admin == null) {
                 // Created here, not at start: a bootstrap address that does not resolve yet must not fail the start.
                 // Its calls give up with the sample's, not after Kafka's default minute.
-                this.admin = TopicProvisioning.admin(this.properties.bootstrapServers(),
+                this.admin = TopicProvisioner.admin(this.kafka.bootstrapServers(),
                         this.properties.applicationId() + "-progress", CALL_TIMEOUT);
             }
             boolean running = this.streams.state() == KafkaStreams.State.RUNNING;

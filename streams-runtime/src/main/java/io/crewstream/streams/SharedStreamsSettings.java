@@ -2,6 +2,7 @@ package io.crewstream.streams;
 
 import java.util.Properties;
 
+import io.crewstream.runtime.KafkaSettings;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.IsolationLevel;
@@ -10,7 +11,7 @@ import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 
 /**
  * The part of the Kafka Streams configuration that every app of crewstream shares: what
- * {@link StreamsAppProperties} says, and the settings forced for all of them, each with its reason. An app adds its
+ * {@link StreamsAppProperties} and the shared {@link KafkaSettings} say, and the settings forced for all of them, each with its reason. An app adds its
  * own forced settings (each with its reason, in its own settings class) through {@link #of}. Pure functions.
  */
 public final class SharedStreamsSettings {
@@ -23,18 +24,18 @@ public final class SharedStreamsSettings {
      * {@link StreamsAppProperties#streamsProperties()}; then what follows from the result (the isolation level), unless
      * the streams properties set it themselves.
      */
-    public static Properties of(StreamsAppProperties properties, Properties appSettings) {
+    public static Properties of(StreamsAppProperties properties, KafkaSettings kafka, Properties appSettings) {
         Properties settings = new Properties();
         settings.put(StreamsConfig.APPLICATION_ID_CONFIG, properties.applicationId());
-        settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, properties.bootstrapServers());
+        settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         settings.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, properties.processingGuarantee());
         settings.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, properties.commitInterval().toMillis());
         settings.put(StreamsConfig.STATE_DIR_CONFIG, properties.stateDir().toString());
         settings.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, properties.streamThreads());
-        settings.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) properties.replication().factor());
+        settings.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.replication().factor());
         // The changelogs are the stores' only durable copy and the repartition topics carry records in flight: they
         // need the same guarantee as the topics the app creates itself (Kafka Streams' topic.* settings).
-        properties.replication().topicConfigs()
+        kafka.replication().topicConfigs()
                 .forEach((name, value) -> settings.put(StreamsConfig.topicPrefix(name), value));
         // A write is acknowledged once it is on min.insync.replicas brokers, and a retry neither duplicates nor
         // reorders it. Exactly-once requires both; under at-least-once they are the producer's defaults since Kafka

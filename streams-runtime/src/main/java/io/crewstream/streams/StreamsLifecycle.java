@@ -7,9 +7,13 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import io.crewstream.runtime.KafkaSettings;
+import io.crewstream.runtime.ReconnectBackoff;
+import io.crewstream.runtime.TopicProvisioner;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
@@ -28,12 +32,12 @@ import org.springframework.context.SmartLifecycle;
  * over at once (Kafka Streams 4.1 does this for static members only: see {@link StreamsAppProperties#instanceId()}).
  * An app extends it with its settings and its topology, and with getters of its own.
  *
- * <p>Provisioning runs on a starter thread of its own, so that an unreachable Kafka never fails the application's
- * start (which any restart policy would turn into a crash loop): each failed attempt is logged with its reason and
- * retried after a pause that doubles from {@link #FIRST_RETRY_PAUSE} up to {@link #MAX_RETRY_PAUSE}, and
- * {@link #startup()} (shown by {@code /actuator/health}) says that the app is waiting for Kafka and why. Input
- * topics that must be co-partitioned but are not are a configuration error: it is logged and reported, and not
- * retried.
+ * <p>Provisioning ({@link TopicProvisioner}, the one path every app shares) runs on a starter thread of its own, so
+ * that an unreachable Kafka never fails the application's start (which any restart policy would turn into a crash
+ * loop): each failed attempt is logged with its reason and retried after the one {@link ReconnectBackoff} (from
+ * {@link #FIRST_RETRY_PAUSE} up to {@link #MAX_RETRY_PAUSE}), and {@link #startup()} (shown by
+ * {@code /actuator/health}) says that the app is waiting for Kafka and why. Input topics that must be co-partitioned
+ * but are not are a configuration error: it is logged and reported, and not retried.
  *
  * <p>A stream thread that dies of an unexpected exception is recorded in {@link ThreadFailures}, logged with the
  * reason and replaced; the app never exits or restarts in a loop because of one. Only a deleted input topic stops the
@@ -56,6 +60,7 @@ public abstract class StreamsLifecycle implements SmartLifecycle {
     private final Logger log = LoggerFactory.getLogger(getClass());
 
     private final StreamsAppProperties properties;
+    private final KafkaSettings kafka;
     private final String id;
     private final String title;
     private final AppTopics topics;
@@ -73,13 +78,15 @@ public abstract class StreamsLifecycle implements SmartLifecycle {
     private Thread starter;
 
     /**
+     * @param kafka where Kafka is, the topic namespace, and the partitions and replication of created topics
      * @param id the app's short name, e.g. {@code agent-usage}: in thread names and its admin client's id
      * @param title the app's name at the start of a log line, e.g. {@code Agent usage}
      * @param topics what the app reads and writes, provisioned before its stream threads start
      */
-    protected StreamsLifecycle(StreamsAppProperties properties, String id, String title, AppTopics topics,
-            ThreadFailures threadFailures) {
+    protected StreamsLifecycle(StreamsAppProperties properties, KafkaSettings kafka, String id, String title,
+            AppTopics topics, ThreadFailures threadFailures) {
         this.properties = properties;
+        this.kafka = kafka;
         this.id = id;
         this.title = title;
         this.topics = topics;
@@ -111,41 +118,26 @@ public abstract class StreamsLifecycle implements SmartLifecycle {
 
     /** The starter thread's work: provision until it succeeds (or cannot), then start Kafka Streams. */
     private void provisionThenStartStreams() {
-        TopicProvisioner provisioner = new TopicProvisioner(this.properties.bootstrapServers(),
-                this.properties.namespace(), this.properties.partitions(), this.properties.replication(),
-                this.properties.provisioningTimeout(), this.id, this.topics);
-        Duration pause = FIRST_RETRY_PAUSE;
-        for (int attempt = 1; ; attempt++) {
-            try {
-                provisioner.provision();
-                break;
-            }
-            catch (InterruptedException ex) {
-                this.log.info("{} {} stopped while provisioning its topics", this.title,
-                        this.properties.applicationId());
-                return;
-            }
-            catch (TopicProvisioner.InputsNotCoPartitionedException ex) {
-                this.log.error("Not starting {} {}: {}", lowerCaseTitle(), this.properties.applicationId(),
-                        ex.getMessage());
-                this.startup = Startup.failed(ex.getMessage(), attempt);
-                return;
-            }
-            catch (RuntimeException ex) {
-                String reason = String.valueOf(ex.getMessage());
-                this.log.warn("Could not provision the topics of {} {} (attempt {}), trying again in {} ms: {}",
-                        lowerCaseTitle(), this.properties.applicationId(), attempt, pause.toMillis(), reason);
-                this.startup = Startup.waitingForKafka(reason, attempt);
-            }
-            try {
-                Thread.sleep(pause.toMillis());
-            }
-            catch (InterruptedException ex) {
-                this.log.info("{} {} stopped while waiting for Kafka", this.title, this.properties.applicationId());
-                return;
-            }
-            Duration doubled = pause.multipliedBy(2);
-            pause = doubled.compareTo(MAX_RETRY_PAUSE) > 0 ? MAX_RETRY_PAUSE : doubled;
+        TopicProvisioner provisioner = new TopicProvisioner(this.kafka, this.id,
+                this.properties.provisioningTimeout());
+        AtomicInteger failedAttempts = new AtomicInteger();
+        try {
+            provisioner.provision(this.topics.plan(this.kafka.partitions()),
+                    ReconnectBackoff.withJitter(FIRST_RETRY_PAUSE, MAX_RETRY_PAUSE), (attempt, retryIn, reason) -> {
+                        failedAttempts.set(attempt);
+                        this.startup = Startup.waitingForKafka(reason, attempt);
+                    });
+        }
+        catch (InterruptedException ex) {
+            this.log.info("{} {} stopped while provisioning its topics or waiting for Kafka", this.title,
+                    this.properties.applicationId());
+            return;
+        }
+        catch (TopicProvisioner.NotCoPartitionedException ex) {
+            this.log.error("Not starting {} {}: {}", lowerCaseTitle(), this.properties.applicationId(),
+                    ex.getMessage());
+            this.startup = Startup.failed(ex.getMessage(), failedAttempts.get() + 1);
+            return;
         }
         synchronized (this.lifecycle) {
             if (this.stopping) {
@@ -240,7 +232,7 @@ public abstract class StreamsLifecycle implements SmartLifecycle {
 
     /** The full names of the topics the app reads. */
     List<String> inputTopics() {
-        return this.topics.inputs().stream().map(this.properties.namespace()::name).toList();
+        return this.topics.inputs().stream().map(this.kafka.namespace()::name).toList();
     }
 
     /** How far the start has got; once {@link Startup.Phase#STARTED}, {@link #state()} tells the rest. */

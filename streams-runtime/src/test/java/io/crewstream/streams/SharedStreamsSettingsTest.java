@@ -21,7 +21,7 @@ class SharedStreamsSettingsTest {
 
     @Test
     void thePropertiesAreTheSettingsAndABugHitByOneRecordIsSkippedNotFatal() {
-        Properties settings = SharedStreamsSettings.of(this.properties, new Properties());
+        Properties settings = shared(this.properties, new Properties());
 
         assertThat(settings)
                 .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "app")
@@ -39,7 +39,7 @@ class SharedStreamsSettingsTest {
 
     @Test
     void internalTopicsAreReplicatedLikeTheAppsOwnAndEveryWriteWaitsForTheInSyncReplicas() {
-        Properties settings = SharedStreamsSettings.of(this.properties.withReplication(
+        Properties settings = shared(this.properties.withReplication(
                 TopicReplication.of((short) 3, null)).withGuarantee(StreamsConfig.AT_LEAST_ONCE), new Properties());
         StreamsConfig config = new StreamsConfig(settings);
 
@@ -53,7 +53,7 @@ class SharedStreamsSettingsTest {
 
     @Test
     void atLeastOnceStillReadsOnlyCommittedRecords() {
-        Properties settings = SharedStreamsSettings.of(this.properties.withGuarantee(StreamsConfig.AT_LEAST_ONCE),
+        Properties settings = shared(this.properties.withGuarantee(StreamsConfig.AT_LEAST_ONCE),
                 new Properties());
 
         assertThat(new StreamsConfig(settings).getMainConsumerConfigs("group", "client", 0)
@@ -62,7 +62,7 @@ class SharedStreamsSettingsTest {
 
     @Test
     void atLeastOnceChosenAmongTheStreamsPropertiesStillReadsOnlyCommittedRecords() {
-        Properties settings = SharedStreamsSettings.of(this.properties.withStreamsProperties(
+        Properties settings = shared(this.properties.withStreamsProperties(
                 Map.of(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE)), new Properties());
 
         assertThat(settings).containsEntry(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG),
@@ -75,11 +75,15 @@ class SharedStreamsSettingsTest {
         own.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
         own.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, "app.Handler");
 
-        Properties settings = SharedStreamsSettings.of(this.properties.withStreamsProperties(
+        Properties settings = shared(this.properties.withStreamsProperties(
                 Map.of(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "1048576")), own);
 
         assertThat(settings)
                 .containsEntry(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, "app.Handler")
                 .containsEntry(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "1048576");
+    }
+
+    private static Properties shared(TestAppProperties properties, Properties own) {
+        return SharedStreamsSettings.of(properties, properties.kafka(), own);
     }
 }

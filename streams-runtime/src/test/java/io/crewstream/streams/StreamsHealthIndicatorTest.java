@@ -94,7 +94,7 @@ class StreamsHealthIndicatorTest {
 
         Instance(TestAppProperties properties) {
             this.streams = new PassThroughStreams(properties);
-            this.progress = new ProgressMonitor(properties, this.streams, new ThreadFailures(Clock.systemUTC()),
+            this.progress = new ProgressMonitor(properties, properties.kafka(), this.streams, new ThreadFailures(Clock.systemUTC()),
                     Clock.systemUTC());
             this.health = new TestHealth(this.streams, this.progress);
         }
@@ -123,14 +123,14 @@ class StreamsHealthIndicatorTest {
         private final TestAppProperties properties;
 
         PassThroughStreams(TestAppProperties properties) {
-            super(properties, "test", "Test", new AppTopics(List.of(Topic.SESSION_STATE), List.of(), false),
+            super(properties, properties.kafka(), "test", "Test", new AppTopics(List.of(Topic.SESSION_STATE), List.of(), false),
                     new ThreadFailures(Clock.systemUTC()));
             this.properties = properties;
         }
 
         @Override
         protected Properties settings() {
-            return SharedStreamsSettings.of(this.properties, new Properties());
+            return SharedStreamsSettings.of(this.properties, this.properties.kafka(), new Properties());
         }
 
         @Override

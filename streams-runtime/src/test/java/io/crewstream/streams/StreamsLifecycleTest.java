@@ -70,8 +70,8 @@ class StreamsLifecycleTest {
 
     private static final class TestStreams extends StreamsLifecycle {
 
-        TestStreams(StreamsAppProperties properties) {
-            super(properties, "test", "Test", new AppTopics(List.of(Topic.SESSION_STATE), List.of(), false),
+        TestStreams(TestAppProperties properties) {
+            super(properties, properties.kafka(), "test", "Test", new AppTopics(List.of(Topic.SESSION_STATE), List.of(), false),
                     new ThreadFailures(Clock.systemUTC()));
         }
 
@@ -88,9 +88,9 @@ class StreamsLifecycleTest {
 
     private static final class TestHealth extends StreamsHealthIndicator {
 
-        TestHealth(StreamsLifecycle streams, StreamsAppProperties properties) {
+        TestHealth(StreamsLifecycle streams, TestAppProperties properties) {
             // Never started: no verdict on progress, which is not this test's subject.
-            super(streams, new ProgressMonitor(properties, streams, new ThreadFailures(Clock.systemUTC()),
+            super(streams, new ProgressMonitor(properties, properties.kafka(), streams, new ThreadFailures(Clock.systemUTC()),
                     Clock.systemUTC()));
         }
 

@@ -4,10 +4,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
+import io.crewstream.runtime.KafkaSettings;
 import io.crewstream.schemas.TopicNamespace;
 import io.crewstream.schemas.TopicReplication;
 
-/** The settings of an app under test; each test changes what it is about. */
+/** The settings of an app under test, its own and the shared ones ({@link #kafka()}); each test changes what it is about. */
 record TestAppProperties(String bootstrapServers, String applicationId, String instanceId, TopicNamespace namespace,
         int partitions, TopicReplication replication, String processingGuarantee, Duration commitInterval,
         Path stateDir, int streamThreads, Duration closeTimeout, Duration provisioningTimeout, Duration stallTimeout,
@@ -17,6 +18,12 @@ record TestAppProperties(String bootstrapServers, String applicationId, String i
         return new TestAppProperties(bootstrapServers, "app", "pod-1", TopicNamespace.DEFAULT, 1,
                 TopicReplication.SINGLE, "exactly_once_v2", Duration.ofMillis(100), stateDir, 1,
                 Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(60), Map.of());
+    }
+
+    /** The shared Kafka settings these stand for. */
+    KafkaSettings kafka() {
+        return new KafkaSettings(this.bootstrapServers, this.namespace.prefix(), this.partitions,
+                this.replication.factor(), this.replication.minInsyncReplicas());
     }
 
     TestAppProperties withGuarantee(String guarantee) {

@@ -57,8 +57,8 @@ public final class Services {
         List<String> launch = new ArrayList<>(List.of("-cp", classes + ":" + JavaProcess.ownClasspath(),
                 "io.crewstream.ssegateway.SseGatewayApplication",
                 "--server.port=" + port,
-                "--crewstream.sse.bootstrap-servers=" + bootstrapServers,
-                "--crewstream.sse.topic-prefix=" + topicPrefix,
+                "--crewstream.kafka.bootstrap-servers=" + bootstrapServers,
+                "--crewstream.kafka.topic-prefix=" + topicPrefix,
                 // The load clients' thousands of connections all come from the loopback address.
                 "--crewstream.sse.max-connections-per-address=0",
                 "--spring.main.banner-mode=off"));
@@ -88,8 +88,8 @@ public final class Services {
                 "ingestor");
         List<String> launch = new ArrayList<>(List.of("-jar", jar.toString(),
                 "--server.port=" + port,
-                "--crewstream.ingestor.kafka.bootstrap-servers=" + bootstrapServers,
-                "--crewstream.ingestor.kafka.topic-prefix=" + topicPrefix,
+                "--crewstream.kafka.bootstrap-servers=" + bootstrapServers,
+                "--crewstream.kafka.topic-prefix=" + topicPrefix,
                 "--crewstream.ingestor.upstreams[0].id=" + connectionId,
                 "--crewstream.ingestor.upstreams[0].url=" + upstream,
                 "--spring.main.banner-mode=off"));
@@ -116,8 +116,8 @@ public final class Services {
                 "projector");
         List<String> launch = new ArrayList<>(List.of("-jar", jar.toString(),
                 "--server.port=" + port,
-                "--crewstream.projector.bootstrap-servers=" + bootstrapServers,
-                "--crewstream.projector.topic-prefix=" + topicPrefix,
+                "--crewstream.kafka.bootstrap-servers=" + bootstrapServers,
+                "--crewstream.kafka.topic-prefix=" + topicPrefix,
                 "--crewstream.projector.application-id=" + topicPrefix + "projector",
                 "--spring.main.banner-mode=off"));
         launch.addAll(List.of(extraProperties));

@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import io.crewstream.agentusage.streams.AgentUsageHealthIndicator;
 import io.crewstream.agentusage.streams.UsageStreams;
+import io.crewstream.runtime.KafkaSettings;
 import io.crewstream.streams.ProgressMonitor;
 import io.crewstream.streams.ThreadFailures;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -11,7 +12,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(AgentUsageProperties.class)
+@EnableConfigurationProperties({ AgentUsageProperties.class, KafkaSettings.class })
 class AgentUsageConfiguration {
 
     @Bean
@@ -25,14 +26,14 @@ class AgentUsageConfiguration {
     }
 
     @Bean
-    UsageStreams usageStreams(AgentUsageProperties properties, ThreadFailures threadFailures) {
-        return new UsageStreams(properties, threadFailures);
+    UsageStreams usageStreams(AgentUsageProperties properties, KafkaSettings kafka, ThreadFailures threadFailures) {
+        return new UsageStreams(properties, kafka, threadFailures);
     }
 
     @Bean
-    ProgressMonitor progressMonitor(AgentUsageProperties properties, UsageStreams usageStreams,
+    ProgressMonitor progressMonitor(AgentUsageProperties properties, KafkaSettings kafka, UsageStreams usageStreams,
             ThreadFailures threadFailures, Clock agentUsageClock) {
-        return new ProgressMonitor(properties, usageStreams, threadFailures, agentUsageClock);
+        return new ProgressMonitor(properties, kafka, usageStreams, threadFailures, agentUsageClock);
     }
 
     /** Shown as {@code agentUsage} in {@code /actuator/health}. */

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
-import io.crewstream.schemas.TopicReplication;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -13,20 +12,18 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The property names operators set, their defaults, and the settings refused at start. */
+/**
+ * The property names operators set, their defaults, and the settings refused at start. The shared Kafka settings
+ * ({@code crewstream.kafka.*}) are {@code KafkaSettingsTest}'s, in the app runtime.
+ */
 class AgentUsagePropertiesTest {
 
     @Test
     void everySettingHasADefault() {
         AgentUsageProperties properties = bind(Map.of());
 
-        assertThat(properties.bootstrapServers()).isEqualTo("localhost:9092");
         assertThat(properties.applicationId()).isEqualTo("crewstream-agent-usage");
         assertThat(properties.instanceId()).isEmpty();
-        assertThat(properties.topicPrefix()).isEmpty();
-        assertThat(properties.partitions()).isEqualTo(3);
-        assertThat(properties.replicationFactor()).isEqualTo((short) 1);
-        assertThat(properties.replication()).isEqualTo(TopicReplication.SINGLE);
         assertThat(properties.processingGuarantee()).isEqualTo("exactly_once_v2");
         assertThat(properties.commitInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(properties.stateDir()).isEqualTo(Path.of(System.getProperty("java.io.tmpdir"),
@@ -41,12 +38,8 @@ class AgentUsagePropertiesTest {
     @Test
     void propertiesAreBoundFromTheirKebabCaseNames() {
         AgentUsageProperties properties = bind(Map.ofEntries(
-                Map.entry("crewstream.agent-usage.bootstrap-servers", "kafka:9092"),
                 Map.entry("crewstream.agent-usage.application-id", "usage-2"),
                 Map.entry("crewstream.agent-usage.instance-id", "pod-1"),
-                Map.entry("crewstream.agent-usage.topic-prefix", "team-a."),
-                Map.entry("crewstream.agent-usage.partitions", "6"),
-                Map.entry("crewstream.agent-usage.replication-factor", "3"),
                 Map.entry("crewstream.agent-usage.processing-guarantee", "at_least_once"),
                 Map.entry("crewstream.agent-usage.commit-interval", "250ms"),
                 Map.entry("crewstream.agent-usage.state-dir", "/var/lib/usage"),
@@ -57,11 +50,9 @@ class AgentUsagePropertiesTest {
                 Map.entry("crewstream.agent-usage.stall-timeout", "90s"),
                 Map.entry("crewstream.agent-usage.streams-properties[producer.linger.ms]", "0")));
 
-        assertThat(properties).isEqualTo(new AgentUsageProperties("kafka:9092", "usage-2", "pod-1", "team-a.", 6,
-                (short) 3, (short) 2, "at_least_once", Duration.ofMillis(250), Path.of("/var/lib/usage"), 2,
+        assertThat(properties).isEqualTo(new AgentUsageProperties("usage-2", "pod-1", "at_least_once", Duration.ofMillis(250), Path.of("/var/lib/usage"), 2,
                 Duration.ofMinutes(5), Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(90),
                 Map.of("producer.linger.ms", "0")));
-        assertThat(properties.namespace().prefix()).isEqualTo("team-a.");
     }
 
     @Test
@@ -69,22 +60,6 @@ class AgentUsagePropertiesTest {
         assertThatThrownBy(() -> bind(Map.of("crewstream.agent-usage.grace", "-1s")))
                 .isInstanceOf(BindException.class)
                 .rootCause().hasMessageContaining("crewstream.agent-usage.grace must not be negative");
-    }
-
-    @Test
-    void moreInSyncReplicasThanReplicasIsRefusedNamingTheProperty() {
-        assertThatThrownBy(() -> bind(Map.of("crewstream.agent-usage.replication-factor", "3",
-                "crewstream.agent-usage.min-insync-replicas", "4")))
-                .isInstanceOf(BindException.class)
-                .hasStackTraceContaining("crewstream.agent-usage.min-insync-replicas must be between 1 and the "
-                        + "replication factor (3) but was 4");
-    }
-
-    @Test
-    void aTopicPrefixKafkaCannotUseIsRefusedNamingTheProperty() {
-        assertThatThrownBy(() -> bind(Map.of("crewstream.agent-usage.topic-prefix", "my topics/")))
-                .isInstanceOf(BindException.class)
-                .hasStackTraceContaining("crewstream.agent-usage.topic-prefix: Topic namespace prefix must be");
     }
 
     private static AgentUsageProperties bind(Map<String, String> properties) {

@@ -33,12 +33,12 @@ final class RunningAgentUsage implements AutoCloseable {
     /** Starts the app and returns once it has provisioned its topics and started Kafka Streams. */
     static RunningAgentUsage start(KafkaBroker broker, String namespace, int partitions, Path stateDir) {
         Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("crewstream.agent-usage.bootstrap-servers", broker.bootstrapServers());
-        properties.put("crewstream.agent-usage.topic-prefix", namespace);
+        properties.put("crewstream.kafka.bootstrap-servers", broker.bootstrapServers());
+        properties.put("crewstream.kafka.topic-prefix", namespace);
         properties.put("crewstream.agent-usage.application-id", namespace + "agent-usage");
         properties.put("crewstream.agent-usage.instance-id", "instance-1");
         properties.put("crewstream.agent-usage.state-dir", stateDir.toString());
-        properties.put("crewstream.agent-usage.partitions", Integer.toString(partitions));
+        properties.put("crewstream.kafka.partitions", Integer.toString(partitions));
         properties.put("crewstream.agent-usage.commit-interval", "100ms");
         properties.put("crewstream.agent-usage.close-timeout", "20s");
         properties.put("server.port", "0");

@@ -14,7 +14,6 @@ import java.util.function.Function;
 
 import io.crewstream.ingestor.config.IngestorProperties.Upstream;
 import io.crewstream.schemas.ConnectionIds;
-import io.crewstream.schemas.TopicNamespace;
 
 /**
  * Checks the whole configuration and resolves every enabled upstream's address and token. Collects all problems
@@ -173,26 +172,8 @@ public final class IngestorConfigValidator {
 
     private static void validateKafka(IngestorProperties.Kafka kafka, List<String> problems) {
         String property = "crewstream.ingestor.kafka";
-        if (kafka.bootstrapServers() == null || kafka.bootstrapServers().isBlank()) {
-            problems.add(property + ".bootstrap-servers is missing");
-        }
-        try {
-            new TopicNamespace(kafka.topicPrefix());
-        }
-        catch (IllegalArgumentException ex) {
-            problems.add(property + ".topic-prefix: " + ex.getMessage());
-        }
-        if (kafka.partitions() < 1) {
-            problems.add(property + ".partitions must be at least 1 but was " + kafka.partitions());
-        }
         if (kafka.rawFramesPartitions() < 1) {
             problems.add(property + ".raw-frames-partitions must be at least 1 but was " + kafka.rawFramesPartitions());
-        }
-        try {
-            kafka.replication();
-        }
-        catch (IllegalArgumentException ex) {
-            problems.add(property + "." + ex.getMessage());
         }
         if (kafka.snapshotChunkBytes() < 1024 || kafka.snapshotChunkBytes() > kafka.maxRecordBytes()) {
             problems.add(property + ".snapshot-chunk-bytes must be between 1024 and max-record-bytes ("

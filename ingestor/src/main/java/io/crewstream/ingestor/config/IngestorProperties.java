@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import io.crewstream.schemas.TopicReplication;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -14,7 +13,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param upstreams the gateways to connect to; when none is configured, one {@code local} gateway: the OpenClaw
  *     gateway on this machine, found as {@link LocalOpenClaw} describes
- * @param kafka where and how records are written
+ * @param kafka how records are written ({@code crewstream.ingestor.kafka.*}; where is {@code crewstream.kafka.*})
  * @param connection timings of every upstream connection
  * @param activitySummaries whether run events carry a {@link io.crewstream.schemas.records.RunEvent#summary()}
  *     (a tool call's arguments, a failed run's error message, cut to 200 characters); off by default, because those
@@ -51,16 +50,12 @@ public record IngestorProperties(List<Upstream> upstreams, @DefaultValue Kafka k
     }
 
     /**
-     * @param bootstrapServers the Kafka cluster
-     * @param topicPrefix {@link io.crewstream.schemas.TopicNamespace} prefix in front of every topic name
-     * @param partitions partitions of session-events and connection-status (the projector joins them per
-     *     connection, so they must have the same count); used only when the ingestor creates the topics
+     * How the ingestor writes to Kafka. Where Kafka is, the topic prefix, the partitions of the topics read together
+     * per connection and the replication are the pipeline's shared settings ({@code crewstream.kafka.*},
+     * {@link io.crewstream.runtime.KafkaSettings}).
+     *
      * @param rawFramesPartitions partitions of raw-frames, when the ingestor creates it
-     * @param replicationFactor replication factor of the topics the ingestor creates
-     * @param minInsyncReplicas {@code min.insync.replicas} of the topics the ingestor creates: replicas that must have
-     *     a record before Kafka acknowledges it (the producer sends with {@code acks=all}); unset,
-     *     {@code min(2, replicationFactor)} ({@link TopicReplication#of})
-     * @param createTopics create the five input topics at start-up when missing
+     * @param createTopics create the ingestor's output topics at start-up when missing
      * @param deliveryTimeout how long the producer keeps trying one record before it reports the send failed
      * @param snapshotChunkBytes target serialized size of one snapshot chunk; well under the broker's 1 MB default
      * @param maxRecordBytes the largest record the ingestor sends; a raw frame above it is truncated, a session row
@@ -68,22 +63,9 @@ public record IngestorProperties(List<Upstream> upstreams, @DefaultValue Kafka k
      * @param maxPendingRecords records waiting for the producer beyond this count fail at once (degraded) instead
      *     of filling memory while Kafka is away
      */
-    public record Kafka(@DefaultValue("localhost:9092") String bootstrapServers, @DefaultValue("") String topicPrefix,
-            @DefaultValue("3") int partitions, @DefaultValue("3") int rawFramesPartitions,
-            @DefaultValue("1") short replicationFactor, Short minInsyncReplicas,
-            @DefaultValue("true") boolean createTopics, @DefaultValue("30s") Duration deliveryTimeout,
+    public record Kafka(@DefaultValue("3") int rawFramesPartitions, @DefaultValue("true") boolean createTopics, @DefaultValue("30s") Duration deliveryTimeout,
             @DefaultValue("262144") int snapshotChunkBytes, @DefaultValue("900000") int maxRecordBytes,
             @DefaultValue("100000") int maxPendingRecords) {
-
-        /**
-         * The replication of the topics the ingestor creates.
-         *
-         * @throws IllegalArgumentException if the two settings do not fit ({@link IngestorConfigValidator} says so
-         *     at start-up)
-         */
-        public TopicReplication replication() {
-            return TopicReplication.of(this.replicationFactor, this.minInsyncReplicas);
-        }
     }
 
     /**

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import io.crewstream.ingestor.config.IngestorProperties;
+import io.crewstream.runtime.KafkaSettings;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -17,9 +18,9 @@ public final class ProducerSettings {
     private ProducerSettings() {
     }
 
-    public static Map<String, Object> of(IngestorProperties.Kafka kafka) {
+    public static Map<String, Object> of(KafkaSettings shared, IngestorProperties.Kafka kafka) {
         Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, shared.bootstrapServers());
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "crewstream-ingestor");
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);

@@ -50,6 +50,7 @@ import io.crewstream.ingestor.upstream.UpstreamInput.Start;
 import io.crewstream.ingestor.upstream.UpstreamInput.Stop;
 import io.crewstream.ingestor.upstream.UpstreamInput.TimerFired;
 import io.crewstream.ingestor.upstream.UpstreamMetrics.BadFrame;
+import io.crewstream.runtime.ReconnectBackoff;
 import io.crewstream.schemas.records.ConnectionReasonCode;
 import io.crewstream.schemas.records.KafkaOutage;
 import io.crewstream.schemas.records.SessionEvent;

@@ -29,6 +29,7 @@ import io.crewstream.ingestor.upstream.UpstreamEffect.PublishSnapshot;
 import io.crewstream.ingestor.upstream.UpstreamEffect.PublishStatus;
 import io.crewstream.ingestor.upstream.UpstreamEffect.ScheduleTimer;
 import io.crewstream.ingestor.upstream.UpstreamEffect.SendFrame;
+import io.crewstream.runtime.ReconnectBackoff;
 import io.crewstream.schemas.records.KafkaOutage;
 import io.crewstream.schemas.records.SnapshotRequest;
 import org.slf4j.Logger;

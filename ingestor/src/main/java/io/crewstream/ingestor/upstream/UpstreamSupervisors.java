@@ -8,6 +8,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import io.crewstream.ingestor.config.IngestorProperties;
 import io.crewstream.ingestor.config.UpstreamTarget;
 import io.crewstream.ingestor.publish.UpstreamOutput;
+import io.crewstream.runtime.ReconnectBackoff;
 import io.crewstream.schemas.records.KafkaOutage;
 import io.crewstream.schemas.records.SnapshotRequest;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.crewstream.ingestor.config.IngestorProperties;
+import io.crewstream.runtime.KafkaSettings;
 import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.TopicNamespace;
 import io.crewstream.schemas.TopicReplication;
@@ -128,9 +129,10 @@ class SessionsVerifiedMarkerTest {
     }
 
     private KafkaUpstreamOutput output(KafkaBroker broker, TopicNamespace namespace) {
-        IngestorProperties.Kafka kafka = new IngestorProperties.Kafka(broker.bootstrapServers(), namespace.prefix(),
-                1, 1, (short) 1, null, false, Duration.ofSeconds(10), 262_144, MAX_RECORD_BYTES, 100_000);
-        this.sender = new RecordSender(new KafkaProducer<>(ProducerSettings.of(kafka)), namespace,
+        IngestorProperties.Kafka kafka = new IngestorProperties.Kafka(1, false, Duration.ofSeconds(10), 262_144,
+                MAX_RECORD_BYTES, 100_000);
+        KafkaSettings shared = KafkaSettings.of(broker.bootstrapServers(), namespace.prefix());
+        this.sender = new RecordSender(new KafkaProducer<>(ProducerSettings.of(shared, kafka)), namespace,
                 new PublishHealth(Clock.systemUTC()), 100_000, new SimpleMeterRegistry());
         this.sender.start();
         return new KafkaUpstreamOutput(this.sender, new SnapshotChunker(262_144, MAX_RECORD_BYTES), MAX_RECORD_BYTES);

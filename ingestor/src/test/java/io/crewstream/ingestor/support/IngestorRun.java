@@ -54,9 +54,9 @@ public final class IngestorRun implements AutoCloseable {
         private WebApplicationType web = WebApplicationType.NONE;
 
         private Builder(String bootstrapServers, String topicPrefix) {
-            this.properties.put("crewstream.ingestor.kafka.bootstrap-servers", bootstrapServers);
-            this.properties.put("crewstream.ingestor.kafka.topic-prefix", topicPrefix);
-            this.properties.put("crewstream.ingestor.kafka.partitions", "2");
+            this.properties.put("crewstream.kafka.bootstrap-servers", bootstrapServers);
+            this.properties.put("crewstream.kafka.topic-prefix", topicPrefix);
+            this.properties.put("crewstream.kafka.partitions", "2");
             this.properties.put("crewstream.ingestor.kafka.raw-frames-partitions", "1");
             this.properties.put("crewstream.ingestor.connection.backoff-initial", "50ms");
             this.properties.put("crewstream.ingestor.connection.backoff-max", "400ms");

@@ -24,8 +24,7 @@ class GatewayRequestsTest {
         Files.writeString(this.folder.resolve("t"), "tok");
         IngestorProperties properties = new IngestorProperties(List.of(new IngestorProperties.Upstream("x",
                 "ws://127.0.0.1:1", "UNUSED", this.folder.resolve("t"), true)),
-                new IngestorProperties.Kafka("k:9092", "", 1, 1, (short) 1, null, true,
-                        java.time.Duration.ofSeconds(30), 262144, 900000, 10),
+                new IngestorProperties.Kafka(1, true, java.time.Duration.ofSeconds(30), 262144, 900000, 10),
                 new IngestorProperties.Connection(java.time.Duration.ofSeconds(60), java.time.Duration.ofSeconds(1),
                         java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(60),
                         java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(10),

@@ -15,6 +15,7 @@ import io.crewstream.ingestor.config.UpstreamTarget;
 import io.crewstream.ingestor.upstream.UpstreamEffect.PublishStatus;
 import io.crewstream.ingestor.upstream.UpstreamEffect.ScheduleTimer;
 import io.crewstream.ingestor.upstream.UpstreamEffect.SendFrame;
+import io.crewstream.runtime.ReconnectBackoff;
 import io.crewstream.schemas.records.ConnectionStatusEvent;
 import io.crewstream.testsupport.time.MovableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -53,8 +54,8 @@ final class UpstreamSessionDriver {
     /** Backoff draws the ceiling itself (no jitter): the first retry waits {@code backoffInitial}. */
     UpstreamSessionDriver(IngestorProperties.Connection settings) {
         IngestorProperties properties = new IngestorProperties(List.of(new IngestorProperties.Upstream(CONNECTION,
-                "ws://127.0.0.1:18789", "TOKEN", null, true)), new IngestorProperties.Kafka("localhost:9092", "", 3, 3,
-                (short) 1, null, false, Duration.ofSeconds(30), 262_144, 900_000, 100_000), settings, false);
+                "ws://127.0.0.1:18789", "TOKEN", null, true)), new IngestorProperties.Kafka(3, false,
+                Duration.ofSeconds(30), 262_144, 900_000, 100_000), settings, false);
         UpstreamTarget target = new IngestorConfigValidator(name -> TOKEN).validate(properties).get(0);
         this.session = new UpstreamSession(target, settings, false, "test",
                 new ReconnectBackoff(settings.backoffInitial(), settings.backoffMax(), bound -> bound),

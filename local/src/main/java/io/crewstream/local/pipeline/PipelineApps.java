@@ -7,11 +7,13 @@ import io.crewstream.agentusage.AgentUsageApplication;
 import io.crewstream.ingestor.IngestorApplication;
 import io.crewstream.local.apps.EmbeddedApp;
 import io.crewstream.projector.ProjectorApplication;
+import io.crewstream.runtime.KafkaSettings;
 import io.crewstream.ssegateway.SseGatewayApplication;
 
 /**
- * The three crewstream apps of a local pipeline, each configured through its own public properties
- * ({@code crewstream.ingestor.*}, {@code crewstream.projector.*}, {@code crewstream.sse.*}) as an operator would.
+ * The crewstream apps of a local pipeline, each configured through its public properties as an operator would:
+ * the shared ones ({@code crewstream.kafka.*}) alike for all, and each app's own ({@code crewstream.ingestor.*},
+ * {@code crewstream.projector.*}, {@code crewstream.agent-usage.*}, {@code crewstream.sse.*}).
  */
 public final class PipelineApps {
 
@@ -39,9 +41,6 @@ public final class PipelineApps {
     public static EmbeddedApp ingestor(PipelineConfig config) {
         Map<String, String> settings = common(config, config.ingestorPort());
         settings.put("spring.autoconfigure.exclude", WITHOUT_SPRING_SECURITY);
-        settings.put("crewstream.ingestor.kafka.bootstrap-servers", config.bootstrapServers());
-        settings.put("crewstream.ingestor.kafka.topic-prefix", config.namespace().prefix());
-        settings.put("crewstream.ingestor.kafka.partitions", Integer.toString(config.partitions()));
         settings.put("crewstream.ingestor.kafka.raw-frames-partitions", Integer.toString(config.partitions()));
         if (config.upstream() != null) {
             settings.put("crewstream.ingestor.upstreams[0].id", config.upstream().id());
@@ -54,9 +53,6 @@ public final class PipelineApps {
     public static EmbeddedApp projector(PipelineConfig config) {
         Map<String, String> settings = common(config, config.projectorPort());
         settings.put("spring.autoconfigure.exclude", WITHOUT_SPRING_SECURITY);
-        settings.put("crewstream.projector.bootstrap-servers", config.bootstrapServers());
-        settings.put("crewstream.projector.topic-prefix", config.namespace().prefix());
-        settings.put("crewstream.projector.partitions", Integer.toString(config.partitions()));
         settings.put("crewstream.projector.application-id", config.projectorApplicationId());
         settings.put("crewstream.projector.instance-id", PROJECTOR_INSTANCE_ID);
         settings.put("crewstream.projector.state-dir", config.projectorStateDir().toString());
@@ -67,9 +63,6 @@ public final class PipelineApps {
     public static EmbeddedApp agentUsage(PipelineConfig config) {
         Map<String, String> settings = common(config, config.agentUsagePort());
         settings.put("spring.autoconfigure.exclude", WITHOUT_SPRING_SECURITY);
-        settings.put("crewstream.agent-usage.bootstrap-servers", config.bootstrapServers());
-        settings.put("crewstream.agent-usage.topic-prefix", config.namespace().prefix());
-        settings.put("crewstream.agent-usage.partitions", Integer.toString(config.partitions()));
         settings.put("crewstream.agent-usage.application-id", config.namespace().prefix() + AGENT_USAGE_APPLICATION_ID);
         settings.put("crewstream.agent-usage.instance-id", PROJECTOR_INSTANCE_ID);
         settings.put("crewstream.agent-usage.state-dir", config.agentUsageStateDir().toString());
@@ -78,8 +71,6 @@ public final class PipelineApps {
 
     public static EmbeddedApp sseGateway(PipelineConfig config) {
         Map<String, String> settings = common(config, config.dashboardPort());
-        settings.put("crewstream.sse.bootstrap-servers", config.bootstrapServers());
-        settings.put("crewstream.sse.topic-prefix", config.namespace().prefix());
         // WebFlux on Reactor Netty, as when it runs alone: here the servlet stack of the other apps is on the class
         // path too, and would otherwise be chosen.
         settings.put("spring.main.web-application-type", "reactive");
@@ -88,6 +79,10 @@ public final class PipelineApps {
 
     private static Map<String, String> common(PipelineConfig config, int port) {
         Map<String, String> settings = new LinkedHashMap<>(config.extraSettings());
+        // The settings every app shares, the same for all of them: one cluster, one namespace, one partition count.
+        settings.put(KafkaSettings.PREFIX + ".bootstrap-servers", config.bootstrapServers());
+        settings.put(KafkaSettings.PREFIX + ".topic-prefix", config.namespace().prefix());
+        settings.put(KafkaSettings.PREFIX + ".partitions", Integer.toString(config.partitions()));
         settings.put("server.port", Integer.toString(port));
         // A laptop run serves its owner: the dashboard and the actuators have no authentication, so loopback only.
         settings.put("server.address", "127.0.0.1");

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.crewstream.runtime.ConfigurationKeys;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
@@ -29,7 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Which environment variables an app actually reads, derived from the app itself rather than from its docs: the
  * properties of its {@code @ConfigurationProperties} records (walked by reflection, nested records and list
  * indexes included), Spring Boot's own properties (from the configuration metadata Boot ships), and the variables
- * its own {@code application.*} file names in {@code ${...}} placeholders. A variable is accepted when Spring Boot's
+ * its own {@code application.*} file names in {@code ${...}} placeholders, and the platform's variables every
+ * crewstream app honours ({@code KAFKA_BOOTSTRAP_SERVERS}, {@code PORT}: {@link ConfigurationKeys}). A variable is accepted when Spring Boot's
  * own environment-variable mapping binds it to one of those properties, so the check is exactly as relaxed as the
  * real binding, no more.
  */
@@ -70,7 +72,8 @@ final class AppSettingsCatalog {
 
     /** Whether the app reads this environment variable. */
     boolean reads(String variable) {
-        if (JVM_VARIABLES.contains(variable) || this.placeholderVariables.contains(variable)) {
+        if (JVM_VARIABLES.contains(variable) || this.placeholderVariables.contains(variable)
+                || ConfigurationKeys.PLATFORM_VARIABLES.containsKey(variable)) {
             return true;
         }
         ConfigurationPropertySource source = ConfigurationPropertySource.from(

@@ -12,6 +12,7 @@ import io.crewstream.ingestor.IngestorApplication;
 import io.crewstream.ingestor.config.IngestorProperties;
 import io.crewstream.projector.ProjectorApplication;
 import io.crewstream.projector.ProjectorProperties;
+import io.crewstream.runtime.KafkaSettings;
 import io.crewstream.ssegateway.SseGatewayApplication;
 import io.crewstream.ssegateway.SseGatewayProperties;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,9 +34,12 @@ class ComposeFileTest {
     private static final Path COMPOSE_FILE = REPOSITORY.resolve("docker-compose.yml");
 
     private static final Map<String, AppSettingsCatalog> APPS = Map.of(
-            "ingestor", AppSettingsCatalog.of(IngestorApplication.class, List.of(IngestorProperties.class)),
-            "projector", AppSettingsCatalog.of(ProjectorApplication.class, List.of(ProjectorProperties.class)),
-            "sse-gateway", AppSettingsCatalog.of(SseGatewayApplication.class, List.of(SseGatewayProperties.class)));
+            "ingestor", AppSettingsCatalog.of(IngestorApplication.class,
+                    List.of(IngestorProperties.class, KafkaSettings.class)),
+            "projector", AppSettingsCatalog.of(ProjectorApplication.class,
+                    List.of(ProjectorProperties.class, KafkaSettings.class)),
+            "sse-gateway", AppSettingsCatalog.of(SseGatewayApplication.class,
+                    List.of(SseGatewayProperties.class, KafkaSettings.class)));
 
     private static Map<String, Map<String, Object>> services;
 
@@ -67,11 +71,15 @@ class ComposeFileTest {
     @Test
     void theCheckRejectsAMisspeltVariableAndAcceptsEveryRelaxedForm() {
         AppSettingsCatalog sse = APPS.get("sse-gateway");
-        assertThat(sse.reads("CREWSTREAM_SSE_BOOTSTRAPSERVERS")).isTrue();
-        assertThat(sse.reads("CREWSTREAM_SSE_BOOTSTRAP_SERVERS")).isTrue();
-        assertThat(sse.reads("KAFKA_BOOTSTRAP_SERVERS")).as("placeholder in its application.yml").isTrue();
-        assertThat(sse.reads("CREWSTREAM_SSE_BOOTSTRAP_SERVER")).isFalse();
-        assertThat(sse.reads("CREWSTREAM_INGESTOR_KAFKA_BOOTSTRAPSERVERS")).as("another app's property").isFalse();
+        assertThat(sse.reads("CREWSTREAM_KAFKA_BOOTSTRAPSERVERS")).isTrue();
+        assertThat(sse.reads("CREWSTREAM_KAFKA_BOOTSTRAP_SERVERS")).isTrue();
+        assertThat(sse.reads("KAFKA_BOOTSTRAP_SERVERS")).as("honoured by every app").isTrue();
+        assertThat(sse.reads("PORT")).as("honoured by every app").isTrue();
+        assertThat(sse.reads("CREWSTREAM_KAFKA_BOOTSTRAP_SERVER")).isFalse();
+        assertThat(sse.reads("CREWSTREAM_SSE_REQUESTHEADTIMEOUT")).isTrue();
+        assertThat(sse.reads("CREWSTREAM_INGESTOR_KAFKA_DELIVERYTIMEOUT")).as("another app's property").isFalse();
+        assertThat(sse.reads("CREWSTREAM_SSE_BOOTSTRAPSERVERS")).as("deprecated: compose uses the new key")
+                .isFalse();
         AppSettingsCatalog ingestor = APPS.get("ingestor");
         assertThat(ingestor.reads("CREWSTREAM_INGESTOR_UPSTREAMS_0_URL")).isTrue();
         assertThat(ingestor.reads("CREWSTREAM_INGESTOR_UPSTREAMS_0_URI")).isFalse();
@@ -113,12 +121,18 @@ class ComposeFileTest {
     }
 
     @Test
-    void ingestorAndProjectorCreateTheInputTopicsWithTheSamePartitionCount() {
+    void everyAppGetsTheSameSharedKafkaSettingsSoTheInputTopicsHaveOnePartitionCount() {
         Map<String, Object> ingestor = environment(services.get("ingestor"));
-        Map<String, Object> projector = environment(services.get("projector"));
-        assertThat(ingestor.get("CREWSTREAM_INGESTOR_KAFKA_PARTITIONS"))
-                .isNotNull()
-                .isEqualTo(projector.get("CREWSTREAM_PROJECTOR_PARTITIONS"));
+        assertThat(ingestor.get("CREWSTREAM_KAFKA_PARTITIONS")).isNotNull();
+        assertThat(ingestor.get("CREWSTREAM_KAFKA_BOOTSTRAPSERVERS")).isNotNull();
+        for (var service : appServices().entrySet()) {
+            Map<String, Object> environment = environment(service.getValue());
+            for (String shared : List.of("CREWSTREAM_KAFKA_BOOTSTRAPSERVERS", "CREWSTREAM_KAFKA_PARTITIONS",
+                    "CREWSTREAM_KAFKA_REPLICATIONFACTOR")) {
+                assertThat(environment.get(shared)).as(service.getKey() + " " + shared)
+                        .isEqualTo(ingestor.get(shared));
+            }
+        }
     }
 
     @Test

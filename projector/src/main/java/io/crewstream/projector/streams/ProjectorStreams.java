@@ -7,6 +7,7 @@ import io.crewstream.projector.ProjectorProperties;
 import io.crewstream.projector.topology.DiscardedSnapshots;
 import io.crewstream.projector.topology.ProjectorTopology;
 import io.crewstream.projector.topology.SessionVerifications;
+import io.crewstream.runtime.KafkaSettings;
 import io.crewstream.schemas.Topic;
 import io.crewstream.streams.AppTopics;
 import io.crewstream.streams.StreamsLifecycle;
@@ -31,25 +32,27 @@ public class ProjectorStreams extends StreamsLifecycle {
                     Topic.SNAPSHOT_REQUESTS), true);
 
     private final ProjectorProperties properties;
+    private final KafkaSettings kafka;
     private final DiscardedSnapshots discardedSnapshots;
     private final SessionVerifications verifications;
 
-    public ProjectorStreams(ProjectorProperties properties, DiscardedSnapshots discardedSnapshots,
-            SessionVerifications verifications, ThreadFailures threadFailures) {
-        super(properties, "projector", "Projector", TOPICS, threadFailures);
+    public ProjectorStreams(ProjectorProperties properties, KafkaSettings kafka,
+            DiscardedSnapshots discardedSnapshots, SessionVerifications verifications, ThreadFailures threadFailures) {
+        super(properties, kafka, "projector", "Projector", TOPICS, threadFailures);
         this.properties = properties;
+        this.kafka = kafka;
         this.discardedSnapshots = discardedSnapshots;
         this.verifications = verifications;
     }
 
     @Override
     protected Properties settings() {
-        return StreamsSettings.of(this.properties);
+        return StreamsSettings.of(this.properties, this.kafka);
     }
 
     @Override
     protected Topology topology(Properties settings) {
-        return new ProjectorTopology(this.properties.namespace(), this.properties.applicationId(),
+        return new ProjectorTopology(this.kafka.namespace(), this.properties.applicationId(),
                 this.discardedSnapshots, StreamsSettings.maxRecordBytes(settings),
                 this.properties.activity().errorHold(), this.verifications).build();
     }

@@ -3,6 +3,7 @@ package io.crewstream.projector.streams;
 import java.util.Properties;
 
 import io.crewstream.projector.ProjectorProperties;
+import io.crewstream.runtime.KafkaSettings;
 import io.crewstream.streams.SharedStreamsSettings;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -37,7 +38,7 @@ public final class StreamsSettings {
         return Math.max(1, maxRequestSize - RECORD_FRAMING_ALLOWANCE);
     }
 
-    public static Properties of(ProjectorProperties properties) {
+    public static Properties of(ProjectorProperties properties, KafkaSettings kafka) {
         Properties own = new Properties();
         own.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, properties.standbyReplicas());
         // No record cache: a cached change reaches the output only at the next commit or flush, i.e. late.
@@ -46,7 +47,7 @@ public final class StreamsSettings {
         own.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         // An output over max.request.size would fail every replacement thread on the same input: skip it, logged.
         own.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, OversizedRecordHandler.class);
-        Properties settings = SharedStreamsSettings.of(properties, own);
+        Properties settings = SharedStreamsSettings.of(properties, kafka, own);
         if (!properties.streamsProperties().containsKey(StreamsConfig.POLL_MS_CONFIG)) {
             // A commit falls due only between polls: a poll may not block longer than the interval (default 100 ms).
             // At least 1 ms: a zero poll would spin. Derived after the overrides, to follow the interval in effect.

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.crewstream.projector.ProjectorProperties;
+import io.crewstream.runtime.KafkaSettings;
 import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.TopicNamespace;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -46,11 +47,10 @@ class OversizedRecordHandlerTest {
 
     @Test
     void projectorStreamsAreConfiguredWithIt() {
-        ProjectorProperties properties = new ProjectorProperties("unused:9092", "projector", "", "", 1, (short) 1,
-                null, "exactly_once_v2", Duration.ofMillis(10), Path.of("unused"), 1, 0, Duration.ofSeconds(5),
+        ProjectorProperties properties = new ProjectorProperties("projector", "", "exactly_once_v2", Duration.ofMillis(10), Path.of("unused"), 1, 0, Duration.ofSeconds(5),
                 Duration.ofSeconds(5), Duration.ofSeconds(60), Map.of(), null);
 
-        assertThat(new StreamsConfig(StreamsSettings.of(properties)).productionExceptionHandler())
+        assertThat(new StreamsConfig(StreamsSettings.of(properties, KafkaSettings.of("unused:9092", ""))).productionExceptionHandler())
                 .isInstanceOf(OversizedRecordHandler.class);
     }
 

@@ -17,7 +17,7 @@ class StreamsSettingsTest {
 
     @Test
     void aPollNeverBlocksLongerThanTheCommitIntervalSoACommitIsNeverLate() {
-        StreamsConfig config = new StreamsConfig(StreamsSettings.of(properties(Duration.ofMillis(5), Map.of())));
+        StreamsConfig config = new StreamsConfig(settings(properties(Duration.ofMillis(5), Map.of())));
 
         assertThat(config.getLong(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(5L);
         assertThat(config.getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(5L);
@@ -25,7 +25,7 @@ class StreamsSettingsTest {
 
     @Test
     void exactlyOnceWithoutRecordCacheByDefault() {
-        StreamsConfig config = new StreamsConfig(StreamsSettings.of(properties(Duration.ofMillis(5), Map.of())));
+        StreamsConfig config = new StreamsConfig(settings(properties(Duration.ofMillis(5), Map.of())));
 
         assertThat(config.getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))
                 .isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
@@ -34,7 +34,7 @@ class StreamsSettingsTest {
 
     @Test
     void streamsPropertiesOverrideTheProjectorsOwnSettings() {
-        StreamsConfig config = new StreamsConfig(StreamsSettings.of(properties(Duration.ofMillis(5),
+        StreamsConfig config = new StreamsConfig(settings(properties(Duration.ofMillis(5),
                 Map.of(StreamsConfig.POLL_MS_CONFIG, "50", StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG),
                         "0"))));
 
@@ -44,7 +44,7 @@ class StreamsSettingsTest {
 
     @Test
     void aCommitIntervalSetAmongTheStreamsPropertiesStillBoundsThePoll() {
-        StreamsConfig config = new StreamsConfig(StreamsSettings.of(properties(Duration.ofMillis(5),
+        StreamsConfig config = new StreamsConfig(settings(properties(Duration.ofMillis(5),
                 Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "20"))));
 
         assertThat(config.getLong(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(20L);
@@ -52,14 +52,14 @@ class StreamsSettingsTest {
 
     @Test
     void aZeroCommitIntervalDoesNotMakeThePollSpin() {
-        StreamsConfig config = new StreamsConfig(StreamsSettings.of(properties(Duration.ZERO, Map.of())));
+        StreamsConfig config = new StreamsConfig(settings(properties(Duration.ZERO, Map.of())));
 
         assertThat(config.getLong(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(1L);
     }
 
     @Test
     void atLeastOnceChosenAmongTheStreamsPropertiesStillReadsOnlyCommittedInput() {
-        StreamsConfig config = new StreamsConfig(StreamsSettings.of(properties(Duration.ofMillis(5),
+        StreamsConfig config = new StreamsConfig(settings(properties(Duration.ofMillis(5),
                 Map.of(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE))));
 
         assertThat(config.getMainConsumerConfigs("group", "client", 0).get(ConsumerConfig.ISOLATION_LEVEL_CONFIG))
@@ -67,8 +67,12 @@ class StreamsSettingsTest {
     }
 
     private static ProjectorProperties properties(Duration commitInterval, Map<String, String> overrides) {
-        return new ProjectorProperties("unused:9092", "projector", "", "", 1, (short) 1, null, "exactly_once_v2",
+        return new ProjectorProperties("projector", "", "exactly_once_v2",
                 commitInterval, Path.of("unused"), 1, 0, Duration.ofSeconds(5), Duration.ofSeconds(5),
                 Duration.ofSeconds(60), overrides, null);
+    }
+
+    private static java.util.Properties settings(ProjectorProperties properties) {
+        return StreamsSettings.of(properties, io.crewstream.runtime.KafkaSettings.of("unused:9092", ""));
     }
 }

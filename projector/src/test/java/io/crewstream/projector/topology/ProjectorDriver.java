@@ -8,6 +8,7 @@ import java.util.Properties;
 
 import io.crewstream.projector.ProjectorProperties;
 import io.crewstream.projector.streams.StreamsSettings;
+import io.crewstream.runtime.KafkaSettings;
 import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.TopicNamespace;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,10 +33,9 @@ final class ProjectorDriver {
      */
     static TopologyTestDriver start(String consumer, Path stateDir, MeterRegistry meterRegistry, Duration errorHold,
             Instant wallClock) {
-        ProjectorProperties properties = new ProjectorProperties("unused:9092", consumer, "", NAMESPACE.prefix(), 1,
-                (short) 1, null, "exactly_once_v2", Duration.ofMillis(10), stateDir, 1, 0, Duration.ofSeconds(5),
-                Duration.ofSeconds(5), Duration.ofSeconds(60), Map.of(), new ProjectorProperties.Activity(errorHold));
-        Properties settings = StreamsSettings.of(properties);
+        ProjectorProperties properties = new ProjectorProperties(consumer, "", "exactly_once_v2",
+                Duration.ofMillis(10), stateDir, 1, 0, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(60), Map.of(), new ProjectorProperties.Activity(errorHold));
+        Properties settings = StreamsSettings.of(properties, KafkaSettings.of("unused:9092", NAMESPACE.prefix()));
         return new TopologyTestDriver(new ProjectorTopology(NAMESPACE, consumer,
                 new DiscardedSnapshots(meterRegistry), StreamsSettings.maxRecordBytes(settings),
                 properties.activity().errorHold(), new SessionVerifications(meterRegistry)).build(), settings,

@@ -4,8 +4,7 @@ import java.time.Clock;
 
 import io.crewstream.replay.Replay;
 import io.crewstream.replay.kafka.ReplaySource;
-import io.crewstream.schemas.TopicNamespace;
-import io.crewstream.ssegateway.SseGatewayProperties;
+import io.crewstream.runtime.KafkaSettings;
 import io.crewstream.ssegateway.api.StaticPages;
 
 import org.springframework.context.annotation.Bean;
@@ -24,9 +23,8 @@ public class ReplayConfiguration {
     public static final String PAGE_PATH = "/replay";
 
     @Bean
-    Replay replay(SseGatewayProperties properties) {
-        return new Replay(new ReplaySource(properties.bootstrapServers(),
-                new TopicNamespace(properties.topicPrefix())));
+    Replay replay(KafkaSettings kafka) {
+        return new Replay(new ReplaySource(kafka.bootstrapServers(), kafka.namespace()));
     }
 
     @Bean

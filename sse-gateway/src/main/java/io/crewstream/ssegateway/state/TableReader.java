@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
+import io.crewstream.runtime.ReconnectBackoff;
 import io.crewstream.schemas.TopicNamespace;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -304,11 +305,11 @@ public final class TableReader implements SmartLifecycle {
 
     /**
      * Runs a call that needs the cluster until it succeeds: a broker that is not reachable yet (or a timeout) is
-     * logged with its reason, counted, and retried with a growing backoff, so that the reader waits for Kafka
+     * logged with its reason, counted, and retried with the one backoff ({@link ReconnectBackoff}), so that the reader waits for Kafka
      * instead of ending. Returns null once the reader is stopped.
      */
     private <T> T retrying(String what, Supplier<T> call) {
-        long backoff = this.backoffInitial.toMillis();
+        ReconnectBackoff backoff = ReconnectBackoff.withJitter(this.backoffInitial, this.backoffMax);
         while (this.running) {
             try {
                 return call.get();
@@ -316,9 +317,9 @@ public final class TableReader implements SmartLifecycle {
             catch (RetriableException ex) {
                 this.failures.increment();
                 this.lastFailure = "could not get " + what + ": " + ex.getMessage();
-                logger.warn("Could not get {} from Kafka ({}); retrying in {} ms", what, ex.getMessage(), backoff);
-                pause(backoff);
-                backoff = Math.min(backoff * 2, this.backoffMax.toMillis());
+                long wait = backoff.next().toMillis();
+                logger.warn("Could not get {} from Kafka ({}); retrying in {} ms", what, ex.getMessage(), wait);
+                pause(wait);
             }
         }
         return null;
@@ -327,7 +328,8 @@ public final class TableReader implements SmartLifecycle {
     /** Waits, or returns early when stopped. */
     private void pause(long millis) {
         synchronized (this.lifecycle) {
-            if (!this.running) {
+            // wait(0) would wait for ever, and a jittered backoff may draw 0.
+            if (!this.running || millis <= 0) {
                 return;
             }
             try {

@@ -33,8 +33,8 @@ public final class GatewayApp implements AutoCloseable {
     public static GatewayApp start(String bootstrapServers, String topicPrefix, String... extraProperties) {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("server.port", "0");
-        properties.put("crewstream.sse.bootstrap-servers", bootstrapServers);
-        properties.put("crewstream.sse.topic-prefix", topicPrefix);
+        properties.put("crewstream.kafka.bootstrap-servers", bootstrapServers);
+        properties.put("crewstream.kafka.topic-prefix", topicPrefix);
         properties.put("spring.jmx.enabled", "false");
         properties.put("spring.main.banner-mode", "off");
         properties.put("spring.main.log-startup-info", "false");

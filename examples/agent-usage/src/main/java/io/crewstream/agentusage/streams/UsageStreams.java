@@ -5,6 +5,7 @@ import java.util.Properties;
 
 import io.crewstream.agentusage.AgentUsageProperties;
 import io.crewstream.agentusage.topology.AgentUsageTopology;
+import io.crewstream.runtime.KafkaSettings;
 import io.crewstream.schemas.Topic;
 import io.crewstream.streams.AppTopics;
 import io.crewstream.streams.StreamsLifecycle;
@@ -30,22 +31,24 @@ public class UsageStreams extends StreamsLifecycle {
     private static final String DROPPED_RECORDS_METRIC = "dropped-records-total";
 
     private final AgentUsageProperties properties;
+    private final KafkaSettings kafka;
     private final ThreadFailures threadFailures;
 
-    public UsageStreams(AgentUsageProperties properties, ThreadFailures threadFailures) {
-        super(properties, "agent-usage", "Agent usage", TOPICS, threadFailures);
+    public UsageStreams(AgentUsageProperties properties, KafkaSettings kafka, ThreadFailures threadFailures) {
+        super(properties, kafka, "agent-usage", "Agent usage", TOPICS, threadFailures);
         this.properties = properties;
+        this.kafka = kafka;
         this.threadFailures = threadFailures;
     }
 
     @Override
     protected Properties settings() {
-        return StreamsSettings.of(this.properties);
+        return StreamsSettings.of(this.properties, this.kafka);
     }
 
     @Override
     protected Topology topology(Properties settings) {
-        return new AgentUsageTopology(this.properties.namespace(), this.properties.grace()).build();
+        return new AgentUsageTopology(this.kafka.namespace(), this.properties.grace()).build();
     }
 
     /** Changes left out of their minute because its grace period was over, since this instance started. */

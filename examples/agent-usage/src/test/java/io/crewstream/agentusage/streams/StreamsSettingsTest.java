@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import io.crewstream.agentusage.AgentUsageProperties;
+import io.crewstream.runtime.KafkaSettings;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
@@ -17,7 +18,7 @@ class StreamsSettingsTest {
 
     @Test
     void exactlyOnceWithoutCacheAndUnreadableRecordsAreSkippedNotFatal() {
-        Properties settings = StreamsSettings.of(properties("exactly_once_v2", Map.of()));
+        Properties settings = settings(properties("exactly_once_v2", Map.of()));
 
         assertThat(settings)
                 .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "usage")
@@ -34,22 +35,26 @@ class StreamsSettingsTest {
 
     @Test
     void atLeastOnceStillReadsOnlyCommittedRecords() {
-        Properties settings = StreamsSettings.of(properties("at_least_once", Map.of()));
+        Properties settings = settings(properties("at_least_once", Map.of()));
 
         assertThat(settings).containsEntry(StreamsConfig.consumerPrefix("isolation.level"), "read_committed");
     }
 
     @Test
     void streamsPropertiesAreAppliedLast() {
-        Properties settings = StreamsSettings.of(properties("exactly_once_v2",
+        Properties settings = settings(properties("exactly_once_v2",
                 Map.of(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "1048576")));
 
         assertThat(settings).containsEntry(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "1048576");
     }
 
     private static AgentUsageProperties properties(String guarantee, Map<String, String> overrides) {
-        return new AgentUsageProperties("kafka:9092", "usage", "pod-1", "", 3, (short) 1, null, guarantee,
+        return new AgentUsageProperties("usage", "pod-1", guarantee,
                 Duration.ofSeconds(1), Path.of("/tmp/usage"), 1, Duration.ofMinutes(2), Duration.ofSeconds(30),
                 Duration.ofSeconds(30), Duration.ofSeconds(60), overrides);
+    }
+
+    private static Properties settings(AgentUsageProperties properties) {
+        return StreamsSettings.of(properties, KafkaSettings.of("kafka:9092", ""));
     }
 }

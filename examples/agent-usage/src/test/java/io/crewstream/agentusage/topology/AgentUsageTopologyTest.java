@@ -10,6 +10,7 @@ import java.util.Properties;
 
 import io.crewstream.agentusage.AgentUsageProperties;
 import io.crewstream.agentusage.streams.StreamsSettings;
+import io.crewstream.runtime.KafkaSettings;
 import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.TopicNamespace;
 import io.crewstream.schemas.cloudevents.CloudEventType;
@@ -65,10 +66,10 @@ class AgentUsageTopologyTest {
 
     @BeforeEach
     void startDriver() {
-        AgentUsageProperties properties = new AgentUsageProperties("unused:9092", "agent-usage-spec", "",
-                NAMESPACE.prefix(), 1, (short) 1, null, "exactly_once_v2", Duration.ofMillis(10), this.stateDir, 1,
-                GRACE, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(60), Map.of());
-        Properties settings = StreamsSettings.of(properties);
+        AgentUsageProperties properties = new AgentUsageProperties("agent-usage-spec", "", "exactly_once_v2",
+                Duration.ofMillis(10), this.stateDir, 1, GRACE, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(60), Map.of());
+        Properties settings = StreamsSettings.of(properties,
+                KafkaSettings.of("unused:9092", NAMESPACE.prefix()));
         this.driver = new TopologyTestDriver(new AgentUsageTopology(NAMESPACE, GRACE).build(), settings,
                 WALL_CLOCK);
         this.sessionState = this.driver.createInputTopic(NAMESPACE.name(Topic.SESSION_STATE), new StringSerializer(),

@@ -1,4 +1,4 @@
-package io.crewstream.ingestor.upstream;
+package io.crewstream.runtime;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,5 +46,21 @@ class ReconnectBackoffTest {
             backoff.next();
         }
         assertThat(backoff.next()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void withJitterDrawsEveryDelayBetweenZeroAndTheCeiling() {
+        ReconnectBackoff backoff = ReconnectBackoff.withJitter(Duration.ofMillis(10), Duration.ofMillis(40));
+        for (int i = 0; i < 1_000; i++) {
+            long ceiling = backoff.nextCeilingMs();
+            assertThat(backoff.next().toMillis()).isBetween(0L, ceiling);
+        }
+        assertThat(backoff.nextCeilingMs()).isEqualTo(40);
+    }
+
+    @Test
+    void refusesAnInitialDelayAboveTheMaximum() {
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> ReconnectBackoff.withJitter(Duration.ofSeconds(2), Duration.ofSeconds(1)));
     }
 }
