@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import io.crewstream.ingestor.upstream.UpstreamSupervisors;
+import io.crewstream.runtime.ReconnectBackoff;
 import io.crewstream.schemas.ContractViolationException;
 import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.TopicNamespace;
@@ -57,8 +58,16 @@ public final class SnapshotRequestListener {
     /** How long one poll blocks; also how quickly a new partition count or a stop is noticed at worst. */
     private static final Duration POLL = Duration.ofSeconds(1);
 
-    /** How long to wait before looking again for a topic that does not exist yet, or after Kafka refused a call. */
-    private static final Duration RETRY = Duration.ofSeconds(5);
+    /** How long one call about the topic's partitions may block. */
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
+
+    /**
+     * Waits before looking again for a topic that does not exist yet, or after Kafka refused a call: the one backoff,
+     * from 1 s up to 30 s.
+     */
+    private static final Duration FIRST_PAUSE = Duration.ofSeconds(1);
+
+    private static final Duration MAX_PAUSE = Duration.ofSeconds(30);
 
     private static final Logger log = LoggerFactory.getLogger(SnapshotRequestListener.class);
 
@@ -151,6 +160,8 @@ public final class SnapshotRequestListener {
     private final class Run implements Runnable {
 
         private final Consumer<String, byte[]> consumer;
+        // Used by the run's thread only.
+        private final ReconnectBackoff backoff = ReconnectBackoff.withJitter(FIRST_PAUSE, MAX_PAUSE);
         private volatile Thread thread;
         // Guarded by this run's monitor.
         private boolean stopping;
@@ -174,6 +185,7 @@ public final class SnapshotRequestListener {
                             }
                         }
                         this.consumer.poll(POLL).forEach(SnapshotRequestListener.this::handle);
+                        this.backoff.reset();
                     }
                     catch (WakeupException ex) {
                         // stop() ends the poll; the loop condition says whether to go on.
@@ -184,8 +196,7 @@ public final class SnapshotRequestListener {
                         pause();
                     }
                     catch (KafkaException ex) {
-                        log.warn("Could not read snapshot requests from {}, trying again in {} s: {}", topic,
-                                RETRY.toSeconds(), ex.toString());
+                        log.warn("Could not read snapshot requests from {}, trying again: {}", topic, ex.toString());
                         pause();
                     }
                 }
@@ -215,7 +226,7 @@ public final class SnapshotRequestListener {
                 return;
             }
             try {
-                wait(RETRY.toMillis());
+                wait(Math.max(1, this.backoff.next().toMillis()));
             }
             catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
@@ -226,9 +237,9 @@ public final class SnapshotRequestListener {
 
     /** @return whether the topic's partitions are assigned and positioned at their end */
     private boolean assign(Consumer<String, byte[]> consumer, String topic) {
-        List<PartitionInfo> infos = consumer.partitionsFor(topic, RETRY);
+        List<PartitionInfo> infos = consumer.partitionsFor(topic, CALL_TIMEOUT);
         if (infos == null || infos.isEmpty()) {
-            log.debug("Topic {} does not exist yet; looking again in {} s", topic, RETRY.toSeconds());
+            log.debug("Topic {} does not exist yet; looking again", topic);
             return false;
         }
         List<TopicPartition> partitions = infos.stream()
@@ -236,7 +247,7 @@ public final class SnapshotRequestListener {
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         // Resolved now rather than at the first poll: a request made from here on is read.
-        partitions.forEach(partition -> consumer.position(partition, RETRY));
+        partitions.forEach(partition -> consumer.position(partition, CALL_TIMEOUT));
         this.listening = true;
         log.info("Reading snapshot requests from {} ({} partitions, from their end)", topic, partitions.size());
         return true;
