@@ -24,9 +24,10 @@ class InputTopicsTest {
         TopicPlan plan = InputTopics.plan(SIX, own(2, true));
 
         assertThat(plan.partitions()).containsExactlyInAnyOrderEntriesOf(Map.of(Topic.SESSION_EVENTS, 6,
-                Topic.CONNECTION_STATUS, 6, Topic.RUN_EVENTS, 6, Topic.AGENT_LISTS, 6, Topic.RAW_FRAMES, 2));
+                Topic.CONNECTION_STATUS, 6, Topic.RUN_EVENTS, 6, Topic.AGENT_LISTS, 6, Topic.SESSION_VERIFICATIONS, 6,
+                Topic.RAW_FRAMES, 2, Topic.SNAPSHOT_REQUESTS, 6));
         assertThat(plan.coPartitioned()).containsExactly(List.of(Topic.SESSION_EVENTS, Topic.CONNECTION_STATUS,
-                Topic.RUN_EVENTS, Topic.AGENT_LISTS));
+                Topic.RUN_EVENTS, Topic.AGENT_LISTS, Topic.SESSION_VERIFICATIONS));
         assertThat(plan.create()).isTrue();
     }
 
