@@ -193,8 +193,8 @@ class CommandsOnATimelineTest {
         ToolsProbe.Result result = command("export", "--topic", "sessions", "--from", "-1h");
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).startsWith("crewstream export: no topic 'sessions'; topics: session-events, "
-                + "connection-status, raw-frames, run-events, agent-lists, session-state, connection-state, "
-                + "session-activity, agent-state, dead-letters, agent-usage");
+                + "connection-status, raw-frames, run-events, agent-lists, session-verifications, snapshot-requests, "
+                + "session-state, connection-state, session-activity, agent-state, dead-letters, agent-usage");
     }
 
     @Test
