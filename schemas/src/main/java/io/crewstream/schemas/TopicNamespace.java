@@ -23,4 +23,13 @@ public record TopicNamespace(String prefix) {
     public String name(Topic topic) {
         return this.prefix + topic.baseName();
     }
+
+    public String name(CoordinationTopic topic) {
+        return this.prefix + topic.baseName();
+    }
+
+    /** The id of the consumer group that shares out {@code topic}'s partitions, in this namespace. */
+    public String groupId(CoordinationTopic topic) {
+        return this.prefix + topic.groupBaseName();
+    }
 }

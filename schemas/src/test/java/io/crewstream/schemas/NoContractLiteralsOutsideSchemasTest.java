@@ -29,6 +29,10 @@ class NoContractLiteralsOutsideSchemasTest {
         for (Topic topic : Topic.values()) {
             names.add(topic.baseName());
         }
+        for (CoordinationTopic topic : CoordinationTopic.values()) {
+            names.add(topic.baseName());
+            names.add(topic.groupBaseName());
+        }
         for (SseEventType event : SseEventType.values()) {
             names.add('"' + event.eventName() + '"');
             names.add('\'' + event.eventName() + '\'');

@@ -40,7 +40,7 @@ record ConnectionProgress(ConnectionStatusEvent status, Long lastSnapshotAt, int
         ConnectionStatusEvent s = this.status;
         ConnectionState state = ConnectionState.of(s.connectionId(), s.state(), s.reason(), s.reasonCode(), s.since(),
                 s.gatewayVersion(), s.lastTickAt(), this.lastSnapshotAt, this.sessionCount, s.upstreamUrl(),
-                observedAt, s.statusIntervalMs());
+                observedAt, s.statusIntervalMs()).withOwner(s.owner());
         return Optional.of(this.lastVerifiedAt == null ? state : state.withLastVerifiedAt(this.lastVerifiedAt));
     }
 }

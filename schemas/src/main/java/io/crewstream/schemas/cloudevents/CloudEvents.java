@@ -42,6 +42,13 @@ public record CloudEvents(String id, String source, CloudEventType type, Instant
     public static final String TIME_HEADER = "ce_time";
     public static final String SUBJECT_HEADER = "ce_subject";
     public static final String DATASCHEMA_HEADER = "ce_dataschema";
+    /**
+     * A CloudEvents extension attribute of crewstream's: the process instance that wrote the record (an ingestor's
+     * {@code crewstream.ingestor.instance-id}). Of several ingestors sharing the gateways, one owns each gateway at a
+     * time; this says which one a record came from, so a reader can see a failover in the stream and check that no
+     * two instances' records of one gateway interleave. Absent on records of writers older than ownership.
+     */
+    public static final String WRITER_HEADER = "ce_crewstreamwriter";
 
     /** The binding's header for the data's media type. */
     public static final String CONTENT_TYPE_HEADER = "content-type";

@@ -51,6 +51,18 @@ public enum ConnectionReasonCode {
     AWAITING_TICK("awaiting_tick"),
     /** A re-snapshot took longer than {@code snapshot-overdue}; live changes are held back until it is published. */
     SNAPSHOT_OVERDUE("snapshot_overdue"),
+    /**
+     * This ingestor instance gave the gateway up to another (the ingestors' group was rebalanced: one joined or
+     * left). Published with state {@code connecting}, so that runs in progress are kept: the new owner connects and
+     * publishes a full snapshot, and its statuses name it as {@link ConnectionStatusEvent#owner()}.
+     */
+    HANDED_OVER("handed_over"),
+    /**
+     * Kafka fenced this instance's writer for the gateway: another instance owns it now (this one was frozen or cut
+     * off past its session timeout). Nothing more of this instance reaches the topics for the gateway; the reason
+     * code appears in its log and health only, since its writes are refused.
+     */
+    FENCED("fenced"),
     /** A bug in the ingestor; the link is dropped and retried. */
     INTERNAL_ERROR("internal_error");
 

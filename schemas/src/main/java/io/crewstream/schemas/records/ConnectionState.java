@@ -16,10 +16,13 @@ import io.crewstream.schemas.SchemaVersion;
  *     (ms) while the pipeline moves; null when nothing is promised
  * @param lastVerifiedAt epoch ms ({@link SessionsVerified#observedAt()}) of the last re-list the table was found to
  *     agree with; null before any
+ * @param owner copied from the {@link ConnectionStatusEvent}: the ingestor instance holding the link; null when the
+ *     ingestor predates ownership
  */
 public record ConnectionState(Integer schemaVersion, String connectionId, UpstreamState state, String reason,
         String reasonCode, Long since, String gatewayVersion, Long lastTickAt, Long lastSnapshotAt,
-        Integer sessionCount, String upstreamUrl, Long observedAt, Long statusIntervalMs, Long lastVerifiedAt) {
+        Integer sessionCount, String upstreamUrl, Long observedAt, Long statusIntervalMs, Long lastVerifiedAt,
+        String owner) {
 
     private static final String RECORD = "ConnectionState";
 
@@ -43,14 +46,21 @@ public record ConnectionState(Integer schemaVersion, String connectionId, Upstre
             long since, String gatewayVersion, Long lastTickAt, Long lastSnapshotAt, Integer sessionCount,
             String upstreamUrl, long observedAt, Long statusIntervalMs) {
         return new ConnectionState(SchemaVersion.CURRENT, connectionId, state, reason, reasonCode, since,
-                gatewayVersion, lastTickAt, lastSnapshotAt, sessionCount, upstreamUrl, observedAt, statusIntervalMs, null);
+                gatewayVersion, lastTickAt, lastSnapshotAt, sessionCount, upstreamUrl, observedAt, statusIntervalMs, null, null);
     }
 
     /** This row, verified against a re-list at {@code verifiedAt}. */
     public ConnectionState withLastVerifiedAt(long verifiedAt) {
         return new ConnectionState(this.schemaVersion, this.connectionId, this.state, this.reason, this.reasonCode,
                 this.since, this.gatewayVersion, this.lastTickAt, this.lastSnapshotAt, this.sessionCount,
-                this.upstreamUrl, this.observedAt, this.statusIntervalMs, verifiedAt);
+                this.upstreamUrl, this.observedAt, this.statusIntervalMs, verifiedAt, this.owner);
+    }
+
+    /** This row, for a link held by the ingestor instance {@code owner}. */
+    public ConnectionState withOwner(String owner) {
+        return new ConnectionState(this.schemaVersion, this.connectionId, this.state, this.reason, this.reasonCode,
+                this.since, this.gatewayVersion, this.lastTickAt, this.lastSnapshotAt, this.sessionCount,
+                this.upstreamUrl, this.observedAt, this.statusIntervalMs, this.lastVerifiedAt, owner);
     }
 
     /**
@@ -65,7 +75,8 @@ public record ConnectionState(Integer schemaVersion, String connectionId, Upstre
                 && Objects.equals(this.sessionCount, other.sessionCount)
                 && Objects.equals(this.upstreamUrl, other.upstreamUrl)
                 && Objects.equals(this.statusIntervalMs, other.statusIntervalMs)
-                && Objects.equals(this.lastVerifiedAt, other.lastVerifiedAt);
+                && Objects.equals(this.lastVerifiedAt, other.lastVerifiedAt)
+                && Objects.equals(this.owner, other.owner);
     }
 
     public boolean sessionsStale() {

@@ -22,10 +22,13 @@ import io.crewstream.schemas.SchemaVersion;
  *     restatement is promised (the ingestor stopped, or an older ingestor)
  * @param kafkaOutage set on the first status the ingestor publishes after Kafka accepted records again: when it could
  *     not write, and how many records it lost (the snapshot that follows replaces them); null otherwise
+ * @param owner the ingestor instance that holds this link and wrote this status ({@code crewstream.ingestor.instance-id}):
+ *     of several ingestors sharing the gateways, exactly one owns each gateway at a time, and a change of owner is
+ *     a failover or a handover; null from an ingestor older than ownership
  */
 public record ConnectionStatusEvent(Integer schemaVersion, String connectionId, UpstreamState state, String reason,
         String reasonCode, Long since, String gatewayVersion, Long lastTickAt, String upstreamUrl, Long observedAt,
-        Long statusIntervalMs, KafkaOutage kafkaOutage) {
+        Long statusIntervalMs, KafkaOutage kafkaOutage, String owner) {
 
     private static final String RECORD = "ConnectionStatusEvent";
 
@@ -43,13 +46,14 @@ public record ConnectionStatusEvent(Integer schemaVersion, String connectionId, 
     /**
      * Whether this event only restates {@code other}: the same state, reason and start, published again so that
      * readers know the pipeline still moves (tick time and observation time may differ). One that reports a Kafka
-     * outage is news, never a restatement.
+     * outage is news, never a restatement, and so is one from another owner.
      */
     public boolean restates(ConnectionStatusEvent other) {
         return other != null && this.kafkaOutage == null && this.connectionId.equals(other.connectionId) && this.state == other.state
                 && Objects.equals(this.reason, other.reason)
                 && Objects.equals(this.reasonCode, other.reasonCode)
-                && Objects.equals(this.since, other.since);
+                && Objects.equals(this.since, other.since)
+                && Objects.equals(this.owner, other.owner);
     }
 
     /** A status with no restatement promised. */
@@ -63,13 +67,20 @@ public record ConnectionStatusEvent(Integer schemaVersion, String connectionId, 
             long since, String gatewayVersion, Long lastTickAt, String upstreamUrl, long observedAt,
             Long statusIntervalMs) {
         return new ConnectionStatusEvent(SchemaVersion.CURRENT, connectionId, state, reason, reasonCode, since,
-                gatewayVersion, lastTickAt, upstreamUrl, observedAt, statusIntervalMs, null);
+                gatewayVersion, lastTickAt, upstreamUrl, observedAt, statusIntervalMs, null, null);
     }
 
     /** This status, telling of the Kafka outage the ingestor just lived through. */
     public ConnectionStatusEvent withKafkaOutage(KafkaOutage outage) {
         return new ConnectionStatusEvent(this.schemaVersion, this.connectionId, this.state, this.reason,
                 this.reasonCode, this.since, this.gatewayVersion, this.lastTickAt, this.upstreamUrl, this.observedAt,
-                this.statusIntervalMs, outage);
+                this.statusIntervalMs, outage, this.owner);
+    }
+
+    /** This status, written by the ingestor instance {@code owner} (which holds the link). */
+    public ConnectionStatusEvent withOwner(String owner) {
+        return new ConnectionStatusEvent(this.schemaVersion, this.connectionId, this.state, this.reason,
+                this.reasonCode, this.since, this.gatewayVersion, this.lastTickAt, this.upstreamUrl, this.observedAt,
+                this.statusIntervalMs, this.kafkaOutage, owner);
     }
 }
