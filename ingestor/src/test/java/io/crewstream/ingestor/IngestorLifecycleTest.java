@@ -78,7 +78,7 @@ class IngestorLifecycleTest {
         // Nothing listens there: the connection settles in "unreachable" and, with restatements minutes apart,
         // publishes nothing more during the test unless something restates it.
         IngestorProperties properties = new IngestorProperties(List.of(new IngestorProperties.Upstream(CONNECTION,
-                "ws://127.0.0.1:" + freePort(), "TOKEN", null, true)), kafka, connection, false);
+                "ws://127.0.0.1:" + freePort(), "TOKEN", null, true)), kafka, connection, false, null, IngestorProperties.Ownership.DEFAULTS);
         List<UpstreamTarget> targets = new IngestorConfigValidator(name -> "token").validate(properties);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         this.sender = new RecordSender(this.producer, this.namespace, this.health, 1000, registry);

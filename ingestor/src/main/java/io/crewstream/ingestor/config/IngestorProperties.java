@@ -19,10 +19,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     (a tool call's arguments, a failed run's error message, cut to 200 characters); off by default, because those
  *     can hold private data (file contents, commands, URLs with credentials) that would then sit on a topic for its
  *     whole retention, and would make every tool event larger
+ * @param instanceId this instance's name among the ingestors sharing the gateways: in statuses
+ *     ({@code ConnectionStatusEvent#owner}), the {@code ce_crewstreamwriter} header of every record, health and logs;
+ *     when unset, the host name and process id. Must differ between instances.
+ * @param ownership how the ingestors sharing the gateways divide them (a Kafka consumer group)
  */
 @ConfigurationProperties("crewstream.ingestor")
 public record IngestorProperties(List<Upstream> upstreams, @DefaultValue Kafka kafka,
-        @DefaultValue Connection connection, @DefaultValue("false") boolean activitySummaries) {
+        @DefaultValue Connection connection, @DefaultValue("false") boolean activitySummaries, String instanceId,
+        @DefaultValue Ownership ownership) {
 
     /** OpenClaw's own variable for the gateway token, read when an upstream names no token setting. */
     public static final String DEFAULT_TOKEN_ENV = "OPENCLAW_GATEWAY_TOKEN";
@@ -66,6 +71,24 @@ public record IngestorProperties(List<Upstream> upstreams, @DefaultValue Kafka k
     public record Kafka(@DefaultValue("3") int rawFramesPartitions, @DefaultValue("true") boolean createTopics, @DefaultValue("30s") Duration deliveryTimeout,
             @DefaultValue("262144") int snapshotChunkBytes, @DefaultValue("900000") int maxRecordBytes,
             @DefaultValue("100000") int maxPendingRecords) {
+    }
+
+    /**
+     * How the ingestors sharing the gateways divide them: each joins one Kafka consumer group over the ownership
+     * topic, one partition per gateway, and connects to the gateways of the partitions Kafka assigns it.
+     *
+     * @param sessionTimeout how long an instance may go without a heartbeat before Kafka gives its gateways to the
+     *     others: the bulk of a failover after a crash (the broker allows 6 s to 30 min by default)
+     * @param heartbeatInterval how often the instance tells Kafka it is alive; well under a third of the timeout
+     * @param openTimeout how long taking a gateway over may wait for Kafka to make this instance its only writer
+     *     ({@code initTransactions}) before trying again
+     */
+    public record Ownership(@DefaultValue("10s") Duration sessionTimeout,
+            @DefaultValue("2s") Duration heartbeatInterval, @DefaultValue("30s") Duration openTimeout) {
+
+        /** The defaults, for code that builds properties by hand. */
+        public static final Ownership DEFAULTS = new Ownership(Duration.ofSeconds(10), Duration.ofSeconds(2),
+                Duration.ofSeconds(30));
     }
 
     /**

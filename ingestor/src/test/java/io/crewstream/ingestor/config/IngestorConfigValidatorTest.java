@@ -161,7 +161,7 @@ class IngestorConfigValidatorTest {
                 new Kafka(0, true, Duration.ofSeconds(30), 262144, 900000, 10),
                 new Connection(Duration.ofSeconds(60), Duration.ofSeconds(40), Duration.ofSeconds(30),
                         Duration.ofSeconds(60), Duration.ZERO, Duration.ofSeconds(10), Duration.ofSeconds(30), 0,
-                        Duration.ofSeconds(5), Duration.ofSeconds(5)), false);
+                        Duration.ofSeconds(5), Duration.ofSeconds(5)), false, null, IngestorProperties.Ownership.DEFAULTS);
 
         InvalidIngestorConfigException failure = catchThrowableOfType(InvalidIngestorConfigException.class,
                 () -> this.validator.validate(properties));
@@ -181,6 +181,6 @@ class IngestorConfigValidatorTest {
                 new Kafka(3, true, Duration.ofSeconds(30), 262144, 900000, 100),
                 new Connection(Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(30),
                         Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(10),
-                        Duration.ofSeconds(30), 500, Duration.ofSeconds(5), Duration.ofSeconds(5)), false);
+                        Duration.ofSeconds(30), 500, Duration.ofSeconds(5), Duration.ofSeconds(5)), false, null, IngestorProperties.Ownership.DEFAULTS);
     }
 }

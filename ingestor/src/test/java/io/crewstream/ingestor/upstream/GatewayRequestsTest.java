@@ -29,7 +29,7 @@ class GatewayRequestsTest {
                         java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(60),
                         java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(10),
                         java.time.Duration.ofSeconds(30), 100, java.time.Duration.ofSeconds(5),
-                        java.time.Duration.ofSeconds(5)), false);
+                        java.time.Duration.ofSeconds(5)), false, null, IngestorProperties.Ownership.DEFAULTS);
         UpstreamTarget target = new IngestorConfigValidator(Map.<String, String>of()::get).validate(properties).get(0);
 
         JsonNode connect = GatewayJson.mapper().readTree(new GatewayRequests("1.2.3").connect("1", target.token()));

@@ -55,7 +55,7 @@ final class UpstreamSessionDriver {
     UpstreamSessionDriver(IngestorProperties.Connection settings) {
         IngestorProperties properties = new IngestorProperties(List.of(new IngestorProperties.Upstream(CONNECTION,
                 "ws://127.0.0.1:18789", "TOKEN", null, true)), new IngestorProperties.Kafka(3, false,
-                Duration.ofSeconds(30), 262_144, 900_000, 100_000), settings, false);
+                Duration.ofSeconds(30), 262_144, 900_000, 100_000), settings, false, null, IngestorProperties.Ownership.DEFAULTS);
         UpstreamTarget target = new IngestorConfigValidator(name -> TOKEN).validate(properties).get(0);
         this.session = new UpstreamSession(target, settings, false, "test",
                 new ReconnectBackoff(settings.backoffInitial(), settings.backoffMax(), bound -> bound),
