@@ -101,6 +101,7 @@ class IngestorFailoverIntegrationTest {
                     SESSION_TIMEOUT, HEARTBEAT_INTERVAL, logs));
         }
         log.info("Started {}", instances);
+        await(STARTUP).until(records::topicsExist);
     }
 
     @AfterAll

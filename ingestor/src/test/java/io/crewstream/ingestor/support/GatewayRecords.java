@@ -61,6 +61,11 @@ public final class GatewayRecords {
     public record Written<T>(Topic topic, int partition, long offset, long timestamp, String writer, T value) {
     }
 
+    /** Whether the ingestor's topics exist yet (the first instance to start creates them). */
+    public boolean topicsExist() {
+        return this.broker.topicNames().containsAll(WRITTEN.stream().map(this.namespace::name).toList());
+    }
+
     /** Each gateway's statuses, restatements included, in order. */
     public Map<String, List<Written<ConnectionStatusEvent>>> statuses() {
         return read(Topic.CONNECTION_STATUS, ContractSerdes.connectionStatus());

@@ -132,6 +132,11 @@ public final class IngestorProcess implements AutoCloseable {
         return get("/actuator/health/ownership").map(Ownership::of);
     }
 
+    /** What {@code /actuator/health} says (all components), or empty while the instance does not answer. */
+    public Optional<JsonNode> health() {
+        return get("/actuator/health");
+    }
+
     /**
      * The sum of a meter's {@code COUNT} or {@code VALUE} measurements from {@code /actuator/metrics/<name>}, each
      * {@code tags} entry a {@code name:value} filter; 0 when the meter does not exist (yet): a counter is registered
