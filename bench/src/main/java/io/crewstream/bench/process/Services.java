@@ -84,18 +84,29 @@ public final class Services {
      */
     public JavaProcess ingestor(String name, List<String> jvmExtras, int port, String bootstrapServers,
             String topicPrefix, String connectionId, URI upstream, String token, String... extraProperties) {
+        List<String> properties = new ArrayList<>(List.of(
+                "--crewstream.ingestor.upstreams[0].id=" + connectionId,
+                "--crewstream.ingestor.upstreams[0].url=" + upstream));
+        properties.addAll(List.of(extraProperties));
+        return ingestor(name, jvmExtras, port, bootstrapServers, topicPrefix, Map.of("OPENCLAW_GATEWAY_TOKEN", token),
+                properties);
+    }
+
+    /**
+     * The ingestor's Spring Boot jar with its upstreams and any other settings in {@code properties}
+     * ({@code --name=value}; Spring joins a property given twice with a comma) and {@code environment} (the tokens).
+     */
+    public JavaProcess ingestor(String name, List<String> jvmExtras, int port, String bootstrapServers,
+            String topicPrefix, Map<String, String> environment, List<String> properties) {
         Path jar = stable(this.repository.resolve("ingestor/target/crewstream-ingestor-0.1.0-SNAPSHOT-exec.jar"),
                 "ingestor");
         List<String> launch = new ArrayList<>(List.of("-jar", jar.toString(),
                 "--server.port=" + port,
                 "--crewstream.kafka.bootstrap-servers=" + bootstrapServers,
                 "--crewstream.kafka.topic-prefix=" + topicPrefix,
-                "--crewstream.ingestor.upstreams[0].id=" + connectionId,
-                "--crewstream.ingestor.upstreams[0].url=" + upstream,
                 "--spring.main.banner-mode=off"));
-        launch.addAll(List.of(extraProperties));
-        return JavaProcess.start(name, this.logDir, withHeap("256m", jvmExtras), launch,
-                Map.of("OPENCLAW_GATEWAY_TOKEN", token));
+        launch.addAll(properties);
+        return JavaProcess.start(name, this.logDir, withHeap("256m", jvmExtras), launch, environment);
     }
 
     /** The projector's Spring Boot jar; {@code extraProperties} ({@code --name=value}) override its settings. */

@@ -1,6 +1,5 @@
 package io.crewstream.bench.scenario;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -41,6 +40,8 @@ public final class FailoverScenario implements Scenario {
 
     private static final String TOKEN = "bench-failover-token";
 
+    private static final String TOKEN_ENV = "BENCH_GATEWAY_TOKEN";
+
     @Override
     public void run(BenchContext context, Options options) throws Exception {
         int runs = options.integer("runs", 5);
@@ -80,7 +81,7 @@ public final class FailoverScenario implements Scenario {
                 String upstream = "--crewstream.ingestor.upstreams[" + g + "].";
                 instanceArguments.add(upstream + "id=" + gatewayIds.get(g));
                 instanceArguments.add(upstream + "url=" + simulators.get(g).url());
-                instanceArguments.add(upstream + "token-env=OPENCLAW_GATEWAY_TOKEN");
+                instanceArguments.add(upstream + "token-env=" + TOKEN_ENV);
             }
             instanceArguments.add("--crewstream.ingestor.ownership.session-timeout=" + sessionTimeout);
             instanceArguments.add("--crewstream.ingestor.ownership.heartbeat-interval=" + heartbeat);
@@ -88,7 +89,7 @@ public final class FailoverScenario implements Scenario {
             for (int i = 1; i <= instanceCount; i++) {
                 String id = "ingestor-" + i;
                 ports.put(id, Services.freePort());
-                instances.put(id, start(context, id, id, ports.get(id), bootstrap, namespace, simulators.get(0).url(),
+                instances.put(id, start(context, id, id, ports.get(id), bootstrap, namespace,
                         instanceArguments));
             }
             Pipeline.awaitTopics(context, namespace, Duration.ofMinutes(2), Topic.CONNECTION_STATUS,
@@ -117,7 +118,7 @@ public final class FailoverScenario implements Scenario {
                             run, gateway, connected.writer(), toConnected, toSnapshot);
                 }
                 instances.put(victim, start(context, victim, victim + "-run" + run, ports.get(victim), bootstrap,
-                        namespace, simulators.get(0).url(), instanceArguments));
+                        namespace, instanceArguments));
             }
         }
         finally {
@@ -144,12 +145,11 @@ public final class FailoverScenario implements Scenario {
     }
 
     private static JavaProcess start(BenchContext context, String instanceId, String logName, int port,
-            String bootstrap, TopicNamespace namespace, URI firstUpstream, List<String> arguments) {
+            String bootstrap, TopicNamespace namespace, List<String> arguments) {
         List<String> all = new ArrayList<>(arguments);
         all.add("--crewstream.ingestor.instance-id=" + instanceId);
-        // Services.ingestor names upstreams[0] itself; the arguments repeat it with its token setting.
-        return context.services().ingestor(logName, List.of(), port, bootstrap, namespace.prefix(), "gw-1",
-                firstUpstream, TOKEN, all.toArray(String[]::new));
+        return context.services().ingestor(logName, List.of(), port, bootstrap, namespace.prefix(),
+                Map.of(TOKEN_ENV, TOKEN), all);
     }
 
     /**
