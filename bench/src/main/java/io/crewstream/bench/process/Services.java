@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -196,14 +197,18 @@ public final class Services {
 
     /**
      * A private copy of a service jar: a rebuild of the module while a scenario runs would otherwise replace the jar
-     * under the running JVM (it loads classes lazily from it).
+     * under the running JVM (it loads classes lazily from it). Written aside and moved into place in one step: a
+     * JVM started a moment before (several instances of a service, started one after the other) keeps reading the
+     * copy it opened instead of one being rewritten under it.
      */
     private Path stable(Path jar, String module) {
         require(jar, module);
         try {
             Path copy = this.logDir.resolve("jars").resolve(jar.getFileName());
             Files.createDirectories(copy.getParent());
-            Files.copy(jar, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Path partial = Files.createTempFile(copy.getParent(), jar.getFileName().toString(), ".partial");
+            Files.copy(jar, partial, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(partial, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return copy;
         }
         catch (IOException ex) {
