@@ -31,8 +31,10 @@ import org.slf4j.LoggerFactory;
  * <p>What can happen to a transaction:
  * <ul>
  * <li>committed: the records are written;</li>
- * <li>fenced ({@link ProducerFencedException}): another instance opened the gateway's writer; the records are
- * refused (this instance does not own the gateway, nothing of it is lost here) and the writer is lost;</li>
+ * <li>fenced ({@link ProducerFencedException}, directly or from the abort that follows an
+ * {@link InvalidProducerEpochException}, which is how a fenced producer's sends fail): another instance opened the
+ * gateway's writer; the records are refused (this instance does not own the gateway, nothing of it is lost here,
+ * publishing is not degraded) and the writer is lost;</li>
  * <li>anything else (a send's delivery timeout, an abortable error, an {@link InvalidProducerEpochException} because
  * the coordinator aborted a transaction that outlived its timeout): the records failed (publishing degraded), the
  * transaction is aborted and the writer goes on with the next records. When even the abort fails, the producer can
@@ -267,19 +269,34 @@ final class GatewayWriter {
             lost(true, reason);
             return false;
         }
-        // Reported before the abort, which may wait as long as Kafka is away: the outage shows at once.
-        this.outcomes.failed(batch, reason);
+        // A taken-over epoch is how a fenced producer's sends fail (the partition leader answers before the
+        // coordinator): whether this instance was fenced or only its transaction timed out, the abort tells, and
+        // quickly, as the coordinator is there. Any other failure is reported before the abort, which may wait as
+        // long as Kafka is away: the outage shows at once.
+        boolean reportAfterAbort = epochTakenOver(failure);
+        if (!reportAfterAbort) {
+            this.outcomes.failed(batch, reason);
+        }
         try {
             untilNotTimedOut(this.producer::abortTransaction, "abort");
-            this.outcomes.transactionEnded(TransactionOutcome.ABORTED);
-            return true;
         }
         catch (RuntimeException abortFailed) {
             boolean fenced = epochTakenOver(failure) || epochTakenOver(abortFailed);
             this.outcomes.transactionEnded(fenced ? TransactionOutcome.FENCED : TransactionOutcome.ABORTED);
+            if (reportAfterAbort && fenced) {
+                this.outcomes.refused(batch, "fenced: another instance writes for '" + this.connectionId + "' now");
+            }
+            else if (reportAfterAbort) {
+                this.outcomes.failed(batch, reason);
+            }
             lost(fenced, reason + "; then the abort failed: " + describe(abortFailed));
             return false;
         }
+        if (reportAfterAbort) {
+            this.outcomes.failed(batch, reason);
+        }
+        this.outcomes.transactionEnded(TransactionOutcome.ABORTED);
+        return true;
     }
 
     private void lost(boolean fenced, String reason) {

@@ -53,9 +53,9 @@ class FencedPublishingTest {
     void aSecondInstanceOpeningTheGatewayFencesTheFirstWhoseLaterRecordsNoReaderSees(KafkaBroker broker)
             throws Exception {
         TopicNamespace namespace = topics(broker);
-        List<String> lost = new CopyOnWriteArrayList<>();
-        RecordSender first = sender(broker, namespace, "instance-a", new PublishHealth(Clock.systemUTC()));
-        first.onWriterLost((connectionId, fenced, reason) -> lost.add(connectionId + " fenced=" + fenced));
+        PublishHealth firstHealth = new PublishHealth(Clock.systemUTC());
+        RecordSender first = sender(broker, namespace, "instance-a", firstHealth);
+        List<String> lost = losses(first);
         RecordSender second = sender(broker, namespace, "instance-b", new PublishHealth(Clock.systemUTC()));
         first.open(GW, PATIENCE);
         first.send(Topic.RAW_FRAMES, GW, text("a-before"), attributes(1)).get();
@@ -69,6 +69,7 @@ class FencedPublishingTest {
         Awaitility.await().atMost(PATIENCE).until(() -> !lost.isEmpty());
         assertThat(lost).containsExactly(GW + " fenced=true");
         assertThat(first.isOpen(GW)).as("a fenced writer never re-opens by itself").isFalse();
+        assertThat(firstHealth.degraded()).as("nothing of a gateway it does not own is lost here").isFalse();
         assertThat(second.isOpen(GW)).isTrue();
         assertThat(first.send(Topic.RAW_FRAMES, GW, text("a-later"), attributes(4)))
                 .as("refused at once").isCompletedExceptionally();
@@ -101,9 +102,8 @@ class FencedPublishingTest {
     void reopeningTheGatewayInTheSameInstanceWritesWhatWasQueuedAndKeepsWriting(KafkaBroker broker)
             throws Exception {
         TopicNamespace namespace = topics(broker);
-        List<String> lost = new CopyOnWriteArrayList<>();
         RecordSender sender = sender(broker, namespace, "instance-a", new PublishHealth(Clock.systemUTC()));
-        sender.onWriterLost((connectionId, fenced, reason) -> lost.add(connectionId));
+        List<String> lost = losses(sender);
         sender.open(GW, PATIENCE);
         CompletableFuture<RecordMetadata> before = sender.send(Topic.RAW_FRAMES, GW, text("one"), attributes(1));
 
@@ -128,6 +128,13 @@ class FencedPublishingTest {
         sender.start();
         this.senders.add(sender);
         return sender;
+    }
+
+    /** What the sender's writer-lost listener is told, as {@code <connection> fenced=<fenced>}. */
+    private static List<String> losses(RecordSender sender) {
+        List<String> lost = new CopyOnWriteArrayList<>();
+        sender.onWriterLost((connectionId, fenced, reason) -> lost.add(connectionId + " fenced=" + fenced));
+        return lost;
     }
 
     private static TopicNamespace topics(KafkaBroker broker) {

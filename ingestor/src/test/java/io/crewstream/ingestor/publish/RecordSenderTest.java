@@ -15,6 +15,7 @@ import io.crewstream.schemas.cloudevents.CloudEvents;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -134,6 +135,36 @@ class RecordSenderTest {
         assertThat(counter("crewstream.ingestor.publish.transactions", "fenced")).isEqualTo(1.0);
         assertThat(this.producers).as("never re-opened by itself").hasSize(1);
         Awaitility.await().until(producer::closed);
+    }
+
+    @Test
+    void anOldEpochThatTheAbortShowsWasTakenOverIsFencingAndDegradesNothing() {
+        this.sender.open("gw", OPEN);
+        ManualProducer producer = this.producers.get(0);
+        producer.failNextCommit(new InvalidProducerEpochException("Producer attempted to produce with an old epoch"));
+        producer.abortTransactionException = new ProducerFencedException("a newer producer has the id");
+
+        CompletableFuture<RecordMetadata> fenced = send("gw", 1);
+
+        Awaitility.await().until(() -> !this.lost.isEmpty());
+        assertThat(this.lost).containsExactly("gw fenced=true");
+        assertThat(fenced).isCompletedExceptionally();
+        assertThat(this.health.degraded()).isFalse();
+    }
+
+    @Test
+    void anOldEpochThatTheAbortClearsWasATimedOutTransactionTheWriterGoesOnDegraded() {
+        this.sender.open("gw", OPEN);
+        ManualProducer producer = this.producers.get(0);
+        producer.failNextCommit(new InvalidProducerEpochException("the coordinator aborted the transaction"));
+
+        CompletableFuture<RecordMetadata> failed = send("gw", 1);
+
+        Awaitility.await().until(failed::isDone);
+        assertThat(failed).isCompletedExceptionally();
+        assertThat(this.health.degraded()).isTrue();
+        assertThat(this.sender.isOpen("gw")).isTrue();
+        assertThat(this.lost).isEmpty();
     }
 
     @Test
