@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.crewstream.ingestor.config.IngestorConfigValidator;
+import io.crewstream.ingestor.config.InstanceId;
 import io.crewstream.ingestor.config.IngestorProperties;
 import io.crewstream.ingestor.config.LocalOpenClaw;
 import io.crewstream.ingestor.config.UpstreamTarget;
@@ -71,20 +72,33 @@ class IngestorConfiguration {
         return new PublishHealth(ingestorClock);
     }
 
-    /** Takes the validated upstreams only so that a bad configuration fails before any Kafka client starts. */
+    /** Resolved once: the default (host name and process id) must be the same wherever this instance names itself. */
+    @Bean
+    InstanceId instanceId(IngestorProperties properties, List<UpstreamTarget> upstreamTargets) {
+        InstanceId id = InstanceId.of(properties);
+        log.info("This ingestor instance is '{}'", id);
+        return id;
+    }
+
+    /**
+     * Takes the validated upstreams (through the instance id) so that a bad configuration fails before any Kafka
+     * client starts. Makes one transactional producer per gateway when the gateway's writer is opened.
+     */
     @Bean
     RecordSender recordSender(IngestorProperties properties, KafkaSettings kafka, TopicNamespace topicNamespace,
-            PublishHealth publishHealth, MeterRegistry registry, List<UpstreamTarget> upstreamTargets) {
-        Map<String, Object> config = ProducerSettings.of(kafka, properties.kafka());
-        return new RecordSender(new KafkaProducer<>(config), topicNamespace, publishHealth,
-                properties.kafka().maxPendingRecords(), registry);
+            PublishHealth publishHealth, MeterRegistry registry, InstanceId instanceId, Clock ingestorClock) {
+        return new RecordSender(
+                connectionId -> new KafkaProducer<>(ProducerSettings.of(kafka, properties.kafka(), connectionId)),
+                topicNamespace, publishHealth, properties.kafka().maxPendingRecords(), instanceId.value(), registry,
+                ingestorClock);
     }
 
     @Bean
-    KafkaUpstreamOutput upstreamOutput(RecordSender recordSender, IngestorProperties properties) {
+    KafkaUpstreamOutput upstreamOutput(RecordSender recordSender, IngestorProperties properties,
+            InstanceId instanceId) {
         return new KafkaUpstreamOutput(recordSender,
                 new SnapshotChunker(properties.kafka().snapshotChunkBytes(), properties.kafka().maxRecordBytes()),
-                properties.kafka().maxRecordBytes());
+                properties.kafka().maxRecordBytes(), instanceId.value());
     }
 
     @Bean
@@ -116,9 +130,9 @@ class IngestorConfiguration {
     @Bean
     IngestorLifecycle ingestorLifecycle(RecordSender recordSender, InputTopics inputTopics,
             UpstreamSupervisors upstreamSupervisors, PublishHealth publishHealth,
-            SnapshotRequestListener snapshotRequestListener) {
+            SnapshotRequestListener snapshotRequestListener, IngestorProperties properties) {
         return new IngestorLifecycle(recordSender, inputTopics, upstreamSupervisors, publishHealth,
-                snapshotRequestListener);
+                snapshotRequestListener, properties.ownership().openTimeout());
     }
 
     /** {@code /actuator/health/upstreams/<id>}: one entry per connection. */

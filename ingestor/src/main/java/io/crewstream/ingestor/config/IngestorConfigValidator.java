@@ -56,6 +56,9 @@ public final class IngestorConfigValidator {
                 targets.add(target);
             }
         }
+        if (!InstanceId.isValid(properties.instanceId())) {
+            problems.add("crewstream.ingestor.instance-id '" + properties.instanceId() + "' " + InstanceId.RULE);
+        }
         validateKafka(properties.kafka(), problems);
         validateConnection(properties.connection(), problems);
         if (!problems.isEmpty()) {

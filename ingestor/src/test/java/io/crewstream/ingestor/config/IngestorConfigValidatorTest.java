@@ -116,6 +116,19 @@ class IngestorConfigValidatorTest {
     }
 
     @Test
+    void anInstanceIdOutsideTheRuleIsAProblemNamingTheProperty() {
+        IngestorProperties base = properties(null);
+        IngestorProperties properties = new IngestorProperties(base.upstreams(), base.kafka(), base.connection(),
+                false, "my ingestor", IngestorProperties.Ownership.DEFAULTS);
+
+        InvalidIngestorConfigException failure = catchThrowableOfType(InvalidIngestorConfigException.class,
+                () -> this.validator.validate(properties));
+
+        assertThat(failure.problems()).containsExactly("crewstream.ingestor.instance-id 'my ingestor' "
+                + InstanceId.RULE);
+    }
+
+    @Test
     void aTokenFileWinsOverTheVariableAndItsProblemsAreNamed() throws Exception {
         Path tokenFile = Files.writeString(this.folder.resolve("token"), "from-file\n");
         Path emptyFile = Files.writeString(this.folder.resolve("empty"), "");
