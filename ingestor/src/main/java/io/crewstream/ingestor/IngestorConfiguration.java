@@ -11,8 +11,12 @@ import io.crewstream.ingestor.config.IngestorConfigValidator;
 import io.crewstream.ingestor.config.IngestorProperties;
 import io.crewstream.ingestor.config.LocalOpenClaw;
 import io.crewstream.ingestor.config.UpstreamTarget;
+import io.crewstream.ingestor.health.OwnershipHealthIndicator;
 import io.crewstream.ingestor.health.PublishingHealthIndicator;
 import io.crewstream.ingestor.health.UpstreamHealthIndicator;
+import io.crewstream.ingestor.ownership.GatewayOwnership;
+import io.crewstream.ingestor.ownership.UnfencedGatewayWriters;
+import io.crewstream.ingestor.publish.GatewayWriters;
 import io.crewstream.ingestor.publish.InputTopics;
 import io.crewstream.ingestor.publish.KafkaUpstreamOutput;
 import io.crewstream.ingestor.publish.ProducerSettings;
@@ -113,22 +117,43 @@ class IngestorConfiguration {
         return new InputTopics(kafka, properties.kafka());
     }
 
+    /** TEMPORARY (issue #17 merge): the fenced-publishing branch's RecordSender is the GatewayWriters bean. */
+    @Bean
+    GatewayWriters gatewayWriters() {
+        return new UnfencedGatewayWriters();
+    }
+
+    @Bean
+    GatewayOwnership gatewayOwnership(IngestorProperties properties, KafkaSettings kafka,
+            UpstreamSupervisors upstreamSupervisors, GatewayWriters gatewayWriters, MeterRegistry registry,
+            Clock ingestorClock) {
+        return new GatewayOwnership(kafka, properties.ownership(), properties.kafka().createTopics(),
+                properties.instanceId(), upstreamSupervisors, gatewayWriters, registry, ingestorClock);
+    }
+
     @Bean
     IngestorLifecycle ingestorLifecycle(RecordSender recordSender, InputTopics inputTopics,
-            UpstreamSupervisors upstreamSupervisors, PublishHealth publishHealth,
+            UpstreamSupervisors upstreamSupervisors, GatewayOwnership gatewayOwnership, PublishHealth publishHealth,
             SnapshotRequestListener snapshotRequestListener) {
-        return new IngestorLifecycle(recordSender, inputTopics, upstreamSupervisors, publishHealth,
+        return new IngestorLifecycle(recordSender, inputTopics, upstreamSupervisors, gatewayOwnership, publishHealth,
                 snapshotRequestListener);
     }
 
     /** {@code /actuator/health/upstreams/<id>}: one entry per connection. */
     @Bean
-    CompositeHealthContributor upstreams(UpstreamSupervisors upstreamSupervisors) {
+    CompositeHealthContributor upstreams(UpstreamSupervisors upstreamSupervisors, GatewayOwnership gatewayOwnership) {
         Map<String, UpstreamHealthIndicator> indicators = new LinkedHashMap<>();
         for (UpstreamSupervisor supervisor : upstreamSupervisors.all()) {
-            indicators.put(supervisor.connectionId(), new UpstreamHealthIndicator(supervisor));
+            indicators.put(supervisor.connectionId(),
+                    new UpstreamHealthIndicator(supervisor, gatewayOwnership::ownedHere));
         }
         return CompositeHealthContributor.fromMap(indicators);
+    }
+
+    /** {@code /actuator/health/ownership}: which gateways this instance owns. */
+    @Bean
+    OwnershipHealthIndicator ownership(GatewayOwnership gatewayOwnership) {
+        return new OwnershipHealthIndicator(gatewayOwnership);
     }
 
     @Bean

@@ -10,6 +10,8 @@ import java.util.List;
 import io.crewstream.ingestor.config.IngestorConfigValidator;
 import io.crewstream.ingestor.config.IngestorProperties;
 import io.crewstream.ingestor.config.UpstreamTarget;
+import io.crewstream.ingestor.ownership.GatewayOwnership;
+import io.crewstream.ingestor.ownership.UnfencedGatewayWriters;
 import io.crewstream.ingestor.publish.InputTopics;
 import io.crewstream.ingestor.publish.KafkaUpstreamOutput;
 import io.crewstream.ingestor.publish.PublishHealth;
@@ -86,7 +88,9 @@ class IngestorLifecycleTest {
                 HttpClient.newHttpClient(),
                 new KafkaUpstreamOutput(this.sender, new SnapshotChunker(262_144, 900_000), 900_000), registry, "test",
                 Clock.systemUTC());
-        this.lifecycle = new IngestorLifecycle(this.sender, new InputTopics(shared, kafka), supervisors,
+        GatewayOwnership ownership = new GatewayOwnership(shared, IngestorProperties.Ownership.DEFAULTS, true,
+                "lifecycle-test", supervisors, new UnfencedGatewayWriters(), registry, Clock.systemUTC());
+        this.lifecycle = new IngestorLifecycle(this.sender, new InputTopics(shared, kafka), supervisors, ownership,
                 this.health, new SnapshotRequestListener(broker.bootstrapServers(), this.namespace, supervisors,
                         registry, Clock.systemUTC()));
 
