@@ -1,0 +1,227 @@
+package io.crewstream.ingestor.ownership;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import io.crewstream.ingestor.config.IngestorConfigValidator;
+import io.crewstream.ingestor.config.IngestorProperties;
+import io.crewstream.ingestor.config.UpstreamTarget;
+import io.crewstream.ingestor.publish.InputTopics;
+import io.crewstream.ingestor.publish.KafkaUpstreamOutput;
+import io.crewstream.ingestor.publish.ProducerSettings;
+import io.crewstream.ingestor.publish.PublishHealth;
+import io.crewstream.ingestor.publish.RecordSender;
+import io.crewstream.ingestor.publish.SnapshotChunker;
+import io.crewstream.ingestor.support.KafkaOutput;
+import io.crewstream.ingestor.upstream.UpstreamSupervisors;
+import io.crewstream.runtime.KafkaSettings;
+import io.crewstream.schemas.TopicNamespace;
+import io.crewstream.schemas.records.ConnectionReasonCode;
+import io.crewstream.schemas.records.ConnectionStatusEvent;
+import io.crewstream.schemas.records.SessionEvent;
+import io.crewstream.schemas.records.SnapshotChunk;
+import io.crewstream.schemas.records.UpstreamState;
+import io.crewstream.sim.server.OpenClawSimulator;
+import io.crewstream.sim.server.SimulatorConfig;
+import io.crewstream.testsupport.kafka.KafkaBroker;
+import io.crewstream.testsupport.kafka.KafkaBrokerExtension;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Two ingestor instances (each its own producer, supervisors and ownership, as two processes would have) sharing two
+ * simulated gateways on a real broker: the group gives each gateway to exactly one of them, a joining instance takes
+ * its share over with a handover (the giver's last status {@code connecting}/{@code handed_over}, then the taker's
+ * fresh {@code initial} snapshot), the gateway that stays is not disturbed, and a stopping instance's gateway goes
+ * back to the other, again with a fresh snapshot.
+ */
+@ExtendWith(KafkaBrokerExtension.class)
+class GatewayOwnershipIntegrationTest {
+
+    private static final String TOKEN = "ownership-token-5e1c";
+    private static final List<String> GATEWAYS = List.of("gw-a", "gw-b");
+
+    private final List<OpenClawSimulator> gateways = new ArrayList<>();
+    private final List<Instance> instances = new ArrayList<>();
+    private KafkaBroker broker;
+    private KafkaSettings shared;
+    private KafkaOutput output;
+    private IngestorProperties properties;
+    private InputTopics topics;
+
+    @BeforeEach
+    void setUp(KafkaBroker broker) {
+        this.broker = broker;
+        String prefix = broker.uniquePrefix("ownership");
+        this.shared = new KafkaSettings(broker.bootstrapServers(), prefix, 1, (short) 1, null);
+        this.output = new KafkaOutput(broker, new TopicNamespace(prefix));
+        List<IngestorProperties.Upstream> upstreams = new ArrayList<>();
+        for (String id : GATEWAYS) {
+            OpenClawSimulator gateway = new OpenClawSimulator(SimulatorConfig.defaults(TOKEN));
+            gateway.sessions().create("agent:main:" + id, JsonMapper.shared().createObjectNode().put("label", id));
+            gateway.start();
+            this.gateways.add(gateway);
+            upstreams.add(new IngestorProperties.Upstream(id, gateway.url().toString(), "TOKEN", null, true));
+        }
+        IngestorProperties.Kafka kafka = new IngestorProperties.Kafka(1, true, Duration.ofSeconds(30), 262_144,
+                900_000, 100_000);
+        IngestorProperties.Connection connection = new IngestorProperties.Connection(Duration.ofSeconds(60),
+                Duration.ofMillis(50), Duration.ofMillis(400), Duration.ofSeconds(60), Duration.ofSeconds(10),
+                Duration.ofSeconds(2), Duration.ofSeconds(30), 500, Duration.ofSeconds(5), Duration.ofSeconds(5));
+        // The broker's minimum session timeout; a graceful handover does not wait for it anyway.
+        IngestorProperties.Ownership ownership = new IngestorProperties.Ownership(Duration.ofSeconds(6),
+                Duration.ofSeconds(1), Duration.ofSeconds(10));
+        this.properties = new IngestorProperties(upstreams, kafka, connection, false, null, ownership);
+        this.topics = new InputTopics(this.shared, kafka);
+        this.topics.start();
+    }
+
+    @AfterEach
+    void tearDown() {
+        this.instances.forEach(Instance::close);
+        this.topics.stop();
+        this.gateways.forEach(OpenClawSimulator::close);
+    }
+
+    @Test
+    void eachGatewayHasOneOwnerAndMovesWithAHandoverAndAFreshSnapshotWhenInstancesComeAndGo() {
+        Instance one = start("one");
+        await().until(() -> one.ownership.owned().equals(GATEWAYS));
+        GATEWAYS.forEach(id -> await().until(() -> lastState(id) == UpstreamState.CONNECTED));
+        GATEWAYS.forEach(id -> assertThat(initialSnapshots(id)).as("snapshots of %s", id).hasSize(1));
+
+        Instance two = start("two");
+        await().until(() -> one.ownership.owned().size() == 1 && two.ownership.owned().size() == 1);
+        assertThat(owners(one, two)).as("each gateway owned by exactly one instance")
+                .containsExactlyInAnyOrderElementsOf(GATEWAYS);
+        String moved = two.ownership.owned().get(0);
+        String kept = one.ownership.owned().get(0);
+        await().until(() -> initialSnapshots(moved).size() == 2 && lastState(moved) == UpstreamState.CONNECTED);
+        List<ConnectionStatusEvent> movedStatuses = statuses(moved);
+        ConnectionStatusEvent handedOver = movedStatuses.stream()
+                .filter(status -> ConnectionReasonCode.HANDED_OVER.wireName().equals(status.reasonCode()))
+                .findFirst().orElseThrow();
+        assertThat(handedOver.state()).as("runs are kept over a handover").isEqualTo(UpstreamState.CONNECTING);
+        assertThat(initialSnapshots(moved).get(1).timestamp()).as("the new owner's snapshot follows the handover")
+                .isGreaterThanOrEqualTo(handedOver.observedAt());
+        assertThat(movedStatuses.subList(movedStatuses.indexOf(handedOver) + 1, movedStatuses.size()))
+                .as("after the handover only the new owner's connect").extracting(ConnectionStatusEvent::state)
+                .containsExactly(UpstreamState.CONNECTING, UpstreamState.CONNECTED);
+        assertThat(statuses(kept)).as("the gateway that stayed is not disturbed by the rebalance")
+                .extracting(ConnectionStatusEvent::state)
+                .containsExactly(UpstreamState.CONNECTING, UpstreamState.CONNECTED);
+        assertThat(initialSnapshots(kept)).hasSize(1);
+        assertThat(one.ownership.standings().get(moved).why()).isEqualTo("released: revoked");
+
+        two.close();
+        await().until(() -> one.ownership.owned().equals(GATEWAYS));
+        await().until(() -> initialSnapshots(moved).size() == 3 && lastState(moved) == UpstreamState.CONNECTED);
+        List<ConnectionStatusEvent> afterStop = statuses(moved);
+        ConnectionStatusEvent stopped = afterStop.stream()
+                .filter(status -> ConnectionReasonCode.STOPPED.wireName().equals(status.reasonCode()))
+                .reduce((first, second) -> second).orElseThrow();
+        assertThat(stopped.state()).isEqualTo(UpstreamState.DISCONNECTED);
+        assertThat(initialSnapshots(moved).get(2).timestamp()).as("taken back with a fresh snapshot")
+                .isGreaterThanOrEqualTo(stopped.observedAt());
+        assertThat(initialSnapshots(kept)).hasSize(1);
+    }
+
+    private Instance start(String instanceId) {
+        Instance instance = new Instance(instanceId);
+        this.instances.add(instance);
+        instance.start();
+        return instance;
+    }
+
+    private static List<String> owners(Instance... instances) {
+        List<String> owned = new ArrayList<>();
+        for (Instance instance : instances) {
+            owned.addAll(instance.ownership.owned());
+        }
+        Set<String> distinct = new HashSet<>(owned);
+        assertThat(distinct).as("no gateway owned twice").hasSameSizeAs(owned);
+        return owned;
+    }
+
+    private List<ConnectionStatusEvent> statuses(String connectionId) {
+        return this.output.statuses().stream().filter(status -> status.connectionId().equals(connectionId)).toList();
+    }
+
+    private UpstreamState lastState(String connectionId) {
+        List<ConnectionStatusEvent> statuses = statuses(connectionId);
+        return statuses.isEmpty() ? null : statuses.get(statuses.size() - 1).state();
+    }
+
+    /** The first chunk of each complete {@code initial} snapshot of the gateway, as a consumer reads it. */
+    private List<ConsumerRecord<String, SessionEvent>> initialSnapshots(String connectionId) {
+        List<ConsumerRecord<String, SessionEvent>> records = this.output.sessionEventRecords().stream()
+                .filter(record -> record.key().equals(connectionId)).toList();
+        List<List<SnapshotChunk>> complete = KafkaOutput.completeSnapshots(
+                records.stream().map(ConsumerRecord::value).toList());
+        return complete.stream().filter(chunks -> chunks.get(0).reason().equals("initial"))
+                .map(chunks -> records.stream().filter(record -> record.value().equals(chunks.get(0))).findFirst()
+                        .orElseThrow())
+                .toList();
+    }
+
+    private static ConditionFactory await() {
+        return Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200));
+    }
+
+    /** What one ingestor process has of its own: producer, supervisors, ownership. */
+    private final class Instance implements AutoCloseable {
+
+        final RecordSender sender;
+        final UpstreamSupervisors supervisors;
+        final GatewayOwnership ownership;
+        private boolean closed;
+
+        Instance(String instanceId) {
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            List<UpstreamTarget> targets = new IngestorConfigValidator(name -> TOKEN)
+                    .validate(GatewayOwnershipIntegrationTest.this.properties);
+            IngestorProperties properties = GatewayOwnershipIntegrationTest.this.properties;
+            this.sender = new RecordSender(new KafkaProducer<>(ProducerSettings.of(
+                    GatewayOwnershipIntegrationTest.this.shared, properties.kafka())),
+                    new TopicNamespace(GatewayOwnershipIntegrationTest.this.shared.topicPrefix()),
+                    new PublishHealth(Clock.systemUTC()), 10_000, registry);
+            this.supervisors = new UpstreamSupervisors(targets, properties.connection(), false,
+                    HttpClient.newHttpClient(), new KafkaUpstreamOutput(this.sender,
+                            new SnapshotChunker(262_144, 900_000), 900_000),
+                    registry, "test", Clock.systemUTC());
+            this.ownership = new GatewayOwnership(GatewayOwnershipIntegrationTest.this.shared,
+                    properties.ownership(), true, instanceId, this.supervisors, new UnfencedGatewayWriters(),
+                    registry, Clock.systemUTC());
+        }
+
+        void start() {
+            this.sender.start();
+            this.ownership.start();
+        }
+
+        @Override
+        public void close() {
+            if (this.closed) {
+                return;
+            }
+            this.closed = true;
+            this.ownership.stop();
+            this.sender.close();
+        }
+    }
+}
