@@ -95,6 +95,8 @@ class IngestorLifecycleTest {
                         registry, Clock.systemUTC()));
 
         this.lifecycle.start();
+        // The gateway is connected once this instance owns it: only then does a stop report it stopped.
+        await().until(() -> ownership.ownedHere(CONNECTION));
         this.lifecycle.stop();
         this.lifecycle.start();
         await().until(() -> {

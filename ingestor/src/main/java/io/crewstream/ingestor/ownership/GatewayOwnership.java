@@ -16,6 +16,7 @@ import io.crewstream.ingestor.publish.GatewayWriters;
 import io.crewstream.ingestor.upstream.StopMode;
 import io.crewstream.ingestor.upstream.UpstreamSupervisors;
 import io.crewstream.runtime.KafkaSettings;
+import io.crewstream.runtime.LoopThread;
 import io.crewstream.runtime.ReconnectBackoff;
 import io.crewstream.runtime.TopicPlan;
 import io.crewstream.runtime.TopicProvisioner;
@@ -147,12 +148,10 @@ public final class GatewayOwnership {
                 current.wake();
             }
         });
-        this.run = new Run(new KafkaConsumer<>(consumerConfig(), new ByteArrayDeserializer(),
+        Run run = new Run(new KafkaConsumer<>(consumerConfig(), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer()));
-        Thread thread = new Thread(this.run, THREAD_NAME);
-        thread.setDaemon(true);
-        this.run.thread = thread;
-        thread.start();
+        run.loop = LoopThread.start(THREAD_NAME, run::wake, run::run);
+        this.run = run;
     }
 
     /**
@@ -169,14 +168,9 @@ public final class GatewayOwnership {
             return;
         }
         stopped.stop();
-        try {
-            // Each owned gateway: up to 5 s for its supervisor and the open timeout for its writer's last commit.
-            stopped.thread.join((5_000 + this.settings.openTimeout().toMillis()) * Math.max(1, this.partitions.count())
-                    + 10_000);
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-        }
+        // Each owned gateway: up to 5 s for its supervisor and the open timeout for its writer's last commit.
+        stopped.loop.join(Duration.ofMillis((5_000 + this.settings.openTimeout().toMillis())
+                * Math.max(1, this.partitions.count()) + 10_000));
     }
 
     Map<String, Object> consumerConfig() {
@@ -203,7 +197,7 @@ public final class GatewayOwnership {
     }
 
     /** One start-to-stop: the consumer, the thread, the book and the stop signal. */
-    private final class Run implements Runnable, ConsumerRebalanceListener {
+    private final class Run implements ConsumerRebalanceListener {
 
         private final Consumer<byte[], byte[]> consumer;
         // Used by the run's thread only.
@@ -211,17 +205,16 @@ public final class GatewayOwnership {
                 GatewayOwnership.this.clock.millis());
         private final Map<String, ReconnectBackoff> openBackoffs = new HashMap<>();
         private final ReconnectBackoff pollBackoff = ReconnectBackoff.withJitter(FIRST_RETRY, MAX_RETRY);
-        private volatile Thread thread;
+        // The same loop, set by the run's thread as it begins and by start() for stop().
+        private volatile LoopThread loop;
         private volatile boolean provisioning = true;
-        // Guarded by this run's monitor.
-        private boolean stopping;
 
         Run(Consumer<byte[], byte[]> consumer) {
             this.consumer = consumer;
         }
 
-        @Override
-        public void run() {
+        void run(LoopThread loop) {
+            this.loop = loop;
             String topic = GatewayOwnership.this.kafka.namespace().name(CoordinationTopic.INGESTOR_OWNERSHIP);
             try (this.consumer) {
                 if (!provision()) {
@@ -453,30 +446,20 @@ public final class GatewayOwnership {
             this.consumer.wakeup();
         }
 
-        synchronized void stop() {
-            this.stopping = true;
-            this.consumer.wakeup();
+        /** Tells the loop to end: wakes the poll, and interrupts the provisioning (whose waits are sleeps). */
+        void stop() {
+            this.loop.stop();
             if (this.provisioning) {
-                this.thread.interrupt();
+                this.loop.interrupt();
             }
-            notifyAll();
         }
 
-        private synchronized boolean stopping() {
-            return this.stopping;
+        private boolean stopping() {
+            return this.loop.stopping();
         }
 
-        private synchronized void pause(Duration wait) {
-            if (this.stopping) {
-                return;
-            }
-            try {
-                wait(Math.max(1, wait.toMillis()));
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                this.stopping = true;
-            }
+        private void pause(Duration wait) {
+            this.loop.pause(wait);
         }
     }
 }
