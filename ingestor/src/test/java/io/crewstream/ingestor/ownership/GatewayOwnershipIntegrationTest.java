@@ -8,11 +8,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.crewstream.ingestor.config.IngestorConfigValidator;
 import io.crewstream.ingestor.config.IngestorProperties;
 import io.crewstream.ingestor.config.UpstreamTarget;
+import io.crewstream.ingestor.publish.GatewayWriters;
 import io.crewstream.ingestor.publish.InputTopics;
 import io.crewstream.ingestor.publish.KafkaUpstreamOutput;
 import io.crewstream.ingestor.publish.ProducerSettings;
@@ -141,8 +144,40 @@ class GatewayOwnershipIntegrationTest {
         assertThat(initialSnapshots(kept)).hasSize(1);
     }
 
+    @Test
+    void aFencedWriterSilencesTheGatewayUntilAssignedAnewWhileAFailedOneIsReopenedWithAFreshSnapshot() {
+        ScriptedWriters writers = new ScriptedWriters();
+        Instance one = start("one", writers);
+        await().until(() -> one.ownership.owned().equals(GATEWAYS));
+        GATEWAYS.forEach(id -> await().until(() -> lastState(id) == UpstreamState.CONNECTED));
+
+        writers.lose("gw-a", true);
+        await().until(() -> one.ownership.standings().get("gw-a").phase() instanceof GatewayPhase.Fenced);
+        assertThat(one.supervisors.all().get(0).running()).as("gw-a's supervisor").isFalse();
+        int statusesWhenFenced = allStatuses("gw-a").size();
+        // Restatements are due every 5 s: over 6 s a supervisor still running would have written one.
+        Awaitility.await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(8))
+                .until(() -> allStatuses("gw-a").size() == statusesWhenFenced && writers.opens("gw-a") == 1);
+        assertThat(one.registry.get("crewstream.ingestor.ownership.released").tag("connection", "gw-a")
+                .tag("reason", "fenced").counter().count()).isEqualTo(1);
+        assertThat(one.registry.get("crewstream.ingestor.ownership.owned").tag("connection", "gw-a").gauge().value())
+                .isZero();
+
+        writers.lose("gw-b", false);
+        await().until(() -> writers.opens("gw-b") == 2 && one.ownership.ownedHere("gw-b")
+                && initialSnapshots("gw-b").size() == 2 && lastState("gw-b") == UpstreamState.CONNECTED);
+        assertThat(one.registry.get("crewstream.ingestor.ownership.released").tag("connection", "gw-b")
+                .tag("reason", "writer-failed").counter().count()).isEqualTo(1);
+        assertThat(one.registry.get("crewstream.ingestor.ownership.acquired").tag("connection", "gw-b").counter()
+                .count()).isEqualTo(2);
+    }
+
     private Instance start(String instanceId) {
-        Instance instance = new Instance(instanceId);
+        return start(instanceId, new UnfencedGatewayWriters());
+    }
+
+    private Instance start(String instanceId, GatewayWriters writers) {
+        Instance instance = new Instance(instanceId, writers);
         this.instances.add(instance);
         instance.start();
         return instance;
@@ -168,6 +203,12 @@ class GatewayOwnershipIntegrationTest {
             }
         }
         return changes;
+    }
+
+    /** Every status record of the gateway, restatements included. */
+    private List<ConnectionStatusEvent> allStatuses(String connectionId) {
+        return this.output.allStatuses().stream().filter(status -> status.connectionId().equals(connectionId))
+                .toList();
     }
 
     private UpstreamState lastState(String connectionId) {
@@ -197,10 +238,11 @@ class GatewayOwnershipIntegrationTest {
         final RecordSender sender;
         final UpstreamSupervisors supervisors;
         final GatewayOwnership ownership;
+        final SimpleMeterRegistry registry = new SimpleMeterRegistry();
         private boolean closed;
 
-        Instance(String instanceId) {
-            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Instance(String instanceId, GatewayWriters writers) {
+            SimpleMeterRegistry registry = this.registry;
             List<UpstreamTarget> targets = new IngestorConfigValidator(name -> TOKEN)
                     .validate(GatewayOwnershipIntegrationTest.this.properties);
             IngestorProperties properties = GatewayOwnershipIntegrationTest.this.properties;
@@ -213,7 +255,7 @@ class GatewayOwnershipIntegrationTest {
                             new SnapshotChunker(262_144, 900_000), 900_000),
                     registry, "test", Clock.systemUTC());
             this.ownership = new GatewayOwnership(GatewayOwnershipIntegrationTest.this.shared,
-                    properties.ownership(), true, instanceId, this.supervisors, new UnfencedGatewayWriters(),
+                    properties.ownership(), true, instanceId, this.supervisors, writers,
                     registry, Clock.systemUTC());
         }
 
@@ -230,6 +272,48 @@ class GatewayOwnershipIntegrationTest {
             this.closed = true;
             this.ownership.stop();
             this.sender.close();
+        }
+    }
+
+    /**
+     * The {@link GatewayWriters} contract as the ownership sees it, with the writer losses a test reports: the
+     * fenced producer itself is the publishing side's (and its tests'); here what matters is how ownership reacts.
+     */
+    private static final class ScriptedWriters implements GatewayWriters {
+
+        private final Map<String, Integer> opens = new ConcurrentHashMap<>();
+        private final Set<String> open = ConcurrentHashMap.newKeySet();
+        private volatile WriterLostListener listener;
+
+        @Override
+        public void open(String connectionId, Duration timeout) {
+            this.opens.merge(connectionId, 1, Integer::sum);
+            this.open.add(connectionId);
+        }
+
+        @Override
+        public void close(String connectionId, Duration timeout) {
+            this.open.remove(connectionId);
+        }
+
+        @Override
+        public boolean isOpen(String connectionId) {
+            return this.open.contains(connectionId);
+        }
+
+        @Override
+        public void onWriterLost(WriterLostListener listener) {
+            this.listener = listener;
+        }
+
+        int opens(String connectionId) {
+            return this.opens.getOrDefault(connectionId, 0);
+        }
+
+        /** As the publisher thread reports it: the writer is gone first, then the listener is told. */
+        void lose(String connectionId, boolean fenced) {
+            this.open.remove(connectionId);
+            this.listener.writerLost(connectionId, fenced, fenced ? "producer fenced" : "producer failed");
         }
     }
 }
