@@ -59,6 +59,7 @@ class HealthEndpointTest {
                 assertThat(health.at("/components/publishing/status").asString()).isEqualTo("UP");
                 JsonNode ownership = health.at("/components/ownership");
                 assertThat(ownership.path("status").asString()).isEqualTo("UP");
+                assertThat(ownership.at("/details/member").asBoolean()).as("a member of the ingestors' group").isTrue();
                 assertThat(ownership.at("/details/instanceId").asString()).as("host name and pid by default")
                         .matches("[A-Za-z0-9._-]+-" + ProcessHandle.current().pid());
                 assertThat(ownership.at("/details/owned").valueStream().map(JsonNode::asString).toList())

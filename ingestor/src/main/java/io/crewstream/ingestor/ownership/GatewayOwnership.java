@@ -2,6 +2,7 @@ package io.crewstream.ingestor.ownership;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -88,6 +89,7 @@ public final class GatewayOwnership {
     private final Queue<WriterLost> writerLosses = new ConcurrentLinkedQueue<>();
 
     private volatile Map<String, GatewayStanding> standings;
+    private volatile Membership membership;
 
     // Guarded by this object's monitor: the run in progress, if any.
     private Run run;
@@ -109,6 +111,7 @@ public final class GatewayOwnership {
         this.writers = writers;
         this.clock = clock;
         this.standings = new OwnershipBook(this.partitions.all(), clock.millis()).standings();
+        this.membership = new Membership(false, Instant.ofEpochMilli(clock.millis()), "not started");
         this.metrics = new OwnershipMetrics(registry, this.partitions.all(), this::ownedHere);
     }
 
@@ -119,6 +122,18 @@ public final class GatewayOwnership {
     /** Every gateway's phase here, when and why it last changed; any thread. */
     public Map<String, GatewayStanding> standings() {
         return this.standings;
+    }
+
+    /**
+     * Whether this instance is a member of the ingestors' group, since when and why; any thread. Not a member: not
+     * started, still joining, Kafka unreachable, or dropped for missing its session timeout (until it rejoins).
+     */
+    public Membership membership() {
+        return this.membership;
+    }
+
+    /** This instance in the group, for health. */
+    public record Membership(boolean member, Instant since, String why) {
     }
 
     /** Whether this instance owns the gateway now (writer open, supervisor running); any thread. */
@@ -215,6 +230,7 @@ public final class GatewayOwnership {
 
         void run(LoopThread loop) {
             this.loop = loop;
+            membership(false, "joining the group");
             String topic = GatewayOwnership.this.kafka.namespace().name(CoordinationTopic.INGESTOR_OWNERSHIP);
             try (this.consumer) {
                 if (!provision()) {
@@ -252,6 +268,7 @@ public final class GatewayOwnership {
             finally {
                 // Whatever is left (a close that failed half-way) must not keep writing.
                 releaseAll();
+                membership(false, "stopped");
             }
         }
 
@@ -299,6 +316,10 @@ public final class GatewayOwnership {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+            // Called after every rebalance this member takes part in, with nothing new as often as not.
+            if (!GatewayOwnership.this.membership.member()) {
+                membership(true, "member of the group");
+            }
             long now = GatewayOwnership.this.clock.millis();
             for (String id : gateways(assigned)) {
                 this.book.assigned(id, now);
@@ -316,6 +337,7 @@ public final class GatewayOwnership {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> lost) {
+            membership(false, "dropped from the group (no heartbeat within the session timeout); rejoining");
             for (String id : gateways(lost)) {
                 release(id, ReleaseReason.LOST, StopMode.SILENT);
             }
@@ -438,6 +460,11 @@ public final class GatewayOwnership {
 
         private void publish() {
             GatewayOwnership.this.standings = this.book.standings();
+        }
+
+        private void membership(boolean member, String why) {
+            GatewayOwnership.this.membership = new Membership(member,
+                    Instant.ofEpochMilli(GatewayOwnership.this.clock.millis()), why);
         }
 
         // ---- stop signal ---------------------------------------------------------------------------------------

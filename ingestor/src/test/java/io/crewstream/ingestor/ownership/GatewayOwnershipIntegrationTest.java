@@ -131,7 +131,13 @@ class GatewayOwnershipIntegrationTest {
         assertThat(initialSnapshots(kept)).hasSize(1);
         assertThat(one.ownership.standings().get(moved).why()).isEqualTo("released: revoked");
 
+        assertThat(two.ownership.membership().member()).isTrue();
         two.close();
+        assertThat(two.ownership.membership()).satisfies(left -> {
+            assertThat(left.member()).isFalse();
+            assertThat(left.why()).isEqualTo("stopped");
+        });
+        assertThat(two.ownership.owned()).isEmpty();
         await().until(() -> one.ownership.owned().equals(GATEWAYS));
         await().until(() -> initialSnapshots(moved).size() == 3 && lastState(moved) == UpstreamState.CONNECTED);
         List<ConnectionStatusEvent> afterStop = statuses(moved);
