@@ -238,7 +238,7 @@ public final class GatewayOwnership {
                 }
                 warnOfIgnoredPartitions(topic);
                 this.consumer.subscribe(List.of(topic), this);
-                log.info("Instance '{}' joined the ingestors sharing {} gateways ({}) over {}",
+                log.info("Instance '{}' joining the ingestors sharing {} gateways ({}) over {}",
                         GatewayOwnership.this.instanceId, GatewayOwnership.this.partitions.count(),
                         GatewayOwnership.this.partitions.all(), topic);
                 while (!stopping()) {
@@ -301,6 +301,12 @@ public final class GatewayOwnership {
             try {
                 List<PartitionInfo> infos = this.consumer.partitionsFor(topic, PROVISIONING_TIMEOUT);
                 int gateways = GatewayOwnership.this.partitions.count();
+                if (infos != null && !infos.isEmpty() && infos.size() < gateways) {
+                    // Only with create-topics off: provisioning grows the topic otherwise.
+                    log.warn("Ownership topic {} has {} partitions for {} gateways: no instance will connect to {} "
+                            + "until it is grown to {} partitions", topic, infos.size(), gateways,
+                            GatewayOwnership.this.partitions.all().subList(infos.size(), gateways), gateways);
+                }
                 if (infos != null && infos.size() > gateways) {
                     log.warn("Ownership topic {} has {} partitions for {} gateways: partitions {} stand for no "
                             + "gateway and are ignored", topic, infos.size(), gateways,
