@@ -12,8 +12,10 @@ import io.crewstream.ingestor.config.InstanceId;
 import io.crewstream.ingestor.config.IngestorProperties;
 import io.crewstream.ingestor.config.LocalOpenClaw;
 import io.crewstream.ingestor.config.UpstreamTarget;
+import io.crewstream.ingestor.health.OwnershipHealthIndicator;
 import io.crewstream.ingestor.health.PublishingHealthIndicator;
 import io.crewstream.ingestor.health.UpstreamHealthIndicator;
+import io.crewstream.ingestor.ownership.GatewayOwnership;
 import io.crewstream.ingestor.publish.InputTopics;
 import io.crewstream.ingestor.publish.KafkaUpstreamOutput;
 import io.crewstream.ingestor.publish.ProducerSettings;
@@ -128,21 +130,36 @@ class IngestorConfiguration {
     }
 
     @Bean
+    GatewayOwnership gatewayOwnership(IngestorProperties properties, KafkaSettings kafka,
+            UpstreamSupervisors upstreamSupervisors, RecordSender recordSender, InstanceId instanceId,
+            MeterRegistry registry, Clock ingestorClock) {
+        return new GatewayOwnership(kafka, properties.ownership(), properties.kafka().createTopics(),
+                instanceId.value(), upstreamSupervisors, recordSender, registry, ingestorClock);
+    }
+
+    @Bean
     IngestorLifecycle ingestorLifecycle(RecordSender recordSender, InputTopics inputTopics,
-            UpstreamSupervisors upstreamSupervisors, PublishHealth publishHealth,
-            SnapshotRequestListener snapshotRequestListener, IngestorProperties properties) {
-        return new IngestorLifecycle(recordSender, inputTopics, upstreamSupervisors, publishHealth,
-                snapshotRequestListener, properties.ownership().openTimeout());
+            UpstreamSupervisors upstreamSupervisors, GatewayOwnership gatewayOwnership, PublishHealth publishHealth,
+            SnapshotRequestListener snapshotRequestListener) {
+        return new IngestorLifecycle(recordSender, inputTopics, upstreamSupervisors, gatewayOwnership, publishHealth,
+                snapshotRequestListener);
     }
 
     /** {@code /actuator/health/upstreams/<id>}: one entry per connection. */
     @Bean
-    CompositeHealthContributor upstreams(UpstreamSupervisors upstreamSupervisors) {
+    CompositeHealthContributor upstreams(UpstreamSupervisors upstreamSupervisors, GatewayOwnership gatewayOwnership) {
         Map<String, UpstreamHealthIndicator> indicators = new LinkedHashMap<>();
         for (UpstreamSupervisor supervisor : upstreamSupervisors.all()) {
-            indicators.put(supervisor.connectionId(), new UpstreamHealthIndicator(supervisor));
+            indicators.put(supervisor.connectionId(),
+                    new UpstreamHealthIndicator(supervisor, gatewayOwnership::ownedHere));
         }
         return CompositeHealthContributor.fromMap(indicators);
+    }
+
+    /** {@code /actuator/health/ownership}: which gateways this instance owns. */
+    @Bean
+    OwnershipHealthIndicator ownership(GatewayOwnership gatewayOwnership) {
+        return new OwnershipHealthIndicator(gatewayOwnership);
     }
 
     @Bean

@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import io.crewstream.ingestor.config.IngestorConfigValidator;
 import io.crewstream.ingestor.config.IngestorProperties;
 import io.crewstream.ingestor.config.UpstreamTarget;
+import io.crewstream.ingestor.ownership.GatewayOwnership;
 import io.crewstream.ingestor.publish.InputTopics;
 import io.crewstream.ingestor.publish.KafkaUpstreamOutput;
 import io.crewstream.ingestor.publish.PublishHealth;
@@ -90,11 +91,15 @@ class IngestorLifecycleTest {
                 new KafkaUpstreamOutput(this.sender, new SnapshotChunker(262_144, 900_000), 900_000,
                         "instance-a"), registry, "test",
                 Clock.systemUTC());
-        this.lifecycle = new IngestorLifecycle(this.sender, new InputTopics(shared, kafka), supervisors,
+        GatewayOwnership ownership = new GatewayOwnership(shared, IngestorProperties.Ownership.DEFAULTS, true,
+                "lifecycle-test", supervisors, this.sender, registry, Clock.systemUTC());
+        this.lifecycle = new IngestorLifecycle(this.sender, new InputTopics(shared, kafka), supervisors, ownership,
                 this.health, new SnapshotRequestListener(broker.bootstrapServers(), this.namespace, supervisors,
-                        registry, Clock.systemUTC()), Duration.ofSeconds(10));
+                        registry, Clock.systemUTC()));
 
         this.lifecycle.start();
+        // The gateway is connected once this instance owns it: only then does a stop report it stopped.
+        await().until(() -> ownership.ownedHere(CONNECTION));
         this.lifecycle.stop();
         this.lifecycle.start();
         await().until(() -> {
