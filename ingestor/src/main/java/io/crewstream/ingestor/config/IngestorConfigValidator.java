@@ -11,7 +11,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 import io.crewstream.ingestor.config.IngestorProperties.Upstream;
 import io.crewstream.schemas.ConnectionIds;
