@@ -327,9 +327,12 @@
     switch (gateway.state) {
       case STATES.CONNECTED:
         return { state: STATES.CONNECTED, text: 'Connected',
-          detail: gateway.gatewayVersion ? 'OpenClaw ' + gateway.gatewayVersion : '' };
+          detail: [gateway.gatewayVersion ? 'OpenClaw ' + gateway.gatewayVersion : '',
+            gateway.owner ? 'via ' + gateway.owner : ''].filter(Boolean).join(' · ') };
       case STATES.CONNECTING:
-        return { state: STATES.CONNECTING, text: 'Connecting…', detail: count ? known : '' };
+        // A handover (the ingestors rebalanced) is connecting too, and its reason says so.
+        return { state: STATES.CONNECTING, text: 'Connecting…',
+          detail: [gateway.reason || '', count ? known : ''].filter(Boolean).join(' — ') };
       case STATES.AUTH_FAILED:
         return { state: STATES.AUTH_FAILED, text: 'Authentication failed',
           detail: (gateway.reason || '') + (count ? ' — ' + known : '') };

@@ -10,10 +10,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.crewstream.schemas.CoordinationTopic;
 import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.TopicNamespace;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
@@ -113,7 +115,10 @@ public final class TopicProvisioner {
                     + ex.getMessage() + (ex.getCause() != null ? " (" + ex.getCause().getMessage() + ")" : ""), ex);
         }
         try {
-            List<String> created = plan.create() ? createMissing(admin, plan.partitions()) : List.of();
+            List<String> created = new ArrayList<>(plan.create() ? createMissing(admin, plan.partitions()) : List.of());
+            if (plan.create()) {
+                created.addAll(createOrGrow(admin, plan.coordination()));
+            }
             created.forEach(name -> log.info("Created topic {} for {}", name, this.appId));
             for (List<Topic> group : plan.coPartitioned()) {
                 requireCoPartitioned(partitionCounts(admin, group));
@@ -181,12 +186,58 @@ public final class TopicProvisioner {
     }
 
     /**
+     * Creates each coordination topic with its minimum partition count when missing, and grows one that has fewer
+     * (Kafka can only add partitions). A coordination topic holds no records, so it needs no retention settings.
+     *
+     * @return the names of the topics created (not those grown)
+     */
+    private List<String> createOrGrow(Admin admin, Map<CoordinationTopic, Integer> minimums)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        if (minimums.isEmpty()) {
+            return List.of();
+        }
+        TopicNamespace namespace = this.kafka.namespace();
+        Set<String> existing = admin.listTopics().names().get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
+        List<String> created = new ArrayList<>();
+        for (Map.Entry<CoordinationTopic, Integer> entry : minimums.entrySet()) {
+            String name = namespace.name(entry.getKey());
+            int minimum = entry.getValue();
+            if (!existing.contains(name)) {
+                NewTopic topic = new NewTopic(name, minimum, this.kafka.replication().factor())
+                        .configs(this.kafka.replication().topicConfigs());
+                try {
+                    admin.createTopics(List.of(topic)).all().get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    created.add(name);
+                    continue;
+                }
+                catch (ExecutionException ex) {
+                    if (!(ex.getCause() instanceof TopicExistsException)) {
+                        throw ex;
+                    }
+                }
+            }
+            int count = partitionCounts(admin, name).get(name);
+            if (count < minimum) {
+                admin.createPartitions(Map.of(name, NewPartitions.increaseTo(minimum))).all()
+                        .get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
+                log.info("Grew topic {} for {} from {} to {} partitions", name, this.appId, count, minimum);
+            }
+        }
+        return created;
+    }
+
+    /**
      * The partition count of each topic, by full name, sorted; looks again, every 100 ms for about the timeout, while
      * a topic created a moment ago has not reached the metadata of the broker that answers.
      */
     private Map<String, Integer> partitionCounts(Admin admin, List<Topic> topics)
             throws InterruptedException, ExecutionException, TimeoutException {
-        List<String> names = topics.stream().map(this.kafka.namespace()::name).toList();
+        return partitionCounts(admin, topics.stream().map(this.kafka.namespace()::name).toArray(String[]::new));
+    }
+
+    private Map<String, Integer> partitionCounts(Admin admin, String... topicNames)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        List<String> names = List.of(topicNames);
         long looksLeft = Math.max(1, this.timeout.toMillis() / METADATA_POLL_MS);
         while (true) {
             try {

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
+import io.crewstream.schemas.CoordinationTopic;
 import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.TopicNamespace;
 import io.crewstream.testsupport.kafka.KafkaBroker;
@@ -71,6 +72,38 @@ class TopicProvisionerTest {
                     .as("min.insync.replicas is the topic's own, not the cluster's default")
                     .isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
         }
+    }
+
+    @Test
+    void aCoordinationTopicIsCreatedWithItsMinimumGrownWhenSmallerAndLeftAloneWhenLarger(KafkaBroker broker)
+            throws Exception {
+        TopicNamespace namespace = new TopicNamespace(broker.uniquePrefix("provisioner-coordination"));
+        TopicProvisioner provisioner = provisioner(broker, namespace);
+        String name = namespace.name(CoordinationTopic.INGESTOR_OWNERSHIP);
+
+        assertThat(provisioner.provisionOnce(TopicPlan.empty().withCoordination(CoordinationTopic.INGESTOR_OWNERSHIP,
+                2))).containsExactly(name);
+        awaitPartitionCount(broker, name, 2);
+
+        provisioner.provisionOnce(TopicPlan.empty().withCoordination(CoordinationTopic.INGESTOR_OWNERSHIP, 4));
+        awaitPartitionCount(broker, name, 4);
+
+        assertThat(provisioner.provisionOnce(TopicPlan.empty().withCoordination(CoordinationTopic.INGESTOR_OWNERSHIP,
+                3))).isEmpty();
+        assertThat(partitionCount(broker, name)).as("Kafka cannot shrink a topic; more do no harm").isEqualTo(4);
+    }
+
+    private static int partitionCount(KafkaBroker broker, String name) throws Exception {
+        try (Admin admin = Admin.create(broker.adminConfig())) {
+            return admin.describeTopics(List.of(name)).allTopicNames().get(30, TimeUnit.SECONDS).get(name)
+                    .partitions().size();
+        }
+    }
+
+    /** A topic created or grown a moment ago may not be in the answering broker's metadata yet. */
+    private static void awaitPartitionCount(KafkaBroker broker, String name, int expected) {
+        await().atMost(TIMEOUT).ignoreExceptions()
+                .untilAsserted(() -> assertThat(partitionCount(broker, name)).isEqualTo(expected));
     }
 
     @Test

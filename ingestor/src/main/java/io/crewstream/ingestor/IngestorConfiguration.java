@@ -8,11 +8,14 @@ import java.util.List;
 import java.util.Map;
 
 import io.crewstream.ingestor.config.IngestorConfigValidator;
+import io.crewstream.ingestor.config.InstanceId;
 import io.crewstream.ingestor.config.IngestorProperties;
 import io.crewstream.ingestor.config.LocalOpenClaw;
 import io.crewstream.ingestor.config.UpstreamTarget;
+import io.crewstream.ingestor.health.OwnershipHealthIndicator;
 import io.crewstream.ingestor.health.PublishingHealthIndicator;
 import io.crewstream.ingestor.health.UpstreamHealthIndicator;
+import io.crewstream.ingestor.ownership.GatewayOwnership;
 import io.crewstream.ingestor.publish.InputTopics;
 import io.crewstream.ingestor.publish.KafkaUpstreamOutput;
 import io.crewstream.ingestor.publish.ProducerSettings;
@@ -71,20 +74,33 @@ class IngestorConfiguration {
         return new PublishHealth(ingestorClock);
     }
 
-    /** Takes the validated upstreams only so that a bad configuration fails before any Kafka client starts. */
+    /** Resolved once: the default (host name and process id) must be the same wherever this instance names itself. */
+    @Bean
+    InstanceId instanceId(IngestorProperties properties, List<UpstreamTarget> upstreamTargets) {
+        InstanceId id = InstanceId.of(properties);
+        log.info("This ingestor instance is '{}'", id);
+        return id;
+    }
+
+    /**
+     * Takes the validated upstreams (through the instance id) so that a bad configuration fails before any Kafka
+     * client starts. Makes one transactional producer per gateway when the gateway's writer is opened.
+     */
     @Bean
     RecordSender recordSender(IngestorProperties properties, KafkaSettings kafka, TopicNamespace topicNamespace,
-            PublishHealth publishHealth, MeterRegistry registry, List<UpstreamTarget> upstreamTargets) {
-        Map<String, Object> config = ProducerSettings.of(kafka, properties.kafka());
-        return new RecordSender(new KafkaProducer<>(config), topicNamespace, publishHealth,
-                properties.kafka().maxPendingRecords(), registry);
+            PublishHealth publishHealth, MeterRegistry registry, InstanceId instanceId, Clock ingestorClock) {
+        return new RecordSender(
+                connectionId -> new KafkaProducer<>(ProducerSettings.of(kafka, properties.kafka(), connectionId)),
+                topicNamespace, publishHealth, properties.kafka().maxPendingRecords(), instanceId.value(), registry,
+                ingestorClock);
     }
 
     @Bean
-    KafkaUpstreamOutput upstreamOutput(RecordSender recordSender, IngestorProperties properties) {
+    KafkaUpstreamOutput upstreamOutput(RecordSender recordSender, IngestorProperties properties,
+            InstanceId instanceId) {
         return new KafkaUpstreamOutput(recordSender,
                 new SnapshotChunker(properties.kafka().snapshotChunkBytes(), properties.kafka().maxRecordBytes()),
-                properties.kafka().maxRecordBytes());
+                properties.kafka().maxRecordBytes(), instanceId.value());
     }
 
     @Bean
@@ -114,21 +130,36 @@ class IngestorConfiguration {
     }
 
     @Bean
+    GatewayOwnership gatewayOwnership(IngestorProperties properties, KafkaSettings kafka,
+            UpstreamSupervisors upstreamSupervisors, RecordSender recordSender, InstanceId instanceId,
+            MeterRegistry registry, Clock ingestorClock) {
+        return new GatewayOwnership(kafka, properties.ownership(), properties.kafka().createTopics(),
+                instanceId.value(), upstreamSupervisors, recordSender, registry, ingestorClock);
+    }
+
+    @Bean
     IngestorLifecycle ingestorLifecycle(RecordSender recordSender, InputTopics inputTopics,
-            UpstreamSupervisors upstreamSupervisors, PublishHealth publishHealth,
+            UpstreamSupervisors upstreamSupervisors, GatewayOwnership gatewayOwnership, PublishHealth publishHealth,
             SnapshotRequestListener snapshotRequestListener) {
-        return new IngestorLifecycle(recordSender, inputTopics, upstreamSupervisors, publishHealth,
+        return new IngestorLifecycle(recordSender, inputTopics, upstreamSupervisors, gatewayOwnership, publishHealth,
                 snapshotRequestListener);
     }
 
     /** {@code /actuator/health/upstreams/<id>}: one entry per connection. */
     @Bean
-    CompositeHealthContributor upstreams(UpstreamSupervisors upstreamSupervisors) {
+    CompositeHealthContributor upstreams(UpstreamSupervisors upstreamSupervisors, GatewayOwnership gatewayOwnership) {
         Map<String, UpstreamHealthIndicator> indicators = new LinkedHashMap<>();
         for (UpstreamSupervisor supervisor : upstreamSupervisors.all()) {
-            indicators.put(supervisor.connectionId(), new UpstreamHealthIndicator(supervisor));
+            indicators.put(supervisor.connectionId(),
+                    new UpstreamHealthIndicator(supervisor, gatewayOwnership::ownedHere));
         }
         return CompositeHealthContributor.fromMap(indicators);
+    }
+
+    /** {@code /actuator/health/ownership}: which gateways this instance owns. */
+    @Bean
+    OwnershipHealthIndicator ownership(GatewayOwnership gatewayOwnership) {
+        return new OwnershipHealthIndicator(gatewayOwnership);
     }
 
     @Bean

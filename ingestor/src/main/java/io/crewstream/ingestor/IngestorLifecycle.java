@@ -2,6 +2,7 @@ package io.crewstream.ingestor;
 
 import java.util.function.Consumer;
 
+import io.crewstream.ingestor.ownership.GatewayOwnership;
 import io.crewstream.ingestor.publish.InputTopics;
 import io.crewstream.ingestor.publish.PublishHealth;
 import io.crewstream.ingestor.publish.RecordSender;
@@ -12,10 +13,12 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Starts the ingestor once the context is ready: the Kafka publisher and the provisioning of the output topics (in
- * the background: an unreachable Kafka must not keep the gateways from being connected) first, then one supervisor
- * per upstream, then the listener for the projector's snapshot requests (which it hands to the supervisors). Stops
- * the listener, then the supervisors (each reports {@code disconnected}) before the producer is closed (when the
- * context destroys the {@link RecordSender}), so that the last status reaches Kafka.
+ * the background: an unreachable Kafka must not keep the gateways from being connected) first, then the ownership
+ * (which joins the ingestors' group and starts the supervisor of each gateway assigned here), then the listener for
+ * the projector's snapshot requests (which it hands to the supervisors of the gateways owned here). Stops the
+ * listener, then the ownership (each owned gateway reports {@code disconnected}/{@code stopped} and its writer
+ * closes; then it leaves the group, so that the other instances take the gateways over at once) before the producer
+ * is closed (when the context destroys the {@link RecordSender}), so that the last status reaches Kafka.
  *
  * <p>Threading: Spring calls {@link #start()} and {@link #stop()} one at a time, but not always on the same thread
  * (a shutdown hook stops what the main thread started), and {@link #isRunning()} from either; {@code running} is
@@ -27,16 +30,18 @@ final class IngestorLifecycle implements SmartLifecycle {
     private final RecordSender sender;
     private final InputTopics topics;
     private final UpstreamSupervisors supervisors;
+    private final GatewayOwnership ownership;
     private final PublishHealth publishHealth;
     private final SnapshotRequestListener snapshotRequests;
     private final Consumer<KafkaOutage> recoveryListener;
     private volatile boolean running;
 
     IngestorLifecycle(RecordSender sender, InputTopics topics, UpstreamSupervisors supervisors,
-            PublishHealth publishHealth, SnapshotRequestListener snapshotRequests) {
+            GatewayOwnership ownership, PublishHealth publishHealth, SnapshotRequestListener snapshotRequests) {
         this.sender = sender;
         this.topics = topics;
         this.supervisors = supervisors;
+        this.ownership = ownership;
         this.publishHealth = publishHealth;
         this.snapshotRequests = snapshotRequests;
         this.recoveryListener = supervisors::publishRecovered;
@@ -47,7 +52,7 @@ final class IngestorLifecycle implements SmartLifecycle {
         this.sender.start();
         this.topics.start();
         this.publishHealth.onRecovery(this.recoveryListener);
-        this.supervisors.start();
+        this.ownership.start();
         this.snapshotRequests.start();
         this.running = true;
     }
@@ -57,7 +62,7 @@ final class IngestorLifecycle implements SmartLifecycle {
         // Registered again by the next start: a restart must not re-snapshot twice per recovery.
         this.publishHealth.removeRecoveryListener(this.recoveryListener);
         this.snapshotRequests.stop();
-        this.supervisors.stop();
+        this.ownership.stop();
         this.topics.stop();
         this.running = false;
     }

@@ -57,6 +57,16 @@ class HealthEndpointTest {
                 assertThat(down.at("/details/reason").asString()).contains("connection refused");
                 assertThat(down.at("/details/reasonCode").asString()).isEqualTo("connection_refused");
                 assertThat(health.at("/components/publishing/status").asString()).isEqualTo("UP");
+                JsonNode ownership = health.at("/components/ownership");
+                assertThat(ownership.path("status").asString()).isEqualTo("UP");
+                assertThat(ownership.at("/details/member").asBoolean()).as("a member of the ingestors' group").isTrue();
+                assertThat(ownership.at("/details/instanceId").asString()).as("host name and pid by default")
+                        .matches("[A-Za-z0-9._-]+-" + ProcessHandle.current().pid());
+                assertThat(ownership.at("/details/owned").valueStream().map(JsonNode::asString).toList())
+                        .as("the only instance owns every gateway, in partition order").containsExactly("down", "up");
+                assertThat(ownership.at("/details/gateways/up/ownedHere").asBoolean()).isTrue();
+                assertThat(ownership.at("/details/gateways/up/phase").asString()).isEqualTo("owned");
+                assertThat(up.at("/details/owned").asBoolean()).isTrue();
             }
         }
     }

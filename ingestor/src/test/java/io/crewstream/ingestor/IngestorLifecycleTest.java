@@ -6,16 +6,19 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.crewstream.ingestor.config.IngestorConfigValidator;
 import io.crewstream.ingestor.config.IngestorProperties;
 import io.crewstream.ingestor.config.UpstreamTarget;
+import io.crewstream.ingestor.ownership.GatewayOwnership;
 import io.crewstream.ingestor.publish.InputTopics;
 import io.crewstream.ingestor.publish.KafkaUpstreamOutput;
 import io.crewstream.ingestor.publish.PublishHealth;
 import io.crewstream.ingestor.publish.RecordSender;
 import io.crewstream.ingestor.publish.SnapshotChunker;
 import io.crewstream.ingestor.requests.SnapshotRequestListener;
+import io.crewstream.ingestor.support.ManualProducer;
 import io.crewstream.ingestor.upstream.UpstreamSupervisors;
 import io.crewstream.runtime.KafkaSettings;
 import io.crewstream.schemas.Topic;
@@ -28,10 +31,7 @@ import io.crewstream.schemas.serde.ContractSerdes;
 import io.crewstream.testsupport.kafka.KafkaBroker;
 import io.crewstream.testsupport.kafka.KafkaBrokerExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.apache.kafka.clients.producer.MockProducer;
-import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.KafkaException;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,16 +40,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The lifecycle on its own, with the real topic set-up (a real broker) and a producer the test completes by hand, so
- * that Kafka failing and recovering happens exactly when the test says.
+ * The lifecycle on its own, with the real topic set-up (a real broker) and producers whose commits the test fails by
+ * hand, so that Kafka failing and recovering happens exactly when the test says.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class IngestorLifecycleTest {
 
     private static final String CONNECTION = "gw-1";
 
-    private final MockProducer<String, byte[]> producer = new MockProducer<>(false, null, new StringSerializer(),
-            new ByteArraySerializer());
+    /** A producer per opening of the gateway's writer (the restart opens it anew); the last one writes. */
+    private final List<ManualProducer> producers = new CopyOnWriteArrayList<>();
     private final PublishHealth health = new PublishHealth(Clock.systemUTC());
     private RecordSender sender;
     private IngestorLifecycle lifecycle;
@@ -81,16 +81,25 @@ class IngestorLifecycleTest {
                 "ws://127.0.0.1:" + freePort(), "TOKEN", null, true)), kafka, connection, false, null, IngestorProperties.Ownership.DEFAULTS);
         List<UpstreamTarget> targets = new IngestorConfigValidator(name -> "token").validate(properties);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        this.sender = new RecordSender(this.producer, this.namespace, this.health, 1000, registry);
+        this.sender = new RecordSender(id -> {
+            ManualProducer producer = new ManualProducer();
+            this.producers.add(producer);
+            return producer;
+        }, this.namespace, this.health, 1000, "instance-a", registry, Clock.systemUTC());
         UpstreamSupervisors supervisors = new UpstreamSupervisors(targets, connection, false,
                 HttpClient.newHttpClient(),
-                new KafkaUpstreamOutput(this.sender, new SnapshotChunker(262_144, 900_000), 900_000), registry, "test",
+                new KafkaUpstreamOutput(this.sender, new SnapshotChunker(262_144, 900_000), 900_000,
+                        "instance-a"), registry, "test",
                 Clock.systemUTC());
-        this.lifecycle = new IngestorLifecycle(this.sender, new InputTopics(shared, kafka), supervisors,
+        GatewayOwnership ownership = new GatewayOwnership(shared, IngestorProperties.Ownership.DEFAULTS, true,
+                "lifecycle-test", supervisors, this.sender, registry, Clock.systemUTC());
+        this.lifecycle = new IngestorLifecycle(this.sender, new InputTopics(shared, kafka), supervisors, ownership,
                 this.health, new SnapshotRequestListener(broker.bootstrapServers(), this.namespace, supervisors,
                         registry, Clock.systemUTC()));
 
         this.lifecycle.start();
+        // The gateway is connected once this instance owns it: only then does a stop report it stopped.
+        await().until(() -> ownership.ownedHere(CONNECTION));
         this.lifecycle.stop();
         this.lifecycle.start();
         await().until(() -> {
@@ -99,7 +108,6 @@ class IngestorLifecycleTest {
             return stopped >= 0 && statuses.size() > stopped + 1
                     && statuses.get(statuses.size() - 1).state() == UpstreamState.UNREACHABLE;
         });
-        completeEverySend();
         sendAndFail();
         assertThat(this.health.degraded()).isTrue();
         int before = statuses().size();
@@ -119,31 +127,27 @@ class IngestorLifecycleTest {
                 });
     }
 
-    private void completeEverySend() {
-        while (this.producer.completeNext()) {
-            // The supervisor's statuses so far: acknowledged, as a healthy cluster would.
-        }
-    }
-
     private void sendAndFail() {
-        int sent = this.producer.history().size();
-        this.sender.send(Topic.RAW_FRAMES, "probe", new byte[] { 1 }, probe(1));
-        await().until(() -> this.producer.history().size() > sent);
-        assertThat(this.producer.errorNext(new TimeoutException("broker unreachable"))).isTrue();
+        current().failNextCommit(new KafkaException("broker unreachable"));
+        this.sender.send(Topic.RAW_FRAMES, CONNECTION, new byte[] { 1 }, probe(1));
+        await().until(this.health::degraded);
     }
 
-    /** Acknowledging a record sent after the failure ends the degradation and tells the recovery listeners. */
+    /** Committing a record sent after the failure ends the degradation and tells the recovery listeners. */
     private void sendAndComplete() {
-        int sent = this.producer.history().size();
-        this.sender.send(Topic.RAW_FRAMES, "probe", new byte[] { 2 }, probe(2));
-        await().until(() -> this.producer.history().size() > sent);
-        assertThat(this.producer.completeNext()).isTrue();
-        assertThat(this.health.degraded()).isFalse();
+        this.sender.send(Topic.RAW_FRAMES, CONNECTION, new byte[] { 2 }, probe(2));
+        await().until(() -> !this.health.degraded());
     }
 
+    private ManualProducer current() {
+        return this.producers.get(this.producers.size() - 1);
+    }
+
+    /** What the writers committed, in order: the producers are used one after the other. */
     private List<ConnectionStatusEvent> statuses() {
         String topic = this.namespace.name(Topic.CONNECTION_STATUS);
-        return this.producer.history().stream().filter(record -> record.topic().equals(topic))
+        return this.producers.stream().flatMap(producer -> producer.history().stream())
+                .filter(record -> record.topic().equals(topic))
                 .map(record -> ContractSerdes.connectionStatus().deserialize(topic, record.value())).toList();
     }
 

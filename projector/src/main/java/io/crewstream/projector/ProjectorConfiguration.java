@@ -5,6 +5,7 @@ import java.time.Clock;
 import io.crewstream.projector.streams.ProjectorHealthIndicator;
 import io.crewstream.projector.streams.ProjectorStreams;
 import io.crewstream.projector.topology.DiscardedSnapshots;
+import io.crewstream.projector.topology.OwnerChanges;
 import io.crewstream.projector.topology.SessionVerifications;
 import io.crewstream.runtime.KafkaSettings;
 import io.crewstream.streams.ProgressMonitor;
@@ -29,6 +30,11 @@ class ProjectorConfiguration {
     }
 
     @Bean
+    OwnerChanges ownerChanges(MeterRegistry meterRegistry) {
+        return new OwnerChanges(meterRegistry);
+    }
+
+    @Bean
     Clock projectorClock() {
         return Clock.systemUTC();
     }
@@ -41,8 +47,9 @@ class ProjectorConfiguration {
     @Bean
     ProjectorStreams projectorStreams(ProjectorProperties properties, KafkaSettings kafka,
             DiscardedSnapshots discardedSnapshots, SessionVerifications sessionVerifications,
-            ThreadFailures threadFailures) {
-        return new ProjectorStreams(properties, kafka, discardedSnapshots, sessionVerifications, threadFailures);
+            OwnerChanges ownerChanges, ThreadFailures threadFailures) {
+        return new ProjectorStreams(properties, kafka, discardedSnapshots, sessionVerifications, ownerChanges,
+                threadFailures);
     }
 
     @Bean

@@ -66,6 +66,8 @@ public final class RelistWatch implements AutoCloseable {
         String markers = namespace.name(Topic.SESSION_VERIFICATIONS);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                // The ingestor writes in transactions: a re-list ends when its marker commits, not when appended.
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             Set<String> existing = consumer.listTopics(Duration.ofSeconds(30)).keySet();

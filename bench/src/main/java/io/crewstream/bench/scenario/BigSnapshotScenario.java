@@ -57,7 +57,8 @@ public final class BigSnapshotScenario implements Scenario {
             Pipeline.await(view::refreshed, Duration.ofMinutes(1));
             // Stage ends: when the last snapshot chunk was written, and when the last row was committed.
             String bootstrap = context.broker().bootstrapServers();
-            TopicTap published = new TopicTap(bootstrap, pipeline.namespace().name(Topic.SESSION_EVENTS), false);
+            // read_committed: the ingestor writes in transactions; a chunk is published when it commits.
+            TopicTap published = new TopicTap(bootstrap, pipeline.namespace().name(Topic.SESSION_EVENTS), true);
             TopicTap projected = new TopicTap(bootstrap, pipeline.namespace().name(Topic.SESSION_STATE), true);
             published.start();
             projected.start();
@@ -144,6 +145,8 @@ public final class BigSnapshotScenario implements Scenario {
     private static SnapshotChunk firstChunk(String bootstrap, String topic) {
         try (KafkaConsumer<String, SessionEvent> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                // Never a chunk of an aborted transaction or of a fenced ingestor.
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                 new StringDeserializer(), ContractSerdes.sessionEvents().deserializer())) {
             consumer.assign(consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()

@@ -48,7 +48,8 @@ public final class EndToEndScenario implements Scenario {
                 report.note("connected " + load.connected() + " streams (" + load.failed() + " failed)");
                 bare.start(rate);
                 String bootstrap = context.broker().bootstrapServers();
-                TopicTap ingested = new TopicTap(bootstrap, pipeline.namespace().name(Topic.SESSION_EVENTS), false);
+                // read_committed: the ingestor writes in transactions; a record is readable downstream when it commits.
+                TopicTap ingested = new TopicTap(bootstrap, pipeline.namespace().name(Topic.SESSION_EVENTS), true);
                 TopicTap projected = new TopicTap(bootstrap, pipeline.namespace().name(Topic.SESSION_STATE), true);
                 ingested.start();
                 projected.start();

@@ -72,8 +72,10 @@ final class SpikeFeed {
 
     /** Reads the table to its end, prints {@code READY}, then hands every poll to {@code delivery}. Never returns. */
     void run(String bootstrapServers, String topic, Delivery delivery) {
+        // read_committed: the table is the projector's transactional output; aborted rows were never facts.
         Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         try (KafkaConsumer<String, SessionState> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                 ContractSerdes.sessionState().deserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()

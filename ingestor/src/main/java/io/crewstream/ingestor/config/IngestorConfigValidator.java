@@ -25,6 +25,8 @@ import io.crewstream.schemas.ConnectionIds;
  */
 public final class IngestorConfigValidator {
 
+    private static final Duration MIN_SESSION_TIMEOUT = Duration.ofSeconds(6);
+
     private final Function<String, String> environment;
     private final LocalOpenClaw openClaw;
 
@@ -56,8 +58,12 @@ public final class IngestorConfigValidator {
                 targets.add(target);
             }
         }
+        if (!InstanceId.isValid(properties.instanceId())) {
+            problems.add("crewstream.ingestor.instance-id '" + properties.instanceId() + "' " + InstanceId.RULE);
+        }
         validateKafka(properties.kafka(), problems);
         validateConnection(properties.connection(), problems);
+        validateOwnership(properties.ownership(), problems);
         if (!problems.isEmpty()) {
             throw new InvalidIngestorConfigException(problems);
         }
@@ -203,6 +209,28 @@ public final class IngestorConfigValidator {
         }
         if (connection.pageSize() < 1) {
             problems.add(property + ".page-size must be at least 1 but was " + connection.pageSize());
+        }
+    }
+
+    /**
+     * Kafka's own rules, checked here so that a bad value is one clear line at start-up instead of a group that never
+     * forms: the broker refuses session timeouts under its {@code group.min.session.timeout.ms} (6 s by default), and
+     * a member needs about three heartbeats per session timeout to survive one lost heartbeat.
+     */
+    private static void validateOwnership(IngestorProperties.Ownership ownership, List<String> problems) {
+        String property = "crewstream.ingestor.ownership";
+        positive(property + ".session-timeout", ownership.sessionTimeout(), problems);
+        positive(property + ".heartbeat-interval", ownership.heartbeatInterval(), problems);
+        positive(property + ".open-timeout", ownership.openTimeout(), problems);
+        if (ownership.sessionTimeout() != null && ownership.sessionTimeout().compareTo(MIN_SESSION_TIMEOUT) < 0) {
+            problems.add(property + ".session-timeout must be at least 6s (the Kafka broker's default "
+                    + "group.min.session.timeout.ms; it refuses shorter ones) but was " + ownership.sessionTimeout());
+        }
+        if (ownership.sessionTimeout() != null && ownership.heartbeatInterval() != null
+                && ownership.heartbeatInterval().multipliedBy(3).compareTo(ownership.sessionTimeout()) >= 0) {
+            problems.add(property + ".heartbeat-interval (" + ownership.heartbeatInterval() + ") must be less than a "
+                    + "third of session-timeout (" + ownership.sessionTimeout() + "), so that one lost heartbeat "
+                    + "does not cost the instance its gateways");
         }
     }
 

@@ -1,6 +1,7 @@
 package io.crewstream.ingestor.health;
 
 import java.time.Instant;
+import java.util.function.Predicate;
 
 import io.crewstream.ingestor.upstream.UpstreamStatus;
 import io.crewstream.ingestor.upstream.UpstreamSupervisor;
@@ -10,22 +11,29 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
  * One upstream connection in {@code /actuator/health}: UP when connected, with its state, reason and since; a failing
- * {@code agents.list} is shown as {@code agentListProblem} without changing the status (sessions still flow).
+ * {@code agents.list} is shown as {@code agentListProblem} without changing the status (sessions still flow). A
+ * gateway another instance owns is UP with {@code owned: false}: its connection is that instance's business.
  */
 public final class UpstreamHealthIndicator implements HealthIndicator {
 
     private final UpstreamSupervisor supervisor;
+    private final Predicate<String> ownedHere;
 
-    public UpstreamHealthIndicator(UpstreamSupervisor supervisor) {
+    /** @param ownedHere whether this instance owns a connection (by id) */
+    public UpstreamHealthIndicator(UpstreamSupervisor supervisor, Predicate<String> ownedHere) {
         this.supervisor = supervisor;
+        this.ownedHere = ownedHere;
     }
 
     @Override
     public Health health() {
+        if (!this.ownedHere.test(this.supervisor.connectionId())) {
+            return Health.up().withDetail("owned", false).build();
+        }
         UpstreamStatus status = this.supervisor.status();
         Health.Builder builder = status.state() == UpstreamState.CONNECTED ? Health.up()
                 : status.state() == UpstreamState.CONNECTING ? Health.unknown() : Health.down();
-        builder.withDetail("state", status.state().wireName())
+        builder.withDetail("owned", true).withDetail("state", status.state().wireName())
                 .withDetail("since", Instant.ofEpochMilli(status.since()).toString())
                 .withDetail("url", status.upstreamUrl());
         if (status.reason() != null) {

@@ -58,6 +58,7 @@ public final class KafkaUpstreamOutput implements UpstreamOutput {
     private final RecordSender sender;
     private final SnapshotChunker chunker;
     private final int maxRecordBytes;
+    private final String instanceId;
     private final ContractSerde<SessionEvent> sessionEvents = ContractSerdes.sessionEvents();
     private final ContractSerde<ConnectionStatusEvent> statuses = ContractSerdes.connectionStatus();
     private final ContractSerde<RawFrame> rawFrames = ContractSerdes.rawFrames();
@@ -73,8 +74,11 @@ public final class KafkaUpstreamOutput implements UpstreamOutput {
     private final String runId = UUID.randomUUID().toString();
     private final AtomicLong eventCount = new AtomicLong();
 
-    public KafkaUpstreamOutput(RecordSender sender, SnapshotChunker chunker, int maxRecordBytes) {
+    /** @param instanceId this instance's id, the {@code owner} of every status it publishes */
+    public KafkaUpstreamOutput(RecordSender sender, SnapshotChunker chunker, int maxRecordBytes,
+            String instanceId) {
         this.sender = sender;
+        this.instanceId = instanceId;
         this.chunker = chunker;
         this.maxRecordBytes = maxRecordBytes;
     }
@@ -181,10 +185,11 @@ public final class KafkaUpstreamOutput implements UpstreamOutput {
                 this.sender.send(Topic.SESSION_EVENTS, connectionId, value, attributes));
     }
 
+    /** Every status names this instance as the link's owner: only the gateway's writer can publish one. */
     @Override
     public void status(ConnectionStatusEvent event) {
         send(Topic.CONNECTION_STATUS, event.connectionId(),
-                this.statuses.serialize(Topic.CONNECTION_STATUS.baseName(), event),
+                this.statuses.serialize(Topic.CONNECTION_STATUS.baseName(), event.withOwner(this.instanceId)),
                 next(CloudEventType.CONNECTION_STATUS, event.connectionId(), event.observedAt(), null));
     }
 

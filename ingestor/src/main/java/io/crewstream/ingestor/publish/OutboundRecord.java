@@ -11,8 +11,10 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  *
  * @param attributes its CloudEvents attributes, written as headers
  * @param sequence position in the order records were handed to the {@link RecordSender}
- * @param acknowledged completed with where Kafka wrote the record, or exceptionally when it was not written
+ * @param handedOverNanos {@link System#nanoTime()} when it was handed over, for the publish latency
+ * @param acknowledged completed with where Kafka wrote the record once its transaction committed, or exceptionally
+ *     when it was not written
  */
 record OutboundRecord(Topic topic, String key, byte[] value, CloudEvents attributes, long sequence,
-        CompletableFuture<RecordMetadata> acknowledged) {
+        long handedOverNanos, CompletableFuture<RecordMetadata> acknowledged) {
 }

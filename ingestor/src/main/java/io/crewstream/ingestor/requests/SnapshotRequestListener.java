@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import io.crewstream.ingestor.upstream.UpstreamSupervisors;
+import io.crewstream.runtime.LoopThread;
 import io.crewstream.runtime.ReconnectBackoff;
 import io.crewstream.schemas.ContractViolationException;
 import io.crewstream.schemas.Topic;
@@ -124,12 +125,10 @@ public final class SnapshotRequestListener {
         if (this.run != null) {
             return;
         }
-        this.run = new Run(new KafkaConsumer<>(this.consumerConfig, new StringDeserializer(),
+        Run run = new Run(new KafkaConsumer<>(this.consumerConfig, new StringDeserializer(),
                 new ByteArrayDeserializer()));
-        Thread thread = new Thread(this.run, THREAD_NAME);
-        thread.setDaemon(true);
-        this.run.thread = thread;
-        thread.start();
+        run.loop = LoopThread.start(THREAD_NAME, run.consumer::wakeup, run::run);
+        this.run = run;
     }
 
     /** Ends the poll in progress and waits (up to 10 s) for the thread to close the consumer. */
@@ -142,13 +141,8 @@ public final class SnapshotRequestListener {
         if (stopped == null) {
             return;
         }
-        stopped.stop();
-        try {
-            stopped.thread.join(Duration.ofSeconds(10).toMillis());
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-        }
+        stopped.loop.stop();
+        stopped.loop.join(Duration.ofSeconds(10));
     }
 
     /** Whether the listener reads the topic: it exists, and reading starts from its end as of then. */
@@ -156,26 +150,25 @@ public final class SnapshotRequestListener {
         return this.listening;
     }
 
-    /** One start-to-stop of the listener: its consumer, its thread and its stop signal. */
-    private final class Run implements Runnable {
+    /** One start-to-stop of the listener: its consumer and its loop. */
+    private final class Run {
 
         private final Consumer<String, byte[]> consumer;
         // Used by the run's thread only.
         private final ReconnectBackoff backoff = ReconnectBackoff.withJitter(FIRST_PAUSE, MAX_PAUSE);
-        private volatile Thread thread;
-        // Guarded by this run's monitor.
-        private boolean stopping;
+        // The same loop, set by the run's thread as it begins and by start() for stop().
+        private volatile LoopThread loop;
 
         Run(Consumer<String, byte[]> consumer) {
             this.consumer = consumer;
         }
 
-        @Override
-        public void run() {
+        void run(LoopThread loop) {
+            this.loop = loop;
             String topic = SnapshotRequestListener.this.namespace.name(Topic.SNAPSHOT_REQUESTS);
             boolean assigned = false;
             try (this.consumer) {
-                while (!stopping()) {
+                while (!this.loop.stopping()) {
                     try {
                         if (!assigned) {
                             assigned = assign(this.consumer, topic);
@@ -210,28 +203,9 @@ public final class SnapshotRequestListener {
             log.debug("Stopped reading snapshot requests from {}", topic);
         }
 
-        synchronized void stop() {
-            this.stopping = true;
-            this.consumer.wakeup();
-            notifyAll();
-        }
-
-        private synchronized boolean stopping() {
-            return this.stopping;
-        }
-
         /** Waits before trying again, or less if {@link #stop()} is called meanwhile. */
-        private synchronized void pause() {
-            if (this.stopping) {
-                return;
-            }
-            try {
-                wait(Math.max(1, this.backoff.next().toMillis()));
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                this.stopping = true;
-            }
+        private void pause() {
+            this.loop.pause(this.backoff.next());
         }
     }
 

@@ -14,8 +14,13 @@ public sealed interface UpstreamInput {
     record Start() implements UpstreamInput {
     }
 
-    /** Close the link and report the connection stopped. */
-    record Stop() implements UpstreamInput {
+    /** Close the link and report the connection stopped as {@code mode} says. */
+    record Stop(StopMode mode) implements UpstreamInput {
+
+        /** The ingestor shuts down. */
+        public Stop() {
+            this(StopMode.SHUTDOWN);
+        }
     }
 
     /** The socket asked for by {@link UpstreamEffect.OpenSocket} is open. */

@@ -148,8 +148,8 @@ public final class UpstreamSession {
         if (input instanceof Start) {
             start();
         }
-        else if (input instanceof Stop) {
-            stop();
+        else if (input instanceof Stop stop) {
+            stop(stop.mode());
         }
         else if (input instanceof SocketOpened) {
             opened();
@@ -227,17 +227,31 @@ public final class UpstreamSession {
         connect();
     }
 
-    private void stop() {
+    private void stop(StopMode mode) {
         if (!running()) {
             return;
         }
         emit(new CancelTimer(SessionTimer.RESTATEMENT));
         emit(new CancelTimer(SessionTimer.RECONNECT));
         if (this.phase instanceof Linked linked) {
+            if (mode == StopMode.SILENT) {
+                // Run steps held for a snapshot are dropped with the link: the next owner's snapshot supersedes them.
+                linked.link().heldRunEvents.drain();
+            }
             dropLink(linked.link(), CLOSE_NORMAL, "ingestor stopping");
         }
         this.phase = new Stopped();
-        report(UpstreamState.DISCONNECTED, "ingestor stopped", ConnectionReasonCode.STOPPED);
+        switch (mode) {
+            case SHUTDOWN -> report(UpstreamState.DISCONNECTED, "ingestor stopped", ConnectionReasonCode.STOPPED);
+            case HANDOVER -> report(UpstreamState.CONNECTING, "handed over to another ingestor instance",
+                    ConnectionReasonCode.HANDED_OVER);
+            case SILENT -> {
+                // Another instance owns the gateway now; this one may not write for it, not even its last status.
+                this.status.update(UpstreamState.DISCONNECTED, "no longer owned by this ingestor instance", null,
+                        this.clock.millis());
+                this.metrics.state(UpstreamState.DISCONNECTED);
+            }
+        }
     }
 
     // ---- connecting --------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import io.crewstream.ingestor.config.IngestorProperties;
 import io.crewstream.ingestor.config.UpstreamTarget;
@@ -49,6 +50,8 @@ import org.slf4j.LoggerFactory;
  * {@link #lastFrameAt()} and {@link #agentListProblem()}, copied from the session into volatile fields after every
  * input. The executor is created by {@link #start()} and shut down by {@link #stop()}, which synchronize on this
  * object so that they may be called from any thread; until {@link #start()}, inputs from other threads are ignored.
+ * Each start makes a new executor and, as its first task, a new session (a start after a stop is a fresh connect
+ * with a full snapshot); the stop before it waited for the previous executor's thread to end (up to 5 s).
  */
 public final class UpstreamSupervisor {
 
@@ -60,7 +63,10 @@ public final class UpstreamSupervisor {
     private final UpstreamOutput output;
     private final UpstreamMetrics metrics;
     private final Clock clock;
-    private final UpstreamSession session;
+    private final Supplier<UpstreamSession> sessions;
+    // Replaced by each start, on the executor thread before the start is handled; until the first, a session that
+    // was never started, for its status.
+    private UpstreamSession session;
     // Set by start() (under this object's monitor), read by any thread that enqueues.
     private volatile ScheduledExecutorService executor;
 
@@ -82,8 +88,11 @@ public final class UpstreamSupervisor {
         this.output = output;
         this.metrics = metrics;
         this.clock = clock;
-        this.session = new UpstreamSession(target, settings, activitySummaries, clientVersion, backoff, metrics,
-                clock);
+        // A fresh session per start: a new owner knows nothing of what another run published, so it starts over
+        // with a full initial snapshot. One backoff for all of them: a restart is no reason to forget the failures.
+        this.sessions = () -> new UpstreamSession(target, settings, activitySummaries, clientVersion, backoff,
+                metrics, clock);
+        this.session = this.sessions.get();
         this.status = this.session.status();
     }
 
@@ -106,9 +115,12 @@ public final class UpstreamSupervisor {
         return this.agentListProblem;
     }
 
-    /** Starts the supervisor thread and connecting on it; returns at once. Does nothing when already started. */
+    /**
+     * Starts the supervisor thread and connecting on it, with a fresh session (so a full {@code initial} snapshot);
+     * returns at once. Does nothing when already started. May follow a {@link #stop}.
+     */
     public synchronized void start() {
-        if (this.executor != null && !this.executor.isShutdown()) {
+        if (running()) {
             return;
         }
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
@@ -120,16 +132,35 @@ public final class UpstreamSupervisor {
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         executor.setRemoveOnCancelPolicy(true);
         this.executor = executor;
+        executor.execute(() -> {
+            this.socket = null;
+            this.timers.clear();
+            this.session = this.sessions.get();
+        });
         enqueue(new UpstreamInput.Start());
     }
 
+    /** Whether started and not stopped since; any thread. */
+    public boolean running() {
+        ScheduledExecutorService executor = this.executor;
+        return executor != null && !executor.isShutdown();
+    }
+
     /** Closes the connection, reports {@code disconnected} and waits (briefly) for the supervisor thread to end. */
-    public synchronized void stop() {
+    public void stop() {
+        stop(StopMode.SHUTDOWN);
+    }
+
+    /**
+     * Closes the connection, reports as {@code mode} says and waits (up to 5 s) for the supervisor thread to end,
+     * so that the last status is handed to the output before this returns. Does nothing when not running.
+     */
+    public synchronized void stop(StopMode mode) {
         ScheduledExecutorService executor = this.executor;
         if (executor == null || executor.isShutdown()) {
             return;
         }
-        enqueue(new UpstreamInput.Stop());
+        enqueue(new UpstreamInput.Stop(mode));
         executor.shutdown();
         try {
             if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {

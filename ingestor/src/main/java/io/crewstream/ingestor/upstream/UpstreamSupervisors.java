@@ -35,26 +35,52 @@ public final class UpstreamSupervisors {
         return this.supervisors;
     }
 
+    /** The enabled connections' ids, in configuration order. */
+    public List<String> connectionIds() {
+        return this.supervisors.stream().map(UpstreamSupervisor::connectionId).toList();
+    }
+
+    /** Starts every supervisor: for a single instance that owns every gateway without asking (tests, tools). */
     public void start() {
         this.supervisors.forEach(UpstreamSupervisor::start);
     }
 
+    /** Stops every running supervisor as at shutdown. */
     public void stop() {
         this.supervisors.forEach(UpstreamSupervisor::stop);
     }
 
-    /** Kafka works again: every supervisor restates its status with the outage and re-snapshots if connected. */
+    /** Starts the connection's supervisor: a fresh connect and a full snapshot. Does nothing when it runs. */
+    public void start(String connectionId) {
+        supervisor(connectionId).start();
+    }
+
+    /** Stops the connection's supervisor, its last status as {@code mode} says; returns once it is handed over. */
+    public void stop(String connectionId, StopMode mode) {
+        supervisor(connectionId).stop(mode);
+    }
+
+    private UpstreamSupervisor supervisor(String connectionId) {
+        for (UpstreamSupervisor supervisor : this.supervisors) {
+            if (supervisor.connectionId().equals(connectionId)) {
+                return supervisor;
+            }
+        }
+        throw new IllegalArgumentException("no enabled upstream '" + connectionId + "'");
+    }
+
+    /** Kafka works again: every running supervisor restates its status with the outage and re-snapshots. */
     public void publishRecovered(KafkaOutage outage) {
         this.supervisors.forEach(supervisor -> supervisor.publishRecovered(outage));
     }
 
     /**
-     * Hands a snapshot request to the supervisor of its connection.
-     * @return false when no supervisor of this ingestor owns the connection (the request is for another ingestor)
+     * Hands a snapshot request to the supervisor of its connection if it runs here (this instance owns it).
+     * @return false when this ingestor does not own the connection (the request is for another instance)
      */
     public boolean snapshotRequested(SnapshotRequest request) {
         for (UpstreamSupervisor supervisor : this.supervisors) {
-            if (supervisor.connectionId().equals(request.connectionId())) {
+            if (supervisor.connectionId().equals(request.connectionId()) && supervisor.running()) {
                 supervisor.snapshotRequested(request);
                 return true;
             }

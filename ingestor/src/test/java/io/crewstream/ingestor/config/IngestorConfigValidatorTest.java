@@ -116,6 +116,19 @@ class IngestorConfigValidatorTest {
     }
 
     @Test
+    void anInstanceIdOutsideTheRuleIsAProblemNamingTheProperty() {
+        IngestorProperties base = properties(null);
+        IngestorProperties properties = new IngestorProperties(base.upstreams(), base.kafka(), base.connection(),
+                false, "my ingestor", IngestorProperties.Ownership.DEFAULTS);
+
+        InvalidIngestorConfigException failure = catchThrowableOfType(InvalidIngestorConfigException.class,
+                () -> this.validator.validate(properties));
+
+        assertThat(failure.problems()).containsExactly("crewstream.ingestor.instance-id 'my ingestor' "
+                + InstanceId.RULE);
+    }
+
+    @Test
     void aTokenFileWinsOverTheVariableAndItsProblemsAreNamed() throws Exception {
         Path tokenFile = Files.writeString(this.folder.resolve("token"), "from-file\n");
         Path emptyFile = Files.writeString(this.folder.resolve("empty"), "");
@@ -174,6 +187,44 @@ class IngestorConfigValidatorTest {
                 .anySatisfy(problem -> assertThat(problem)
                         .startsWith("crewstream.ingestor.connection.backoff-initial (PT40S) must not exceed"))
                 .anySatisfy(problem -> assertThat(problem).startsWith("crewstream.ingestor.connection.page-size"));
+    }
+
+    @Test
+    void anInstanceIdThatCannotNameAKafkaClientOrIsTooLongIsRefused() {
+        assertThat(problems(withOwnership("pod 7/a", IngestorProperties.Ownership.DEFAULTS))).containsExactly(
+                "crewstream.ingestor.instance-id 'pod 7/a' " + InstanceId.RULE);
+        assertThat(problems(withOwnership("x".repeat(101), IngestorProperties.Ownership.DEFAULTS))).containsExactly(
+                "crewstream.ingestor.instance-id '" + "x".repeat(101) + "' " + InstanceId.RULE);
+        assertThat(this.validator.validate(withOwnership("ingestor-2.eu_west", IngestorProperties.Ownership.DEFAULTS)))
+                .hasSize(1);
+    }
+
+    @Test
+    void aSessionTimeoutTheBrokerRefusesOrAHeartbeatTooSlowForItIsRefusedSayingWhy() {
+        IngestorProperties.Ownership tooShort = new IngestorProperties.Ownership(Duration.ofSeconds(5),
+                Duration.ofSeconds(1), Duration.ofSeconds(30));
+        IngestorProperties.Ownership slowHeartbeat = new IngestorProperties.Ownership(Duration.ofSeconds(9),
+                Duration.ofSeconds(3), Duration.ofSeconds(30));
+
+        assertThat(problems(withOwnership(null, tooShort))).singleElement().asString()
+                .startsWith("crewstream.ingestor.ownership.session-timeout must be at least 6s")
+                .contains("group.min.session.timeout.ms");
+        assertThat(problems(withOwnership(null, slowHeartbeat))).singleElement().asString()
+                .startsWith("crewstream.ingestor.ownership.heartbeat-interval (PT3S) must be less than a third of "
+                        + "session-timeout (PT9S)");
+        assertThat(this.validator.validate(withOwnership(null, new IngestorProperties.Ownership(
+                Duration.ofSeconds(6), Duration.ofMillis(1_999), Duration.ofSeconds(1))))).hasSize(1);
+    }
+
+    private List<String> problems(IngestorProperties properties) {
+        return catchThrowableOfType(InvalidIngestorConfigException.class, () -> this.validator.validate(properties))
+                .problems();
+    }
+
+    private static IngestorProperties withOwnership(String instanceId, IngestorProperties.Ownership ownership) {
+        IngestorProperties valid = properties(List.of(new Upstream("a", "ws://gateway:18789", null, null, true)));
+        return new IngestorProperties(valid.upstreams(), valid.kafka(), valid.connection(), false, instanceId,
+                ownership);
     }
 
     private static IngestorProperties properties(List<Upstream> upstreams) {

@@ -1,6 +1,7 @@
 package io.crewstream.ingestor.publish;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -10,6 +11,7 @@ import io.crewstream.schemas.cloudevents.CloudEvents;
 import io.crewstream.schemas.TopicNamespace;
 import io.crewstream.schemas.records.AgentInfo;
 import io.crewstream.schemas.records.AgentList;
+import io.crewstream.schemas.records.ConnectionStatusEvent;
 import io.crewstream.schemas.records.RawFrame;
 import io.crewstream.schemas.records.RunEvent;
 import io.crewstream.schemas.records.RunOutcome;
@@ -19,12 +21,12 @@ import io.crewstream.schemas.records.SessionUpserted;
 import io.crewstream.schemas.records.SessionsVerified;
 import io.crewstream.schemas.records.SnapshotChunk;
 import io.crewstream.schemas.records.SnapshotReason;
+import io.crewstream.schemas.records.UpstreamState;
+import io.crewstream.ingestor.support.ManualProducer;
 import io.crewstream.schemas.serde.ContractSerdes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.KafkaException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.ObjectNode;
@@ -36,16 +38,16 @@ class KafkaUpstreamOutputTest {
 
     private static final int MAX_RECORD_BYTES = 20_000;
 
-    private final MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(),
-            new ByteArraySerializer());
+    private final ManualProducer producer = new ManualProducer();
     private final PublishHealth health = new PublishHealth(Clock.systemUTC());
-    private final RecordSender sender = new RecordSender(this.producer, new TopicNamespace("t."), this.health, 1000,
-            new SimpleMeterRegistry());
+    private final RecordSender sender = new RecordSender(id -> this.producer, new TopicNamespace("t."), this.health,
+            1000, "instance-a", new SimpleMeterRegistry(), Clock.systemUTC());
     private final KafkaUpstreamOutput output = outputOf(this.sender);
 
     @BeforeEach
     void startSender() {
         this.sender.start();
+        this.sender.open("gw", Duration.ofSeconds(5));
     }
 
     @Test
@@ -182,80 +184,74 @@ class KafkaUpstreamOutputTest {
     }
 
     @Test
-    void aFailedSendMarksPublishingDegraded() {
-        MockProducer<String, byte[]> failing = new MockProducer<>(false, null, new StringSerializer(),
-                new ByteArraySerializer());
-        RecordSender failingSender = startedSender(failing);
+    void aFailedCommitMarksPublishingDegraded() {
+        this.producer.failNextCommit(new KafkaException("broker unreachable"));
 
-        failingSender.send(Topic.CONNECTION_STATUS, "gw", new byte[] { 1 }, new CloudEvents("probe-1",
+        this.sender.send(Topic.CONNECTION_STATUS, "gw", new byte[] { 1 }, new CloudEvents("probe-1",
                 CloudEvents.source(CloudEvents.Component.INGESTOR, "gw"), CloudEventType.CONNECTION_STATUS,
                 java.time.Instant.EPOCH, null));
-        org.awaitility.Awaitility.await().until(() -> failing.history().size() == 1);
-        failing.errorNext(new org.apache.kafka.common.errors.TimeoutException("broker unreachable"));
 
-        assertThat(this.health.degraded()).isTrue();
+        org.awaitility.Awaitility.await().until(this.health::degraded);
         assertThat(this.health.lastFailure()).contains("broker unreachable");
-        failingSender.close();
+        assertThat(this.producer.transactionAborted()).isTrue();
+        assertThat(this.sender.isOpen("gw")).as("an aborted transaction does not cost the writer").isTrue();
     }
 
     @Test
-    void aMarkerWaitsForTheAcknowledgementOfTheConnectionsLastSessionEventAndNamesItsOffset() {
-        MockProducer<String, byte[]> manual = new MockProducer<>(false, null, new StringSerializer(),
-                new ByteArraySerializer());
-        RecordSender manualSender = startedSender(manual);
-        KafkaUpstreamOutput manualOutput = outputOf(manualSender);
+    void statusesNameThisInstanceAsTheOwner() {
+        this.output.status(ConnectionStatusEvent.of("gw", UpstreamState.CONNECTED, "connected", null, 1L, "1.0",
+                null, "ws://gw", 2L));
+        this.sender.close();
 
-        manualOutput.change(change("agent:main:a", 7L));
-        manualOutput.change(change("agent:main:b", 8L));
-        manualOutput.sessionsVerified("gw", SnapshotReason.RECONCILIATION, 2, "0123456789abcdef", 2, 1L, 3L);
-        org.awaitility.Awaitility.await().until(() -> manual.history().size() == 2);
-        assertThat(manual.completeNext()).isTrue();
-        assertThat(manual.history()).as("nothing before the last change is acknowledged").hasSize(2);
+        ProducerRecord<String, byte[]> record = this.producer.history().get(0);
+        assertThat(ContractSerdes.connectionStatus().deserialize("t", record.value()).owner())
+                .isEqualTo("instance-a");
+        assertThat(CloudEvents.text(record.headers(), CloudEvents.WRITER_HEADER)).isEqualTo("instance-a");
+    }
 
-        assertThat(manual.completeNext()).isTrue();
+    @Test
+    void aMarkerWaitsForTheCommitOfTheConnectionsLastSessionEventAndNamesItsOffset() {
+        ManualProducer manual = this.producer;
+        manual.hold();
+
+        this.output.change(change("agent:main:a", 7L));
+        this.output.change(change("agent:main:b", 8L));
+        this.output.sessionsVerified("gw", SnapshotReason.RECONCILIATION, 2, "0123456789abcdef", 2, 1L, 3L);
+        org.awaitility.Awaitility.await().until(() -> !manual.uncommittedRecords().isEmpty());
+        assertThat(manual.history()).as("nothing is committed while the commit is held").isEmpty();
+
+        manual.release();
 
         org.awaitility.Awaitility.await().until(() -> manual.history().size() == 3);
         ProducerRecord<String, byte[]> marker = manual.history().get(2);
-        assertThat(marker.topic()).isEqualTo(Topic.SESSION_VERIFICATIONS.baseName());
+        assertThat(marker.topic()).isEqualTo(new TopicNamespace("t.").name(Topic.SESSION_VERIFICATIONS));
         assertThat(marker.key()).isEqualTo("gw");
         assertThat(ContractSerdes.sessionVerifications().deserialize(null, marker.value()))
                 .isEqualTo(SessionsVerified.of("gw", SnapshotReason.RECONCILIATION, 2, "0123456789abcdef", 2, 1L, 3L,
                         1L));
-        manualSender.close();
+        this.sender.close();
     }
 
     @Test
     void noMarkerIsWrittenWhenTheConnectionsLastSessionEventBeforeItFailed() {
-        MockProducer<String, byte[]> manual = new MockProducer<>(false, null, new StringSerializer(),
-                new ByteArraySerializer());
-        RecordSender manualSender = startedSender(manual);
-        KafkaUpstreamOutput manualOutput = outputOf(manualSender);
+        ManualProducer manual = this.producer;
+        manual.failNextCommit(new KafkaException("broker unreachable"));
 
-        manualOutput.change(change("agent:main:a", 7L));
-        manualOutput.sessionsVerified("gw", SnapshotReason.RECONCILIATION, 1, "0123456789abcdef", 1, 1L, 3L);
+        this.output.change(change("agent:main:a", 7L));
+        this.output.sessionsVerified("gw", SnapshotReason.RECONCILIATION, 1, "0123456789abcdef", 1, 1L, 3L);
+        org.awaitility.Awaitility.await().until(this.health::degraded);
+        // A later record of the connection is committed: the marker must not slip in after it.
+        this.output.change(change("agent:main:b", 8L));
         org.awaitility.Awaitility.await().until(() -> manual.history().size() == 1);
-        assertThat(manual.errorNext(new org.apache.kafka.common.errors.TimeoutException("broker unreachable")))
-                .isTrue();
-        // A later record of the connection is sent and acknowledged: the marker must not slip in after it.
-        manualOutput.change(change("agent:main:b", 8L));
-        org.awaitility.Awaitility.await().until(() -> manual.history().size() == 2);
-        assertThat(manual.completeNext()).isTrue();
-        manualSender.close();
+        this.sender.close();
 
         assertThat(manual.history()).extracting(ProducerRecord::topic)
-                .containsOnly(Topic.SESSION_EVENTS.baseName());
-    }
-
-    /** A sender on a producer the test acknowledges or fails by hand. */
-    private RecordSender startedSender(MockProducer<String, byte[]> producer) {
-        RecordSender sender = new RecordSender(producer, TopicNamespace.DEFAULT, this.health, 1000,
-                new SimpleMeterRegistry());
-        sender.start();
-        return sender;
+                .containsOnly(new TopicNamespace("t.").name(Topic.SESSION_EVENTS));
     }
 
     private static KafkaUpstreamOutput outputOf(RecordSender sender) {
-        return new KafkaUpstreamOutput(sender, new SnapshotChunker(8_000, MAX_RECORD_BYTES), MAX_RECORD_BYTES);
+        return new KafkaUpstreamOutput(sender, new SnapshotChunker(8_000, MAX_RECORD_BYTES), MAX_RECORD_BYTES,
+                "instance-a");
     }
 
     private static SessionUpserted change(String sessionKey, long seq) {

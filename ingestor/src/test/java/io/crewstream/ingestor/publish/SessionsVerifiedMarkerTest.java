@@ -132,10 +132,14 @@ class SessionsVerifiedMarkerTest {
         IngestorProperties.Kafka kafka = new IngestorProperties.Kafka(1, false, Duration.ofSeconds(10), 262_144,
                 MAX_RECORD_BYTES, 100_000);
         KafkaSettings shared = KafkaSettings.of(broker.bootstrapServers(), namespace.prefix());
-        this.sender = new RecordSender(new KafkaProducer<>(ProducerSettings.of(shared, kafka)), namespace,
-                new PublishHealth(Clock.systemUTC()), 100_000, new SimpleMeterRegistry());
+        this.sender = new RecordSender(id -> new KafkaProducer<>(ProducerSettings.of(shared, kafka, id)), namespace,
+                new PublishHealth(Clock.systemUTC()), 100_000, "instance-a", new SimpleMeterRegistry(),
+                Clock.systemUTC());
         this.sender.start();
-        return new KafkaUpstreamOutput(this.sender, new SnapshotChunker(262_144, MAX_RECORD_BYTES), MAX_RECORD_BYTES);
+        this.sender.open(GW, Duration.ofSeconds(30));
+        this.sender.open(OTHER, Duration.ofSeconds(30));
+        return new KafkaUpstreamOutput(this.sender, new SnapshotChunker(262_144, MAX_RECORD_BYTES), MAX_RECORD_BYTES,
+                "instance-a");
     }
 
     private static SessionUpserted upsert(String connectionId, String sessionKey) {

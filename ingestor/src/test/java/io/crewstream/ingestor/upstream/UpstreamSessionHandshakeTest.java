@@ -276,6 +276,35 @@ class UpstreamSessionHandshakeTest {
     }
 
     @Test
+    void aHandoverClosesTheSocketAndReportsConnectingHandedOverSoThatReadersKeepTheRuns() {
+        this.driver.connected();
+
+        this.driver.feed(new UpstreamInput.Stop(StopMode.HANDOVER));
+
+        assertThat(this.driver.effects(CloseSocket.class)).hasSize(1);
+        ConnectionStatusEvent last = this.driver.lastStatus();
+        assertThat(last.state()).isEqualTo(UpstreamState.CONNECTING);
+        assertThat(last.reasonCode()).isEqualTo("handed_over");
+        assertThat(last.statusIntervalMs()).as("this instance restates it no more").isNull();
+        assertThat(this.driver.timers()).isEmpty();
+        assertThat(this.driver.phase()).isInstanceOf(Stopped.class);
+    }
+
+    @Test
+    void aSilentStopClosesTheSocketAndPublishesNothingButKeepsTheStateForHealth() {
+        this.driver.connected();
+        this.driver.clear();
+
+        List<UpstreamEffect> effects = this.driver.feed(new UpstreamInput.Stop(StopMode.SILENT));
+
+        assertThat(effects).filteredOn(effect -> effect.getClass().getSimpleName().startsWith("Publish"))
+                .as("an instance that lost the gateway writes nothing for it").isEmpty();
+        assertThat(this.driver.effects(CloseSocket.class)).hasSize(1);
+        assertThat(this.driver.session().status().state()).isEqualTo(UpstreamState.DISCONNECTED);
+        assertThat(this.driver.timers()).isEmpty();
+    }
+
+    @Test
     void aStoppedSessionConnectsAgainWhenStarted() {
         this.driver.connected();
         this.driver.stop();

@@ -41,7 +41,10 @@ final class Text {
         return value.length() >= width ? value + " " : value + " ".repeat(width - value.length());
     }
 
-    /** {@code connected since 2026-12-01T21:10:02.000Z (OpenClaw 2026.9.6)}, or the reason it is not. */
+    /**
+     * {@code connected since 2026-12-01T21:10:02.000Z (OpenClaw 2026.9.6) via ingestor-a}, or the reason it is not;
+     * "via" names the ingestor instance that held the link, when the status says.
+     */
     static String status(ConnectionStatusEvent status) {
         if (status == null) {
             return "no status written yet";
@@ -55,6 +58,9 @@ final class Text {
         }
         if (status.gatewayVersion() != null) {
             text.append(" (OpenClaw ").append(status.gatewayVersion()).append(')');
+        }
+        if (status.owner() != null) {
+            text.append(" via ").append(status.owner());
         }
         if (status.kafkaOutage() != null) {
             text.append("; the ingestor could not write to Kafka from ").append(time(status.kafkaOutage().from()))

@@ -88,7 +88,8 @@ class ComposeFileTest {
 
     @Test
     void everyAppServiceBuildsFromAnExistingDockerfileAndRunsAnApplicationClass() throws ClassNotFoundException {
-        assertThat(appServices().keySet()).contains("ingestor", "projector", "sse-gateway-1", "sse-gateway-2");
+        assertThat(appServices().keySet()).contains("ingestor", "ingestor-2", "projector", "sse-gateway-1",
+                "sse-gateway-2");
         for (var service : appServices().entrySet()) {
             Map<String, Object> build = map(service.getValue().get("build"));
             Path context = REPOSITORY.resolve((String) build.get("context")).normalize();
@@ -100,6 +101,17 @@ class ComposeFileTest {
             assertThat(main).as(service.getKey() + " MAIN_CLASS").hasAnnotation(SpringBootApplication.class);
             assertThat(main).isEqualTo(APPS.get(module(service.getValue())).applicationClass());
         }
+    }
+
+    @Test
+    void theIngestorReplicasShareTheGatewaysWithDistinctInstanceIds() {
+        Map<String, Object> first = environment(services.get("ingestor"));
+        Map<String, Object> second = environment(services.get("ingestor-2"));
+        assertThat(first.get("CREWSTREAM_INGESTOR_INSTANCEID")).isNotNull()
+                .isNotEqualTo(second.get("CREWSTREAM_INGESTOR_INSTANCEID"));
+        Map<String, Object> rest = new java.util.HashMap<>(second);
+        rest.put("CREWSTREAM_INGESTOR_INSTANCEID", first.get("CREWSTREAM_INGESTOR_INSTANCEID"));
+        assertThat(rest).as("otherwise the same configuration: the same gateways to share").isEqualTo(first);
     }
 
     @Test

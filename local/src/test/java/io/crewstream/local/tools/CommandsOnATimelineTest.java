@@ -121,7 +121,7 @@ class CommandsOnATimelineTest {
         send(Topic.CONNECTION_STATUS, Instant.now(), ContractSerdes.connectionStatus().serialize(null,
                 ConnectionStatusEvent.of(GATEWAY, UpstreamState.UNREACHABLE, "connection refused",
                         "connection_refused", System.currentTimeMillis(), null, null, "ws://127.0.0.1:18789",
-                        System.currentTimeMillis())));
+                        System.currentTimeMillis()).withOwner("ingestor-b")));
         send(Topic.CONNECTION_STATUS, Instant.now(), ContractSerdes.connectionStatus().serialize(null,
                 ConnectionStatusEvent.of(GATEWAY, UpstreamState.UNREACHABLE, "connection refused",
                         "connection_refused", 1_000, null, null, "ws://127.0.0.1:18789", 3_000, 5_000L)
@@ -132,7 +132,8 @@ class CommandsOnATimelineTest {
         List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
         assertThat(lines).hasSize(3);
         assertThat(lines.get(0)).contains(GATEWAY).contains("upsert   agent:main:after (patch, seq 7): status running");
-        assertThat(lines.get(1)).contains("gateway  unreachable since").contains("[connection_refused]");
+        assertThat(lines.get(1)).contains("gateway  unreachable since").contains("[connection_refused]")
+                .endsWith(" via ingestor-b");
         assertThat(lines.get(2)).as("the ingestor's own Kafka outage, as it reported it afterwards")
                 .contains("the ingestor could not write to Kafka from " + T0.toString().replace("Z", ".000Z")
                         + " to " + T0.plusSeconds(300).toString().replace("Z", ".000Z") + " (42 records lost");

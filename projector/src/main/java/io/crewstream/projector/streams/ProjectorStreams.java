@@ -6,6 +6,7 @@ import java.util.Properties;
 import io.crewstream.projector.ProjectorProperties;
 import io.crewstream.projector.topology.DiscardedSnapshots;
 import io.crewstream.projector.topology.ProjectorTopology;
+import io.crewstream.projector.topology.OwnerChanges;
 import io.crewstream.projector.topology.SessionVerifications;
 import io.crewstream.runtime.KafkaSettings;
 import io.crewstream.schemas.Topic;
@@ -35,14 +36,17 @@ public class ProjectorStreams extends StreamsLifecycle {
     private final KafkaSettings kafka;
     private final DiscardedSnapshots discardedSnapshots;
     private final SessionVerifications verifications;
+    private final OwnerChanges ownerChanges;
 
     public ProjectorStreams(ProjectorProperties properties, KafkaSettings kafka,
-            DiscardedSnapshots discardedSnapshots, SessionVerifications verifications, ThreadFailures threadFailures) {
+            DiscardedSnapshots discardedSnapshots, SessionVerifications verifications, OwnerChanges ownerChanges,
+            ThreadFailures threadFailures) {
         super(properties, kafka, "projector", "Projector", TOPICS, threadFailures);
         this.properties = properties;
         this.kafka = kafka;
         this.discardedSnapshots = discardedSnapshots;
         this.verifications = verifications;
+        this.ownerChanges = ownerChanges;
     }
 
     @Override
@@ -54,7 +58,7 @@ public class ProjectorStreams extends StreamsLifecycle {
     protected Topology topology(Properties settings) {
         return new ProjectorTopology(this.kafka.namespace(), this.properties.applicationId(),
                 this.discardedSnapshots, StreamsSettings.maxRecordBytes(settings),
-                this.properties.activity().errorHold(), this.verifications).build();
+                this.properties.activity().errorHold(), this.verifications, this.ownerChanges).build();
     }
 
     /** How many records this instance has sent to the dead-letter topic since it started. */

@@ -16,22 +16,25 @@ import org.apache.kafka.streams.processor.api.Record;
  * table, and the row's state tells readers they may be stale. A status too large to write (a megabyte of reason)
  * goes to the dead letters and changes nothing. A status that says the link is down ({@link UpstreamState#linkDown()};
  * not {@code connecting}, which the ingestor also reports while the link is healthy) is forwarded to the activity
- * projector ({@link TableSignal.ConnectionLost}), which ends the connection's runs in progress. Runs on a stream
+ * projector ({@link TableSignal.ConnectionLost}), which ends the connection's runs in progress. A status from
+ * another ingestor instance than the last one is counted as a handover or failover ({@link OwnerChanges}). Runs on a stream
  * thread; one instance per task.
  */
 final class ConnectionStatusProjector implements Processor<String, ConnectionStatusEvent, String, Object> {
 
     private final String consumerName;
     private final RecordSizeLimit limit;
+    private final OwnerChanges ownerChanges;
 
     private ProcessorContext<String, Object> context;
     private ConnectionTable connections;
     private DeadLetterWriter deadLetters;
     private OutputEvents events;
 
-    ConnectionStatusProjector(String consumerName, RecordSizeLimit limit) {
+    ConnectionStatusProjector(String consumerName, RecordSizeLimit limit, OwnerChanges ownerChanges) {
         this.consumerName = consumerName;
         this.limit = limit;
+        this.ownerChanges = ownerChanges;
     }
 
     @Override
@@ -46,6 +49,8 @@ final class ConnectionStatusProjector implements Processor<String, ConnectionSta
 
     @Override
     public void process(Record<String, ConnectionStatusEvent> record) {
+        ConnectionStatusEvent previous = this.connections.lastStatus(record.value().connectionId());
+        OwnerChange.between(previous, record.value()).ifPresent(this.ownerChanges::record);
         try {
             // A new record: the input's headers are not the output's, and would count against its size; it carries
             // its own CloudEvents headers.

@@ -45,6 +45,11 @@ final class ConnectionTable {
         return state;
     }
 
+    /** The connection's last status, null before any. */
+    ConnectionStatusEvent lastStatus(String connectionId) {
+        return current(connectionId).status();
+    }
+
     Optional<ConnectionState> snapshotApplied(String connectionId, long snapshotAt, int sessionCount) {
         return update(connectionId, progress -> progress.withSnapshot(snapshotAt, sessionCount), snapshotAt);
     }

@@ -114,6 +114,7 @@ public final class ProjectorTopology {
     private final int maxRecordBytes;
     private final Duration errorHold;
     private final SessionVerifications verifications;
+    private final OwnerChanges ownerChanges;
 
     /**
      * @param consumerName how dead letters name this application
@@ -123,15 +124,17 @@ public final class ProjectorTopology {
      *     session or status whose row would be larger is dead-lettered instead
      * @param errorHold how long a session shows an error before it is idle again
      * @param verifications where the stream threads count what became of the sessions-verified markers
+     * @param ownerChanges where the stream threads count gateways taken over by another ingestor instance
      */
     public ProjectorTopology(TopicNamespace namespace, String consumerName, DiscardedSnapshots discardedSnapshots,
-            int maxRecordBytes, Duration errorHold, SessionVerifications verifications) {
+            int maxRecordBytes, Duration errorHold, SessionVerifications verifications, OwnerChanges ownerChanges) {
         this.namespace = namespace;
         this.consumerName = consumerName;
         this.discardedSnapshots = discardedSnapshots;
         this.maxRecordBytes = maxRecordBytes;
         this.errorHold = errorHold;
         this.verifications = verifications;
+        this.ownerChanges = ownerChanges;
     }
 
     public Topology build() {
@@ -167,7 +170,7 @@ public final class ProjectorTopology {
         topology.addProcessor(PROJECT_SESSIONS, () -> new SessionEventProjector(this.discardedSnapshots,
                 this.consumerName, limit), DECODE_SESSION_EVENTS);
         topology.addProcessor(PROJECT_CONNECTION_STATUS, () -> new ConnectionStatusProjector(this.consumerName,
-                limit), DECODE_CONNECTION_STATUS);
+                limit, this.ownerChanges), DECODE_CONNECTION_STATUS);
         topology.addSource(SESSION_VERIFICATIONS_SOURCE, Serdes.String().deserializer(),
                 Serdes.ByteArray().deserializer(), this.namespace.name(Topic.SESSION_VERIFICATIONS));
         topology.addProcessor(DECODE_SESSION_VERIFICATIONS,

@@ -38,7 +38,7 @@ final class ProjectorDriver {
         Properties settings = StreamsSettings.of(properties, KafkaSettings.of("unused:9092", NAMESPACE.prefix()));
         return new TopologyTestDriver(new ProjectorTopology(NAMESPACE, consumer,
                 new DiscardedSnapshots(meterRegistry), StreamsSettings.maxRecordBytes(settings),
-                properties.activity().errorHold(), new SessionVerifications(meterRegistry)).build(), settings,
+                properties.activity().errorHold(), new SessionVerifications(meterRegistry), new OwnerChanges(meterRegistry)).build(), settings,
                 wallClock);
     }
 

@@ -15,10 +15,11 @@ import io.crewstream.schemas.records.UpstreamState;
  *     ingestor promised to restate it ({@code statusIntervalMs} of the connection-state row): the ingestor, the
  *     projector or the path between them stopped, so {@code state} is only the last known one. Epoch ms of the last
  *     word; null while the status keeps arriving
+ * @param owner the ingestor instance holding the link ({@link ConnectionState#owner()}); null when unknown
  */
 public record GatewayStatus(String connectionId, UpstreamState state, String reason, String reasonCode, Long since,
         String gatewayVersion, Long lastTickAt, Long lastSnapshotAt, Integer sessionCount, Boolean stale,
-        Long pausedSince) {
+        Long pausedSince, String owner) {
 
     private static final String RECORD = "GatewayStatus";
 
@@ -38,6 +39,6 @@ public record GatewayStatus(String connectionId, UpstreamState state, String rea
     public static GatewayStatus from(ConnectionState state, Long pausedSince) {
         return new GatewayStatus(state.connectionId(), state.state(), state.reason(), state.reasonCode(),
                 state.since(), state.gatewayVersion(), state.lastTickAt(), state.lastSnapshotAt(),
-                state.sessionCount(), state.sessionsStale() || pausedSince != null, pausedSince);
+                state.sessionCount(), state.sessionsStale() || pausedSince != null, pausedSince, state.owner());
     }
 }

@@ -261,6 +261,19 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void bannerNamesTheIngestorInstanceHoldingTheLinkAndFollowsItToTheNextOwner() {
+        this.tables.connectionOwnedBy(LOCAL, "ingestor-a");
+        open(startGateway());
+        eventually().until(() -> banner().getText().startsWith("Connected"));
+        assertThat(banner().getText()).contains("via ingestor-a");
+
+        this.tables.connectionOwnedBy(LOCAL, "ingestor-b");
+
+        eventually().until(() -> banner().getText().contains("via ingestor-b"));
+        assertThat(banner().getText()).doesNotContain("ingestor-a");
+    }
+
+    @Test
     void gatewayWhoseStatusStoppedArrivingSaysSoInsteadOfConnectedUntilItArrivesAgain() {
         this.tables.restatedConnection(LOCAL, 200, System.currentTimeMillis());
         this.tables.created(LOCAL, "agent:main:one");

@@ -138,6 +138,14 @@ public final class TableTopics implements AutoCloseable {
         send(this.connections, Topic.CONNECTION_STATE, connectionId, value);
     }
 
+    /** A connected gateway's row whose link the ingestor instance {@code owner} holds. */
+    public void connectionOwnedBy(String connectionId, String owner) {
+        long now = System.currentTimeMillis();
+        ConnectionState value = ConnectionState.of(connectionId, UpstreamState.CONNECTED, null, null, now,
+                "2026.9.6", null, now, 0, "ws://127.0.0.1:18789", now).withOwner(owner);
+        send(this.connections, Topic.CONNECTION_STATE, connectionId, value);
+    }
+
     /**
      * A connected gateway's row as the projector writes it from a status the ingestor promises to restate every
      * {@code statusIntervalMs}, last heard at {@code observedAt}.
