@@ -137,8 +137,9 @@ public final class FailoverScenario implements Scenario {
         report.figure("kill -> new owner's snapshot readable (table whole), max",
                 String.format("%.2f s", snapshot[snapshot.length - 1]), "-", null);
         report.table(rows);
-        report.note("session timeout " + sessionTimeout + ", heartbeat " + heartbeat + ": the session timeout is the"
-                + " floor of a failover after a crash (Kafka cannot tell a dead instance from a slow one sooner)");
+        report.note("session timeout " + sessionTimeout + ", heartbeat " + heartbeat + ": most of a failover after a"
+                + " crash is the session timeout, counted from the killed instance's last heartbeat (up to one"
+                + " heartbeat interval before the kill); Kafka cannot tell a dead instance from a slow one sooner");
         report.details().put("sessionsPerGateway", sessions);
         report.details().put("rowBytes", rowBytes);
         report.save(context.results());
