@@ -75,7 +75,10 @@ public final class OwnershipWatch implements AutoCloseable {
         return Optional.ofNullable(this.latest.get(gateway));
     }
 
-    /** The first record of {@code kind} for the gateway, readable after {@code afterNanos}, not written by {@code notBy}. */
+    /**
+     * The first record of {@code kind} for the gateway readable after {@code afterNanos} and not written by
+     * {@code notBy}.
+     */
     public synchronized Optional<Seen> first(String gateway, Kind kind, long afterNanos, String notBy) {
         return this.seen.stream().filter(seen -> seen.gateway().equals(gateway) && seen.kind() == kind
                 && seen.nanos() - afterNanos > 0 && !notBy.equals(seen.writer())).findFirst();

@@ -172,8 +172,9 @@ public final class FailoverScenario implements Scenario {
             if (System.nanoTime() - deadline > 0) {
                 ConsumerGroupDescription group = describe(admin, groupId);
                 throw new IllegalStateException("the ingestors' group did not settle with " + members
-                        + " members within " + bound + ": " + (group == null ? "no group" : group.groupState() + " with "
-                        + group.members().size() + " members") + ", latest statuses " + gateways.stream()
+                        + " members within " + bound + ": " + (group == null ? "no group"
+                                : group.groupState() + " with " + group.members().size() + " members")
+                        + ", latest statuses " + gateways.stream()
                         .map(id -> id + "=" + watch.latest(id).map(status -> status.state() + " by " + status.owner())
                                 .orElse("none")).toList());
             }
