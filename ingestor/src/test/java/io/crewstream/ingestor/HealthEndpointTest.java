@@ -42,8 +42,9 @@ class HealthEndpointTest {
                 JsonNode health = Awaitility.await().atMost(Duration.ofSeconds(30))
                         .pollInterval(Duration.ofMillis(200))
                         .until(() -> health(ingestor.port()),
-                                json -> json.at("/components/upstreams/components/up/status").asString("")
-                                        .equals("UP")
+                                // Not only UP: a gateway is UP (owned: false) until this instance owns it.
+                                json -> json.at("/components/upstreams/components/up/details/state").asString("")
+                                        .equals("connected")
                                         && json.at("/components/upstreams/components/down/details/state")
                                                 .asString("").equals("unreachable"));
 
