@@ -13,6 +13,7 @@ import io.crewstream.bench.scenario.FootprintScenario;
 import io.crewstream.bench.scenario.RecoveryScenario;
 import io.crewstream.bench.scenario.ReplayScenario;
 import io.crewstream.bench.scenario.EndToEndScenario;
+import io.crewstream.bench.scenario.FailoverScenario;
 import io.crewstream.bench.scenario.FanOutScenario;
 import io.crewstream.bench.scenario.IdleBytesScenario;
 import io.crewstream.bench.scenario.IdleScenario;
@@ -48,6 +49,7 @@ public final class BenchMain {
         scenarios.put("poll-baseline", new PollBaselineScenario());
         scenarios.put("replay", new ReplayScenario());
         scenarios.put("chaos", new ChaosScenario());
+        scenarios.put("failover", new FailoverScenario());
         scenarios.put("soak", new SoakScenario());
         scenarios.put("chart", new ChartScenario());
         return scenarios;

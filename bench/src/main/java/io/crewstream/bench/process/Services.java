@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,18 +85,29 @@ public final class Services {
      */
     public JavaProcess ingestor(String name, List<String> jvmExtras, int port, String bootstrapServers,
             String topicPrefix, String connectionId, URI upstream, String token, String... extraProperties) {
+        List<String> properties = new ArrayList<>(List.of(
+                "--crewstream.ingestor.upstreams[0].id=" + connectionId,
+                "--crewstream.ingestor.upstreams[0].url=" + upstream));
+        properties.addAll(List.of(extraProperties));
+        return ingestor(name, jvmExtras, port, bootstrapServers, topicPrefix, Map.of("OPENCLAW_GATEWAY_TOKEN", token),
+                properties);
+    }
+
+    /**
+     * The ingestor's Spring Boot jar with its upstreams and any other settings in {@code properties}
+     * ({@code --name=value}; Spring joins a property given twice with a comma) and {@code environment} (the tokens).
+     */
+    public JavaProcess ingestor(String name, List<String> jvmExtras, int port, String bootstrapServers,
+            String topicPrefix, Map<String, String> environment, List<String> properties) {
         Path jar = stable(this.repository.resolve("ingestor/target/crewstream-ingestor-0.1.0-SNAPSHOT-exec.jar"),
                 "ingestor");
         List<String> launch = new ArrayList<>(List.of("-jar", jar.toString(),
                 "--server.port=" + port,
                 "--crewstream.kafka.bootstrap-servers=" + bootstrapServers,
                 "--crewstream.kafka.topic-prefix=" + topicPrefix,
-                "--crewstream.ingestor.upstreams[0].id=" + connectionId,
-                "--crewstream.ingestor.upstreams[0].url=" + upstream,
                 "--spring.main.banner-mode=off"));
-        launch.addAll(List.of(extraProperties));
-        return JavaProcess.start(name, this.logDir, withHeap("256m", jvmExtras), launch,
-                Map.of("OPENCLAW_GATEWAY_TOKEN", token));
+        launch.addAll(properties);
+        return JavaProcess.start(name, this.logDir, withHeap("256m", jvmExtras), launch, environment);
     }
 
     /** The projector's Spring Boot jar; {@code extraProperties} ({@code --name=value}) override its settings. */
@@ -185,14 +197,18 @@ public final class Services {
 
     /**
      * A private copy of a service jar: a rebuild of the module while a scenario runs would otherwise replace the jar
-     * under the running JVM (it loads classes lazily from it).
+     * under the running JVM (it loads classes lazily from it). Written aside and moved into place in one step: a
+     * JVM started a moment before (several instances of a service, started one after the other) keeps reading the
+     * copy it opened instead of one being rewritten under it.
      */
     private Path stable(Path jar, String module) {
         require(jar, module);
         try {
             Path copy = this.logDir.resolve("jars").resolve(jar.getFileName());
             Files.createDirectories(copy.getParent());
-            Files.copy(jar, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Path partial = Files.createTempFile(copy.getParent(), jar.getFileName().toString(), ".partial");
+            Files.copy(jar, partial, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(partial, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return copy;
         }
         catch (IOException ex) {

@@ -155,9 +155,14 @@ public final class KafkaOutput {
      * touches its key, in topic order (one connection's records share a partition).
      */
     public Map<String, SessionRow> foldedSessions() {
+        return fold(sessionEvents());
+    }
+
+    /** As {@link #foldedSessions()}, of {@code events} (one connection's, in topic order). */
+    public static Map<String, SessionRow> fold(List<SessionEvent> events) {
         Map<String, SessionRow> sessions = new LinkedHashMap<>();
         Map<String, SessionRow> pending = null;
-        for (SessionEvent event : sessionEvents()) {
+        for (SessionEvent event : events) {
             if (event instanceof SnapshotChunk chunk) {
                 if (chunk.chunkIndex() == 0) {
                     pending = new LinkedHashMap<>();
