@@ -13,8 +13,10 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Starts the ingestor once the context is ready: the Kafka publisher and the provisioning of the output topics (in
- * the background: an unreachable Kafka must not keep the gateways from being connected) first, then the ownership
- * (which joins the ingestors' group and starts the supervisor of each gateway assigned here), then the listener for
+ * the background) first, then the ownership, which joins the ingestors' group and starts the supervisor of each
+ * gateway assigned here (no gateway is connected before Kafka has assigned it here and made this instance its only
+ * writer: connecting without Kafka would be the split brain ownership prevents, so an instance that cannot reach
+ * Kafka at start connects once it can), then the listener for
  * the projector's snapshot requests (which it hands to the supervisors of the gateways owned here). Stops the
  * listener, then the ownership (each owned gateway reports {@code disconnected}/{@code stopped} and its writer
  * closes; then it leaves the group, so that the other instances take the gateways over at once) before the producer

@@ -356,11 +356,24 @@ public final class GatewayOwnership {
 
         // ---- transitions ---------------------------------------------------------------------------------------
 
-        /** Opens the writers that are due, and starts the supervisor of each one that opened. */
+        /**
+         * Opens the writers that are due, and starts the supervisor of each one that opened. Only while the group
+         * assigns the gateway here (as of the last poll): opening a gateway's writer fences whoever holds it, so an
+         * instance must never open one the group gave to another.
+         */
         private void openDue() {
             for (String id : this.book.due(GatewayOwnership.this.clock.millis())) {
                 if (stopping()) {
                     return;
+                }
+                if (!assignedHere(id)) {
+                    release(id, ReleaseReason.LOST, StopMode.SILENT);
+                    continue;
+                }
+                if (this.book.phase(id) instanceof GatewayPhase.Fenced) {
+                    this.book.stillAssignedAfterFence(id, GatewayOwnership.this.clock.millis());
+                    log.warn("Ownership: gateway '{}' is still assigned to instance '{}' a session timeout after its "
+                            + "writer was fenced: opening it again", id, GatewayOwnership.this.instanceId);
                 }
                 ReconnectBackoff backoff = this.openBackoffs.computeIfAbsent(id,
                         ignored -> ReconnectBackoff.withJitter(FIRST_RETRY, MAX_RETRY));
@@ -389,6 +402,12 @@ public final class GatewayOwnership {
                 log.info("Ownership: instance '{}' acquired gateway '{}' (assigned by the group; writer open)",
                         GatewayOwnership.this.instanceId, id);
             }
+        }
+
+        private boolean assignedHere(String id) {
+            String topic = GatewayOwnership.this.kafka.namespace().name(CoordinationTopic.INGESTOR_OWNERSHIP);
+            return this.consumer.assignment().contains(new TopicPartition(topic,
+                    GatewayOwnership.this.partitions.partition(id)));
         }
 
         /** Gives the gateway up: its supervisor stops as {@code mode} says, then its writer closes. */
@@ -433,8 +452,8 @@ public final class GatewayOwnership {
                 ReconnectBackoff backoff = this.openBackoffs.computeIfAbsent(lost.connectionId(),
                         ignored -> ReconnectBackoff.withJitter(FIRST_RETRY, MAX_RETRY));
                 GatewayPhase before = this.book.writerLost(lost.connectionId(), lost.fenced(),
-                        GatewayOwnership.this.clock.millis(), lost.fenced() ? 0 : backoff.next().toMillis(),
-                        lost.reason());
+                        GatewayOwnership.this.clock.millis(), lost.fenced() ? fenceRecheck().toMillis()
+                                : backoff.next().toMillis(), lost.reason());
                 publish();
                 if (!(before instanceof Owned)) {
                     continue;
@@ -446,8 +465,18 @@ public final class GatewayOwnership {
                 GatewayOwnership.this.metrics.released(lost.connectionId(), reason);
                 log.info("Ownership: instance '{}' released gateway '{}' ({}: {}){}",
                         GatewayOwnership.this.instanceId, lost.connectionId(), reason.tag(), lost.reason(),
-                        lost.fenced() ? "; not opened again until assigned anew" : "; opening it again");
+                        lost.fenced() ? "; opened again only if still assigned here in " + fenceRecheck().toSeconds()
+                                + " s" : "; opening it again");
             }
+        }
+
+        /**
+         * How long a fenced gateway waits before it is checked: a dropped member learns it within a session timeout
+         * and a heartbeat (its next heartbeat is refused), and then its poll gives the gateway up.
+         */
+        private Duration fenceRecheck() {
+            return GatewayOwnership.this.settings.sessionTimeout().plus(GatewayOwnership.this.settings
+                    .heartbeatInterval().multipliedBy(2));
         }
 
         /** On stop: every gateway held here is stopped as at shutdown, its writer closed. */

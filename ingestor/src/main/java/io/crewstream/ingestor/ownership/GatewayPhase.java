@@ -7,6 +7,8 @@ package io.crewstream.ingestor.ownership;
  * Unowned ─assigned→ Opening ─writer open→ Owned ─revoked / lost / stopped→ Unowned
  *                    Opening ─open failed→ Opening (again after a backoff, while assigned)
  *                    Owned ─writer fenced→ Fenced ─revoked / lost / stopped→ Unowned
+ *                                          Fenced ─recheck due, still assigned here→ Opening
+ *                                          Fenced ─recheck due, no longer assigned here→ Unowned
  *                    Owned ─writer failed→ Opening (after a backoff)
  * </pre>
  *
@@ -50,10 +52,13 @@ public sealed interface GatewayPhase {
     }
 
     /**
-     * Still assigned here as far as this instance knows, but Kafka fenced its writer: another instance took the
-     * gateway. Nothing is written; the writer is not opened again until the gateway is assigned here anew.
+     * Still assigned here as far as this instance knows, but Kafka fenced its writer: another instance opened the
+     * gateway's writer. Nothing is written until {@code recheckAt} (epoch ms), which leaves a member the group dropped
+     * time enough (a session timeout and a heartbeat) to learn it; if the group then still assigns the gateway here,
+     * the fence was not an owner's (a stale instance's late open, or a transaction the coordinator aborted) and the
+     * writer is opened again, so that a gateway assigned here is never left dark.
      */
-    record Fenced() implements GatewayPhase {
+    record Fenced(long recheckAt) implements GatewayPhase {
 
         @Override
         public String name() {

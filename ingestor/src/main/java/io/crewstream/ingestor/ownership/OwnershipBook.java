@@ -63,18 +63,31 @@ final class OwnershipBook {
     }
 
     /**
-     * The writer can write no more: fenced, it waits for a new assignment; failed otherwise, it is opened again at
-     * {@code now + retryInMs}. Ignored unless owned.
+     * The writer can write no more: fenced, it is checked again at {@code now + retryInMs} (a new assignment comes
+     * first); failed otherwise, it is opened again at {@code now + retryInMs}. Ignored unless owned.
      */
     GatewayPhase writerLost(String connectionId, boolean fenced, long now, long retryInMs, String why) {
         GatewayPhase before = phase(connectionId);
         if (before instanceof Owned) {
             if (fenced) {
-                set(connectionId, new Fenced(), now, "writer fenced (another instance owns it): " + why);
+                set(connectionId, new Fenced(now + retryInMs), now, "writer fenced (another instance opened it): "
+                        + why);
             }
             else {
                 set(connectionId, new Opening(0, now + retryInMs), now, "writer failed: " + why);
             }
+        }
+        return before;
+    }
+
+    /**
+     * A fenced gateway's recheck found it still assigned here: its writer is to be opened now. Ignored unless
+     * fenced.
+     */
+    GatewayPhase stillAssignedAfterFence(String connectionId, long now) {
+        GatewayPhase before = phase(connectionId);
+        if (before instanceof Fenced) {
+            set(connectionId, new Opening(0, now), now, "still assigned to this instance after its writer was fenced");
         }
         return before;
     }
@@ -88,21 +101,31 @@ final class OwnershipBook {
         return before;
     }
 
-    /** Gateways whose writer is due to be opened at {@code now}. */
+    /** Gateways whose writer is due to be opened, or whose fence is due to be rechecked, at {@code now}. */
     List<String> due(long now) {
         List<String> due = new ArrayList<>();
         this.standings.forEach((id, standing) -> {
-            if (standing.phase() instanceof Opening opening && opening.dueAt() <= now) {
+            if (dueAt(standing.phase()).orElse(Long.MAX_VALUE) <= now) {
                 due.add(id);
             }
         });
         return due;
     }
 
-    /** When the next writer is due to be opened, if any is waiting. */
+    /** When the next writer is due to be opened or fence rechecked, if any is waiting. */
     OptionalLong nextDue() {
-        return this.standings.values().stream().map(GatewayStanding::phase).filter(Opening.class::isInstance)
-                .mapToLong(phase -> ((Opening) phase).dueAt()).min();
+        return this.standings.values().stream().map(GatewayStanding::phase).map(OwnershipBook::dueAt)
+                .filter(OptionalLong::isPresent).mapToLong(OptionalLong::getAsLong).min();
+    }
+
+    private static OptionalLong dueAt(GatewayPhase phase) {
+        if (phase instanceof Opening opening) {
+            return OptionalLong.of(opening.dueAt());
+        }
+        if (phase instanceof Fenced fenced) {
+            return OptionalLong.of(fenced.recheckAt());
+        }
+        return OptionalLong.empty();
     }
 
     /** Gateways in any phase but {@link Unowned}: assigned here as far as this instance knows. */

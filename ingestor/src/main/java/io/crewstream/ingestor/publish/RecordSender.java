@@ -72,6 +72,7 @@ public final class RecordSender implements GatewayWriters, AutoCloseable {
     private volatile WriterLostListener listener = (connectionId, fenced, reason) -> { };
     // Set by start() (under this object's monitor), read by any thread.
     private volatile boolean started;
+    private volatile boolean closed;
     private volatile Counter failures;
     private volatile Counter refused;
 
@@ -125,8 +126,9 @@ public final class RecordSender implements GatewayWriters, AutoCloseable {
 
     @Override
     public void open(String connectionId, Duration timeout) {
-        if (!this.started) {
-            throw new WriterUnavailableException("the publisher is not started", null);
+        if (!this.started || this.closed) {
+            // Closed: a writer opened now would never be closed, and would fence whoever owns the gateway next.
+            throw new WriterUnavailableException("the publisher is " + (this.closed ? "closed" : "not started"), null);
         }
         GatewayWriter previous = this.writers.remove(connectionId);
         if (previous != null) {
@@ -222,6 +224,7 @@ public final class RecordSender implements GatewayWriters, AutoCloseable {
     /** Writes what is queued for every gateway (waiting up to 10 s each), then closes their producers. */
     @Override
     public synchronized void close() {
+        this.closed = true;
         for (String connectionId : List.copyOf(this.writers.keySet())) {
             close(connectionId, CLOSE_TIMEOUT);
         }

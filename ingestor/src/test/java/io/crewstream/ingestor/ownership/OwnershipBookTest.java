@@ -51,19 +51,32 @@ class OwnershipBookTest {
     }
 
     @Test
-    void aFencedWriterWaitsForANewAssignmentWhileAFailedOneIsOpenedAgainAfterTheBackoff() {
+    void aFencedWriterWaitsForItsRecheckOrANewAssignmentWhileAFailedOneIsOpenedAgainAfterTheBackoff() {
         own("a");
         own("b");
 
-        assertThat(this.book.writerLost("a", true, 300, 0, "fenced by epoch")).isInstanceOf(Owned.class);
+        assertThat(this.book.writerLost("a", true, 300, 14_000, "fenced by epoch")).isInstanceOf(Owned.class);
         assertThat(this.book.writerLost("b", false, 300, 2_000, "broker gone")).isInstanceOf(Owned.class);
 
         assertThat(this.book.phase("a")).isInstanceOf(Fenced.class);
-        assertThat(this.book.due(1_000_000)).containsExactly("b");
+        assertThat(this.book.due(2_300)).containsExactly("b");
         assertThat(this.book.due(2_299)).isEmpty();
+        assertThat(this.book.due(14_300)).as("the fence's recheck").containsExactly("a", "b");
+        assertThat(this.book.nextDue()).hasValue(2_300);
         assertThat(this.book.held()).containsExactly("a", "b");
         this.book.assigned("a", 400);
         assertThat(this.book.phase("a")).as("assigned anew").isInstanceOf(Opening.class);
+    }
+
+    @Test
+    void aFenceRecheckThatFindsTheGatewayStillAssignedOpensItAgain() {
+        own("a");
+        this.book.writerLost("a", true, 300, 14_000, "fenced by a stale instance's late open");
+
+        assertThat(this.book.stillAssignedAfterFence("a", 14_300)).isInstanceOf(Fenced.class);
+
+        assertThat(this.book.phase("a")).isEqualTo(new Opening(0, 14_300));
+        assertThat(this.book.due(14_300)).containsExactly("a");
     }
 
     @Test
