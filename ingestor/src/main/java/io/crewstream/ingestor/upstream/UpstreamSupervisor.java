@@ -123,6 +123,7 @@ public final class UpstreamSupervisor {
         if (running()) {
             return;
         }
+        awaitPreviousThread();
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "upstream-" + this.target.id());
             thread.setDaemon(true);
@@ -138,6 +139,26 @@ public final class UpstreamSupervisor {
             this.session = this.sessions.get();
         });
         enqueue(new UpstreamInput.Start());
+    }
+
+    /**
+     * A stop that timed out left the previous thread running (a callback stuck past 5 s); the new session must not
+     * share the socket and timer fields with it, so wait for it a while longer, and say so if it still runs.
+     */
+    private void awaitPreviousThread() {
+        ScheduledExecutorService previous = this.executor;
+        if (previous == null || previous.isTerminated()) {
+            return;
+        }
+        try {
+            if (!previous.awaitTermination(10, TimeUnit.SECONDS)) {
+                log.error("[{}] The previous supervisor thread is still running 10 s after it was stopped; starting "
+                        + "anyway", this.target.id());
+            }
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Whether started and not stopped since; any thread. */
