@@ -53,11 +53,24 @@ public final class RawSseConnection implements AutoCloseable {
         return this.parser;
     }
 
-    /** Reads until {@code done} holds for what was parsed; fails after {@code timeout}. */
+    /**
+     * Reads until {@code done} holds for what was parsed; fails after {@code timeout}. {@code done} is tested again
+     * only once something new was parsed: a test of megabytes of events after every few kilobytes read would make this
+     * reader, and so the server writing to it, as slow as the test (a slow reader is what some tests stage on purpose,
+     * but not that slow).
+     */
     public void readUntil(Predicate<SseParser> done, Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         this.socket.setSoTimeout(100);
-        while (!done.test(this.parser)) {
+        long tested = -1;
+        while (true) {
+            long parsed = parsedSoFar();
+            if (parsed != tested) {
+                if (done.test(this.parser)) {
+                    return;
+                }
+                tested = parsed;
+            }
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("Stream did not reach the expected state within " + timeout + "; got "
                         + this.parser.events().size() + " events");
@@ -69,6 +82,12 @@ public final class RawSseConnection implements AutoCloseable {
                 // Nothing yet; check the deadline and try again.
             }
         }
+    }
+
+    /** Grows with every event, comment and retry the parser took in. */
+    private long parsedSoFar() {
+        return this.parser.events().size() + (long) this.parser.comments().size()
+                + (this.parser.retry() == null ? 0 : 1);
     }
 
     private void readSome() throws IOException {
