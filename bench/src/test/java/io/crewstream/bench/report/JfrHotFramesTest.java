@@ -26,7 +26,9 @@ class JfrHotFramesTest {
             recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(10));
             recording.start();
             from = Instant.now();
-            burnFor(Duration.ofMillis(600));
+            // Long enough that a loaded 2-core machine, which may deschedule this thread at the sampler's ticks,
+            // still leaves samples in the window (600 ms left none once in CI).
+            burnFor(Duration.ofSeconds(2));
             to = Instant.now();
             recording.stop();
             recording.dump(file);
