@@ -16,12 +16,14 @@ import io.crewstream.schemas.records.SessionState;
 import io.crewstream.schemas.records.SessionsVerified;
 import io.crewstream.schemas.records.SnapshotRequest;
 import io.crewstream.schemas.sse.AgentsRefresh;
+import io.crewstream.schemas.sse.AuthExpired;
 import io.crewstream.schemas.sse.GatewayStatus;
 import io.crewstream.schemas.sse.PipelineStatus;
 import io.crewstream.schemas.sse.SessionRemovedPayload;
 import io.crewstream.schemas.sse.SessionsRefresh;
 import io.crewstream.schemas.sse.SseAgent;
 import io.crewstream.schemas.sse.SseSession;
+import io.crewstream.schemas.sse.StreamTicket;
 
 /**
  * Every value shape that crosses a process boundary, with its Java type, its JSON Schema and its golden examples
@@ -57,7 +59,10 @@ public enum Payload {
     SSE_GATEWAY_STATUS("sse-gateway-status", GatewayStatus.class,
             List.of("sse-gateway-status", "sse-gateway-status.paused")),
     SSE_PIPELINE_STATUS("sse-pipeline-status", PipelineStatus.class,
-            List.of("sse-pipeline-status.live", "sse-pipeline-status.paused"));
+            List.of("sse-pipeline-status.live", "sse-pipeline-status.paused")),
+    SSE_AUTH_EXPIRED("sse-auth-expired", AuthExpired.class, List.of("sse-auth-expired")),
+    /** Not an event: the body of {@code POST /api/stream-tickets}. */
+    STREAM_TICKET("stream-ticket", StreamTicket.class, List.of("stream-ticket"));
 
     /** Base of every schema's {@code $id}; it maps onto the classpath folder {@link #SCHEMA_FOLDER}. */
     public static final String SCHEMA_ID_BASE = "https://crewstream.io/schemas/v" + SchemaVersion.CURRENT + "/";

@@ -1,5 +1,6 @@
 package io.crewstream.ssegateway;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
@@ -25,7 +26,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     after its last response ended) is closed, however slowly it trickles bytes
  * @param maxConnectionsPerAddress open connections one client address may hold; one more is closed at once. 0 turns
  *     the limit off (behind a proxy, where every connection comes from the proxy's address)
- * @param auth bearer-token check of the API, off while no token is configured
+ * @param auth who may call the API: static tokens, JWTs, stream tickets and their limits; off while neither tokens
+ *     nor a JWT key source is configured
  * @param cors browser origins allowed to call the API from another site
  */
 @ConfigurationProperties("crewstream.sse")
@@ -81,24 +83,147 @@ public record SseGatewayProperties(
     }
 
     /**
-     * @param tokens accepted bearer tokens; empty turns authentication off
-     * @param cookieName the cookie a browser may carry the token in
+     * Who may call the API. Off (everything open) while neither static tokens nor a JWT key source is configured;
+     * with either, every non-public path needs credentials. Both may be on at once: a presented token is first
+     * compared with the static ones, then validated as a JWT.
+     *
+     * @param tokens static bearer tokens (the simple mode); each sees every gateway and never expires
+     * @param cookieName the cookie a same-site browser page may carry its token in (static or JWT)
+     * @param jwt JWT bearer tokens, from an identity provider or signed with a shared secret
+     * @param tickets the stream tickets of {@code POST /api/stream-tickets}
+     * @param maxStreamsPerSubject open event streams one subject (a static token, a JWT {@code sub}) may hold; one
+     *     more is a 429. 0 turns the limit off. (Per client address: {@code max-connections-per-address}.)
      */
-    public record Auth(@DefaultValue List<String> tokens, @DefaultValue("crewstream_token") String cookieName) {
+    public record Auth(@DefaultValue List<String> tokens, @DefaultValue("crewstream_token") String cookieName,
+            @DefaultValue Jwt jwt, @DefaultValue Tickets tickets, @DefaultValue("32") int maxStreamsPerSubject) {
 
         public Auth {
             tokens = List.copyOf(tokens);
+            if (maxStreamsPerSubject < 0) {
+                throw new IllegalArgumentException("crewstream.sse.auth.max-streams-per-subject must be 0 (no limit) "
+                        + "or more but was " + maxStreamsPerSubject);
+            }
         }
 
         public boolean enabled() {
-            return !this.tokens.isEmpty();
+            return !this.tokens.isEmpty() || this.jwt.enabled();
         }
 
         @Override
         public String toString() {
             // Tokens are secrets: never part of a log line or an error message.
-            return "Auth[tokens=" + this.tokens.size() + " configured, cookieName=" + this.cookieName + "]";
+            return "Auth[tokens=" + this.tokens.size() + " configured, cookieName=" + this.cookieName + ", jwt="
+                    + this.jwt + ", tickets=" + this.tickets + ", maxStreamsPerSubject=" + this.maxStreamsPerSubject
+                    + "]";
         }
+    }
+
+    /**
+     * JWT bearer tokens. Exactly one key source turns them on: {@code secret} (HS256, for small setups),
+     * {@code public-key} (a PEM RSA or EC public key: RS256/384/512, ES256/384/512) or {@code jwks-uri} (an identity
+     * provider's key set, fetched and refreshed by key id). The issuer and the audience are then required, and
+     * checked on every token, like its expiry and not-before, with at most {@code clock-skew} of tolerance. A token
+     * signed with an algorithm its key source does not allow (including {@code none}) is refused.
+     *
+     * @param secret HS256 shared secret, at least 32 bytes (UTF-8)
+     * @param publicKey PEM text of an RSA or EC public key ({@code -----BEGIN PUBLIC KEY-----})
+     * @param jwksUri the identity provider's JWKS URL ({@code https://idp.example.com/.well-known/jwks.json})
+     * @param issuer the required {@code iss} claim
+     * @param audience the required value of the {@code aud} claim (a token may list others too)
+     * @param scopeClaim the claim listing the gateway connection ids a token may see: a JSON array or a
+     *     space/comma-separated string; {@code *} for all. A token without it sees no gateway.
+     * @param clockSkew tolerance on {@code exp} and {@code nbf}; at most 5 minutes
+     */
+    public record Jwt(String secret, String publicKey, String jwksUri, String issuer, String audience,
+            @DefaultValue("crewstream_gateways") String scopeClaim, @DefaultValue("30s") Duration clockSkew) {
+
+        static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+
+        static final int MIN_SECRET_BYTES = 32;
+
+        public Jwt {
+            secret = blankToNull(secret);
+            publicKey = blankToNull(publicKey);
+            jwksUri = blankToNull(jwksUri);
+            issuer = blankToNull(issuer);
+            audience = blankToNull(audience);
+            int sources = (secret != null ? 1 : 0) + (publicKey != null ? 1 : 0) + (jwksUri != null ? 1 : 0);
+            if (sources > 1) {
+                throw new IllegalArgumentException("crewstream.sse.auth.jwt: set one of secret, public-key and "
+                        + "jwks-uri, not " + sources);
+            }
+            if (sources == 1 && (issuer == null || audience == null)) {
+                throw new IllegalArgumentException("crewstream.sse.auth.jwt.issuer and audience are required with "
+                        + "JWT tokens: a token minted by the same identity provider for another application must not "
+                        + "open this one");
+            }
+            if (secret != null && secret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
+                // The length only: the message may be logged.
+                throw new IllegalArgumentException("crewstream.sse.auth.jwt.secret must be at least "
+                        + MIN_SECRET_BYTES + " bytes (HS256) but has "
+                        + secret.getBytes(StandardCharsets.UTF_8).length);
+            }
+            if (scopeClaim == null || scopeClaim.isBlank()) {
+                throw new IllegalArgumentException("crewstream.sse.auth.jwt.scope-claim must not be blank");
+            }
+            if (clockSkew.isNegative() || clockSkew.compareTo(MAX_CLOCK_SKEW) > 0) {
+                throw new IllegalArgumentException("crewstream.sse.auth.jwt.clock-skew must be between 0 and "
+                        + MAX_CLOCK_SKEW + " but was " + clockSkew);
+            }
+        }
+
+        public boolean enabled() {
+            return this.secret != null || this.publicKey != null || this.jwksUri != null;
+        }
+
+        @Override
+        public String toString() {
+            String source = this.secret != null ? "secret" : this.publicKey != null ? "public-key"
+                    : this.jwksUri != null ? "jwks-uri" : "off";
+            return "Jwt[keys=" + source + ", issuer=" + this.issuer + ", audience=" + this.audience + ", scopeClaim="
+                    + this.scopeClaim + ", clockSkew=" + this.clockSkew + "]";
+        }
+    }
+
+    /**
+     * Stream tickets: what a browser's EventSource (which cannot set headers) presents instead of its token.
+     *
+     * @param ttl how long a ticket opens a stream; at most 5 minutes
+     * @param secret key the tickets are signed with (at least 32 bytes). Set it, the same on every instance, when
+     *     more than one SSE gateway serves the same browsers: a ticket is then good on any of them. Unset, each
+     *     instance draws its own at start, and its tickets open streams on it only.
+     * @param perMinute tickets one subject may obtain per minute; one more is a 429. 0 turns the cap off.
+     */
+    public record Tickets(@DefaultValue("30s") Duration ttl, String secret, @DefaultValue("30") int perMinute) {
+
+        static final Duration MAX_TTL = Duration.ofMinutes(5);
+
+        public Tickets {
+            secret = blankToNull(secret);
+            if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(MAX_TTL) > 0) {
+                throw new IllegalArgumentException("crewstream.sse.auth.tickets.ttl must be positive and at most "
+                        + MAX_TTL + " but was " + ttl);
+            }
+            if (secret != null
+                    && secret.getBytes(StandardCharsets.UTF_8).length < Jwt.MIN_SECRET_BYTES) {
+                throw new IllegalArgumentException("crewstream.sse.auth.tickets.secret must be at least "
+                        + Jwt.MIN_SECRET_BYTES + " bytes");
+            }
+            if (perMinute < 0) {
+                throw new IllegalArgumentException("crewstream.sse.auth.tickets.per-minute must be 0 (no cap) or "
+                        + "more but was " + perMinute);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Tickets[ttl=" + this.ttl + ", secret=" + (this.secret != null ? "set" : "per instance")
+                    + ", perMinute=" + this.perMinute + "]";
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return (value == null || value.isBlank()) ? null : value.trim();
     }
 
     /** @param allowedOrigins origins allowed by CORS; empty sends no CORS headers (same-origin only) */

@@ -57,12 +57,14 @@ class AuthTest {
     }
 
     @Test
-    void wrongTokenIsForbiddenAndNotEchoed() {
+    void wrongTokenIsUnauthorizedWithItsReasonAndNotEchoed() {
         var response = this.gateway.get("/api/sessions", Map.of("Authorization", "Bearer wrong"));
-        assertThat(response.statusCode()).isEqualTo(403);
-        assertThat(response.body()).doesNotContain(TOKEN).doesNotContain("wrong");
-        assertThat(this.gateway.get("/api/sessions?access_token=wrong").statusCode()).isEqualTo(403);
-        assertThat(this.gateway.get("/api/agents?token=wrong").statusCode()).isEqualTo(403);
+        assertThat(response.statusCode()).as("RFC 6750: an invalid token is a 401, not a 403").isEqualTo(401);
+        assertThat(response.body()).contains("\"reason\":\"token_invalid\"").doesNotContain(TOKEN)
+                .doesNotContain("wrong");
+        assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Bearer error=\"invalid_token\"");
+        assertThat(this.gateway.get("/api/sessions?access_token=wrong").statusCode()).isEqualTo(401);
+        assertThat(this.gateway.get("/api/agents?token=wrong").statusCode()).isEqualTo(401);
     }
 
     @Test

@@ -158,7 +158,7 @@ class PathSpellingAuthTest {
             assertThat(response.status()).as(open).isEqualTo(200);
         }
         assertThat(RawHttp.send(this.gateway.port(), "GET", "/api/sessions", Map.of("Authorization", "Bearer stale"),
-                Duration.ofMillis(600)).status()).isEqualTo(403);
+                Duration.ofMillis(600)).status()).isEqualTo(401);
     }
 
     @Test

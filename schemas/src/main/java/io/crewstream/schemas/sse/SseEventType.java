@@ -30,7 +30,12 @@ public enum SseEventType {
      * Whether the stream is live or paused (the SSE gateway cannot vouch for its view). Ours, not CrewHub's: a
      * client that does not listen for it loses nothing but the banner.
      */
-    PIPELINE_STATUS("pipeline-status", Payload.SSE_PIPELINE_STATUS);
+    PIPELINE_STATUS("pipeline-status", Payload.SSE_PIPELINE_STATUS),
+    /**
+     * The stream's access has expired ({@link AuthExpired}); the server closes the stream right after this event.
+     * Ours, not CrewHub's. A client gets a new stream ticket and resumes with its last event id.
+     */
+    AUTH_EXPIRED("auth-expired", Payload.SSE_AUTH_EXPIRED);
 
     private final String eventName;
     private final Payload payload;

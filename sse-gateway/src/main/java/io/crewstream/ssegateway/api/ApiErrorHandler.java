@@ -1,10 +1,12 @@
 package io.crewstream.ssegateway.api;
 
+import io.crewstream.ssegateway.security.AccessRefusedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.stereotype.Component;
@@ -33,6 +35,11 @@ public class ApiErrorHandler implements WebExceptionHandler {
             logger.debug("Request to {} failed after its response started: {}", exchange.getRequest().getPath().value(),
                     failure.toString());
             return Mono.empty();
+        }
+        if (failure instanceof AccessRefusedException refused) {
+            refused.retryAfter().ifPresent(after -> exchange.getResponse().getHeaders()
+                    .set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, after.toSeconds()))));
+            return ApiErrors.write(exchange.getResponse(), refused.refusal(), refused.getMessage());
         }
         if (failure instanceof InvalidRequestException invalid) {
             return ApiErrors.write(exchange.getResponse(), HttpStatus.BAD_REQUEST, invalid.getMessage());

@@ -1,7 +1,11 @@
 package io.crewstream.ssegateway.security;
 
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 
+import io.crewstream.schemas.sse.AuthRefusal;
 import io.crewstream.ssegateway.SseGatewayProperties;
 import io.crewstream.ssegateway.api.ApiErrors;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,9 +43,12 @@ import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
  * {@code //}, {@code /./}, control characters; and to a query that cannot be decoded ({@link QueryDecodingFirewall}).
  * What is left has one meaning, and the rules below see that meaning (the decoded, normalized path the application
  * routes on), not the raw request URI.</li>
- * <li><b>Deny by default.</b> With tokens configured, every path needs one except {@link #PUBLIC_PATHS}: the
- * pages' static files, {@code /contract.js} (names only) and the health probes. A path added later is protected until someone decides otherwise. No token: 401 with {@code WWW-Authenticate: Bearer};
- * a wrong one: 403. Without tokens, every path is open (the firewall still applies).</li>
+ * <li><b>Deny by default.</b> With authentication on (static tokens or a JWT key source configured), every path needs
+ * credentials except {@link #PUBLIC_PATHS}: the pages' static files, {@code /contract.js} (names only) and the health
+ * probes. A path added later is protected until someone decides otherwise. Credentials are found by
+ * {@link CredentialConverter} and checked by {@link ViewerAuthenticationManager}, which makes the request's
+ * {@link Viewer}. None: 401 {@code token_missing} with {@code WWW-Authenticate: Bearer}; refused ones: 401 with the
+ * {@link AuthRefusal} code saying why. Without authentication every path is open (the firewall still applies).</li>
  * <li><b>CORS</b> (when origins are configured) answers preflights before authentication; they carry no
  * credentials.</li>
  * <li>Every refusal is the API's JSON error body ({@link ApiErrors}), counted in {@value #REJECTED_METRIC} by
@@ -52,8 +59,9 @@ import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
 public class ApiSecurityConfiguration {
 
     /**
-     * Requests refused at the edge, tagged {@code reason}: {@code firewall}, {@code malformed} (by the HTTP decoder:
-     * {@code MalformedRequests}), {@code unauthenticated}, {@code forbidden}.
+     * Requests refused, tagged {@code reason}: {@code firewall}, {@code malformed} (by the HTTP decoder:
+     * {@code MalformedRequests}), {@code forbidden} (an authorization rule), or an {@link AuthRefusal} code
+     * ({@code token_missing}, {@code token_expired}, {@code ticket_used}, {@code out_of_scope}, ...).
      */
     public static final String REJECTED_METRIC = "crewstream.sse.http.rejected";
 
@@ -70,7 +78,7 @@ public class ApiSecurityConfiguration {
 
     @Bean
     SecurityWebFilterChain apiSecurityFilterChain(ServerHttpSecurity http, SseGatewayProperties properties,
-            MeterRegistry meters) {
+            StreamTickets tickets, Clock clock, MeterRegistry meters) {
         http.csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
@@ -91,14 +99,16 @@ public class ApiSecurityConfiguration {
 
         SseGatewayProperties.Auth auth = properties.auth();
         if (auth.enabled()) {
-            AuthenticationWebFilter tokens = new AuthenticationWebFilter(
-                    new ApiTokenAuthenticationManager(auth.tokens()));
-            tokens.setServerAuthenticationConverter(new ApiTokenConverter(auth.cookieName()));
-            tokens.setAuthenticationFailureHandler(wrongToken(meters));
-            // Public paths need no token, so a stale one (an old cookie, a bookmarked ?access_token=) must not lock
-            // anyone out of the dashboard page, where they would be asked for a new one, or out of the probes.
-            tokens.setRequiresAuthenticationMatcher(new NegatedServerWebExchangeMatcher(publicPaths()));
-            http.addFilterAt(tokens, SecurityWebFiltersOrder.AUTHENTICATION);
+            Optional<JwtTokens> jwt = auth.jwt().enabled() ? Optional.of(JwtTokens.from(auth.jwt(), clock))
+                    : Optional.empty();
+            AuthenticationWebFilter credentials = new AuthenticationWebFilter(
+                    new ViewerAuthenticationManager(auth.tokens(), jwt, tickets));
+            credentials.setServerAuthenticationConverter(new CredentialConverter(auth.cookieName()));
+            credentials.setAuthenticationFailureHandler(refused(meters));
+            // Public paths need no credentials, so stale ones (an old cookie, a bookmarked ?access_token=) must not
+            // lock anyone out of the dashboard page, where they would be asked for new ones, or out of the probes.
+            credentials.setRequiresAuthenticationMatcher(new NegatedServerWebExchangeMatcher(publicPaths()));
+            http.addFilterAt(credentials, SecurityWebFiltersOrder.AUTHENTICATION);
         }
 
         http.authorizeExchange(exchanges -> {
@@ -111,6 +121,16 @@ public class ApiSecurityConfiguration {
             }
         });
         return http.build();
+    }
+
+    @Bean
+    StreamTickets streamTickets(SseGatewayProperties properties, Clock clock) {
+        return new StreamTickets(properties.auth().tickets(), clock, new SecureRandom());
+    }
+
+    @Bean
+    Viewers viewers(SseGatewayProperties properties) {
+        return new Viewers(properties.auth().enabled());
     }
 
     private static ServerWebExchangeMatcher publicPaths() {
@@ -140,18 +160,24 @@ public class ApiSecurityConfiguration {
 
     private static ServerAuthenticationEntryPoint unauthenticated(MeterRegistry meters) {
         return (exchange, failure) -> {
-            meters.counter(REJECTED_METRIC, "reason", "unauthenticated").increment();
+            meters.counter(REJECTED_METRIC, "reason", AuthRefusal.TOKEN_MISSING.code()).increment();
             exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-            return ApiErrors.write(exchange.getResponse(), HttpStatus.UNAUTHORIZED, "A bearer token is required");
+            return ApiErrors.write(exchange.getResponse(), AuthRefusal.TOKEN_MISSING,
+                    "Credentials are required: 'Authorization: Bearer <token>', the cookie, or a stream ticket");
         };
     }
 
-    private static ServerAuthenticationFailureHandler wrongToken(MeterRegistry meters) {
+    /** Credentials presented and refused: 401 with the refusal's code (RFC 6750's {@code invalid_token}). */
+    private static ServerAuthenticationFailureHandler refused(MeterRegistry meters) {
         return (filterExchange, failure) -> {
-            meters.counter(REJECTED_METRIC, "reason", "forbidden").increment();
+            AuthRefusal refusal = (failure instanceof AuthRefusedException refused) ? refused.refusal()
+                    : AuthRefusal.TOKEN_INVALID;
+            String message = (failure instanceof AuthRefusedException) ? failure.getMessage()
+                    : "The token is not accepted";
+            meters.counter(REJECTED_METRIC, "reason", refusal.code()).increment();
             ServerHttpResponse response = filterExchange.getExchange().getResponse();
             response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
-            return ApiErrors.write(response, HttpStatus.FORBIDDEN, "The token is not accepted");
+            return ApiErrors.write(response, refusal, message);
         };
     }
 
@@ -166,6 +192,8 @@ public class ApiSecurityConfiguration {
         CorsConfiguration cors = new CorsConfiguration();
         cors.setAllowedOrigins(origins);
         cors.addAllowedMethod("GET");
+        // POST /api/stream-tickets: a page on an allowed origin gets its tickets too.
+        cors.addAllowedMethod("POST");
         cors.addAllowedHeader("*");
         cors.setAllowCredentials(true);
         UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();

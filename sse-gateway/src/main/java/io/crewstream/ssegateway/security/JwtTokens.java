@@ -1,0 +1,96 @@
+package io.crewstream.ssegateway.security;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+
+import javax.crypto.spec.SecretKeySpec;
+
+import io.crewstream.schemas.sse.AuthRefusal;
+import io.crewstream.ssegateway.SseGatewayProperties;
+import reactor.core.publisher.Mono;
+
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.security.oauth2.jwt.JwtValidationException;
+import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+
+/**
+ * Turns a JWT into a {@link Viewer}: signature (Spring Security's Nimbus decoder, which refuses {@code alg: none}
+ * and any algorithm the key source does not allow), then {@link TokenRules}, then the scope claim. Every refusal is an
+ * {@link AuthRefusedException} with a fixed message; a library's exception text (which can quote the token) never
+ * reaches the caller or the log. Thread-safe.
+ */
+final class JwtTokens {
+
+    private final ReactiveJwtDecoder decoder;
+
+    private final String scopeClaim;
+
+    JwtTokens(ReactiveJwtDecoder decoder, String scopeClaim) {
+        this.decoder = decoder;
+        this.scopeClaim = scopeClaim;
+    }
+
+    /** The decoder for the configured key source, checking {@link TokenRules} with {@code clock}. */
+    static JwtTokens from(SseGatewayProperties.Jwt properties, Clock clock) {
+        NimbusReactiveJwtDecoder decoder;
+        if (properties.secret() != null) {
+            SecretKeySpec key = new SecretKeySpec(properties.secret().getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+            decoder = NimbusReactiveJwtDecoder.withSecretKey(key).macAlgorithm(MacAlgorithm.HS256).build();
+        }
+        else {
+            throw new IllegalArgumentException("crewstream.sse.auth.jwt: only secret (HS256) is supported so far");
+        }
+        decoder.setJwtValidator(new TokenRules(properties.issuer(), properties.audience(), properties.clockSkew(),
+                clock));
+        return new JwtTokens(decoder, properties.scopeClaim());
+    }
+
+    /** The token's viewer, or an {@link AuthRefusedException} saying why not. */
+    Mono<Viewer> verify(String token) {
+        return this.decoder.decode(token).map(this::viewer).onErrorMap(JwtException.class, JwtTokens::refusal);
+    }
+
+    private Viewer viewer(Jwt jwt) {
+        return new Viewer(jwt.getSubject(), GatewayScope.of(scope(jwt.getClaims().get(this.scopeClaim))),
+                Optional.ofNullable(jwt.getExpiresAt()));
+    }
+
+    /** A JSON array of ids, or one string of ids separated by spaces or commas; anything else grants nothing. */
+    private static Set<String> scope(Object claim) {
+        Set<String> ids = new LinkedHashSet<>();
+        if (claim instanceof Collection<?> values) {
+            for (Object value : values) {
+                if (value instanceof String id && !id.isBlank()) {
+                    ids.add(id.trim());
+                }
+            }
+        }
+        else if (claim instanceof String text) {
+            Arrays.stream(text.split("[\\s,]+")).filter(id -> !id.isBlank()).forEach(ids::add);
+        }
+        return ids;
+    }
+
+    private static AuthRefusedException refusal(JwtException failure) {
+        if (failure instanceof JwtValidationException invalid) {
+            for (OAuth2Error error : invalid.getErrors()) {
+                for (AuthRefusal refusal : AuthRefusal.values()) {
+                    if (refusal.code().equals(error.getErrorCode())) {
+                        return new AuthRefusedException(refusal, error.getDescription());
+                    }
+                }
+            }
+        }
+        // A bad signature, an unsigned or malformed token, an algorithm the key does not allow, an unreachable JWKS.
+        return new AuthRefusedException(AuthRefusal.TOKEN_INVALID, "The token is not accepted");
+    }
+}

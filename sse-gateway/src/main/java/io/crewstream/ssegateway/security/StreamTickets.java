@@ -1,0 +1,172 @@
+package io.crewstream.ssegateway.security;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.crewstream.schemas.sse.AuthRefusal;
+import io.crewstream.schemas.sse.StreamTicket;
+import io.crewstream.ssegateway.SseGatewayProperties;
+
+/**
+ * Issues and redeems stream tickets: a {@link Viewer} sealed into a short-lived, single-use HS256 JWT (Nimbus JOSE)
+ * that {@code GET /api/events?ticket=} accepts in place of the caller's token. Self-contained, so any instance that
+ * shares {@code crewstream.sse.auth.tickets.secret} can redeem it; single use is enforced per instance (the ids it
+ * has redeemed are kept until they expire, seconds later): with N instances behind a balancer and a shared secret, a
+ * ticket caught in transit could open at most one stream per instance, within its few seconds. A ticket never
+ * outlives the access it was issued for, and the stream it opens ends when that access does.
+ *
+ * <p>Threading: {@link #issue} and {@link #redeem} may be called from any thread. Constructing draws the per-instance
+ * secret when none is configured; nothing else happens until a call.
+ */
+public final class StreamTickets {
+
+    /** The audience of every ticket: a ticket is not a token, and nothing else of ours may accept it. */
+    static final String AUDIENCE = "crewstream-stream-ticket";
+
+    private static final String SCOPE_CLAIM = "gw";
+
+    private static final String ACCESS_EXPIRES_CLAIM = "axp";
+
+    private static final int SECRET_BYTES = 32;
+
+    private final byte[] secret;
+
+    private final Duration ttl;
+
+    private final Clock clock;
+
+    private final SecureRandom random;
+
+    /** Redeemed ticket ids, and when each expires (epoch ms): kept until then, so a second use is refused. */
+    private final Map<String, Long> redeemed = new ConcurrentHashMap<>();
+
+    public StreamTickets(SseGatewayProperties.Tickets properties, Clock clock, SecureRandom random) {
+        this.ttl = properties.ttl();
+        this.clock = clock;
+        this.random = random;
+        if (properties.secret() != null) {
+            this.secret = properties.secret().getBytes(StandardCharsets.UTF_8);
+        }
+        else {
+            this.secret = new byte[SECRET_BYTES];
+            random.nextBytes(this.secret);
+        }
+    }
+
+    /** A ticket for {@code viewer}, good for the configured time-to-live or until its access ends, whichever first. */
+    public StreamTicket issue(Viewer viewer) {
+        Instant now = this.clock.instant();
+        Instant expiresAt = now.plus(this.ttl);
+        if (viewer.expiresAt().isPresent() && viewer.expiresAt().get().isBefore(expiresAt)) {
+            expiresAt = viewer.expiresAt().get();
+        }
+        byte[] id = new byte[16];
+        this.random.nextBytes(id);
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                .jwtID(Base64.getUrlEncoder().withoutPadding().encodeToString(id))
+                .subject(viewer.subject())
+                .audience(AUDIENCE)
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(expiresAt))
+                .claim(SCOPE_CLAIM, scopeClaim(viewer.scope()));
+        viewer.expiresAt().ifPresent(access -> claims.claim(ACCESS_EXPIRES_CLAIM, access.toEpochMilli()));
+        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims.build());
+        try {
+            jwt.sign(new MACSigner(this.secret));
+        }
+        catch (JOSEException ex) {
+            throw new IllegalStateException("Could not sign a stream ticket", ex);
+        }
+        return new StreamTicket(jwt.serialize(), expiresAt.toEpochMilli(),
+                viewer.expiresAt().map(Instant::toEpochMilli).orElse(null));
+    }
+
+    /**
+     * The viewer a ticket was issued for; consumes the ticket.
+     *
+     * @throws AuthRefusedException {@code ticket_invalid} (not one of ours, or tampered with), {@code ticket_expired},
+     *     {@code ticket_used}
+     */
+    public Viewer redeem(String ticket) {
+        JWTClaimsSet claims = verified(ticket);
+        long now = this.clock.millis();
+        Date expiration = claims.getExpirationTime();
+        if (expiration == null || now >= expiration.getTime()) {
+            throw new AuthRefusedException(AuthRefusal.TICKET_EXPIRED,
+                    "The stream ticket has expired; get a new one (POST /api/stream-tickets)");
+        }
+        forgetExpired(now);
+        if (this.redeemed.putIfAbsent(claims.getJWTID(), expiration.getTime()) != null) {
+            throw new AuthRefusedException(AuthRefusal.TICKET_USED,
+                    "The stream ticket has been used already; get a new one (POST /api/stream-tickets)");
+        }
+        Optional<Instant> accessExpiresAt = Optional.ofNullable(claims.getClaim(ACCESS_EXPIRES_CLAIM))
+                .map(value -> Instant.ofEpochMilli(((Number) value).longValue()));
+        return new Viewer(claims.getSubject(), scope(claims.getClaim(SCOPE_CLAIM)), accessExpiresAt);
+    }
+
+    private JWTClaimsSet verified(String ticket) {
+        try {
+            SignedJWT jwt = SignedJWT.parse(ticket);
+            if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(new MACVerifier(this.secret))) {
+                throw invalid();
+            }
+            JWTClaimsSet claims = jwt.getJWTClaimsSet();
+            if (claims.getAudience() == null || !claims.getAudience().contains(AUDIENCE) || claims.getJWTID() == null
+                    || claims.getSubject() == null || !(claims.getClaim(ACCESS_EXPIRES_CLAIM) == null
+                            || claims.getClaim(ACCESS_EXPIRES_CLAIM) instanceof Number)) {
+                throw invalid();
+            }
+            return claims;
+        }
+        catch (ParseException | JOSEException | ClassCastException ex) {
+            throw invalid();
+        }
+    }
+
+    private static AuthRefusedException invalid() {
+        return new AuthRefusedException(AuthRefusal.TICKET_INVALID,
+                "The stream ticket is not valid here; get a new one (POST /api/stream-tickets)");
+    }
+
+    private void forgetExpired(long now) {
+        for (Iterator<Map.Entry<String, Long>> it = this.redeemed.entrySet().iterator(); it.hasNext();) {
+            if (it.next().getValue() <= now) {
+                it.remove();
+            }
+        }
+    }
+
+    private static Object scopeClaim(GatewayScope scope) {
+        return (scope instanceof GatewayScope.Only only) ? List.copyOf(only.connectionIds()) : GatewayScope.WILDCARD;
+    }
+
+    private static GatewayScope scope(Object claim) {
+        if (GatewayScope.WILDCARD.equals(claim)) {
+            return GatewayScope.ALL;
+        }
+        if (claim instanceof List<?> ids) {
+            return GatewayScope.of(ids.stream().map(String::valueOf).collect(Collectors.toSet()));
+        }
+        throw invalid();
+    }
+}
