@@ -2,6 +2,7 @@ package io.crewstream.ssegateway.security;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -34,9 +35,12 @@ final class JwtTokens {
 
     private final String scopeClaim;
 
-    JwtTokens(ReactiveJwtDecoder decoder, String scopeClaim) {
+    private final Duration clockSkew;
+
+    JwtTokens(ReactiveJwtDecoder decoder, String scopeClaim, Duration clockSkew) {
         this.decoder = decoder;
         this.scopeClaim = scopeClaim;
+        this.clockSkew = clockSkew;
     }
 
     /** The decoder for the configured key source, checking {@link TokenRules} with {@code clock}. */
@@ -51,7 +55,7 @@ final class JwtTokens {
         }
         decoder.setJwtValidator(new TokenRules(properties.issuer(), properties.audience(), properties.clockSkew(),
                 clock));
-        return new JwtTokens(decoder, properties.scopeClaim());
+        return new JwtTokens(decoder, properties.scopeClaim(), properties.clockSkew());
     }
 
     /** The token's viewer, or an {@link AuthRefusedException} saying why not. */
@@ -59,9 +63,13 @@ final class JwtTokens {
         return this.decoder.decode(token).map(this::viewer).onErrorMap(JwtException.class, JwtTokens::refusal);
     }
 
+    /**
+     * Its access ends when the token stops being accepted: {@code exp} plus the skew. Ending a stream any earlier
+     * would loop: the page would get a new ticket with the same, still accepted, token, and be cut off at once again.
+     */
     private Viewer viewer(Jwt jwt) {
         return new Viewer(jwt.getSubject(), GatewayScope.of(scope(jwt.getClaims().get(this.scopeClaim))),
-                Optional.ofNullable(jwt.getExpiresAt()));
+                Optional.of(jwt.getExpiresAt().plus(this.clockSkew)));
     }
 
     /** A JSON array of ids, or one string of ids separated by spaces or commas; anything else grants nothing. */

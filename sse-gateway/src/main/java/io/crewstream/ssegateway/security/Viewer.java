@@ -12,8 +12,8 @@ import java.util.Optional;
  * @param subject the JWT's {@code sub}, or {@code static-token-<n>} for the n-th static token, or
  *     {@value #ANONYMOUS_SUBJECT} when authentication is off
  * @param scope the gateways this caller may see
- * @param expiresAt when this access ends (the token's {@code exp}); empty when it never does (a static token, or
- *     authentication off)
+ * @param expiresAt when this access ends: when its token stops being accepted (a JWT's {@code exp} plus the allowed
+ *     clock skew); empty when it never does (a static token, or authentication off)
  */
 public record Viewer(String subject, GatewayScope scope, Optional<Instant> expiresAt) {
 

@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import io.crewstream.ssegateway.state.Position;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,9 @@ final class ClientStream {
     /** A time not recorded yet. */
     private static final long UNSET = Long.MIN_VALUE;
 
+    /** The access of a stream that never expires (a static token, or authentication off). */
+    static final long NEVER = Long.MAX_VALUE;
+
     /** Where a stream is in its life; each phase says what it does with a live frame. */
     enum Phase {
         /** Registered, its initial content on the way (or the table still loading): holds live frames. */
@@ -69,6 +73,9 @@ final class ClientStream {
 
     private final Consumer<ClientStream> refresher;
 
+    /** Clock millis at which the access this stream was opened with ends, {@link #NEVER} if it does not. */
+    private final long accessEndsAt;
+
     /** Frames to write, conflated per key, in the order of their ids. */
     private final LinkedHashMap<String, SseFrame> pending = new LinkedHashMap<>();
 
@@ -86,9 +93,11 @@ final class ClientStream {
     /**
      * @param refresher asked, on the loop, for the whole state once the queue overflowed; it answers later through
      *     {@link #hold} and then {@link #refreshWith}, both posted to the loop
+     * @param accessEndsAt clock millis at which the caller's access ends ({@link #NEVER}): the stream then ends with
+     *     {@code auth-expired}
      */
     ClientStream(Channel channel, ClientFilter filter, Optional<Position> resumeFrom, StreamMetrics metrics,
-            int capacity, Clock clock, Consumer<ClientStream> refresher) {
+            int capacity, Clock clock, Consumer<ClientStream> refresher, long accessEndsAt) {
         this.channel = channel;
         this.filter = filter;
         this.resumeFrom = resumeFrom;
@@ -96,6 +105,7 @@ final class ClientStream {
         this.capacity = capacity;
         this.clock = clock;
         this.refresher = refresher;
+        this.accessEndsAt = accessEndsAt;
     }
 
     ClientFilter filter() {
@@ -217,6 +227,11 @@ final class ClientStream {
             return;
         }
         long now = this.clock.millis();
+        if (now >= this.accessEndsAt) {
+            // Not one more frame once the access has ended, even between two ticks.
+            expire(now);
+            return;
+        }
         boolean wrote = false;
         Iterator<SseFrame> next = this.pending.values().iterator();
         while (next.hasNext() && this.channel.isWritable()) {
@@ -252,6 +267,10 @@ final class ClientStream {
         if (this.phase == Phase.CLOSED) {
             return;
         }
+        if (now >= this.accessEndsAt) {
+            expire(now);
+            return;
+        }
         if (this.lastWrite == UNSET) {
             this.lastWrite = now;
         }
@@ -276,6 +295,18 @@ final class ClientStream {
                     + "timeout); it resumes from its last event id");
             close();
         }
+    }
+
+    /**
+     * The caller's access has ended: drops what is pending (the client resumes with its last id, once it has new
+     * credentials), writes {@code auth-expired} as the stream's last event, and closes the connection once it is
+     * written (or at once, if it cannot be).
+     */
+    private void expire(long now) {
+        closed();
+        SseFrame expired = Frames.authExpired(this.accessEndsAt);
+        this.metrics.written(expired, now);
+        this.channel.writeAndFlush(expired.retainedBuffer()).addListener(ChannelFutureListener.CLOSE);
     }
 
     /** Ends the stream: drops what is pending and closes the connection (the client resumes with its last id). */

@@ -1,5 +1,6 @@
 package io.crewstream.ssegateway.stream;
 
+import io.crewstream.ssegateway.security.Viewers;
 import reactor.core.publisher.Mono;
 
 import org.springframework.web.bind.annotation.GetMapping;
@@ -16,18 +17,21 @@ public class EventStreamController {
 
     private final EventStreams streams;
 
-    public EventStreamController(EventStreams streams) {
+    private final Viewers viewers;
+
+    public EventStreamController(EventStreams streams, Viewers viewers) {
         this.streams = streams;
+        this.viewers = viewers;
     }
 
     @GetMapping(PATH)
     public Mono<Void> open(ServerWebExchange exchange) {
-        return this.streams.open(exchange);
+        return this.viewers.current(exchange).flatMap(viewer -> this.streams.open(exchange, viewer));
     }
 
     /** Headers only; never the GET mapping, which would open a stream nobody reads. */
     @RequestMapping(path = PATH, method = RequestMethod.HEAD)
     public Mono<Void> head(ServerWebExchange exchange) {
-        return this.streams.head(exchange);
+        return this.viewers.current(exchange).flatMap(viewer -> this.streams.head(exchange, viewer));
     }
 }

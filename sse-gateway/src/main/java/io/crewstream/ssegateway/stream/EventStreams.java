@@ -3,6 +3,7 @@ package io.crewstream.ssegateway.stream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -15,6 +16,7 @@ import io.crewstream.ssegateway.SseGatewayProperties;
 import io.crewstream.ssegateway.api.ApiErrors;
 import io.crewstream.ssegateway.api.InvalidRequestException;
 import io.crewstream.ssegateway.api.QueryParameters;
+import io.crewstream.ssegateway.security.Viewer;
 import io.crewstream.ssegateway.state.Position;
 import io.crewstream.ssegateway.state.SessionTable;
 import io.netty.channel.Channel;
@@ -139,8 +141,11 @@ public final class EventStreams implements SmartLifecycle {
         return this.running;
     }
 
-    /** {@code GET /api/events}: starts an event stream on this exchange (see the README for the contract). */
-    public Mono<Void> open(ServerWebExchange exchange) {
+    /**
+     * {@code GET /api/events}: starts an event stream on this exchange for {@code viewer} (see the README for the
+     * contract). The stream ends with {@code auth-expired} when the viewer's access does.
+     */
+    public Mono<Void> open(ServerWebExchange exchange, Viewer viewer) {
         ServerHttpRequest request = exchange.getRequest();
         ServerHttpResponse response = exchange.getResponse();
         if (!this.running) {
@@ -161,14 +166,14 @@ public final class EventStreams implements SmartLifecycle {
         DataBuffer first = response.bufferFactory().wrap(greeting);
         // The first bytes go out through WebFlux, which commits the headers (security headers included) with them.
         return response.writeAndFlushWith(Mono.just(Mono.just(first)))
-                .then(Mono.defer(() -> stream(connection, filter, resumeFrom)));
+                .then(Mono.defer(() -> stream(connection, filter, resumeFrom, viewer)));
     }
 
     /**
      * {@code HEAD /api/events}: the headers a stream would start with, and nothing else. No client is registered: a
      * HEAD response has no body, and a stream opened for it would never be read.
      */
-    public Mono<Void> head(ServerWebExchange exchange) {
+    public Mono<Void> head(ServerWebExchange exchange, Viewer viewer) {
         ServerHttpResponse response = exchange.getResponse();
         if (!this.running) {
             return ApiErrors.write(response, HttpStatus.SERVICE_UNAVAILABLE, "Starting up; retry shortly");
@@ -184,10 +189,12 @@ public final class EventStreams implements SmartLifecycle {
     }
 
     /** Hands the connection to a {@link ClientStream}; completes when the connection closes. */
-    private Mono<Void> stream(Connection connection, ClientFilter filter, Optional<Position> resumeFrom) {
+    private Mono<Void> stream(Connection connection, ClientFilter filter, Optional<Position> resumeFrom,
+            Viewer viewer) {
         Channel channel = connection.channel();
+        long accessEndsAt = viewer.expiresAt().map(Instant::toEpochMilli).orElse(ClientStream.NEVER);
         ClientStream client = new ClientStream(channel, filter, resumeFrom, this.metrics,
-                this.properties.clientQueueSize(), this.clock, this::refresh);
+                this.properties.clientQueueSize(), this.clock, this::refresh, accessEndsAt);
         connection.addHandlerLast(WRITABILITY_HANDLER, new ChannelInboundHandlerAdapter() {
             @Override
             public void channelWritabilityChanged(ChannelHandlerContext context) {

@@ -8,6 +8,7 @@ import io.crewstream.schemas.records.ConnectionState;
 import io.crewstream.schemas.records.SessionActivity;
 import io.crewstream.schemas.records.SessionState;
 import io.crewstream.schemas.sse.AgentsRefresh;
+import io.crewstream.schemas.sse.AuthExpired;
 import io.crewstream.schemas.sse.GatewayStatus;
 import io.crewstream.schemas.sse.PipelineStatus;
 import io.crewstream.schemas.sse.SessionRemovedPayload;
@@ -41,6 +42,8 @@ public final class Frames {
     private static final String GATEWAY_PAUSE_KEY_PREFIX = "gp/";
 
     private static final String PIPELINE_KEY = "pipeline";
+
+    private static final String AUTH_KEY = "auth";
 
     private Frames() {
     }
@@ -121,6 +124,13 @@ public final class Frames {
     /** {@code pipeline-status}: no {@code id:}, since it is not a table change and must not move a resume position. */
     static SseFrame pipeline(PipelineStatus status) {
         return SseFrame.event(SseEventType.PIPELINE_STATUS, null, status, PIPELINE_KEY, null);
+    }
+
+    /** {@code auth-expired}: the last event of a stream whose access has ended; no {@code id:}, like {@link #pipeline}. */
+    static SseFrame authExpired(long expiredAt) {
+        return SseFrame.event(SseEventType.AUTH_EXPIRED, null, new AuthExpired(expiredAt, "The access this stream was "
+                + "opened with has expired; get a new stream ticket and resume with the last event id"), AUTH_KEY,
+                null);
     }
 
     /** A gateway's status because its pause began or ended; no {@code id:}, like {@link #pipeline}. */

@@ -59,13 +59,13 @@ class ClientStreamTest {
     private ClientStream stream(EmbeddedChannel channel, int capacity) {
         this.channels.add(channel);
         return new ClientStream(channel, ClientFilter.ALL, Optional.empty(), this.metrics, capacity,
-                Clock.fixed(this.now, ZoneOffset.UTC), this.refreshRequests::add);
+                Clock.fixed(this.now, ZoneOffset.UTC), this.refreshRequests::add, ClientStream.NEVER);
     }
 
     private ClientStream streamAt(EmbeddedChannel channel, Instant at) {
         this.channels.add(channel);
         return new ClientStream(channel, ClientFilter.ALL, Optional.empty(), this.metrics, 8,
-                Clock.fixed(at, ZoneOffset.UTC), this.refreshRequests::add);
+                Clock.fixed(at, ZoneOffset.UTC), this.refreshRequests::add, ClientStream.NEVER);
     }
 
     private static SseFrame event(SseEventType type, String session, String id) {

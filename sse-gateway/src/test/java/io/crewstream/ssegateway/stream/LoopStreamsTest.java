@@ -40,7 +40,7 @@ class LoopStreamsTest {
 
     private final ClientStream stream = new ClientStream(this.channel, ClientFilter.ALL, Optional.empty(),
             new StreamMetrics(new SimpleMeterRegistry(), () -> 0), 256, this.clock, client -> {
-            });
+            }, ClientStream.NEVER);
 
     @AfterEach
     void release() {
@@ -97,7 +97,7 @@ class LoopStreamsTest {
         });
         ClientStream broken = new ClientStream(failing, ClientFilter.ALL, Optional.empty(),
                 new StreamMetrics(new SimpleMeterRegistry(), () -> 0), 256, this.clock, client -> {
-                });
+                }, ClientStream.NEVER);
         failing.closeFuture().addListener(closed -> this.loop.remove(broken));
         this.loop.post(own -> {
             for (ClientStream client : List.of(broken, this.stream)) {
