@@ -98,7 +98,9 @@ public record SseGatewayProperties(
             @DefaultValue Jwt jwt, @DefaultValue Tickets tickets, @DefaultValue("32") int maxStreamsPerSubject) {
 
         public Auth {
-            tokens = List.copyOf(tokens);
+            // An empty entry (CREWSTREAM_SSE_AUTH_TOKENS= passed through unset, as compose does) is no token: it must
+            // neither turn authentication on nor be accepted.
+            tokens = tokens.stream().filter(token -> token != null && !token.isBlank()).toList();
             if (maxStreamsPerSubject < 0) {
                 throw new IllegalArgumentException("crewstream.sse.auth.max-streams-per-subject must be 0 (no limit) "
                         + "or more but was " + maxStreamsPerSubject);
