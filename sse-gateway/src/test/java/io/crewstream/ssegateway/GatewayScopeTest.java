@@ -16,6 +16,7 @@ import io.crewstream.schemas.serde.ContractJson;
 import io.crewstream.schemas.sse.AuthRefusal;
 import io.crewstream.schemas.sse.SseEventType;
 import io.crewstream.ssegateway.security.ApiSecurityConfiguration;
+import io.crewstream.ssegateway.security.StreamTicketController;
 import io.crewstream.ssegateway.stream.EventStreams;
 import io.crewstream.ssegateway.stream.StreamMetrics;
 import io.crewstream.ssegateway.support.GatewayApp;
@@ -208,6 +209,25 @@ class GatewayScopeTest {
         }
         finally {
             this.tables.connection(B, UpstreamState.CONNECTED);
+        }
+    }
+
+    @Test
+    void aStreamOpenedWithAStreamTicketKeepsTheTokensScope() {
+        HttpResponse<String> issued = this.gateway.send("POST", StreamTicketController.PATH,
+                TestTokens.bearer(ONLY_A));
+        assertThat(issued.statusCode()).isEqualTo(201);
+        String ticket = ContractJson.mapper().readTree(issued.body()).path("ticket").asString();
+        try (SseTestClient stream = this.gateway.events("?ticket=" + ticket, Map.of())) {
+            await().atMost(WAIT).until(() -> !stream.events(SseEventType.PIPELINE_STATUS).isEmpty());
+            assertThat(connections(stream.events(SseEventType.SESSIONS_REFRESH).get(0).json().path("sessions")))
+                    .containsExactly(A);
+            assertThat(stream.events()).noneMatch(event -> event.data().contains(B));
+        }
+        String another = ContractJson.mapper().readTree(this.gateway.send("POST", StreamTicketController.PATH,
+                TestTokens.bearer(ONLY_A)).body()).path("ticket").asString();
+        try (SseTestClient refused = this.gateway.events("?ticket=" + another + "&connection=" + B, Map.of())) {
+            assertThat(refused.status()).as("the ticket's scope is the token's").isEqualTo(403);
         }
     }
 
