@@ -1,6 +1,7 @@
 package io.crewstream.ssegateway;
 
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import io.crewstream.schemas.records.AgentSessionCounts;
 import io.crewstream.schemas.records.AgentUsageMinute;
 import io.crewstream.schemas.records.UpstreamState;
 import io.crewstream.schemas.serde.ContractJson;
+import io.crewstream.schemas.serde.ContractSerdes;
 import io.crewstream.schemas.sse.AuthRefusal;
 import io.crewstream.schemas.sse.SseEventType;
 import io.crewstream.ssegateway.security.ApiSecurityConfiguration;
@@ -80,6 +82,10 @@ class GatewayScopeTest {
                     Timeline.row("agent:main:" + gateway + "-first", "running")));
             this.timeline.usage(AgentUsageMinute.of(gateway, "main", minute, 1, 1, 0, 10, Map.of(), minute));
         }
+        // A broken writer's record: keyed as gw-a's, holding gw-b's minute. Its key must not let it past the scope.
+        this.timeline.brokenUsage(Instant.ofEpochMilli(minute), AgentUsageMinute.key(A, "spoofed"),
+                new String(ContractSerdes.of(AgentUsageMinute.class).serialize(null, AgentUsageMinute.of(B, "spoofed",
+                        minute, 1, 1, 0, 10, Map.of(), minute)), StandardCharsets.UTF_8));
         this.gateway = GatewayApp.start(broker.bootstrapServers(), this.timeline.prefix(),
                 TestTokens.hs256Properties());
         await().atMost(WAIT).until(() -> this.gateway.get("/actuator/health/readiness").statusCode() == 200);
@@ -109,7 +115,10 @@ class GatewayScopeTest {
         assertThat(connections(sessions.path("gateways"))).containsExactly(A);
         assertThat(connections(json("/api/agents", ONLY_A).path("agents"))).containsExactly(A);
         assertThat(json("/api/replay/connections", ONLY_A).toString()).isEqualTo("{\"connections\":[\"gw-a\"]}");
-        assertThat(connections(json("/api/usage?hours=24", ONLY_A).path("agents"))).containsExactly(A);
+        JsonNode usage = json("/api/usage?hours=24", ONLY_A);
+        assertThat(connections(usage.path("agents"))).containsExactly(A);
+        assertThat(usage.path("unreadableRecords").asLong()).as("the record whose key and value disagree")
+                .isEqualTo(1);
         assertThat(get("/api/replay/range?connection=" + A, ONLY_A).statusCode()).as("its own gateway's questions")
                 .isEqualTo(200);
     }
