@@ -190,6 +190,17 @@ class GatewayScopeTest {
     }
 
     @Test
+    void scopeEntriesThatAreNoConnectionIdMatchNothingAndBreakNothing() {
+        String odd = TestTokens.hs256(TestTokens.claims("dave", List.of(A, "GW B!", ""), Duration.ofHours(1)));
+        for (String path : List.of("/api/sessions", "/api/agents", "/api/gateways", "/api/replay/connections",
+                "/api/usage?hours=24")) {
+            HttpResponse<String> response = get(path, odd);
+            assertThat(response.statusCode()).as(path).isEqualTo(200);
+            assertThat(response.body()).as(path).contains(A).doesNotContain(B);
+        }
+    }
+
+    @Test
     void theStreamCarriesOnlyTheScopesLiveChanges() {
         try (SseTestClient scoped = this.gateway.events("", TestTokens.bearer(ONLY_A));
                 SseTestClient witness = this.gateway.events("", TestTokens.bearer(EVERY))) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 
 import io.crewstream.replay.Replay;
+import io.crewstream.schemas.ConnectionIds;
 import io.crewstream.schemas.ContractViolationException;
 import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.records.AgentUsageMinute;
@@ -17,9 +18,9 @@ import io.crewstream.schemas.serde.ContractSerde;
 import io.crewstream.schemas.serde.ContractSerdes;
 import io.crewstream.ssegateway.api.QueryParameters;
 import io.crewstream.ssegateway.api.ScopeRefusals;
+import io.crewstream.ssegateway.replay.ReplayGate;
 import io.crewstream.ssegateway.security.GatewayScope;
 import io.crewstream.ssegateway.security.Viewer;
-import io.crewstream.ssegateway.replay.ReplayGate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,7 +107,9 @@ public class UsageController {
     /** The key prefixes of the gateways' records; one empty prefix (every key) for all. */
     private static List<byte[]> keyPrefixes(GatewayScope gateways) {
         if (gateways instanceof GatewayScope.Only only) {
-            return only.connectionIds().stream()
+            // A scope may name what is no connection id (a token's claim is the identity provider's text): it matches
+            // no gateway, and has no key prefix.
+            return only.connectionIds().stream().filter(ConnectionIds::isValid)
                     .map(id -> AgentUsageMinute.keyPrefix(id).getBytes(StandardCharsets.UTF_8)).toList();
         }
         return List.of(new byte[0]);
