@@ -16,6 +16,7 @@ import io.crewstream.ssegateway.SseGatewayProperties;
 import io.crewstream.ssegateway.api.ApiErrors;
 import io.crewstream.ssegateway.api.InvalidRequestException;
 import io.crewstream.ssegateway.api.QueryParameters;
+import io.crewstream.ssegateway.security.AccessRefusedException;
 import io.crewstream.ssegateway.security.Viewer;
 import io.crewstream.ssegateway.state.Position;
 import io.crewstream.ssegateway.state.SessionTable;
@@ -143,7 +144,10 @@ public final class EventStreams implements SmartLifecycle {
 
     /**
      * {@code GET /api/events}: starts an event stream on this exchange for {@code viewer} (see the README for the
-     * contract). The stream ends with {@code auth-expired} when the viewer's access does.
+     * contract), narrowed to the gateways the viewer may see (its filter carries the scope: the refresh, the live
+     * changes and a resume's replay alike). A {@code ?connection=} outside the scope is refused with 403
+     * {@code out_of_scope} before anything is written. The stream ends with {@code auth-expired} when the viewer's
+     * access does.
      */
     public Mono<Void> open(ServerWebExchange exchange, Viewer viewer) {
         ServerHttpRequest request = exchange.getRequest();
@@ -153,10 +157,14 @@ public final class EventStreams implements SmartLifecycle {
         }
         ClientFilter filter;
         try {
-            filter = ClientFilter.from(QueryParameters.all(request));
+            filter = ClientFilter.from(QueryParameters.all(request), viewer.scope());
         }
         catch (InvalidRequestException ex) {
             return ApiErrors.write(response, HttpStatus.BAD_REQUEST, ex.getMessage());
+        }
+        catch (AccessRefusedException ex) {
+            // Answered (and counted) where every refusal of a caller is: ApiErrorHandler.
+            return Mono.error(ex);
         }
         Optional<Position> resumeFrom = resumePosition(request);
         Connection connection = connectionOf(response);
@@ -179,10 +187,13 @@ public final class EventStreams implements SmartLifecycle {
             return ApiErrors.write(response, HttpStatus.SERVICE_UNAVAILABLE, "Starting up; retry shortly");
         }
         try {
-            ClientFilter.from(QueryParameters.all(exchange.getRequest()));
+            ClientFilter.from(QueryParameters.all(exchange.getRequest()), viewer.scope());
         }
         catch (InvalidRequestException ex) {
             return ApiErrors.write(response, HttpStatus.BAD_REQUEST, ex.getMessage());
+        }
+        catch (AccessRefusedException ex) {
+            return Mono.error(ex);
         }
         streamHeaders(response);
         return response.setComplete();

@@ -76,6 +76,11 @@ public final class TableTopics implements AutoCloseable {
         return topics;
     }
 
+    /** Writes to the tables of a namespace whose topics exist already (e.g. a {@link Timeline}'s). */
+    public static TableTopics in(KafkaBroker broker, TopicNamespace namespace) {
+        return new TableTopics(broker, namespace);
+    }
+
     /** A fresh namespace whose topics do not exist yet (see {@link #createTopics()}). */
     public static TableTopics withoutTopics(KafkaBroker broker, String hint) {
         return new TableTopics(broker, new TopicNamespace(broker.uniquePrefix(hint)));
