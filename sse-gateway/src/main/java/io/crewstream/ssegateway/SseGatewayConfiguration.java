@@ -77,8 +77,9 @@ class SseGatewayConfiguration {
 
     /** Named so that the readiness group can include it as {@code sessionTable}. */
     @Bean
-    TableHealthIndicator sessionTableHealthIndicator(SessionTable sessionTable, TableReader tableReader) {
-        return new TableHealthIndicator(sessionTable, tableReader);
+    TableHealthIndicator sessionTableHealthIndicator(SessionTable sessionTable, TableReader tableReader,
+            SseGatewayProperties properties) {
+        return new TableHealthIndicator(sessionTable, tableReader, !properties.auth().enabled());
     }
 
     @Bean

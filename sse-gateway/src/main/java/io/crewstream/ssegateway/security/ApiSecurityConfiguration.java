@@ -17,8 +17,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.core.Authentication;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
@@ -60,7 +62,7 @@ public class ApiSecurityConfiguration {
 
     /**
      * Requests refused, tagged {@code reason}: {@code firewall}, {@code malformed} (by the HTTP decoder:
-     * {@code MalformedRequests}), {@code forbidden} (an authorization rule), or an {@link AuthRefusal} code
+     * {@code MalformedRequests}), or an {@link AuthRefusal} code
      * ({@code token_missing}, {@code token_expired}, {@code ticket_used}, {@code out_of_scope}, ...).
      */
     public static final String REJECTED_METRIC = "crewstream.sse.http.rejected";
@@ -114,6 +116,10 @@ public class ApiSecurityConfiguration {
         http.authorizeExchange(exchanges -> {
             exchanges.matchers(publicPaths()).permitAll();
             if (auth.enabled()) {
+                // Metrics are totals over every gateway: only for callers who may see every gateway.
+                exchanges.pathMatchers("/actuator/**").access((authentication, exchange) -> authentication
+                        .map(ApiSecurityConfiguration::seesEveryGateway).defaultIfEmpty(false)
+                        .map(AuthorizationDecision::new));
                 exchanges.anyExchange().authenticated();
             }
             else {
@@ -131,6 +137,11 @@ public class ApiSecurityConfiguration {
     @Bean
     Viewers viewers(SseGatewayProperties properties) {
         return new Viewers(properties.auth().enabled());
+    }
+
+    private static boolean seesEveryGateway(Authentication authentication) {
+        return authentication instanceof ViewerAuthentication viewer
+                && viewer.viewer().scope() instanceof GatewayScope.All;
     }
 
     private static ServerWebExchangeMatcher publicPaths() {
@@ -181,10 +192,12 @@ public class ApiSecurityConfiguration {
         };
     }
 
+    /** The one authorization rule an authenticated caller can fail: the actuator's totals need the {@code *} scope. */
     private static ServerAccessDeniedHandler forbidden(MeterRegistry meters) {
         return (exchange, denied) -> {
-            meters.counter(REJECTED_METRIC, "reason", "forbidden").increment();
-            return ApiErrors.write(exchange.getResponse(), HttpStatus.FORBIDDEN, "Access denied");
+            meters.counter(REJECTED_METRIC, "reason", AuthRefusal.OUT_OF_SCOPE.code()).increment();
+            return ApiErrors.write(exchange.getResponse(), AuthRefusal.OUT_OF_SCOPE, "The actuator's figures cover "
+                    + "every gateway: they need credentials that may see every gateway ('*')");
         };
     }
 

@@ -11,6 +11,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * reader stalled: see {@link Freshness}), so that a load balancer prefers an instance whose view is live. Gateways
  * whose status is overdue are listed but do not make it DOWN: that is the ingestor's or the projector's trouble, and
  * every instance sees the same. Part of the readiness group.
+ *
+ * <p>The probes are public, so with authentication on the paused gateways are counted, not named: a gateway's id is
+ * for callers whose scope includes it ({@code /api/gateways}).
  */
 public final class TableHealthIndicator implements HealthIndicator {
 
@@ -18,9 +21,13 @@ public final class TableHealthIndicator implements HealthIndicator {
 
     private final TableReader reader;
 
-    public TableHealthIndicator(SessionTable table, TableReader reader) {
+    private final boolean nameGateways;
+
+    /** @param nameGateways whether the details may list paused gateways by id (only while the API is open) */
+    public TableHealthIndicator(SessionTable table, TableReader reader, boolean nameGateways) {
         this.table = table;
         this.reader = reader;
+        this.nameGateways = nameGateways;
     }
 
     @Override
@@ -42,7 +49,8 @@ public final class TableHealthIndicator implements HealthIndicator {
                 .withDetail("sessions", this.table.sessionCount())
                 .withDetail("lag", this.reader.lag());
         if (!pipeline.pausedGateways().isEmpty()) {
-            health.withDetail("pausedGateways", pipeline.pausedGateways());
+            health.withDetail("pausedGateways",
+                    this.nameGateways ? pipeline.pausedGateways() : pipeline.pausedGateways().size());
         }
         return health.build();
     }
