@@ -85,12 +85,16 @@ window.crewstreamPages = (() => {
     return { refused: await refusal(response) };
   }
 
-  /** Shows the page's #auth form with the reason, emptied of the token that was refused. */
+  /**
+   * Shows the page's #auth form with the reason. Emptied of the token that was refused when it appears, not when it
+   * is already shown (a page polling meanwhile would wipe what the person is typing).
+   */
   function ask(message) {
     document.getElementById('auth-message').textContent = message;
-    document.getElementById('auth').hidden = false;
+    const form = document.getElementById('auth');
     const field = document.getElementById('auth-token');
-    field.value = '';
+    if (form.hidden) field.value = '';
+    form.hidden = false;
     field.focus();
   }
 
