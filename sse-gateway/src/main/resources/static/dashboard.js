@@ -1,20 +1,23 @@
 /*
  * crewstream live dashboard: the reference client of the SSE contract.
- * Live data comes only from EventSource('/api/events'); event names come from contract.js, which the server
- * generates from crewstream-schemas. Filters are applied here (the stream carries everything) and kept in the URL.
+ * Live data comes only from EventSource('/api/events'), opened with a fresh single-use stream ticket each time and
+ * resumed from the last event id seen; event names come from contract.js, which the server generates from
+ * crewstream-schemas. Filters are applied here (the stream carries everything) and kept in the URL.
  * Each gateway's section: its banner, its sessions counted by what they do, a card per agent (the projector's agents
  * table: status, current tool, last error, session counts) and the sessions grouped by agent.
  */
 (() => {
   'use strict';
 
-  const { withToken, el, plural, agentOf } = window.crewstreamPages;
+  const { streamTicket, el, plural, agentOf } = window.crewstreamPages;
 
   const EVENTS = window.CREWSTREAM_CONTRACT.events;
   const STATES = window.CREWSTREAM_CONTRACT.gatewayStates;
   const PIPELINE = window.CREWSTREAM_CONTRACT.pipelineStates;
   const LOG_LIMIT = 200;
   const FLASH_MS = 2000;
+  const FIRST_RETRY_MS = 500;
+  const MAX_RETRY_MS = 10000;
 
   // The activity states (ActivityState in crewstream-schemas) with what the page says for each: the text is what
   // tells the states apart, the colour (CSS on data-activity) only repeats it.
@@ -51,7 +54,10 @@
   let source = null;
   let lastEventId = '';
   let opened = false;
-  let retryDelayMs = 1000;
+  let retryDelayMs = FIRST_RETRY_MS;
+  let retryTimer = null;
+  let attempt = 0;         // the current connect(); an older one's answer arriving late is dropped
+  let lastLiveAt = null;   // when the stream last carried something: the "as of" of a view that stopped following
   let renderQueued = false;
 
   // ---- helpers -------------------------------------------------------------------------------------------
@@ -151,30 +157,43 @@
     dom.streamState.title = paused ? (model.pipeline.reason || '') : '';
   }
 
-  function connect() {
-    let url = '/api/events';
-    if (lastEventId) url += '?lastEventId=' + encodeURIComponent(lastEventId);
-    source = new EventSource(withToken(url));
+  /*
+   * The stream, one phase at a time: connecting (asking for a ticket, then opening with it), live / resumed,
+   * reconnecting (the stream failed or the server is down: retried with backoff, each time with a new ticket and the
+   * last id), renewing (auth-expired: a new ticket with the credentials held now), limited (429: retried after
+   * Retry-After), unauthorized (401: the token form is shown; nothing reconnects until a token is entered — never
+   * without credentials). The browser's own EventSource reconnect is never used: it would present the spent ticket.
+   */
+  async function connect() {
+    clearTimeout(retryTimer);
+    closeSource();
+    const mine = ++attempt;
+    let answer;
+    try {
+      answer = await streamTicket();
+    } catch (unreachable) {
+      if (mine === attempt) retryLater();
+      return;
+    }
+    if (mine !== attempt) return;
+    if (answer.refused) refused(answer.refused);
+    else open(answer.ticket);
+  }
+
+  function open(ticket) {
+    const params = new URLSearchParams({ ticket });
+    if (lastEventId) params.set('lastEventId', lastEventId);
+    source = new EventSource('/api/events?' + params);
     source.onopen = () => {
-      retryDelayMs = 1000;
+      retryDelayMs = FIRST_RETRY_MS;
       setStreamState(opened ? 'resumed' : 'live', opened ? 'Resumed' : 'Live');
       opened = true;
+      markFollowing(true);
     };
     source.onerror = () => {
-      if (source.readyState === EventSource.CONNECTING) {
-        // The browser reconnects by itself and sends Last-Event-ID.
-        setStreamState('reconnecting', 'Reconnecting…');
-        return;
-      }
-      // Closed for good (e.g. 401 or 503): find out why, then reconnect with the last id we saw.
-      source.close();
-      setStreamState('reconnecting', 'Reconnecting…');
-      checkAccess().then((allowed) => {
-        if (allowed) {
-          setTimeout(connect, retryDelayMs);
-          retryDelayMs = Math.min(retryDelayMs * 2, 30000);
-        }
-      });
+      // Closed by the server, refused (a ticket spent or expired, too many streams) or the network: a new ticket.
+      closeSource();
+      retryLater();
     };
     source.addEventListener(EVENTS.SESSIONS_REFRESH, (event) => handle(event, onRefresh));
     source.addEventListener(EVENTS.SESSION_CREATED, (event) => handle(event, onUpsert));
@@ -184,29 +203,65 @@
     source.addEventListener(EVENTS.AGENT_UPDATED, (event) => handle(event, onAgentUpdated));
     source.addEventListener(EVENTS.GATEWAY_STATUS, (event) => handle(event, onGatewayStatus));
     source.addEventListener(EVENTS.PIPELINE_STATUS, (event) => handle(event, onPipelineStatus));
+    source.addEventListener(EVENTS.AUTH_EXPIRED, onAuthExpired);
   }
 
-  async function checkAccess() {
-    try {
-      const response = await fetch(withToken('/api/gateways'), { cache: 'no-store' });
-      if (response.status === 401 || response.status === 403) {
-        askForToken(response.status === 401 ? 'This dashboard needs an access token.'
-          : 'That access token was not accepted.');
-        return false;
-      }
-    } catch (ignored) {
-      // The server is down: keep retrying with backoff.
+  function closeSource() {
+    if (source) source.close();
+    source = null;
+  }
+
+  function retryLater() {
+    setStreamState('reconnecting', 'Reconnecting…');
+    markFollowing(false);
+    retryTimer = setTimeout(connect, retryDelayMs);
+    retryDelayMs = Math.min(retryDelayMs * 2, MAX_RETRY_MS);
+  }
+
+  /** The access behind the stream ended (the server closes it next): renew with whatever credentials are held now. */
+  function onAuthExpired(event) {
+    closeSource();
+    log(event.type, JSON.parse(event.data));
+    setStreamState('renewing', 'Access expired — renewing…');
+    markFollowing(false);
+    connect();
+  }
+
+  function refused(refusal) {
+    markFollowing(false);
+    if (refusal.status === 429) {
+      setStreamState('limited', refusal.message + ' Retrying in ' + Math.ceil(refusal.retryAfterMs / 1000) + ' s.');
+      retryTimer = setTimeout(connect, refusal.retryAfterMs);
+    } else if (refusal.status === 401 || refusal.status === 403) {
+      setStreamState('unauthorized', lastLiveAt ? 'Not signed in — last known state below, as of '
+        + clock(lastLiveAt, true) : 'Not signed in');
+      window.crewstreamPages.ask(refusal.message);
+    } else {
+      retryLater();
     }
-    return true;
   }
 
-  function askForToken(message) {
-    setStreamState('unauthorized', 'Not signed in');
-    window.crewstreamPages.ask(message);
+  /**
+   * Whether what the page shows is being kept up to date. When it is not, the last known state stays on the page
+   * and says so (greyed, with the time it was last live), and a page that never loaded says it has nothing to show:
+   * never an empty view presented as the truth.
+   */
+  function markFollowing(following) {
+    dom.gateways.dataset.following = String(following);
+    if (following) {
+      dom.gateways.removeAttribute('title');
+    } else if (lastLiveAt) {
+      dom.gateways.title = 'Not live: the last known state, as of ' + clock(lastLiveAt, true);
+    }
+    const loading = document.getElementById('loading');
+    if (loading && !model.loaded) {
+      loading.textContent = following ? 'Loading the current state…' : 'Not connected: nothing to show yet.';
+    }
   }
 
   function handle(event, apply) {
     if (event.lastEventId) lastEventId = event.lastEventId;
+    lastLiveAt = Date.now();
     const payload = JSON.parse(event.data);
     apply(payload, event.type);
     dom.lastEvent.textContent = new Date().toLocaleTimeString();
@@ -289,6 +344,8 @@
         + (payload.pausedSince ? ', no word since ' + clock(payload.pausedSince, true) : '');
     } else if (type === EVENTS.PIPELINE_STATUS) {
       summary = payload.state + (payload.reason ? ' (' + payload.reason + ')' : '');
+    } else if (type === EVENTS.AUTH_EXPIRED) {
+      summary = payload.reason + ' (at ' + clock(payload.expiredAt, true) + ')';
     } else if (type === EVENTS.AGENTS_REFRESH) {
       summary = plural(payload.agents.length, 'agent');
     } else if (type === EVENTS.AGENT_UPDATED) {
@@ -529,8 +586,9 @@
   dom.connection.addEventListener('change', () => setFilter('connection', dom.connection.value));
   dom.agent.addEventListener('change', () => setFilter('agent', dom.agent.value));
   window.crewstreamPages.onSubmit(() => {
-    retryDelayMs = 1000;
-    checkAccess().then((allowed) => { if (allowed) connect(); });
+    retryDelayMs = FIRST_RETRY_MS;
+    setStreamState('connecting', 'Connecting…');
+    connect();
   });
   setInterval(() => {
     for (const time of dom.gateways.querySelectorAll('time[data-ts]')) {
@@ -541,5 +599,5 @@
     }
   }, 1000);
 
-  checkAccess().then((allowed) => { if (allowed) connect(); });
+  connect();
 })();

@@ -7,7 +7,7 @@
 (() => {
   'use strict';
 
-  const { withToken, el, plural, agentOf } = window.crewstreamPages;
+  const { el, plural, agentOf } = window.crewstreamPages;
 
   const STATES = window.CREWSTREAM_CONTRACT.gatewayStates;
   const FRAMES_BEFORE_MS = 5000;
@@ -97,12 +97,14 @@
 
   async function api(path, params) {
     const query = new URLSearchParams(params || {}).toString();
-    const response = await fetch(withToken('/api/replay/' + path + (query ? '?' + query : '')),
-      { cache: 'no-store' });
-    if (response.status === 401 || response.status === 403) {
-      askForToken(response.status === 401 ? 'The replay page needs an access token.'
-        : 'That access token was not accepted.');
+    const response = await window.crewstreamPages.api('/api/replay/' + path + (query ? '?' + query : ''));
+    if (response.status === 401) {
+      askForToken((await window.crewstreamPages.refusal(response)).message);
       throw new Unauthorized();
+    }
+    if (response.status === 403 || response.status === 429) {
+      // Out of the token's scope, or too many requests: the token is fine, a new one would not help.
+      throw new Error((await window.crewstreamPages.refusal(response)).message);
     }
     let body = null;
     try {

@@ -6,7 +6,7 @@
 (() => {
   'use strict';
 
-  const { withToken } = window.crewstreamPages;
+  const { api, refusal } = window.crewstreamPages;
 
   const REFRESH_MS = 30000;
   const MINUTE_MS = 60000;
@@ -39,11 +39,16 @@
   async function load() {
     const params = new URLSearchParams({ hours: dom.hours.value });
     if (dom.connection.value) params.set('connection', dom.connection.value);
-    const response = await fetch(withToken('/api/usage?' + params), { cache: 'no-store' });
-    if (response.status === 401 || response.status === 403) {
+    const response = await api('/api/usage?' + params);
+    if (response.status === 401) {
       setState('unauthorized', 'Not signed in');
-      window.crewstreamPages.ask(response.status === 401 ? 'The usage page needs an access token.'
-        : 'That access token was not accepted.');
+      window.crewstreamPages.ask((await refusal(response)).message);
+      return;
+    }
+    if (response.status === 403 || response.status === 429) {
+      // Out of the token's scope, or too many requests: shown; the next refresh asks again.
+      setState('error', 'Error');
+      showError((await refusal(response)).message);
       return;
     }
     const body = await response.json();
@@ -141,7 +146,7 @@
 
   async function loadGateways() {
     try {
-      const response = await fetch(withToken('/api/gateways'), { cache: 'no-store' });
+      const response = await api('/api/gateways');
       if (!response.ok) return;
       const gateways = await response.json();
       for (const gateway of gateways) {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import io.crewstream.schemas.sse.AuthRefusal;
 import io.crewstream.schemas.sse.SseEventType;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The seed failed because the backend spelt an event {@code sessions} and the browser listened for
  * {@code sessions-refresh}. Names that cross a process boundary are spelt once, in this module: no other module's
- * production code or resources may contain a topic name or an SSE event name as a literal. Tests and docs may.
+ * production code or resources may contain a topic name, an SSE event name or a refusal code as a literal. Tests and
+ * docs may.
  */
 class NoContractLiteralsOutsideSchemasTest {
 
@@ -37,6 +39,11 @@ class NoContractLiteralsOutsideSchemasTest {
             names.add('"' + event.eventName() + '"');
             names.add('\'' + event.eventName() + '\'');
         }
+        // A page decides by a refusal's code (renew the token, or not): spelt here, served to pages by contract.js.
+        for (AuthRefusal refusal : AuthRefusal.values()) {
+            names.add('"' + refusal.code() + '"');
+            names.add('\'' + refusal.code() + '\'');
+        }
 
         List<String> offences = new ArrayList<>();
         for (Path file : productionFilesOutsideSchemas()) {
@@ -49,7 +56,7 @@ class NoContractLiteralsOutsideSchemasTest {
         }
 
         assertThat(productionFilesOutsideSchemas()).as("the scan must see the other modules' sources").isNotEmpty();
-        assertThat(offences).as("use Topic / SseEventType from crewstream-schemas instead").isEmpty();
+        assertThat(offences).as("use Topic / SseEventType / AuthRefusal from crewstream-schemas instead").isEmpty();
     }
 
     private static List<Path> productionFilesOutsideSchemas() throws IOException {

@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import io.crewstream.schemas.Topic;
 import io.crewstream.schemas.SchemaVersion;
@@ -18,9 +22,14 @@ import io.crewstream.schemas.records.AgentTool;
 import io.crewstream.schemas.records.ChangeType;
 import io.crewstream.schemas.records.SessionActivity;
 import io.crewstream.schemas.records.UpstreamState;
+import io.crewstream.schemas.sse.AuthRefusal;
+import io.crewstream.schemas.sse.SseEventType;
+import io.crewstream.ssegateway.SseGatewayProperties;
+import io.crewstream.ssegateway.security.ApiSecurityConfiguration;
 import io.crewstream.ssegateway.state.TableReader;
 import io.crewstream.ssegateway.support.GatewayApp;
 import io.crewstream.ssegateway.support.TableTopics;
+import io.crewstream.ssegateway.support.TestTokens;
 import io.crewstream.testsupport.browser.HeadlessChromium;
 import io.crewstream.testsupport.kafka.KafkaBroker;
 import io.crewstream.testsupport.kafka.KafkaBrokerExtension;
@@ -31,6 +40,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -55,6 +65,11 @@ class DashboardBrowserTest {
     private static final String LAB = "lab";
 
     private static final String MAIN_SESSION = "agent:main:main";
+
+    /** Long enough to sign in and see the page live, short enough to expire while the test watches. */
+    private static final Duration SHORT_LIVED = Duration.ofSeconds(12);
+
+    private static final String EVENTS_SENT = "crewstream.sse.events.sent";
 
     private static final Pattern DURATION = Pattern.compile("for (?:(\\d+) min )?(\\d+) s");
 
@@ -376,20 +391,112 @@ class DashboardBrowserTest {
     }
 
     @Test
-    void withAuthOnTheTokenIsAskedOnceAndSentAsAQueryParameter() {
+    void withAuthOnTheTokenIsAskedOnceAndSentInAHeaderNeverInAUrl() {
         this.tables.connection(LOCAL, UpstreamState.CONNECTED);
         this.tables.created(LOCAL, "agent:main:secret");
         open(startGateway("crewstream.sse.auth.tokens=dashboard-test-token"));
         eventually().until(() -> this.browser.findElement(By.id("auth")).isDisplayed());
+        assertThat(this.browser.findElement(By.id("auth-message")).getText())
+                .isEqualTo("This page needs an access token.");
         HeadlessChromium.screenshot(this.browser, "10-token-asked");
 
-        this.browser.findElement(By.id("auth-token")).sendKeys("dashboard-test-token");
-        this.browser.findElement(By.cssSelector("#auth button[type=submit]")).click();
+        signIn("dashboard-test-token");
 
         eventually().until(() -> row("agent:main:secret").size() == 1);
         this.browser.navigate().refresh();
         eventually().until(() -> row("agent:main:secret").size() == 1);
         assertThat(this.browser.findElement(By.id("auth")).isDisplayed()).isFalse();
+        assertThat(requestedUrls()).as("the ticket requests, at least").isNotEmpty()
+                .noneMatch(url -> url.contains("dashboard-test-token"));
+    }
+
+    @Test
+    void pageWhoseTokenExpiresAsksForANewOneNeverStreamsWithoutItAndThenShowsEveryChangeMadeMeanwhile() {
+        this.tables.connection(LOCAL, UpstreamState.CONNECTED);
+        this.tables.created(LOCAL, "agent:main:before");
+        GatewayApp app = startGateway(jwtGateway());
+        open(app);
+        eventually().until(() -> this.browser.findElement(By.id("auth")).isDisplayed());
+
+        signIn(TestTokens.hs256(TestTokens.claims("alice", List.of("*"), SHORT_LIVED)));
+        eventually().until(() -> row("agent:main:before").size() == 1 && "live".equals(streamState()));
+        this.tables.created(LOCAL, "agent:main:while-live");
+        eventually().until(() -> row("agent:main:while-live").size() == 1);
+
+        // The token expires: the stream ends with auth-expired and the page's renewal, with the token it holds, is
+        // refused. It says why and waits for a token: it does not reconnect without one.
+        await().atMost(SHORT_LIVED.plus(WAIT)).until(() -> this.browser.findElement(By.id("auth")).isDisplayed());
+        assertThat(this.browser.findElement(By.id("auth-message")).getText()).startsWith(
+                "Your access token has expired.");
+        assertThat(streamState()).isEqualTo("unauthorized");
+        assertThat(this.browser.findElement(By.id("stream-state")).getText())
+                .startsWith("Not signed in — last known state below, as of ");
+        assertThat(sent(app, SseEventType.AUTH_EXPIRED)).isEqualTo(1);
+        assertThat(rejected(app, AuthRefusal.TOKEN_EXPIRED)).as("the renewal's ticket request").isEqualTo(1);
+        HeadlessChromium.screenshot(this.browser, "18-token-expired");
+
+        // Changes while the page holds the expired token: the table has them, the page cannot know yet.
+        this.tables.created(LOCAL, "agent:main:during-renewal");
+        this.tables.removed(LOCAL, "agent:main:before");
+        String renewed = TestTokens.hs256(TestTokens.claims("alice", List.of("*"), Duration.ofMinutes(5)));
+        await().atMost(WAIT).until(() -> {
+            String sessions = app.get("/api/sessions", TestTokens.bearer(renewed)).body();
+            return sessions.contains("agent:main:during-renewal") && !sessions.contains("agent:main:before");
+        });
+        assertThat(row("agent:main:during-renewal")).isEmpty();
+        assertThat(row("agent:main:before")).as("the last known state stays, marked as not live").hasSize(1);
+        assertThat(this.browser.findElement(By.id("gateways")).getAttribute("data-following")).isEqualTo("false");
+        assertThat(app.registeredClients()).as("no stream is open without valid credentials").isZero();
+
+        signIn(renewed);
+
+        eventually().until(() -> row("agent:main:during-renewal").size() == 1 && row("agent:main:before").isEmpty());
+        assertThat(streamState()).isEqualTo("resumed");
+        assertThat(eventLog()).as("resumed from the last id: the missed changes arrive as changes")
+                .contains("session-created " + LOCAL + " agent:main:during-renewal",
+                        "session-removed " + LOCAL + " agent:main:before");
+        this.tables.created(LOCAL, "agent:main:after");
+        eventually().until(() -> row("agent:main:after").size() == 1);
+        assertThat(row("agent:main:while-live")).hasSize(1);
+        assertThat(this.browser.findElement(By.id("gateways")).getAttribute("data-following")).isEqualTo("true");
+        assertThat(app.registeredClients()).isEqualTo(1);
+        assertThat(authRefusals(app)).as("the first ticket request, before any token was given, and the renewal "
+                + "with the expired token: never a stream without credentials, a token in a URL or a ticket used twice")
+                .isEqualTo(Map.of(AuthRefusal.TOKEN_MISSING.code(), 1.0, AuthRefusal.TOKEN_EXPIRED.code(), 1.0));
+        HeadlessChromium.screenshot(this.browser, "19-token-renewed");
+    }
+
+    @Test
+    void tokenALoginProxyRenewsInTheCookieBeforeItExpiresKeepsChangesFlowingAcrossTheExpiryWithoutAskingForOne() {
+        this.tables.connection(LOCAL, UpstreamState.CONNECTED);
+        this.tables.created(LOCAL, "agent:main:before");
+        GatewayApp app = startGateway(jwtGateway());
+        // The page holds no token of its own: a login proxy in front sets the cookie (Selenium needs the origin open).
+        this.browser.get(app.uri("/contract.js").toString());
+        setTokenCookie(TestTokens.hs256(TestTokens.claims("alice", List.of("*"), SHORT_LIVED)));
+        open(app);
+        eventually().until(() -> row("agent:main:before").size() == 1 && "live".equals(streamState()));
+        this.browser.executeScript("""
+                window.crewstreamStates = [];
+                new MutationObserver((records) => records.forEach((r) => window.crewstreamStates.push(r.oldValue)))
+                    .observe(document.getElementById('stream-state'),
+                        { attributes: true, attributeFilter: ['data-state'], attributeOldValue: true });""");
+
+        setTokenCookie(TestTokens.hs256(TestTokens.claims("alice", List.of("*"), Duration.ofMinutes(5))));
+        this.tables.created(LOCAL, "agent:main:before-expiry");
+        eventually().until(() -> row("agent:main:before-expiry").size() == 1);
+        await().atMost(SHORT_LIVED.plus(WAIT)).until(() -> sent(app, SseEventType.AUTH_EXPIRED) == 1);
+        this.tables.created(LOCAL, "agent:main:after-expiry");
+
+        eventually().until(() -> row("agent:main:after-expiry").size() == 1 && "resumed".equals(streamState()));
+        assertThat(row("agent:main:before-expiry")).hasSize(1);
+        assertThat(this.browser.findElement(By.id("auth")).isDisplayed()).isFalse();
+        @SuppressWarnings("unchecked")
+        List<String> states = (List<String>) this.browser.executeScript("return window.crewstreamStates;");
+        assertThat(states).as("the stream states the page went through after it was live").contains("renewing")
+                .doesNotContain("unauthorized", "reconnecting");
+        assertThat(authRefusals(app)).as("no credential refused").isEmpty();
+        assertThat(app.registeredClients()).isEqualTo(1);
     }
 
     @Test
@@ -410,31 +517,80 @@ class DashboardBrowserTest {
     }
 
     @Test
-    void theTokenGivenOnTheDashboardOpensTheReplayAndUsagePagesOfTheSameTab() {
+    void theTokenGivenOnOnePageOpensTheOthersOfTheSameTabAndEachSendsItInAHeader() {
         this.tables.connection(LOCAL, UpstreamState.CONNECTED);
         this.tables.created(LOCAL, "agent:main:secret");
         this.broker.createTopics(List.of(Topic.AGENT_USAGE.newTopic(new TopicNamespace(this.tables.prefix()), 1,
                 (short) 1)));
-        GatewayApp app = startGateway("crewstream.sse.auth.tokens=dashboard-test-token");
+        // A JWT: the gateway refuses one in a URL, so each page must send it in the Authorization header.
+        GatewayApp app = startGateway(jwtGateway());
         this.browser.get(app.uri("/usage").toString());
         eventually().until(() -> this.browser.findElement(By.id("auth")).isDisplayed());
-        this.browser.get(app.uri("/?access_token=dashboard-test-token").toString());
-        eventually().until(() -> row("agent:main:secret").size() == 1);
-
-        this.browser.get(app.uri("/usage").toString());
+        signIn(TestTokens.hs256(TestTokens.claims("alice", List.of("*"), Duration.ofMinutes(5))));
         eventually().until(() -> "live".equals(this.browser.findElement(By.id("usage-state"))
                 .getAttribute("data-state")));
+
+        this.browser.get(app.uri("/").toString());
+        eventually().until(() -> row("agent:main:secret").size() == 1);
         assertThat(this.browser.findElement(By.id("auth")).isDisplayed()).isFalse();
 
         this.browser.get(app.uri("/replay").toString());
         eventually().until(() -> new Select(this.browser.findElement(By.id("replay-connection")))
                 .getOptions().stream().anyMatch(option -> LOCAL.equals(option.getAttribute("value"))));
         assertThat(this.browser.findElement(By.id("auth")).isDisplayed()).isFalse();
+        assertThat(authRefusals(app)).as("only the usage page's first requests, before the token was given")
+                .containsOnlyKeys(AuthRefusal.TOKEN_MISSING.code());
     }
 
     private GatewayApp startGateway(String... properties) {
         this.gateway = GatewayApp.start(this.broker.bootstrapServers(), this.tables.prefix(), properties);
         return this.gateway;
+    }
+
+    /** An HS256 JWT gateway whose tokens expire on the second (no clock skew). */
+    private static String[] jwtGateway() {
+        List<String> properties = new ArrayList<>(List.of(TestTokens.hs256Properties()));
+        properties.add("crewstream.sse.auth.jwt.clock-skew=0s");
+        return properties.toArray(String[]::new);
+    }
+
+    private void signIn(String token) {
+        WebElement field = this.browser.findElement(By.id("auth-token"));
+        field.clear();
+        field.sendKeys(token);
+        this.browser.findElement(By.cssSelector("#auth button[type=submit]")).click();
+    }
+
+    /** What a login proxy in front of the gateway would set. */
+    private void setTokenCookie(String token) {
+        this.browser.manage().addCookie(new Cookie(this.gateway.bean(SseGatewayProperties.class).auth().cookieName(),
+                token, "/"));
+    }
+
+    /** Every URL the page has fetched (resource timing: requests that have ended). */
+    @SuppressWarnings("unchecked")
+    private List<String> requestedUrls() {
+        return (List<String>) this.browser.executeScript(
+                "return performance.getEntriesByType('resource').map((entry) => entry.name);");
+    }
+
+    private static double sent(GatewayApp app, SseEventType event) {
+        return app.meters().find(EVENTS_SENT).tag("event", event.eventName()).counters().stream()
+                .mapToDouble(counter -> counter.count()).sum();
+    }
+
+    /**
+     * Refusals of credentials counted so far, by reason (not the connections Chromium opens ahead and never uses,
+     * which the gateway counts as {@code request-head-timeout}).
+     */
+    private static Map<String, Double> authRefusals(GatewayApp app) {
+        return Arrays.stream(AuthRefusal.values()).filter(refusal -> rejected(app, refusal) > 0)
+                .collect(Collectors.toMap(AuthRefusal::code, refusal -> rejected(app, refusal)));
+    }
+
+    private static double rejected(GatewayApp app, AuthRefusal refusal) {
+        return app.meters().find(ApiSecurityConfiguration.REJECTED_METRIC).tag("reason", refusal.code()).counters()
+                .stream().mapToDouble(counter -> counter.count()).sum();
     }
 
     private void open(GatewayApp app) {
