@@ -30,15 +30,20 @@ window.crewstreamPages = (() => {
   });
 
   // A token handed over in the page URL would stay in the address bar, the history and any link copied from it:
-  // keep it for this tab only and take it out of the URL before anything else runs.
+  // keep it for this tab only and take it out of the URL before anything else runs. The fragment form
+  // (#access_token=...) is the one to hand out: a fragment is never sent to a server, so it reaches no access log;
+  // the query form (?access_token=...) still works, but the page's own request carried it to the server first.
   function moveTokenOutOfUrl() {
     const params = new URLSearchParams(location.search);
-    const value = params.get('access_token');
+    const fragment = new URLSearchParams(location.hash.startsWith('#') ? location.hash.slice(1) : '');
+    const value = fragment.has('access_token') ? fragment.get('access_token') : params.get('access_token');
     if (value === null) return;
     if (value) sessionStorage.setItem(TOKEN_KEY, value);
     params.delete('access_token');
+    fragment.delete('access_token');
     const query = params.toString();
-    history.replaceState(null, '', location.pathname + (query ? '?' + query : '') + location.hash);
+    const hash = fragment.toString();
+    history.replaceState(null, '', location.pathname + (query ? '?' + query : '') + (hash ? '#' + hash : ''));
   }
 
   // Read at every request: a login proxy (or another tab's script) may have replaced it meanwhile.

@@ -517,6 +517,20 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void accessTokenGivenInThePageUrlFragmentIsKeptForTheTabAndRemovedFromTheAddressBar() {
+        // The fragment form is the one to hand out: a fragment is never sent to the server, so no access log holds it.
+        this.tables.connection(LOCAL, UpstreamState.CONNECTED);
+        this.tables.created(LOCAL, "agent:main:fragment");
+        GatewayApp app = startGateway("crewstream.sse.auth.tokens=dashboard-fragment-token");
+        this.browser.get(app.uri("/?connection=" + LOCAL).toString() + "#access_token=dashboard-fragment-token");
+
+        eventually().until(() -> row("agent:main:fragment").size() == 1);
+        assertThat(this.browser.getCurrentUrl()).doesNotContain("access_token", "dashboard-fragment-token")
+                .contains("connection=" + LOCAL);
+        assertThat(this.browser.findElement(By.id("auth")).isDisplayed()).isFalse();
+    }
+
+    @Test
     void theTokenGivenOnOnePageOpensTheOthersOfTheSameTabAndEachSendsItInAHeader() {
         this.tables.connection(LOCAL, UpstreamState.CONNECTED);
         this.tables.created(LOCAL, "agent:main:secret");
