@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 
 import io.crewstream.runtime.KafkaSettings;
+import io.crewstream.schemas.sse.AuthRefusal;
 import io.crewstream.ssegateway.api.ConnectionAdmission;
 import io.crewstream.ssegateway.api.ConnectionsPerAddress;
 import io.crewstream.ssegateway.api.MalformedRequests;
@@ -20,6 +21,7 @@ import io.crewstream.ssegateway.stream.Keepalive;
 import io.crewstream.ssegateway.stream.PipelineWatch;
 import io.crewstream.ssegateway.stream.RefreshCache;
 import io.crewstream.ssegateway.stream.StreamMetrics;
+import io.crewstream.ssegateway.stream.StreamsPerSubject;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationPredicate;
@@ -86,10 +88,21 @@ class SseGatewayConfiguration {
         return new StreamMetrics(meters, clientRegistry::size);
     }
 
+    /**
+     * Open streams per subject ({@code auth.max-streams-per-subject}); not counted with authentication off, where
+     * every caller is the same anonymous one (the per-address limit still applies).
+     */
+    @Bean
+    StreamsPerSubject streamsPerSubject(SseGatewayProperties properties, MeterRegistry meters, Clock clock) {
+        int limit = properties.auth().enabled() ? properties.auth().maxStreamsPerSubject() : 0;
+        return new StreamsPerSubject(limit, meters.counter(ApiSecurityConfiguration.REJECTED_METRIC, "reason",
+                AuthRefusal.TOO_MANY_STREAMS.code()), clock);
+    }
+
     @Bean
     EventStreams eventStreams(SessionTable sessionTable, ClientRegistry clientRegistry, StreamMetrics streamMetrics,
-            SseGatewayProperties properties, Clock clock) {
-        return new EventStreams(sessionTable, clientRegistry, streamMetrics, properties, clock);
+            SseGatewayProperties properties, Clock clock, StreamsPerSubject streamsPerSubject) {
+        return new EventStreams(sessionTable, clientRegistry, streamMetrics, properties, clock, streamsPerSubject);
     }
 
     /**

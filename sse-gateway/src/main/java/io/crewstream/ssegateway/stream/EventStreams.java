@@ -12,6 +12,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.crewstream.schemas.sse.AuthRefusal;
 import io.crewstream.ssegateway.SseGatewayProperties;
 import io.crewstream.ssegateway.api.ApiErrors;
 import io.crewstream.ssegateway.api.InvalidRequestException;
@@ -76,6 +77,8 @@ public final class EventStreams implements SmartLifecycle {
 
     private final Clock clock;
 
+    private final StreamsPerSubject streamsPerSubject;
+
     private final Object lifecycle = new Object();
 
     /** Clock millis of the last line about a malformed token, 0 before the first. */
@@ -86,12 +89,13 @@ public final class EventStreams implements SmartLifecycle {
     private ExecutorService tableWork;
 
     public EventStreams(SessionTable table, ClientRegistry registry, StreamMetrics metrics,
-            SseGatewayProperties properties, Clock clock) {
+            SseGatewayProperties properties, Clock clock, StreamsPerSubject streamsPerSubject) {
         this.table = table;
         this.registry = registry;
         this.metrics = metrics;
         this.properties = properties;
         this.clock = clock;
+        this.streamsPerSubject = streamsPerSubject;
     }
 
     @Override
@@ -143,7 +147,8 @@ public final class EventStreams implements SmartLifecycle {
 
     /**
      * {@code GET /api/events}: starts an event stream on this exchange for {@code viewer} (see the README for the
-     * contract). The stream ends with {@code auth-expired} when the viewer's access does.
+     * contract). The stream ends with {@code auth-expired} when the viewer's access does. A viewer holding as many
+     * streams as {@code max-streams-per-subject} allows gets a 429 {@code too_many_streams} instead.
      */
     public Mono<Void> open(ServerWebExchange exchange, Viewer viewer) {
         ServerHttpRequest request = exchange.getRequest();
@@ -160,6 +165,11 @@ public final class EventStreams implements SmartLifecycle {
         }
         Optional<Position> resumeFrom = resumePosition(request);
         Connection connection = connectionOf(response);
+        // Last before the first bytes: the stream counts from here until its channel closes.
+        if (!this.streamsPerSubject.admit(viewer, connection.channel())) {
+            return ApiErrors.write(response, AuthRefusal.TOO_MANY_STREAMS, "Too many open event streams for this "
+                    + "caller; close one (another tab, another page) and retry");
+        }
         streamHeaders(response);
         byte[] greeting = ("retry: " + this.properties.retry().toMillis() + "\n: connected\n\n")
                 .getBytes(StandardCharsets.UTF_8);
