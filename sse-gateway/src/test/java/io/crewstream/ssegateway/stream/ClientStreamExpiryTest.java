@@ -73,13 +73,7 @@ class ClientStreamExpiryTest {
     }
 
     private static List<String> written(EmbeddedChannel channel) {
-        List<String> texts = new ArrayList<>();
-        for (Object message = channel.readOutbound(); message != null; message = channel.readOutbound()) {
-            ByteBuf buffer = (ByteBuf) message;
-            texts.add(buffer.toString(StandardCharsets.UTF_8));
-            buffer.release();
-        }
-        return texts;
+        return ClientStreamTest.written(channel);
     }
 
     private double authExpiredSent() {
