@@ -1,5 +1,6 @@
 package io.crewstream.ssegateway;
 
+import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.Map;
 import io.crewstream.schemas.records.UpstreamState;
 import io.crewstream.schemas.sse.AuthRefusal;
 import io.crewstream.schemas.sse.SseEventType;
+import io.crewstream.ssegateway.api.ConnectionsPerAddress;
 import io.crewstream.ssegateway.security.ApiSecurityConfiguration;
 import io.crewstream.ssegateway.stream.StreamsPerSubject;
 import io.crewstream.ssegateway.support.GatewayApp;
@@ -25,12 +27,14 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
  * Open streams per subject ({@code max-streams-per-subject}) on real gateways with real HS256 JWTs: one more than the
  * limit is a 429 JSON error before any stream byte; a stream's place is released when it ends, whether its client
- * leaves or its token expires; with authentication off nobody is limited by subject.
+ * leaves or its token expires; with authentication off nobody is limited by subject. The per-address connection limit
+ * applies on top, before any request is read: it counts connections, whoever they authenticate as.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -46,6 +50,9 @@ class StreamLimitsTest {
     /** Authentication off, one stream "per subject": not applied. */
     private GatewayApp open;
 
+    /** Authentication on, three connections per address, five streams per subject. */
+    private GatewayApp fewConnections;
+
     private final List<SseTestClient> clients = new ArrayList<>();
 
     @BeforeAll
@@ -57,7 +64,12 @@ class StreamLimitsTest {
                 "crewstream.sse.auth.jwt.clock-skew=0s", "crewstream.sse.auth.max-streams-per-subject=2");
         this.open = GatewayApp.start(broker.bootstrapServers(), this.tables.prefix(),
                 "crewstream.sse.auth.max-streams-per-subject=1");
-        for (GatewayApp app : List.of(this.limited, this.open)) {
+        this.fewConnections = GatewayApp.start(broker.bootstrapServers(), this.tables.prefix(), jwt[0], jwt[1],
+                jwt[2], "crewstream.sse.auth.max-streams-per-subject=5",
+                "crewstream.sse.max-connections-per-address=3",
+                // The test client's idle kept-alive connection is closed soon, and counts no more.
+                "crewstream.sse.request-head-timeout=1s");
+        for (GatewayApp app : List.of(this.limited, this.open, this.fewConnections)) {
             await().atMost(WAIT).until(() -> app.get("/actuator/health/readiness").statusCode() == 200);
         }
     }
@@ -72,6 +84,7 @@ class StreamLimitsTest {
     void stop() {
         this.limited.close();
         this.open.close();
+        this.fewConnections.close();
         this.tables.close();
     }
 
@@ -150,5 +163,30 @@ class StreamLimitsTest {
             stream(this.open, Map.of());
         }
         assertThat(this.open.bean(StreamsPerSubject.class).subjects()).isZero();
+    }
+
+    @Test
+    void thePerAddressLimitStillAppliesWithAuthenticationCountingConnectionsWhateverTheirSubjects() {
+        ConnectionsPerAddress connections = this.fewConnections.bean(ConnectionsPerAddress.class);
+        await().atMost(WAIT).until(() -> connections.keys() == 0);
+        for (String subject : List.of("erin", "frank", "grace")) {
+            stream(this.fewConnections, TestTokens.bearer(token(subject, Duration.ofHours(1))));
+        }
+        double before = this.fewConnections.counter(ApiSecurityConfiguration.REJECTED_METRIC);
+
+        assertThatThrownBy(() -> this.fewConnections.events("",
+                TestTokens.bearer(token("heidi", Duration.ofHours(1))))).as("closed before any response")
+                .isInstanceOf(UncheckedIOException.class);
+
+        assertThat(this.fewConnections.meters().find(ApiSecurityConfiguration.REJECTED_METRIC)
+                .tag("reason", "connections-per-address").counter().count()).isGreaterThanOrEqualTo(1);
+        assertThat(this.fewConnections.counter(ApiSecurityConfiguration.REJECTED_METRIC)).isGreaterThan(before);
+        this.clients.get(0).close();
+        await().atMost(WAIT).ignoreExceptions().until(() -> {
+            SseTestClient client = this.fewConnections.events("", TestTokens.bearer(token("heidi",
+                    Duration.ofHours(1))));
+            this.clients.add(client);
+            return client.status() == 200;
+        });
     }
 }
