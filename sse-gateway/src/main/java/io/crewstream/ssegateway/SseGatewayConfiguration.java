@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 
 import io.crewstream.runtime.KafkaSettings;
-import io.crewstream.schemas.sse.AuthRefusal;
 import io.crewstream.ssegateway.api.ConnectionAdmission;
 import io.crewstream.ssegateway.api.ConnectionsPerAddress;
 import io.crewstream.ssegateway.api.MalformedRequests;
@@ -93,10 +92,9 @@ class SseGatewayConfiguration {
      * every caller is the same anonymous one (the per-address limit still applies).
      */
     @Bean
-    StreamsPerSubject streamsPerSubject(SseGatewayProperties properties, MeterRegistry meters, Clock clock) {
-        int limit = properties.auth().enabled() ? properties.auth().maxStreamsPerSubject() : 0;
-        return new StreamsPerSubject(limit, meters.counter(ApiSecurityConfiguration.REJECTED_METRIC, "reason",
-                AuthRefusal.TOO_MANY_STREAMS.code()), clock);
+    StreamsPerSubject streamsPerSubject(SseGatewayProperties properties, Clock clock) {
+        return new StreamsPerSubject(properties.auth().enabled() ? properties.auth().maxStreamsPerSubject() : 0,
+                clock);
     }
 
     @Bean

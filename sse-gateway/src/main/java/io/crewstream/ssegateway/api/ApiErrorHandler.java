@@ -1,6 +1,8 @@
 package io.crewstream.ssegateway.api;
 
 import io.crewstream.ssegateway.security.AccessRefusedException;
+import io.crewstream.ssegateway.security.ApiSecurityConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -19,13 +21,21 @@ import org.springframework.web.server.WebExceptionHandler;
  * exception a handler did not expect) answered in the API's JSON error shape, whatever the client accepts: no
  * white-label page, no stack trace. The message is the status's reason phrase, or the application's own message
  * ({@link InvalidRequestException}); never an exception's text, which can quote anything. Ordered before Spring
- * Boot's own error handler, which would render HTML or its own JSON. Stateless.
+ * Boot's own error handler, which would render HTML or its own JSON. A handler's refusal of a caller
+ * ({@link AccessRefusedException}: out of scope, too many streams or tickets) is answered with its code and counted
+ * here, in {@value ApiSecurityConfiguration#REJECTED_METRIC} by reason. Stateless.
  */
 @Component
 @Order(-2)
 public class ApiErrorHandler implements WebExceptionHandler {
 
     private static final Logger logger = LoggerFactory.getLogger(ApiErrorHandler.class);
+
+    private final MeterRegistry meters;
+
+    public ApiErrorHandler(MeterRegistry meters) {
+        this.meters = meters;
+    }
 
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, Throwable failure) {
@@ -37,6 +47,9 @@ public class ApiErrorHandler implements WebExceptionHandler {
             return Mono.empty();
         }
         if (failure instanceof AccessRefusedException refused) {
+            // The one place a handler's refusal of a caller is counted: whoever throws it must not count it too.
+            this.meters.counter(ApiSecurityConfiguration.REJECTED_METRIC, "reason", refused.refusal().code())
+                    .increment();
             refused.retryAfter().ifPresent(after -> exchange.getResponse().getHeaders()
                     .set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, after.toSeconds()))));
             return ApiErrors.write(exchange.getResponse(), refused.refusal(), refused.getMessage());

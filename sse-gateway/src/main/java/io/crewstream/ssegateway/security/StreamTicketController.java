@@ -1,15 +1,13 @@
 package io.crewstream.ssegateway.security;
 
+import java.util.Optional;
+
 import io.crewstream.schemas.serde.ContractJson;
 import io.crewstream.schemas.sse.AuthRefusal;
 import io.crewstream.schemas.sse.StreamTicket;
-import io.crewstream.ssegateway.api.ApiErrors;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.CacheControl;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -21,8 +19,8 @@ import org.springframework.web.server.ServerWebExchange;
  * {@code POST /api/stream-tickets}: an authenticated caller (header or cookie) exchanges its credentials for a
  * {@link StreamTicket}, which opens one event stream as {@code GET /api/events?ticket=...} within seconds. The
  * long-lived token stays out of every URL. At most {@code tickets.per-minute} per subject ({@link RatePerSubject}):
- * one more is a 429 {@code too_many_tickets} with {@code Retry-After}, counted in
- * {@code crewstream.sse.http.rejected{reason=too_many_tickets}}. With authentication off a ticket is issued all the
+ * one more is a 429 {@code too_many_tickets} with {@code Retry-After} (an {@link AccessRefusedException}, answered and
+ * counted in {@code crewstream.sse.http.rejected{reason=too_many_tickets}} by the API's error handler). With authentication off a ticket is issued all the
  * same (and ignored by the stream), without a cap, so a page needs one code path. Stateless but for its collaborators;
  * thread-safe.
  */
@@ -37,15 +35,11 @@ public class StreamTicketController {
 
     private final RatePerSubject rate;
 
-    private final Counter refusals;
-
     /** @param rate the tickets per subject per minute ({@code ApiSecurityConfiguration#ticketRate}) */
-    public StreamTicketController(StreamTickets tickets, Viewers viewers, RatePerSubject rate, MeterRegistry meters) {
+    public StreamTicketController(StreamTickets tickets, Viewers viewers, RatePerSubject rate) {
         this.tickets = tickets;
         this.viewers = viewers;
         this.rate = rate;
-        this.refusals = meters.counter(ApiSecurityConfiguration.REJECTED_METRIC, "reason",
-                AuthRefusal.TOO_MANY_TICKETS.code());
     }
 
     @PostMapping(PATH)
@@ -55,12 +49,8 @@ public class StreamTicketController {
 
     private ResponseEntity<byte[]> issue(Viewer viewer) {
         if (this.rate.acquire(viewer.subject()) instanceof RatePerSubject.Refused refused) {
-            this.refusals.increment();
-            ResponseEntity<byte[]> refusal = ApiErrors.entity(AuthRefusal.TOO_MANY_TICKETS, "Too many stream tickets "
-                    + "asked for in the last minute; retry after the time in Retry-After");
-            return ResponseEntity.status(refusal.getStatusCode()).headers(refusal.getHeaders())
-                    .header(HttpHeaders.RETRY_AFTER, Long.toString(refused.retryAfter().toSeconds()))
-                    .body(refusal.getBody());
+            throw new AccessRefusedException(AuthRefusal.TOO_MANY_TICKETS, "Too many stream tickets asked for in the "
+                    + "last minute; retry after the time in Retry-After", Optional.of(refused.retryAfter()));
         }
         return ResponseEntity.status(HttpStatus.CREATED).contentType(MediaType.APPLICATION_JSON)
                 // A credential: no cache may keep it.

@@ -17,6 +17,7 @@ import io.crewstream.ssegateway.SseGatewayProperties;
 import io.crewstream.ssegateway.api.ApiErrors;
 import io.crewstream.ssegateway.api.InvalidRequestException;
 import io.crewstream.ssegateway.api.QueryParameters;
+import io.crewstream.ssegateway.security.AccessRefusedException;
 import io.crewstream.ssegateway.security.Viewer;
 import io.crewstream.ssegateway.state.Position;
 import io.crewstream.ssegateway.state.SessionTable;
@@ -167,8 +168,9 @@ public final class EventStreams implements SmartLifecycle {
         Connection connection = connectionOf(response);
         // Last before the first bytes: the stream counts from here until its channel closes.
         if (!this.streamsPerSubject.admit(viewer, connection.channel())) {
-            return ApiErrors.write(response, AuthRefusal.TOO_MANY_STREAMS, "Too many open event streams for this "
-                    + "caller; close one (another tab, another page) and retry");
+            // Answered (and counted) where every refusal of a caller is: ApiErrorHandler.
+            return Mono.error(new AccessRefusedException(AuthRefusal.TOO_MANY_STREAMS, "Too many open event streams "
+                    + "for this caller; close one (another tab, another page) and retry"));
         }
         streamHeaders(response);
         byte[] greeting = ("retry: " + this.properties.retry().toMillis() + "\n: connected\n\n")

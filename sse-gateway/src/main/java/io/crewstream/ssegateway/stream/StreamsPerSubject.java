@@ -5,7 +5,6 @@ import java.time.Duration;
 
 import io.crewstream.ssegateway.api.OpenPerKey;
 import io.crewstream.ssegateway.security.Viewer;
-import io.micrometer.core.instrument.Counter;
 import io.netty.channel.Channel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * The open event streams of each subject (a JWT's {@code sub}, a static token), at most
  * {@code crewstream.sse.auth.max-streams-per-subject} at once: a stream is counted from the moment it is admitted
  * until its channel closes, whatever closes it (the client leaving, a slow-client disconnect, the end of its access,
- * shutdown). A refusal is counted ({@code reason=too_many_streams}) and logged at most once per subject per interval.
+ * shutdown). A refusal is logged at most once per subject per interval (the caller answers and counts it).
  * Off (nothing counted) when the limit is 0 or authentication is off: every caller is then the same anonymous one.
  *
  * <p>Threading: one instance shared by every event loop; {@link #admit} runs on the loop of the request's connection
@@ -28,12 +27,9 @@ public final class StreamsPerSubject {
 
     private final OpenPerKey<String> streams;
 
-    private final Counter refusals;
-
     /** @param limit most open streams per subject; 0 for none (nothing is counted) */
-    public StreamsPerSubject(int limit, Counter refusals, Clock clock) {
+    public StreamsPerSubject(int limit, Clock clock) {
         this.streams = new OpenPerKey<>(limit, LOG_INTERVAL, clock);
-        this.refusals = refusals;
     }
 
     /**
@@ -47,7 +43,6 @@ public final class StreamsPerSubject {
         }
         String subject = viewer.subject();
         if (this.streams.admit(subject) instanceof OpenPerKey.Refused refused) {
-            this.refusals.increment();
             if (refused.logNow()) {
                 // The subject names a person or a token's number, never a credential.
                 logger.warn("Refused {} event stream(s) of subject '{}' since the last line about it: it holds {} open "

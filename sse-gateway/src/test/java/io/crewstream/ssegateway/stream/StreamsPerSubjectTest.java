@@ -6,8 +6,6 @@ import java.util.Optional;
 import io.crewstream.ssegateway.security.GatewayScope;
 import io.crewstream.ssegateway.security.Viewer;
 import io.crewstream.testsupport.time.MovableClock;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.Test;
 
@@ -19,24 +17,21 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class StreamsPerSubjectTest {
 
-    private final Counter refusals = new SimpleMeterRegistry().counter("refused");
-
     private final MovableClock clock = new MovableClock(Instant.parse("2026-12-03T10:00:00Z"));
 
-    private final StreamsPerSubject streams = new StreamsPerSubject(2, this.refusals, this.clock);
+    private final StreamsPerSubject streams = new StreamsPerSubject(2, this.clock);
 
     private static Viewer viewer(String subject) {
         return new Viewer(subject, GatewayScope.ALL, Optional.empty());
     }
 
     @Test
-    void aSubjectMayHoldTheLimitAndOneMoreIsRefusedAndCountedWhileOthersAreUnaffected() {
+    void aSubjectMayHoldTheLimitAndOneMoreIsRefusedWhileOthersAreUnaffected() {
         assertThat(this.streams.admit(viewer("alice"), new EmbeddedChannel())).isTrue();
         assertThat(this.streams.admit(viewer("alice"), new EmbeddedChannel())).isTrue();
 
         assertThat(this.streams.admit(viewer("alice"), new EmbeddedChannel())).isFalse();
 
-        assertThat(this.refusals.count()).isEqualTo(1);
         assertThat(this.streams.open("alice")).as("a refused stream does not count").isEqualTo(2);
         assertThat(this.streams.admit(viewer("bob"), new EmbeddedChannel())).isTrue();
     }
@@ -72,7 +67,7 @@ class StreamsPerSubjectTest {
 
     @Test
     void limitZeroAdmitsEveryStreamAndCountsNothing() {
-        StreamsPerSubject off = new StreamsPerSubject(0, this.refusals, this.clock);
+        StreamsPerSubject off = new StreamsPerSubject(0, this.clock);
         for (int i = 0; i < 100; i++) {
             assertThat(off.admit(Viewer.OPEN, new EmbeddedChannel())).isTrue();
         }
