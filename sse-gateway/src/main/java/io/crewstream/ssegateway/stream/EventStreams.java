@@ -51,6 +51,9 @@ import org.springframework.web.server.ServerWebExchange;
  * (which takes the table's lock, and may render a 20 MB refresh) and building the whole state for a client that fell
  * behind run on one "table work" thread, started by {@link #start()}. {@link #stop()} refuses new streams, closes
  * every open one and ends that thread (bounded wait).
+ *
+ * <p>Limits: a viewer already holding as many streams as {@code auth.max-streams-per-subject} allows is refused with
+ * 429 {@code too_many_streams} before the stream's first bytes ({@link StreamsPerSubject}).
  */
 public final class EventStreams implements SmartLifecycle {
 
@@ -148,8 +151,7 @@ public final class EventStreams implements SmartLifecycle {
 
     /**
      * {@code GET /api/events}: starts an event stream on this exchange for {@code viewer} (see the README for the
-     * contract). The stream ends with {@code auth-expired} when the viewer's access does. A viewer holding as many
-     * streams as {@code max-streams-per-subject} allows gets a 429 {@code too_many_streams} instead.
+     * contract). The stream ends with {@code auth-expired} when the viewer's access does.
      */
     public Mono<Void> open(ServerWebExchange exchange, Viewer viewer) {
         ServerHttpRequest request = exchange.getRequest();
