@@ -20,6 +20,7 @@ import io.crewstream.ssegateway.stream.Keepalive;
 import io.crewstream.ssegateway.stream.PipelineWatch;
 import io.crewstream.ssegateway.stream.RefreshCache;
 import io.crewstream.ssegateway.stream.StreamMetrics;
+import io.crewstream.ssegateway.stream.StreamsPerSubject;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationPredicate;
@@ -87,10 +88,20 @@ class SseGatewayConfiguration {
         return new StreamMetrics(meters, clientRegistry::size);
     }
 
+    /**
+     * Open streams per subject ({@code auth.max-streams-per-subject}); not counted with authentication off, where
+     * every caller is the same anonymous one (the per-address limit still applies).
+     */
+    @Bean
+    StreamsPerSubject streamsPerSubject(SseGatewayProperties properties, Clock clock) {
+        return new StreamsPerSubject(properties.auth().enabled() ? properties.auth().maxStreamsPerSubject() : 0,
+                clock);
+    }
+
     @Bean
     EventStreams eventStreams(SessionTable sessionTable, ClientRegistry clientRegistry, StreamMetrics streamMetrics,
-            SseGatewayProperties properties, Clock clock) {
-        return new EventStreams(sessionTable, clientRegistry, streamMetrics, properties, clock);
+            SseGatewayProperties properties, Clock clock, StreamsPerSubject streamsPerSubject) {
+        return new EventStreams(sessionTable, clientRegistry, streamMetrics, properties, clock, streamsPerSubject);
     }
 
     /**

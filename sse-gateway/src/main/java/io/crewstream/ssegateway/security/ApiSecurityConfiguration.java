@@ -2,6 +2,7 @@ package io.crewstream.ssegateway.security;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -132,6 +133,16 @@ public class ApiSecurityConfiguration {
     @Bean
     StreamTickets streamTickets(SseGatewayProperties properties, Clock clock) {
         return new StreamTickets(properties.auth().tickets(), clock, new SecureRandom());
+    }
+
+    /**
+     * Stream tickets per subject per minute ({@code auth.tickets.per-minute}); no cap with authentication off, where
+     * every caller is the same anonymous one and tickets are ignored.
+     */
+    @Bean
+    RatePerSubject ticketRate(SseGatewayProperties properties, Clock clock) {
+        SseGatewayProperties.Auth auth = properties.auth();
+        return new RatePerSubject(auth.enabled() ? auth.tickets().perMinute() : 0, Duration.ofMinutes(1), clock);
     }
 
     @Bean

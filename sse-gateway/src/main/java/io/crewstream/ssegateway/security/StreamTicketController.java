@@ -1,6 +1,9 @@
 package io.crewstream.ssegateway.security;
 
+import java.util.Optional;
+
 import io.crewstream.schemas.serde.ContractJson;
+import io.crewstream.schemas.sse.AuthRefusal;
 import io.crewstream.schemas.sse.StreamTicket;
 import reactor.core.publisher.Mono;
 
@@ -15,8 +18,11 @@ import org.springframework.web.server.ServerWebExchange;
 /**
  * {@code POST /api/stream-tickets}: an authenticated caller (header or cookie) exchanges its credentials for a
  * {@link StreamTicket}, which opens one event stream as {@code GET /api/events?ticket=...} within seconds. The
- * long-lived token stays out of every URL. With authentication off a ticket is issued all the same (and ignored by
- * the stream), so a page needs one code path.
+ * long-lived token stays out of every URL. At most {@code tickets.per-minute} per subject ({@link RatePerSubject}):
+ * one more is a 429 {@code too_many_tickets} with {@code Retry-After} (an {@link AccessRefusedException}, answered and
+ * counted in {@code crewstream.sse.http.rejected{reason=too_many_tickets}} by the API's error handler). With authentication off a ticket is issued all the
+ * same (and ignored by the stream), without a cap, so a page needs one code path. Stateless but for its collaborators;
+ * thread-safe.
  */
 @RestController
 public class StreamTicketController {
@@ -27,17 +33,28 @@ public class StreamTicketController {
 
     private final Viewers viewers;
 
-    public StreamTicketController(StreamTickets tickets, Viewers viewers) {
+    private final RatePerSubject rate;
+
+    /** @param rate the tickets per subject per minute ({@code ApiSecurityConfiguration#ticketRate}) */
+    public StreamTicketController(StreamTickets tickets, Viewers viewers, RatePerSubject rate) {
         this.tickets = tickets;
         this.viewers = viewers;
+        this.rate = rate;
     }
 
     @PostMapping(PATH)
     public Mono<ResponseEntity<byte[]>> issue(ServerWebExchange exchange) {
-        return this.viewers.current(exchange).map(viewer -> ResponseEntity.status(HttpStatus.CREATED)
-                .contentType(MediaType.APPLICATION_JSON)
+        return this.viewers.current(exchange).map(this::issue);
+    }
+
+    private ResponseEntity<byte[]> issue(Viewer viewer) {
+        if (this.rate.acquire(viewer.subject()) instanceof RatePerSubject.Refused refused) {
+            throw new AccessRefusedException(AuthRefusal.TOO_MANY_TICKETS, "Too many stream tickets asked for in the "
+                    + "last minute; retry after the time in Retry-After", Optional.of(refused.retryAfter()));
+        }
+        return ResponseEntity.status(HttpStatus.CREATED).contentType(MediaType.APPLICATION_JSON)
                 // A credential: no cache may keep it.
                 .cacheControl(CacheControl.noStore())
-                .body(ContractJson.mapper().writeValueAsBytes(this.tickets.issue(viewer))));
+                .body(ContractJson.mapper().writeValueAsBytes(this.tickets.issue(viewer)));
     }
 }

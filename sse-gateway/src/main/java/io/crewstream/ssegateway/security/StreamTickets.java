@@ -6,13 +6,11 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.Date;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 import com.nimbusds.jose.JOSEException;
@@ -29,10 +27,18 @@ import io.crewstream.ssegateway.SseGatewayProperties;
 /**
  * Issues and redeems stream tickets: a {@link Viewer} sealed into a short-lived, single-use HS256 JWT (Nimbus JOSE)
  * that {@code GET /api/events?ticket=} accepts in place of the caller's token. Self-contained, so any instance that
- * shares {@code crewstream.sse.auth.tickets.secret} can redeem it; single use is enforced per instance (the ids it
- * has redeemed are kept until they expire, seconds later): with N instances behind a balancer and a shared secret, a
- * ticket caught in transit could open at most one stream per instance, within its few seconds. A ticket never
- * outlives the access it was issued for, and the stream it opens ends when that access does.
+ * shares {@code crewstream.sse.auth.tickets.secret} can redeem it; single use is enforced per instance
+ * ({@link RedeemedTickets}: the ids it has redeemed are kept until they expire, seconds later): with N instances
+ * behind a balancer and a shared secret, a ticket caught in transit could open at most one stream per instance, within
+ * its few seconds. A ticket never outlives the access it was issued for, and the stream it opens ends when that access
+ * does.
+ *
+ * <p>Time: a ticket's {@code exp} is in whole seconds (JWT), rounded up from now + ttl, or down from the end of the
+ * access when that comes first; {@link StreamTicket#expiresAt} is that same instant. Instances sharing the secret
+ * judge a ticket's expiry by their own clocks: a redeeming instance whose clock is behind the issuer's by d accepts its
+ * tickets d longer, one ahead by d accepts them d shorter (and refuses every one as expired once d reaches the ttl).
+ * Single use does not depend on the clocks: an instance keeps an id for as long as its own clock would accept the
+ * ticket. Keep the clocks synchronized (NTP), as JWT validation needs anyway.
  *
  * <p>Threading: {@link #issue} and {@link #redeem} may be called from any thread. Constructing draws the per-instance
  * secret when none is configured; nothing else happens until a call.
@@ -56,8 +62,7 @@ public final class StreamTickets {
 
     private final SecureRandom random;
 
-    /** Redeemed ticket ids, and when each expires (epoch ms): kept until then, so a second use is refused. */
-    private final Map<String, Long> redeemed = new ConcurrentHashMap<>();
+    private final RedeemedTickets redeemed = new RedeemedTickets();
 
     public StreamTickets(SseGatewayProperties.Tickets properties, Clock clock, SecureRandom random) {
         this.ttl = properties.ttl();
@@ -75,9 +80,13 @@ public final class StreamTickets {
     /** A ticket for {@code viewer}, good for the configured time-to-live or until its access ends, whichever first. */
     public StreamTicket issue(Viewer viewer) {
         Instant now = this.clock.instant();
-        Instant expiresAt = now.plus(this.ttl);
-        if (viewer.expiresAt().isPresent() && viewer.expiresAt().get().isBefore(expiresAt)) {
-            expiresAt = viewer.expiresAt().get();
+        // JWT times are whole seconds: rounded so that the ticket lives at least its ttl, and never past the access.
+        Instant expiresAt = ceilToSecond(now.plus(this.ttl));
+        if (viewer.expiresAt().isPresent()) {
+            Instant accessEnds = viewer.expiresAt().get().truncatedTo(ChronoUnit.SECONDS);
+            if (accessEnds.isBefore(expiresAt)) {
+                expiresAt = accessEnds;
+            }
         }
         byte[] id = new byte[16];
         this.random.nextBytes(id);
@@ -108,14 +117,13 @@ public final class StreamTickets {
      */
     public Viewer redeem(String ticket) {
         JWTClaimsSet claims = verified(ticket);
-        long now = this.clock.millis();
-        Date expiration = claims.getExpirationTime();
-        if (expiration == null || now >= expiration.getTime()) {
+        RedeemedTickets.Outcome outcome = this.redeemed.redeem(claims.getJWTID(),
+                claims.getExpirationTime().getTime(), this.clock.millis());
+        if (outcome == RedeemedTickets.Outcome.EXPIRED) {
             throw new AuthRefusedException(AuthRefusal.TICKET_EXPIRED,
                     "The stream ticket has expired; get a new one (POST /api/stream-tickets)");
         }
-        forgetExpired(now);
-        if (this.redeemed.putIfAbsent(claims.getJWTID(), expiration.getTime()) != null) {
+        if (outcome == RedeemedTickets.Outcome.USED) {
             throw new AuthRefusedException(AuthRefusal.TICKET_USED,
                     "The stream ticket has been used already; get a new one (POST /api/stream-tickets)");
         }
@@ -132,7 +140,7 @@ public final class StreamTickets {
             }
             JWTClaimsSet claims = jwt.getJWTClaimsSet();
             if (claims.getAudience() == null || !claims.getAudience().contains(AUDIENCE) || claims.getJWTID() == null
-                    || claims.getSubject() == null || !(claims.getClaim(ACCESS_EXPIRES_CLAIM) == null
+                    || claims.getSubject() == null || claims.getExpirationTime() == null || !(claims.getClaim(ACCESS_EXPIRES_CLAIM) == null
                             || claims.getClaim(ACCESS_EXPIRES_CLAIM) instanceof Number)) {
                 throw invalid();
             }
@@ -148,12 +156,14 @@ public final class StreamTickets {
                 "The stream ticket is not valid here; get a new one (POST /api/stream-tickets)");
     }
 
-    private void forgetExpired(long now) {
-        for (Iterator<Map.Entry<String, Long>> it = this.redeemed.entrySet().iterator(); it.hasNext();) {
-            if (it.next().getValue() <= now) {
-                it.remove();
-            }
-        }
+    /** Redeemed ids this instance keeps: for tests of their bound. */
+    int redeemedKept() {
+        return this.redeemed.size();
+    }
+
+    private static Instant ceilToSecond(Instant instant) {
+        Instant whole = instant.truncatedTo(ChronoUnit.SECONDS);
+        return whole.equals(instant) ? whole : whole.plusSeconds(1);
     }
 
     private static Object scopeClaim(GatewayScope scope) {

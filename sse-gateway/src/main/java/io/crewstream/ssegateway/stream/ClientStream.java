@@ -55,6 +55,11 @@ final class ClientStream {
         REFRESH_DUE,
         /** The refresh was built at the table's current position and is on the way: holds live frames. */
         REFRESHING,
+        /**
+         * Its access has ended: {@code auth-expired} is on its way out, and the connection closes once it is written;
+         * takes nothing.
+         */
+        EXPIRED,
         /** Ended: takes nothing. */
         CLOSED
     }
@@ -89,6 +94,9 @@ final class ClientStream {
 
     /** Clock millis of the last write; {@link #UNSET} until the first tick sets it (no clock in a constructor). */
     private long lastWrite = UNSET;
+
+    /** Clock millis when {@code auth-expired} was written (phase {@link Phase#EXPIRED}). */
+    private long expiredAt = UNSET;
 
     /**
      * @param refresher asked, on the loop, for the whole state once the queue overflowed; it answers later through
@@ -166,7 +174,7 @@ final class ClientStream {
                     refreshDue();
                 }
             }
-            case REFRESH_DUE, CLOSED -> {
+            case REFRESH_DUE, EXPIRED, CLOSED -> {
                 // A due refresh is built later, from the table as it is then: it includes this change.
             }
         }
@@ -223,7 +231,7 @@ final class ClientStream {
      * here until it drains ({@link #writable()}); each frame is a retained duplicate of its shared buffer.
      */
     void flush() {
-        if (this.phase == Phase.CLOSED || !this.channel.isActive()) {
+        if (this.phase == Phase.CLOSED || this.phase == Phase.EXPIRED || !this.channel.isActive()) {
             return;
         }
         long now = this.clock.millis();
@@ -261,10 +269,20 @@ final class ClientStream {
 
     /**
      * Called periodically: queues a heartbeat on a silent stream, closes one whose channel has stayed unwritable
-     * longer than {@code slowAfterMillis}.
+     * longer than {@code slowAfterMillis}, ends one whose access has ended, and closes one whose {@code auth-expired}
+     * has not gone out within {@code slowAfterMillis}.
      */
     void tick(long now, long heartbeatMillis, long slowAfterMillis) {
         if (this.phase == Phase.CLOSED) {
+            return;
+        }
+        if (this.phase == Phase.EXPIRED) {
+            if (now - this.expiredAt > slowAfterMillis) {
+                // A client that reads nothing would never take its last event, and the connection (and the limits
+                // it counts against) would stay held for ever.
+                logger.debug("Closing an expired stream whose client has not taken its last event");
+                close();
+            }
             return;
         }
         if (now >= this.accessEndsAt) {
@@ -300,10 +318,13 @@ final class ClientStream {
     /**
      * The caller's access has ended: drops what is pending (the client resumes with its last id, once it has new
      * credentials), writes {@code auth-expired} as the stream's last event, and closes the connection once it is
-     * written (or at once, if it cannot be).
+     * written (or at once, if it cannot be; or at the next tick past the slow-client timeout, if it stays unwritten).
      */
     private void expire(long now) {
-        closed();
+        this.pending.clear();
+        this.held.clear();
+        this.phase = Phase.EXPIRED;
+        this.expiredAt = now;
         SseFrame expired = Frames.authExpired(this.accessEndsAt);
         this.metrics.written(expired, now);
         this.channel.writeAndFlush(expired.retainedBuffer()).addListener(ChannelFutureListener.CLOSE);

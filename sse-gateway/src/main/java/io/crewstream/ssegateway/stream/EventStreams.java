@@ -12,6 +12,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.crewstream.schemas.sse.AuthRefusal;
 import io.crewstream.ssegateway.SseGatewayProperties;
 import io.crewstream.ssegateway.api.ApiErrors;
 import io.crewstream.ssegateway.api.InvalidRequestException;
@@ -50,6 +51,9 @@ import org.springframework.web.server.ServerWebExchange;
  * (which takes the table's lock, and may render a 20 MB refresh) and building the whole state for a client that fell
  * behind run on one "table work" thread, started by {@link #start()}. {@link #stop()} refuses new streams, closes
  * every open one and ends that thread (bounded wait).
+ *
+ * <p>Limits: a viewer already holding as many streams as {@code auth.max-streams-per-subject} allows is refused with
+ * 429 {@code too_many_streams} before the stream's first bytes ({@link StreamsPerSubject}).
  */
 public final class EventStreams implements SmartLifecycle {
 
@@ -77,6 +81,8 @@ public final class EventStreams implements SmartLifecycle {
 
     private final Clock clock;
 
+    private final StreamsPerSubject streamsPerSubject;
+
     private final Object lifecycle = new Object();
 
     /** Clock millis of the last line about a malformed token, 0 before the first. */
@@ -87,12 +93,13 @@ public final class EventStreams implements SmartLifecycle {
     private ExecutorService tableWork;
 
     public EventStreams(SessionTable table, ClientRegistry registry, StreamMetrics metrics,
-            SseGatewayProperties properties, Clock clock) {
+            SseGatewayProperties properties, Clock clock, StreamsPerSubject streamsPerSubject) {
         this.table = table;
         this.registry = registry;
         this.metrics = metrics;
         this.properties = properties;
         this.clock = clock;
+        this.streamsPerSubject = streamsPerSubject;
     }
 
     @Override
@@ -168,6 +175,12 @@ public final class EventStreams implements SmartLifecycle {
         }
         Optional<Position> resumeFrom = resumePosition(request);
         Connection connection = connectionOf(response);
+        // Last before the first bytes: the stream counts from here until its channel closes.
+        if (!this.streamsPerSubject.admit(viewer, connection.channel())) {
+            // Answered (and counted) where every refusal of a caller is: ApiErrorHandler.
+            return Mono.error(new AccessRefusedException(AuthRefusal.TOO_MANY_STREAMS, "Too many open event streams "
+                    + "for this caller; close one (another tab, another page) and retry"));
+        }
         streamHeaders(response);
         byte[] greeting = ("retry: " + this.properties.retry().toMillis() + "\n: connected\n\n")
                 .getBytes(StandardCharsets.UTF_8);

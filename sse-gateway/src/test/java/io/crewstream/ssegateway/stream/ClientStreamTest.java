@@ -72,7 +72,8 @@ class ClientStreamTest {
         return SseFrame.event(type, id, new SessionRemovedPayload(session, "home"), "s/home/" + session, null);
     }
 
-    private static List<String> written(EmbeddedChannel channel) {
+    /** What the channel has written, as text, released. */
+    static List<String> written(EmbeddedChannel channel) {
         List<String> texts = new ArrayList<>();
         for (Object message = channel.readOutbound(); message != null; message = channel.readOutbound()) {
             ByteBuf buffer = (ByteBuf) message;
