@@ -42,6 +42,9 @@ class StreamLimitsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
 
+    /** A static token, which a team's screens share. */
+    private static final String TEAM_TOKEN = "team-wall-token";
+
     private TableTopics tables;
 
     /** Two streams per subject. */
@@ -61,7 +64,8 @@ class StreamLimitsTest {
         this.tables.connection("home", UpstreamState.CONNECTED);
         String[] jwt = TestTokens.hs256Properties();
         this.limited = GatewayApp.start(broker.bootstrapServers(), this.tables.prefix(), jwt[0], jwt[1], jwt[2],
-                "crewstream.sse.auth.jwt.clock-skew=0s", "crewstream.sse.auth.max-streams-per-subject=2");
+                "crewstream.sse.auth.jwt.clock-skew=0s", "crewstream.sse.auth.max-streams-per-subject=2",
+                "crewstream.sse.auth.tickets.per-minute=2", "crewstream.sse.auth.tokens=" + TEAM_TOKEN);
         this.open = GatewayApp.start(broker.bootstrapServers(), this.tables.prefix(),
                 "crewstream.sse.auth.max-streams-per-subject=1");
         this.fewConnections = GatewayApp.start(broker.bootstrapServers(), this.tables.prefix(), jwt[0], jwt[1],
@@ -128,6 +132,25 @@ class StreamLimitsTest {
         assertThat(tooManyStreams()).isEqualTo(before + 1);
         assertThat(open("alice")).as("the refused one does not count").isEqualTo(2);
         stream(this.limited, TestTokens.bearer(token("bob", Duration.ofHours(1))));
+    }
+
+    @Test
+    void aSharedStaticTokenIsHeldToNeitherPerSubjectLimit() {
+        // Everyone holding it shares it: a wall of screens must not run into one person's limits.
+        for (int i = 0; i < 3; i++) {
+            stream(this.limited, TestTokens.bearer(TEAM_TOKEN));
+        }
+        for (int i = 0; i < 3; i++) {
+            assertThat(this.limited.send("POST", "/api/stream-tickets", TestTokens.bearer(TEAM_TOKEN)).statusCode())
+                    .isEqualTo(201);
+        }
+        String dave = token("dave", Duration.ofHours(1));
+        for (int i = 0; i < 2; i++) {
+            assertThat(this.limited.send("POST", "/api/stream-tickets", TestTokens.bearer(dave)).statusCode())
+                    .isEqualTo(201);
+        }
+        assertThat(this.limited.send("POST", "/api/stream-tickets", TestTokens.bearer(dave)).statusCode())
+                .as("a person is held to the cap").isEqualTo(429);
     }
 
     @Test

@@ -18,11 +18,12 @@ import org.springframework.web.server.ServerWebExchange;
 /**
  * {@code POST /api/stream-tickets}: an authenticated caller (header or cookie) exchanges its credentials for a
  * {@link StreamTicket}, which opens one event stream as {@code GET /api/events?ticket=...} within seconds. The
- * long-lived token stays out of every URL. At most {@code tickets.per-minute} per subject ({@link RatePerSubject}):
- * one more is a 429 {@code too_many_tickets} with {@code Retry-After} (an {@link AccessRefusedException}, answered and
- * counted in {@code crewstream.sse.http.rejected{reason=too_many_tickets}} by the API's error handler). With authentication off a ticket is issued all the
- * same (and ignored by the stream), without a cap, so a page needs one code path. Stateless but for its collaborators;
- * thread-safe.
+ * long-lived token stays out of every URL. At most {@code tickets.per-minute} per individual subject
+ * ({@link RatePerSubject}; a static token is shared, see {@link Viewer#individual()}): one more is a 429
+ * {@code too_many_tickets} with {@code Retry-After} (an {@link AccessRefusedException}, answered and counted in
+ * {@code crewstream.sse.http.rejected{reason=too_many_tickets}} by the API's error handler). With authentication off
+ * a ticket is issued all the same (and ignored by the stream), without a cap, so a page needs one code path.
+ * Stateless but for its collaborators; thread-safe.
  */
 @RestController
 public class StreamTicketController {
@@ -48,7 +49,7 @@ public class StreamTicketController {
     }
 
     private ResponseEntity<byte[]> issue(Viewer viewer) {
-        if (this.rate.acquire(viewer.subject()) instanceof RatePerSubject.Refused refused) {
+        if (viewer.individual() && this.rate.acquire(viewer.subject()) instanceof RatePerSubject.Refused refused) {
             throw new AccessRefusedException(AuthRefusal.TOO_MANY_TICKETS, "Too many stream tickets asked for in the "
                     + "last minute; retry after the time in Retry-After", Optional.of(refused.retryAfter()));
         }

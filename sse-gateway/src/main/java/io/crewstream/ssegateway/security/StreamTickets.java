@@ -52,6 +52,9 @@ public final class StreamTickets {
 
     private static final String ACCESS_EXPIRES_CLAIM = "axp";
 
+    /** Present (true) on a ticket of a shared static token, to which the per-subject limits do not apply. */
+    private static final String SHARED_CLAIM = "shr";
+
     private static final int SECRET_BYTES = 32;
 
     private final byte[] secret;
@@ -98,6 +101,9 @@ public final class StreamTickets {
                 .expirationTime(Date.from(expiresAt))
                 .claim(SCOPE_CLAIM, scopeClaim(viewer.scope()));
         viewer.expiresAt().ifPresent(access -> claims.claim(ACCESS_EXPIRES_CLAIM, access.toEpochMilli()));
+        if (!viewer.individual()) {
+            claims.claim(SHARED_CLAIM, true);
+        }
         SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims.build());
         try {
             jwt.sign(new MACSigner(this.secret));
@@ -129,7 +135,8 @@ public final class StreamTickets {
         }
         Optional<Instant> accessExpiresAt = Optional.ofNullable(claims.getClaim(ACCESS_EXPIRES_CLAIM))
                 .map(value -> Instant.ofEpochMilli(((Number) value).longValue()));
-        return new Viewer(claims.getSubject(), scope(claims.getClaim(SCOPE_CLAIM)), accessExpiresAt);
+        return new Viewer(claims.getSubject(), scope(claims.getClaim(SCOPE_CLAIM)), accessExpiresAt,
+                !Boolean.TRUE.equals(claims.getClaim(SHARED_CLAIM)));
     }
 
     private JWTClaimsSet verified(String ticket) {

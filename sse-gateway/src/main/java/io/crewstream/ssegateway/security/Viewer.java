@@ -14,18 +14,31 @@ import java.util.Optional;
  * @param scope the gateways this caller may see
  * @param expiresAt when this access ends: when its token stops being accepted (a JWT's {@code exp} plus the allowed
  *     clock skew); empty when it never does (a static token, or authentication off)
+ * @param individual whether the subject is one person or client (a JWT's {@code sub}), to whom the per-subject limits
+ *     apply; false for a static token, which everyone who holds it shares (a team's wall of screens must not run
+ *     into one person's limit: only the per-address limit applies to it), and when authentication is off
  */
-public record Viewer(String subject, GatewayScope scope, Optional<Instant> expiresAt) {
+public record Viewer(String subject, GatewayScope scope, Optional<Instant> expiresAt, boolean individual) {
 
     public static final String ANONYMOUS_SUBJECT = "anonymous";
 
     /** The caller when authentication is off: sees everything, forever. */
-    public static final Viewer OPEN = new Viewer(ANONYMOUS_SUBJECT, GatewayScope.ALL, Optional.empty());
+    public static final Viewer OPEN = new Viewer(ANONYMOUS_SUBJECT, GatewayScope.ALL, Optional.empty(), false);
 
     public Viewer {
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(scope, "scope");
         Objects.requireNonNull(expiresAt, "expiresAt");
+    }
+
+    /** An individual's access (a JWT's). */
+    public Viewer(String subject, GatewayScope scope, Optional<Instant> expiresAt) {
+        this(subject, scope, expiresAt, true);
+    }
+
+    /** The n-th configured static token: every gateway, never expires, shared by all who hold it. */
+    static Viewer staticToken(int index) {
+        return new Viewer("static-token-" + index, GatewayScope.ALL, Optional.empty(), false);
     }
 
     /** Whether this access has ended at {@code now}. */

@@ -47,8 +47,7 @@ final class ViewerAuthenticationManager implements ReactiveAuthenticationManager
         }
         int matched = staticToken(value);
         if (matched >= 0) {
-            return Mono.just(new ViewerAuthentication(
-                    new Viewer("static-token-" + matched, GatewayScope.ALL, Optional.empty())));
+            return Mono.just(new ViewerAuthentication(Viewer.staticToken(matched)));
         }
         if (this.jwt.isEmpty()) {
             return Mono.error(new AuthRefusedException(AuthRefusal.TOKEN_INVALID, "The token is not accepted"));

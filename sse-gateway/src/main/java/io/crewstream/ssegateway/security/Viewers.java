@@ -15,7 +15,8 @@ import org.springframework.web.server.ServerWebExchange;
  */
 public final class Viewers {
 
-    private static final Viewer NOBODY = new Viewer("unauthenticated", GatewayScope.of(Set.of()), Optional.empty());
+    private static final Viewer NOBODY = new Viewer("unauthenticated", GatewayScope.of(Set.of()), Optional.empty(),
+            false);
 
     private final boolean authEnabled;
 

@@ -38,7 +38,7 @@ public final class StreamsPerSubject {
      * the count held until the connection closes.
      */
     boolean admit(Viewer viewer, Channel channel) {
-        if (this.streams.limit() == 0) {
+        if (this.streams.limit() == 0 || !viewer.individual()) {
             return true;
         }
         String subject = viewer.subject();

@@ -102,13 +102,14 @@ class StreamTicketsTest {
     }
 
     @Test
-    void theStreamOfAStaticTokensTicketNeverExpires() {
-        Viewer staticToken = new Viewer("static-token-0", GatewayScope.ALL, Optional.empty());
-
-        StreamTicket issued = this.tickets.issue(staticToken);
+    void theStreamOfAStaticTokensTicketNeverExpiresAndStaysShared() {
+        StreamTicket issued = this.tickets.issue(Viewer.staticToken(0));
 
         assertThat(issued.accessExpiresAt()).isNull();
-        assertThat(this.tickets.redeem(issued.ticket()).expiresAt()).isEmpty();
+        Viewer redeemed = this.tickets.redeem(issued.ticket());
+        assertThat(redeemed.expiresAt()).isEmpty();
+        assertThat(redeemed.individual()).as("held to no per-subject limit, like the token itself").isFalse();
+        assertThat(this.tickets.redeem(this.tickets.issue(this.alice).ticket()).individual()).isTrue();
     }
 
     @Test
