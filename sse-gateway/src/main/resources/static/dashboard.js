@@ -53,6 +53,8 @@
 
   let source = null;
   let lastEventId = '';
+  // The gateways the last stream's ticket allowed, as a comparable string; null before the first.
+  let streamScope = null;
   let opened = false;
   let retryDelayMs = FIRST_RETRY_MS;
   let retryTimer = null;
@@ -177,10 +179,15 @@
     }
     if (mine !== attempt) return;
     if (answer.refused) refused(answer.refused);
-    else open(answer.ticket);
+    else open(answer.ticket, answer.gateways);
   }
 
-  function open(ticket) {
+  function open(ticket, gateways) {
+    // A renewed token may see other gateways than the last: a resume would bring only the changes since the last id,
+    // not the sessions of a gateway it may see now (nor take away those of one it may not). Start over instead.
+    const scope = JSON.stringify(gateways || []);
+    if (streamScope !== null && scope !== streamScope) lastEventId = '';
+    streamScope = scope;
     const params = new URLSearchParams({ ticket });
     if (lastEventId) params.set('lastEventId', lastEventId);
     source = new EventSource('/api/events?' + params);

@@ -86,7 +86,10 @@ window.crewstreamPages = (() => {
    */
   async function streamTicket() {
     const response = await api(TICKETS, { method: 'POST' });
-    if (response.ok) return { ticket: (await response.json()).ticket };
+    if (response.ok) {
+      const body = await response.json();
+      return { ticket: body.ticket, gateways: body.gateways };
+    }
     return { refused: await refusal(response) };
   }
 

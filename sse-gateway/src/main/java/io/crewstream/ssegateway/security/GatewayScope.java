@@ -2,6 +2,8 @@ package io.crewstream.ssegateway.security;
 
 import java.util.Set;
 
+import io.crewstream.schemas.sse.StreamTicket;
+
 /**
  * The gateways (upstream connection ids) a caller may see: all of them, or a fixed set, possibly empty. Everything
  * the API serves is narrowed to it (sessions, agents, gateway statuses, the stream, resumes, replay, usage); a request
@@ -11,7 +13,7 @@ import java.util.Set;
 public sealed interface GatewayScope {
 
     /** The scope claim's value that grants every gateway. */
-    String WILDCARD = "*";
+    String WILDCARD = StreamTicket.EVERY_GATEWAY;
 
     GatewayScope ALL = new All();
 

@@ -112,7 +112,7 @@ public final class StreamTickets {
             throw new IllegalStateException("Could not sign a stream ticket", ex);
         }
         return new StreamTicket(jwt.serialize(), expiresAt.toEpochMilli(),
-                viewer.expiresAt().map(Instant::toEpochMilli).orElse(null));
+                viewer.expiresAt().map(Instant::toEpochMilli).orElse(null), gateways(viewer.scope()));
     }
 
     /**
@@ -171,6 +171,12 @@ public final class StreamTickets {
     private static Instant ceilToSecond(Instant instant) {
         Instant whole = instant.truncatedTo(ChronoUnit.SECONDS);
         return whole.equals(instant) ? whole : whole.plusSeconds(1);
+    }
+
+    /** The scope as the ticket's body says it: sorted ids, or {@code ["*"]}. */
+    private static List<String> gateways(GatewayScope scope) {
+        return (scope instanceof GatewayScope.Only only) ? only.connectionIds().stream().sorted().toList()
+                : List.of(GatewayScope.WILDCARD);
     }
 
     private static Object scopeClaim(GatewayScope scope) {

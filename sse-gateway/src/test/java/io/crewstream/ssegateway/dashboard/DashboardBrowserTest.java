@@ -467,6 +467,31 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void aRenewedTokenThatSeesOtherGatewaysStartsOverInsteadOfResuming() {
+        this.tables.connection(LOCAL, UpstreamState.CONNECTED);
+        this.tables.connection(LAB, UpstreamState.CONNECTED);
+        this.tables.created(LOCAL, "agent:main:local-session");
+        this.tables.created(LAB, "agent:main:lab-session");
+        GatewayApp app = startGateway(jwtGateway());
+        open(app);
+        eventually().until(() -> this.browser.findElement(By.id("auth")).isDisplayed());
+
+        signIn(TestTokens.hs256(TestTokens.claims("alice", List.of(LOCAL), SHORT_LIVED)));
+        eventually().until(() -> row("agent:main:local-session").size() == 1 && "live".equals(streamState()));
+        assertThat(row("agent:main:lab-session")).as("outside the token's scope").isEmpty();
+        await().atMost(SHORT_LIVED.plus(WAIT)).until(() -> this.browser.findElement(By.id("auth")).isDisplayed());
+
+        // The new token may see the lab too. Its session existed all along: a resume from the last id would never
+        // bring it (nothing changed there since), so the page must start over with the whole state.
+        signIn(TestTokens.hs256(TestTokens.claims("alice", List.of(LOCAL, LAB), Duration.ofMinutes(5))));
+
+        eventually().until(() -> row("agent:main:lab-session").size() == 1);
+        assertThat(row("agent:main:local-session")).hasSize(1);
+        this.tables.created(LAB, "agent:main:lab-later");
+        eventually().until(() -> row("agent:main:lab-later").size() == 1);
+    }
+
+    @Test
     void tokenALoginProxyRenewsInTheCookieBeforeItExpiresKeepsChangesFlowingAcrossTheExpiryWithoutAskingForOne() {
         this.tables.connection(LOCAL, UpstreamState.CONNECTED);
         this.tables.created(LOCAL, "agent:main:before");
