@@ -64,8 +64,8 @@ sealed interface JwtKeySource {
         }
         if (properties.jwksUri() != null) {
             URI uri = URI.create(properties.jwksUri());
-            return new KeySet(uri, WebClient.builder().clientConnector(keySetHttp).build(),
-                    new KeySetOutage(uri.getAuthority(), clock));
+            return new KeySet(uri, WebClient.builder().clientConnector(keySetHttp).filter(new KeySetFetches(clock))
+                    .build(), new KeySetOutage(uri.getAuthority(), clock));
         }
         throw new IllegalArgumentException("crewstream.sse.auth.jwt: no key source (secret, public-key or jwks-uri)");
     }
@@ -118,8 +118,9 @@ sealed interface JwtKeySource {
 
     /**
      * An identity provider's JWKS, fetched when first needed and again when a token names a key id it does not hold
-     * (a rotated key). Keys that cannot be fetched (unreachable, an error status, not a JWK set) are no verdict on
-     * the token: {@link AuthRefusal#KEYS_UNAVAILABLE} (503), logged by {@link KeySetOutage}.
+     * (a rotated key), at most once per {@link KeySetFetches#MIN_INTERVAL}. Keys that cannot be fetched (unreachable,
+     * an error status, not a JWK set) are no verdict on the token: {@link AuthRefusal#KEYS_UNAVAILABLE} (503), logged
+     * by {@link KeySetOutage}.
      */
     record KeySet(URI uri, WebClient http, KeySetOutage outage) implements JwtKeySource {
 

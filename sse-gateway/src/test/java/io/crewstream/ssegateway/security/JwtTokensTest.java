@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  */
 class JwtTokensTest {
 
-    private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+    static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
 
     private static final Duration SKEW = Duration.ofSeconds(30);
 
@@ -205,7 +205,11 @@ class JwtTokensTest {
     }
 
     static JwtTokens tokens(SseGatewayProperties.Jwt properties, Instant now) {
-        return JwtTokens.from(properties, new ReactorClientHttpConnector(), Clock.fixed(now, ZoneOffset.UTC));
+        return tokens(properties, Clock.fixed(now, ZoneOffset.UTC));
+    }
+
+    static JwtTokens tokens(SseGatewayProperties.Jwt properties, Clock clock) {
+        return JwtTokens.from(properties, new ReactorClientHttpConnector(), clock);
     }
 
     private static java.security.PublicKey dsaKey() throws java.security.GeneralSecurityException {

@@ -10,6 +10,7 @@ import io.crewstream.schemas.sse.AuthRefusal;
 import io.crewstream.ssegateway.SseGatewayProperties;
 import io.crewstream.ssegateway.support.JwksServer;
 import io.crewstream.ssegateway.support.TestTokens;
+import io.crewstream.testsupport.time.MovableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -24,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * JWTs checked against an identity provider's JWKS served by a real HTTP server: keys found by key id, a rotated key
- * fetched when a token first names it, and a JWKS that cannot be fetched answered as the service's failure
+ * fetched when a token first names it (at most one fetch per interval, whatever key ids tokens make up), and a JWKS
+ * that cannot be fetched answered as the service's failure
  * ({@code keys_unavailable}), logged once with its host and never with a token, then forgotten when it answers again.
  */
 @ExtendWith(OutputCaptureExtension.class)
@@ -38,8 +40,10 @@ class KeySetTokensTest {
 
     private final JwksServer jwks = JwksServer.start();
 
+    private final MovableClock clock = new MovableClock(JwtTokensTest.NOW);
+
     private final JwtTokens tokens = JwtTokensTest.tokens(new SseGatewayProperties.Jwt(null, null, this.jwks.uri(),
-            TestTokens.ISSUER, TestTokens.AUDIENCE, TestTokens.SCOPE_CLAIM, Duration.ofSeconds(30)));
+            TestTokens.ISSUER, TestTokens.AUDIENCE, TestTokens.SCOPE_CLAIM, Duration.ofSeconds(30)), this.clock);
 
     @AfterEach
     void stop() {
@@ -77,10 +81,31 @@ class KeySetTokensTest {
         assertThat(accept(this.tokens, old).subject()).isEqualTo("alice");
 
         this.jwks.serve(TestTokens.jwks(Map.of("rsa-2", RSA_2)));
+        String rotated = TestTokens.signed(JWSAlgorithm.RS256, RSA_2, "rsa-2", claims(List.of("*")));
+        assertThat(refusal(this.tokens, rotated)).as("the set was fetched less than the interval ago")
+                .isEqualTo(AuthRefusal.TOKEN_INVALID);
+        this.clock.advance(KeySetFetches.MIN_INTERVAL);
         assertThat(accept(this.tokens, TestTokens.signed(JWSAlgorithm.RS256, RSA_2, "rsa-2", claims(List.of("*"))))
                 .subject()).isEqualTo("alice");
         assertThat(this.jwks.requests()).isEqualTo(2);
         assertThat(refusal(this.tokens, old)).as("its key is no longer in the set").isEqualTo(AuthRefusal.TOKEN_INVALID);
+    }
+
+    @Test
+    void madeUpKeyIdsFetchTheSetAtMostOncePerInterval() {
+        this.jwks.serve(TestTokens.jwks(Map.of("rsa-1", RSA_1)));
+        assertThat(accept(this.tokens, TestTokens.signed(JWSAlgorithm.RS256, RSA_1, "rsa-1", claims(List.of("*"))))
+                .subject()).isEqualTo("alice");
+
+        for (int i = 0; i < 20; i++) {
+            assertThat(refusal(this.tokens, TestTokens.signed(JWSAlgorithm.RS256, RSA_2, "made-up-" + i,
+                    claims(List.of("*"))))).isEqualTo(AuthRefusal.TOKEN_INVALID);
+        }
+        assertThat(this.jwks.requests()).isEqualTo(1);
+        this.clock.advance(KeySetFetches.MIN_INTERVAL);
+        assertThat(refusal(this.tokens, TestTokens.signed(JWSAlgorithm.RS256, RSA_2, "made-up-x",
+                claims(List.of("*"))))).isEqualTo(AuthRefusal.TOKEN_INVALID);
+        assertThat(this.jwks.requests()).isEqualTo(2);
     }
 
     @Test
@@ -127,6 +152,7 @@ class KeySetTokensTest {
         this.jwks.serve(TestTokens.jwks(Map.of("rsa-1", RSA_1)));
         assertThat(accept(this.tokens, token).subject()).isEqualTo("alice");
         this.jwks.down();
+        this.clock.advance(KeySetFetches.MIN_INTERVAL);
         assertThat(refusal(this.tokens, TestTokens.signed(JWSAlgorithm.RS256, RSA_2, "rsa-2", claims(List.of("*")))))
                 .as("a new key id while the JWKS is down").isEqualTo(AuthRefusal.KEYS_UNAVAILABLE);
         assertThat(accept(this.tokens, token).subject()).as("keys already fetched still work").isEqualTo("alice");
