@@ -139,6 +139,9 @@ class JwtAuthTest {
     void keySetThatCannotBeFetchedIs503UntilItAnswersAgain(CapturedOutput output) {
         // A key id the gateway has not seen yet makes it fetch the set again: from a JWKS that fails, then is down.
         String rotated = TestTokens.signed(JWSAlgorithm.RS256, this.otherRsa, "rsa-2", claims());
+        this.jwks.serve(keySet());
+        assertThat(this.viaJwks.get("/api/sessions", TestTokens.bearer(TestTokens.signed(JWSAlgorithm.RS256, this.rsa,
+                "rsa-1", claims()))).statusCode()).as("no outage before this one").isEqualTo(200);
         double before = rejected(AuthRefusal.KEYS_UNAVAILABLE);
         this.jwks.fail(500);
         // Until the fetch interval since another test's fetch has passed, the set fetched then answers (401).
@@ -158,6 +161,20 @@ class JwtAuthTest {
         assertThat(output.getAll()).contains("The JWKS at " + this.jwks.authority() + " cannot be fetched (HTTP 500)")
                 .contains("The JWKS at " + this.jwks.authority() + " answers again").doesNotContain(rotated)
                 .doesNotContain(rotated.substring(rotated.lastIndexOf('.') + 1));
+    }
+
+    @Test
+    void keySetThatNeverAnswersIs503AfterTheFetchTimeoutNotAHang() {
+        String rotated = TestTokens.signed(JWSAlgorithm.RS256, this.otherRsa, "rsa-3", claims());
+        this.jwks.hang();
+        await().atMost(WAIT).until(() -> this.viaJwks.get("/api/sessions", TestTokens.bearer(rotated))
+                .statusCode() != 401);
+        long started = System.nanoTime();
+        assertUnavailable(this.viaJwks.get("/api/sessions", TestTokens.bearer(rotated)), rotated);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the fetch gave up at its timeout")
+                .isLessThan(Duration.ofSeconds(15));
+        this.jwks.serve(TestTokens.jwks(Map.of("rsa-1", this.rsa, "ec-1", this.ec, "rsa-3", this.otherRsa)));
+        assertThat(this.viaJwks.get("/api/sessions", TestTokens.bearer(rotated)).statusCode()).isEqualTo(200);
     }
 
     @Test

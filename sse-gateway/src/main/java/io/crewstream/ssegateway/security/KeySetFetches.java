@@ -3,6 +3,7 @@ package io.crewstream.ssegateway.security;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.nimbusds.jose.jwk.JWKSet;
@@ -42,12 +43,16 @@ final class KeySetFetches implements ExchangeFilterFunction {
         Instant now = this.clock.instant();
         Fetch current = this.last.get();
         Fetch fetch = current;
-        if (current == null || current.failed() || !now.isBefore(current.startedAt().plus(MIN_INTERVAL))) {
-            Fetch fresh = new Fetch(now, next.exchange(request).flatMap(KeySetFetches::bodyOrError).cache());
+        if (current == null || current.failed().get() || !now.isBefore(current.startedAt().plus(MIN_INTERVAL))) {
+            Fetch fresh = new Fetch(now, next.exchange(request).flatMap(KeySetFetches::bodyOrError).cache(),
+                    new AtomicBoolean());
             fetch = this.last.compareAndSet(current, fresh) ? fresh : this.last.get();
         }
         Fetch answering = fetch;
-        return answering.body().doOnError(failure -> answering.fail())
+        // However the shared fetch ends (or is cancelled by the caller that started it), no caller waits longer than
+        // connecting and answering may take.
+        return answering.body().timeout(JwtKeySource.KEY_SET_TIMEOUT.multipliedBy(2))
+                .doOnError(failure -> answering.failed().set(true))
                 .map(body -> ClientResponse.create(HttpStatus.OK).header(HttpHeaders.CONTENT_TYPE,
                         MediaType.APPLICATION_JSON_VALUE).body(body).build());
     }
@@ -63,34 +68,11 @@ final class KeySetFetches implements ExchangeFilterFunction {
         }));
     }
 
-    /** One request to the JWKS and its body, shared by whoever asks for it. */
-    private static final class Fetch {
-
-        private final Instant startedAt;
-
-        private final Mono<String> body;
-
-        private volatile boolean failed;
-
-        Fetch(Instant startedAt, Mono<String> body) {
-            this.startedAt = startedAt;
-            this.body = body;
-        }
-
-        Instant startedAt() {
-            return this.startedAt;
-        }
-
-        Mono<String> body() {
-            return this.body;
-        }
-
-        boolean failed() {
-            return this.failed;
-        }
-
-        void fail() {
-            this.failed = true;
-        }
+    /**
+     * One request to the JWKS and its body, shared by whoever asks for it.
+     *
+     * @param failed set once it has failed: the next request fetches again
+     */
+    private record Fetch(Instant startedAt, Mono<String> body, AtomicBoolean failed) {
     }
 }

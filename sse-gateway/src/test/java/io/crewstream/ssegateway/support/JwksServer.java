@@ -37,13 +37,19 @@ public final class JwksServer implements AutoCloseable {
 
     /** Answers 200 with this body from now on. */
     public JwksServer serve(String jwks) {
-        this.answer = new Answer(200, jwks);
+        release(new Answer(200, jwks));
         return this;
     }
 
     /** Answers this status (with a short text body) from now on. */
     public JwksServer fail(int httpStatus) {
-        this.answer = new Answer(httpStatus, "unavailable");
+        release(new Answer(httpStatus, "unavailable"));
+        return this;
+    }
+
+    /** Accepts requests and never answers them, until the answer is changed (or the server closed). */
+    public JwksServer hang() {
+        this.answer = new Answer(0, "");
         return this;
     }
 
@@ -73,7 +79,27 @@ public final class JwksServer implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        release(this.answer);
         this.server.stop(0);
+    }
+
+    private synchronized void release(Answer next) {
+        this.answer = next;
+        notifyAll();
+    }
+
+    /** The answer to give, once there is one (a hanging request waits for the next). */
+    private synchronized Answer awaitAnswer() throws IOException {
+        while (this.answer.status() == 0) {
+            try {
+                wait();
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", ex);
+            }
+        }
+        return this.answer;
     }
 
     private synchronized void listen(int onPort) {
@@ -84,13 +110,15 @@ public final class JwksServer implements AutoCloseable {
             throw new UncheckedIOException(ex);
         }
         this.server.createContext(PATH, this::answer);
+        // A thread per request: one that hangs does not hold up the next.
+        this.server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         this.server.start();
         this.port = this.server.getAddress().getPort();
     }
 
     private void answer(HttpExchange exchange) throws IOException {
         this.requests.incrementAndGet();
-        Answer current = this.answer;
+        Answer current = awaitAnswer();
         byte[] bytes = current.body().getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", (current.status() == 200) ? "application/json"
                 : "text/plain");
