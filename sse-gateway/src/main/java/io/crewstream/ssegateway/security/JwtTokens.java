@@ -22,9 +22,9 @@ import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 /**
  * Turns a JWT into a {@link Viewer}: signature (Spring Security's Nimbus decoder for the {@link JwtKeySource}, which
  * refuses {@code alg: none} and any algorithm the key source does not allow), then {@link TokenRules}, then the scope
- * claim. Keys that cannot be fetched are {@link AuthRefusal#KEYS_UNAVAILABLE} (503), not a refused token. Every refusal is an
- * {@link AuthRefusedException} with a fixed message; a library's exception text (which can quote the token) never
- * reaches the caller or the log. Thread-safe.
+ * claim. Keys that cannot be fetched are {@link AuthRefusal#KEYS_UNAVAILABLE} (503), not a refused token. Every
+ * refusal is an {@link AuthRefusedException} with a fixed message; a library's exception text (which can quote the
+ * token) never reaches the caller or the log. Thread-safe.
  */
 final class JwtTokens {
 
@@ -50,7 +50,7 @@ final class JwtTokens {
         return from(JwtKeySource.of(properties, keySetHttp, clock), properties, clock);
     }
 
-    static JwtTokens from(JwtKeySource keys, SseGatewayProperties.Jwt properties, Clock clock) {
+    private static JwtTokens from(JwtKeySource keys, SseGatewayProperties.Jwt properties, Clock clock) {
         TokenRules rules = new TokenRules(properties.issuer(), properties.audience(), properties.clockSkew(), clock);
         return new JwtTokens(keys.decoder(rules), properties.scopeClaim(), properties.clockSkew());
     }

@@ -97,7 +97,8 @@ class JwtTokensTest {
         assertThat(refusal(this.hs256, TestTokens.hs256(claims(List.of("*")), other)))
                 .isEqualTo(AuthRefusal.TOKEN_INVALID);
         assertThat(refusal(this.hs256, TestTokens.unsigned(claims(List.of("*"))))).isEqualTo(AuthRefusal.TOKEN_INVALID);
-        assertThat(refusal(this.rsaPem, TestTokens.unsigned(claims(List.of("*"))))).isEqualTo(AuthRefusal.TOKEN_INVALID);
+        assertThat(refusal(this.rsaPem, TestTokens.unsigned(claims(List.of("*")))))
+                .isEqualTo(AuthRefusal.TOKEN_INVALID);
         assertThat(refusal(this.hs256, "not-a-jwt")).as("refused, not thrown").isEqualTo(AuthRefusal.TOKEN_INVALID);
         assertThat(refusal(this.hs256, "a.b.c")).isEqualTo(AuthRefusal.TOKEN_INVALID);
     }

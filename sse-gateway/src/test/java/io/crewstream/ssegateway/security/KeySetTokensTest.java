@@ -88,7 +88,8 @@ class KeySetTokensTest {
         assertThat(accept(this.tokens, TestTokens.signed(JWSAlgorithm.RS256, RSA_2, "rsa-2", claims(List.of("*"))))
                 .subject()).isEqualTo("alice");
         assertThat(this.jwks.requests()).isEqualTo(2);
-        assertThat(refusal(this.tokens, old)).as("its key is no longer in the set").isEqualTo(AuthRefusal.TOKEN_INVALID);
+        assertThat(refusal(this.tokens, old)).as("its key is no longer in the set")
+                .isEqualTo(AuthRefusal.TOKEN_INVALID);
     }
 
     @Test
@@ -119,7 +120,8 @@ class KeySetTokensTest {
         assertThat(refusal(this.tokens, TestTokens.hs256WithKey(claims(List.of("*")), RSA_1.getPublic().getEncoded())))
                 .as("HS256 with the public key's bytes").isEqualTo(AuthRefusal.TOKEN_INVALID);
         assertThat(refusal(this.tokens, TestTokens.hs256(claims(List.of("*"))))).isEqualTo(AuthRefusal.TOKEN_INVALID);
-        assertThat(refusal(this.tokens, TestTokens.unsigned(claims(List.of("*"))))).isEqualTo(AuthRefusal.TOKEN_INVALID);
+        assertThat(refusal(this.tokens, TestTokens.unsigned(claims(List.of("*")))))
+                .isEqualTo(AuthRefusal.TOKEN_INVALID);
     }
 
     @Test
