@@ -20,7 +20,6 @@ import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
-import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -64,8 +63,9 @@ sealed interface JwtKeySource {
         }
         if (properties.jwksUri() != null) {
             URI uri = URI.create(properties.jwksUri());
-            return new KeySet(uri, WebClient.builder().clientConnector(keySetHttp).filter(new KeySetFetches(clock))
-                    .build(), new KeySetOutage(uri.getAuthority(), clock));
+            KeySetOutage outage = new KeySetOutage(uri.getAuthority(), clock);
+            return new KeySet(uri, WebClient.builder().clientConnector(keySetHttp)
+                    .filter(new KeySetFetches(clock, outage::keysObtained)).build(), outage, clock);
         }
         throw new IllegalArgumentException("crewstream.sse.auth.jwt: no key source (secret, public-key or jwks-uri)");
     }
@@ -118,25 +118,22 @@ sealed interface JwtKeySource {
 
     /**
      * An identity provider's JWKS, fetched when first needed and again when a token names a key id it does not hold
-     * (a rotated key), at most once per {@link KeySetFetches#MIN_INTERVAL}. Keys that cannot be fetched (unreachable,
+     * (a rotated key), at most once per {@link KeySetFetches#MIN_INTERVAL}, and when the keys are older than
+     * {@link KeySetDecoder#MAX_AGE} (a removed key stops checking tokens). Keys that cannot be fetched (unreachable,
      * an error status, not a JWK set) are no verdict on the token: {@link AuthRefusal#KEYS_UNAVAILABLE} (503), logged
      * by {@link KeySetOutage}.
      */
-    record KeySet(URI uri, WebClient http, KeySetOutage outage) implements JwtKeySource {
+    record KeySet(URI uri, WebClient http, KeySetOutage outage, Clock clock) implements JwtKeySource {
 
         @Override
         public ReactiveJwtDecoder decoder(TokenRules rules) {
-            NimbusReactiveJwtDecoder nimbus = validating(NimbusReactiveJwtDecoder.withJwkSetUri(this.uri.toString())
-                    .jwsAlgorithms(algorithms -> algorithms.addAll(KEY_SET_ALGORITHMS)).webClient(this.http).build(),
-                    rules);
-            return token -> nimbus.decode(token)
-                    .doOnNext(this::fetched)
+            KeySetDecoder refreshing = new KeySetDecoder(() -> validating(NimbusReactiveJwtDecoder
+                    .withJwkSetUri(this.uri.toString()).jwsAlgorithms(algorithms -> algorithms.addAll(
+                            KEY_SET_ALGORITHMS)).webClient(this.http).build(), rules),
+                    this.outage::keysUnavailable, this.clock);
+            return token -> refreshing.decode(token)
                     // The decoder's sign that the keys could not be obtained (its JwtExceptions are the token's fault).
                     .onErrorMap(IllegalStateException.class, this::unavailable);
-        }
-
-        private void fetched(Jwt jwt) {
-            this.outage.keysObtained();
         }
 
         private AuthRefusedException unavailable(IllegalStateException failure) {

@@ -32,10 +32,14 @@ final class KeySetFetches implements ExchangeFilterFunction {
 
     private final Clock clock;
 
+    private final Runnable onFetched;
+
     private final AtomicReference<Fetch> last = new AtomicReference<>();
 
-    KeySetFetches(Clock clock) {
+    /** @param onFetched called after each request that fetched a JWK set (not when one is answered again) */
+    KeySetFetches(Clock clock, Runnable onFetched) {
         this.clock = clock;
+        this.onFetched = onFetched;
     }
 
     @Override
@@ -44,8 +48,8 @@ final class KeySetFetches implements ExchangeFilterFunction {
         Fetch current = this.last.get();
         Fetch fetch = current;
         if (current == null || current.failed().get() || !now.isBefore(current.startedAt().plus(MIN_INTERVAL))) {
-            Fetch fresh = new Fetch(now, next.exchange(request).flatMap(KeySetFetches::bodyOrError).cache(),
-                    new AtomicBoolean());
+            Fetch fresh = new Fetch(now, next.exchange(request).flatMap(KeySetFetches::bodyOrError)
+                    .doOnNext(body -> this.onFetched.run()).cache(), new AtomicBoolean());
             fetch = this.last.compareAndSet(current, fresh) ? fresh : this.last.get();
         }
         Fetch answering = fetch;

@@ -17,13 +17,16 @@ import org.springframework.web.reactive.function.client.WebClientResponseExcepti
  * the first failure, then at most once per {@link #REPEAT} with the number of failures since, INFO once keys are
  * obtained again. A line names the JWKS's host and what went wrong (an HTTP status, a connection failure, a body that
  * is not a JWK set), never a token and never an exception's text (which quotes URLs and bodies). Thread-safe: called
- * from any event loop; a successful check costs a volatile read while nothing has failed.
+ * from any event loop; a successful fetch costs a volatile read while nothing has failed.
  */
 final class KeySetOutage {
 
     static final Duration REPEAT = Duration.ofMinutes(1);
 
     private static final String UNAVAILABLE = AuthRefusal.KEYS_UNAVAILABLE.code();
+
+    private static final String CONSEQUENCE = "JWTs signed with keys fetched before are still checked with them, "
+            + "others are answered 503 {}";
 
     private static final Logger logger = LoggerFactory.getLogger(KeySetOutage.class);
 
@@ -45,12 +48,12 @@ final class KeySetOutage {
                 this.state = new Failing(failing.since(), failing.loggedAt(), failing.unlogged() + 1);
                 return;
             }
-            logger.warn("The JWKS at {} still cannot be fetched ({}; {} more failures since {}): JWTs are answered "
-                    + "503 {}", this.host, cause(failure), failing.unlogged(), failing.loggedAt(), UNAVAILABLE);
+            logger.warn("The JWKS at {} still cannot be fetched ({}; {} more failures since {}): " + CONSEQUENCE,
+                    this.host, cause(failure), failing.unlogged(), failing.loggedAt(), UNAVAILABLE);
         }
         else {
-            logger.warn("The JWKS at {} cannot be fetched ({}): JWTs are answered 503 {} until it can", this.host,
-                    cause(failure), UNAVAILABLE);
+            logger.warn("The JWKS at {} cannot be fetched ({}): " + CONSEQUENCE, this.host, cause(failure),
+                    UNAVAILABLE);
         }
         this.state = new Failing((this.state instanceof Failing failing) ? failing.since() : now, now, 0);
     }

@@ -93,6 +93,45 @@ class KeySetTokensTest {
     }
 
     @Test
+    void aKeyRemovedFromTheSetStopsCheckingTokensOnceTheKeysAreOlderThanTheirMaxAge() {
+        this.jwks.serve(TestTokens.jwks(Map.of("rsa-1", RSA_1, "rsa-2", RSA_2)));
+        String revoked = TestTokens.signed(JWSAlgorithm.RS256, RSA_1, "rsa-1", claims(List.of("*")));
+        String kept = TestTokens.signed(JWSAlgorithm.RS256, RSA_2, "rsa-2", claims(List.of("*")));
+        assertThat(accept(this.tokens, revoked).subject()).isEqualTo("alice");
+
+        this.jwks.serve(TestTokens.jwks(Map.of("rsa-2", RSA_2)));
+        this.clock.advance(KeySetDecoder.MAX_AGE.minusSeconds(1));
+        assertThat(accept(this.tokens, revoked).subject()).as("the keys are not old enough yet").isEqualTo("alice");
+        this.clock.advance(Duration.ofSeconds(1));
+        assertThat(refusal(this.tokens, revoked)).isEqualTo(AuthRefusal.TOKEN_INVALID);
+        assertThat(accept(this.tokens, kept).subject()).isEqualTo("alice");
+        assertThat(refusal(this.tokens, revoked)).as("the new keys are in use").isEqualTo(AuthRefusal.TOKEN_INVALID);
+        assertThat(this.jwks.requests()).isEqualTo(2);
+    }
+
+    @Test
+    void keysTooOldToKeepAreStillUsedWhileTheSetCannotBeFetchedAndTriedAgainLater(CapturedOutput output) {
+        this.jwks.serve(TestTokens.jwks(Map.of("rsa-1", RSA_1)));
+        String token = TestTokens.signed(JWSAlgorithm.RS256, RSA_1, "rsa-1", claims(List.of("*")));
+        assertThat(accept(this.tokens, token).subject()).isEqualTo("alice");
+
+        this.jwks.fail(500);
+        this.clock.advance(KeySetDecoder.MAX_AGE);
+        assertThat(accept(this.tokens, token).subject()).as("an identity provider briefly down locks nobody out")
+                .isEqualTo("alice");
+        assertThat(accept(this.tokens, token).subject()).isEqualTo("alice");
+        assertThat(this.jwks.requests()).as("not tried again at every request").isEqualTo(2);
+        assertThat(output.getAll()).contains("The JWKS at " + this.jwks.authority() + " cannot be fetched (HTTP 500)")
+                .doesNotContain("answers again");
+
+        this.jwks.serve(TestTokens.jwks(Map.of("rsa-2", RSA_2)));
+        this.clock.advance(KeySetDecoder.RETRY);
+        assertThat(refusal(this.tokens, token)).as("tried again: its key is gone").isEqualTo(AuthRefusal.TOKEN_INVALID);
+        assertThat(this.jwks.requests()).isEqualTo(3);
+        assertThat(output.getAll()).contains("The JWKS at " + this.jwks.authority() + " answers again");
+    }
+
+    @Test
     void madeUpKeyIdsFetchTheSetAtMostOncePerInterval() {
         this.jwks.serve(TestTokens.jwks(Map.of("rsa-1", RSA_1)));
         assertThat(accept(this.tokens, TestTokens.signed(JWSAlgorithm.RS256, RSA_1, "rsa-1", claims(List.of("*"))))
