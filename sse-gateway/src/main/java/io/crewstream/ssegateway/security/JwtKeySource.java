@@ -63,7 +63,9 @@ sealed interface JwtKeySource {
         }
         if (properties.jwksUri() != null) {
             URI uri = URI.create(properties.jwksUri());
-            KeySetOutage outage = new KeySetOutage(uri.getAuthority(), clock);
+            // Host and port only: a URL's user-info would be a credential.
+            KeySetOutage outage = new KeySetOutage(uri.getHost() + ((uri.getPort() >= 0) ? ":" + uri.getPort() : ""),
+                    clock);
             return new KeySet(uri, WebClient.builder().clientConnector(keySetHttp)
                     .filter(new KeySetFetches(clock, outage::keysObtained)).build(), outage, clock);
         }
