@@ -1,8 +1,12 @@
 package io.crewstream.ssegateway;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+
+import io.crewstream.ssegateway.security.PublicKeyPem;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -159,6 +163,13 @@ public record SseGatewayProperties(
                         + "JWT tokens: a token minted by the same identity provider for another application must not "
                         + "open this one");
             }
+            if (publicKey != null) {
+                // Refused at start, with the other settings, rather than by the first request.
+                PublicKeyPem.parse(publicKey);
+            }
+            if (jwksUri != null) {
+                requireKeySetUri(jwksUri);
+            }
             if (secret != null && secret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
                 // The length only: the message may be logged.
                 throw new IllegalArgumentException("crewstream.sse.auth.jwt.secret must be at least "
@@ -176,6 +187,21 @@ public record SseGatewayProperties(
 
         public boolean enabled() {
             return this.secret != null || this.publicKey != null || this.jwksUri != null;
+        }
+
+        private static void requireKeySetUri(String jwksUri) {
+            URI uri;
+            try {
+                uri = new URI(jwksUri);
+            }
+            catch (URISyntaxException ex) {
+                uri = null;
+            }
+            if (uri == null || uri.getHost() == null
+                    || !("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()))) {
+                throw new IllegalArgumentException("crewstream.sse.auth.jwt.jwks-uri must be an absolute http(s) URL "
+                        + "(https://idp.example.com/.well-known/jwks.json)");
+            }
         }
 
         @Override

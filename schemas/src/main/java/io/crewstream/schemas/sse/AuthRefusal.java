@@ -32,7 +32,12 @@ public enum AuthRefusal {
     /** 429: the caller holds as many open streams as allowed. */
     TOO_MANY_STREAMS("too_many_streams", 429),
     /** 429: the caller asked for more stream tickets in the last minute than allowed. */
-    TOO_MANY_TICKETS("too_many_tickets", 429);
+    TOO_MANY_TICKETS("too_many_tickets", 429),
+    /**
+     * 503: the identity provider's keys (its JWKS) could not be fetched, so no JWT can be checked right now. Not the
+     * caller's fault and not a verdict on its token: keep the token and retry after {@code Retry-After}.
+     */
+    KEYS_UNAVAILABLE("keys_unavailable", 503);
 
     private final String code;
 

@@ -17,6 +17,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
@@ -81,7 +82,7 @@ public class ApiSecurityConfiguration {
 
     @Bean
     SecurityWebFilterChain apiSecurityFilterChain(ServerHttpSecurity http, SseGatewayProperties properties,
-            StreamTickets tickets, Clock clock, MeterRegistry meters) {
+            StreamTickets tickets, Clock clock, MeterRegistry meters, ReactorResourceFactory httpResources) {
         http.csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
@@ -102,7 +103,8 @@ public class ApiSecurityConfiguration {
 
         SseGatewayProperties.Auth auth = properties.auth();
         if (auth.enabled()) {
-            Optional<JwtTokens> jwt = auth.jwt().enabled() ? Optional.of(JwtTokens.from(auth.jwt(), clock))
+            Optional<JwtTokens> jwt = auth.jwt().enabled()
+                    ? Optional.of(JwtTokens.from(auth.jwt(), JwtKeySource.keySetConnector(httpResources), clock))
                     : Optional.empty();
             AuthenticationWebFilter credentials = new AuthenticationWebFilter(
                     new ViewerAuthenticationManager(auth.tokens(), jwt, tickets));
@@ -189,7 +191,11 @@ public class ApiSecurityConfiguration {
         };
     }
 
-    /** Credentials presented and refused: 401 with the refusal's code (RFC 6750's {@code invalid_token}). */
+    /**
+     * Credentials presented and refused: 401 with the refusal's code (RFC 6750's {@code invalid_token}); or not
+     * checked because the keys to check them with cannot be fetched: 503 with {@code Retry-After}, and no
+     * {@code invalid_token}, which would tell the client to throw a good token away.
+     */
     private static ServerAuthenticationFailureHandler refused(MeterRegistry meters) {
         return (filterExchange, failure) -> {
             AuthRefusal refusal = (failure instanceof AuthRefusedException refused) ? refused.refusal()
@@ -198,7 +204,13 @@ public class ApiSecurityConfiguration {
                     : "The token is not accepted";
             meters.counter(REJECTED_METRIC, "reason", refusal.code()).increment();
             ServerHttpResponse response = filterExchange.getExchange().getResponse();
-            response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
+            if (refusal == AuthRefusal.KEYS_UNAVAILABLE) {
+                response.getHeaders().set(HttpHeaders.RETRY_AFTER,
+                        Long.toString(JwtKeySource.KEY_SET_RETRY_AFTER.toSeconds()));
+            }
+            else {
+                response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
+            }
             return ApiErrors.write(response, refusal, message);
         };
     }

@@ -1,6 +1,5 @@
 package io.crewstream.ssegateway.security;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
@@ -9,25 +8,23 @@ import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
 
-import javax.crypto.spec.SecretKeySpec;
-
 import io.crewstream.schemas.sse.AuthRefusal;
 import io.crewstream.ssegateway.SseGatewayProperties;
 import reactor.core.publisher.Mono;
 
+import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.security.oauth2.core.OAuth2Error;
-import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.JwtValidationException;
-import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 
 /**
- * Turns a JWT into a {@link Viewer}: signature (Spring Security's Nimbus decoder, which refuses {@code alg: none}
- * and any algorithm the key source does not allow), then {@link TokenRules}, then the scope claim. Every refusal is an
- * {@link AuthRefusedException} with a fixed message; a library's exception text (which can quote the token) never
- * reaches the caller or the log. Thread-safe.
+ * Turns a JWT into a {@link Viewer}: signature (Spring Security's Nimbus decoder for the {@link JwtKeySource}, which
+ * refuses {@code alg: none} and any algorithm the key source does not allow), then {@link TokenRules}, then the scope
+ * claim. Keys that cannot be fetched are {@link AuthRefusal#KEYS_UNAVAILABLE} (503), not a refused token. Every
+ * refusal is an {@link AuthRefusedException} with a fixed message; a library's exception text (which can quote the
+ * token) never reaches the caller or the log. Thread-safe.
  */
 final class JwtTokens {
 
@@ -43,24 +40,26 @@ final class JwtTokens {
         this.clockSkew = clockSkew;
     }
 
-    /** The decoder for the configured key source, checking {@link TokenRules} with {@code clock}. */
-    static JwtTokens from(SseGatewayProperties.Jwt properties, Clock clock) {
-        NimbusReactiveJwtDecoder decoder;
-        if (properties.secret() != null) {
-            SecretKeySpec key = new SecretKeySpec(properties.secret().getBytes(StandardCharsets.UTF_8), "HmacSHA256");
-            decoder = NimbusReactiveJwtDecoder.withSecretKey(key).macAlgorithm(MacAlgorithm.HS256).build();
-        }
-        else {
-            throw new IllegalArgumentException("crewstream.sse.auth.jwt: only secret (HS256) is supported so far");
-        }
-        decoder.setJwtValidator(new TokenRules(properties.issuer(), properties.audience(), properties.clockSkew(),
-                clock));
-        return new JwtTokens(decoder, properties.scopeClaim(), properties.clockSkew());
+    /**
+     * The decoder for the configured key source ({@link JwtKeySource}), checking {@link TokenRules} with
+     * {@code clock}.
+     *
+     * @param keySetHttp what a JWKS is fetched with ({@link JwtKeySource#keySetConnector})
+     */
+    static JwtTokens from(SseGatewayProperties.Jwt properties, ClientHttpConnector keySetHttp, Clock clock) {
+        return from(JwtKeySource.of(properties, keySetHttp, clock), properties, clock);
+    }
+
+    private static JwtTokens from(JwtKeySource keys, SseGatewayProperties.Jwt properties, Clock clock) {
+        TokenRules rules = new TokenRules(properties.issuer(), properties.audience(), properties.clockSkew(), clock);
+        return new JwtTokens(keys.decoder(rules), properties.scopeClaim(), properties.clockSkew());
     }
 
     /** The token's viewer, or an {@link AuthRefusedException} saying why not. */
     Mono<Viewer> verify(String token) {
-        return this.decoder.decode(token).map(this::viewer).onErrorMap(JwtException.class, JwtTokens::refusal);
+        // Deferred: a ReactiveJwtDecoder may throw rather than signal (the interface allows either).
+        return Mono.defer(() -> this.decoder.decode(token)).map(this::viewer)
+                .onErrorMap(JwtException.class, JwtTokens::refusal);
     }
 
     /**
@@ -98,7 +97,7 @@ final class JwtTokens {
                 }
             }
         }
-        // A bad signature, an unsigned or malformed token, an algorithm the key does not allow, an unreachable JWKS.
+        // A bad signature, an unsigned or malformed token, an algorithm the keys are not for, an unknown key id.
         return new AuthRefusedException(AuthRefusal.TOKEN_INVALID, "The token is not accepted");
     }
 }

@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPrivateKey;
+import java.security.interfaces.RSAPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
 import java.util.Base64;
@@ -19,6 +21,11 @@ import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
@@ -87,6 +94,65 @@ public final class TestTokens {
         }
     }
 
+    /**
+     * Claims as {@link #claims(String, List, java.time.Duration)} makes them, issued at {@code issuedAt} and expiring
+     * at {@code expiresAt}: for checks against a fixed clock.
+     */
+    public static JWTClaimsSet.Builder claims(String subject, List<String> gateways, Instant issuedAt,
+            Instant expiresAt) {
+        return new JWTClaimsSet.Builder().subject(subject).issuer(ISSUER).audience(AUDIENCE)
+                .issueTime(Date.from(issuedAt)).expirationTime(Date.from(expiresAt)).claim(SCOPE_CLAIM, gateways);
+    }
+
+    /** A new RSA key pair (2048 bits). */
+    public static KeyPair rsaKeys() {
+        return generate("RSA", null);
+    }
+
+    /** A new EC key pair on {@code curve} ({@code secp256r1}, {@code secp384r1}, {@code secp521r1}). */
+    public static KeyPair ecKeys(String curve) {
+        return generate("EC", new ECGenParameterSpec(curve));
+    }
+
+    /** Signed with {@code keys}' private key (RSA: RS*, PS*; EC: ES*), naming {@code keyId} (null for none). */
+    public static String signed(JWSAlgorithm algorithm, KeyPair keys, String keyId, JWTClaimsSet.Builder claims) {
+        try {
+            JWSSigner signer = (keys.getPrivate() instanceof ECPrivateKey ec) ? new ECDSASigner(ec)
+                    : new RSASSASigner((RSAPrivateKey) keys.getPrivate());
+            return sign(signer, algorithm, keyId, claims);
+        }
+        catch (JOSEException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /**
+     * An HS256 token whose MAC key is {@code keyBytes}: with a public key's bytes, the algorithm-confusion attack on
+     * a verifier that would take the public key as an HMAC secret.
+     */
+    public static String hs256WithKey(JWTClaimsSet.Builder claims, byte[] keyBytes) {
+        try {
+            return sign(new MACSigner(keyBytes), JWSAlgorithm.HS256, claims);
+        }
+        catch (JOSEException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /** A JWKS document (public keys only) with each of {@code keys} under its key id. */
+    public static String jwks(Map<String, KeyPair> keys) {
+        List<JWK> jwks = new java.util.ArrayList<>();
+        keys.forEach((keyId, pair) -> {
+            if (pair.getPublic() instanceof ECPublicKey ec) {
+                jwks.add(new ECKey.Builder(Curve.forECParameterSpec(ec.getParams()), ec).keyID(keyId).build());
+            }
+            else {
+                jwks.add(new RSAKey.Builder((RSAPublicKey) pair.getPublic()).keyID(keyId).build());
+            }
+        });
+        return new JWKSet(jwks).toString(true);
+    }
+
     public String rs256(JWTClaimsSet.Builder claims, String keyId) {
         return sign(new RSASSASigner((RSAPrivateKey) this.rsa.getPrivate()), JWSAlgorithm.RS256, keyId, claims);
     }
@@ -106,6 +172,22 @@ public final class TestTokens {
         String header = encoder.encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8));
         String payload = encoder.encodeToString(claims.build().toString().getBytes(StandardCharsets.UTF_8));
         return header + "." + payload + ".";
+    }
+
+    private static KeyPair generate(String type, ECGenParameterSpec curve) {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance(type);
+            if (curve != null) {
+                generator.initialize(curve);
+            }
+            else {
+                generator.initialize(2048);
+            }
+            return generator.generateKeyPair();
+        }
+        catch (java.security.GeneralSecurityException ex) {
+            throw new IllegalStateException(ex);
+        }
     }
 
     /** PEM text of a public key, as {@code crewstream.sse.auth.jwt.public-key} takes it. */
