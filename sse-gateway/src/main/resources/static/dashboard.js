@@ -18,6 +18,8 @@
   const FLASH_MS = 2000;
   const FIRST_RETRY_MS = 500;
   const MAX_RETRY_MS = 10000;
+  // A stream that ends with auth-expired sooner than this after it opened was renewed into an access ending at once.
+  const SHORT_STREAM_MS = 2000;
 
   // The activity states (ActivityState in crewstream-schemas) with what the page says for each: the text is what
   // tells the states apart, the colour (CSS on data-activity) only repeats it.
@@ -57,6 +59,8 @@
   let streamScope = null;
   let opened = false;
   let retryDelayMs = FIRST_RETRY_MS;
+  let renewDelayMs = FIRST_RETRY_MS;
+  let streamOpenedAt = 0;
   let retryTimer = null;
   let attempt = 0;         // the current connect(); an older one's answer arriving late is dropped
   let lastLiveAt = null;   // when the stream last carried something: the "as of" of a view that stopped following
@@ -193,6 +197,7 @@
     source = new EventSource('/api/events?' + params);
     source.onopen = () => {
       retryDelayMs = FIRST_RETRY_MS;
+      streamOpenedAt = Date.now();
       setStreamState(opened ? 'resumed' : 'live', opened ? 'Resumed' : 'Live');
       opened = true;
       markFollowing(true);
@@ -231,7 +236,15 @@
     log(event.type, JSON.parse(event.data));
     setStreamState('renewing', 'Access expired — renewing…');
     markFollowing(false);
-    connect();
+    if (Date.now() - streamOpenedAt >= SHORT_STREAM_MS) {
+      renewDelayMs = FIRST_RETRY_MS;
+      connect();
+      return;
+    }
+    // Expired again as soon as it opened: the credentials were taken, but their end is now (another instance's clock
+    // runs ahead, or the token expires this very second). Slow down rather than spin through tickets.
+    retryTimer = setTimeout(connect, renewDelayMs);
+    renewDelayMs = Math.min(renewDelayMs * 2, MAX_RETRY_MS);
   }
 
   function refused(refusal) {

@@ -52,7 +52,7 @@ class ProbesAndMetricsUnderAuthTest {
     }
 
     @Test
-    void thePublicProbesCountPausedGatewaysWithoutNamingThem() {
+    void thePublicProbesCountPausedGatewaysWithoutNamingThemOrGivingTotals() {
         await().atMost(WAIT).until(() -> this.gateway.getJson("/actuator/health/readiness")
                 .path("components").path("sessionTable").path("details").has("pausedGateways"));
         String readiness = this.gateway.get("/actuator/health/readiness").body();
@@ -60,6 +60,9 @@ class ProbesAndMetricsUnderAuthTest {
                 .path("details");
         assertThat(details.path("pausedGateways").asInt()).isEqualTo(1);
         assertThat(readiness).doesNotContain(SECRET_GATEWAY);
+        assertThat(details.has("sessions")).as("a total over every gateway").isFalse();
+        assertThat(details.has("position")).as("the offsets of every gateway's rows").isFalse();
+        assertThat(details.has("lag")).isTrue();
     }
 
     @Test

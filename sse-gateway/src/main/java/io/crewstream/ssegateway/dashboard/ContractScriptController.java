@@ -22,8 +22,8 @@ import org.springframework.web.bind.annotation.RestController;
  * Serves {@code /contract.js}: the SSE event names of {@link SseEventType}, the gateway states of
  * {@link UpstreamState}, the pipeline states of {@link PipelineState}, the activity states of {@link ActivityState},
  * CrewHub's session statuses ({@link SseSession#ACTIVE}, {@link SseSession#IDLE}) and the refusal codes of
- * {@link AuthRefusal} (the {@code reason} of a 401/403/429 body) as a script for the pages, so
- * the page never spells an event name or a reason code itself (the seed's UI stayed empty because backend and browser spelt one
+ * {@link AuthRefusal} (the {@code reason} of a 401/403/429 body) as a script for the pages, so the page never spells
+ * an event name or a reason code itself (the seed's UI stayed empty because backend and browser spelt one
  * differently). Public: it holds nothing but names.
  */
 @RestController

@@ -42,9 +42,10 @@ import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
  * The HTTP edge of the gateway, on Spring Security:
  *
  * <ul>
- * <li><b>Firewall first.</b> Spring Security's {@code StrictServerWebExchangeFirewall} answers 400 to every ambiguous spelling of
- * a path before anything routes it: {@code ;} parameters, encoded {@code /}, {@code .} or {@code %}, {@code ..},
- * {@code //}, {@code /./}, control characters; and to a query that cannot be decoded ({@link QueryDecodingFirewall}).
+ * <li><b>Firewall first.</b> Spring Security's {@code StrictServerWebExchangeFirewall} answers 400 to every ambiguous
+ * spelling of a path before anything routes it: {@code ;} parameters, encoded {@code /}, {@code .} or {@code %},
+ * {@code ..}, {@code //}, {@code /./}, control characters; and to a query that cannot be decoded
+ * ({@link QueryDecodingFirewall}).
  * What is left has one meaning, and the rules below see that meaning (the decoded, normalized path the application
  * routes on), not the raw request URI.</li>
  * <li><b>Deny by default.</b> With authentication on (static tokens or a JWT key source configured), every path needs

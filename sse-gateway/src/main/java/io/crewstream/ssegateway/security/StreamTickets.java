@@ -90,6 +90,10 @@ public final class StreamTickets {
             if (accessEnds.isBefore(expiresAt)) {
                 expiresAt = accessEnds;
             }
+            if (!expiresAt.isAfter(now)) {
+                // Its access ends within this second: a ticket could only ever be refused.
+                throw new AuthRefusedException(AuthRefusal.TOKEN_EXPIRED, "The token has expired");
+            }
         }
         byte[] id = new byte[16];
         this.random.nextBytes(id);
@@ -142,13 +146,15 @@ public final class StreamTickets {
     private JWTClaimsSet verified(String ticket) {
         try {
             SignedJWT jwt = SignedJWT.parse(ticket);
-            if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(new MACVerifier(this.secret))) {
+            if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm())
+                    || !jwt.verify(new MACVerifier(this.secret))) {
                 throw invalid();
             }
             JWTClaimsSet claims = jwt.getJWTClaimsSet();
+            Object accessExpires = claims.getClaim(ACCESS_EXPIRES_CLAIM);
             if (claims.getAudience() == null || !claims.getAudience().contains(AUDIENCE) || claims.getJWTID() == null
-                    || claims.getSubject() == null || claims.getExpirationTime() == null || !(claims.getClaim(ACCESS_EXPIRES_CLAIM) == null
-                            || claims.getClaim(ACCESS_EXPIRES_CLAIM) instanceof Number)) {
+                    || claims.getSubject() == null || claims.getExpirationTime() == null
+                    || !(accessExpires == null || accessExpires instanceof Number)) {
                 throw invalid();
             }
             return claims;

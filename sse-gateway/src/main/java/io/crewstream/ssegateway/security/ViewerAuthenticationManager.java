@@ -2,6 +2,7 @@ package io.crewstream.ssegateway.security;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Optional;
 
@@ -33,7 +34,7 @@ final class ViewerAuthenticationManager implements ReactiveAuthenticationManager
     private final StreamTickets tickets;
 
     ViewerAuthenticationManager(List<String> staticTokens, Optional<JwtTokens> jwt, StreamTickets tickets) {
-        this.staticTokens = staticTokens.stream().map(token -> token.getBytes(StandardCharsets.UTF_8)).toList();
+        this.staticTokens = staticTokens.stream().map(ViewerAuthenticationManager::digest).toList();
         this.jwt = jwt;
         this.tickets = tickets;
     }
@@ -60,16 +61,28 @@ final class ViewerAuthenticationManager implements ReactiveAuthenticationManager
         return this.jwt.get().verify(value).map(ViewerAuthentication::new);
     }
 
-    /** The index of the configured static token equal to {@code candidate}, or -1. */
+    /**
+     * The index of the configured static token equal to {@code candidate}, or -1. Digests are compared, in constant
+     * time and with no early exit: the time taken tells neither which token matched, nor how much of one, nor a
+     * token's length (comparing the values themselves returns at once when their lengths differ).
+     */
     private int staticToken(String candidate) {
-        byte[] bytes = candidate.getBytes(StandardCharsets.UTF_8);
+        byte[] presented = digest(candidate);
         int matched = -1;
         for (int i = 0; i < this.staticTokens.size(); i++) {
-            // No early exit: the time taken does not tell which token (or how much of one) matched.
-            if (MessageDigest.isEqual(this.staticTokens.get(i), bytes)) {
+            if (MessageDigest.isEqual(this.staticTokens.get(i), presented)) {
                 matched = i;
             }
         }
         return matched;
+    }
+
+    private static byte[] digest(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+        }
+        catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException("Every Java platform has SHA-256", ex);
+        }
     }
 }

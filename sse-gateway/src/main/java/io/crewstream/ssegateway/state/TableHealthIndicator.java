@@ -12,8 +12,10 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * whose status is overdue are listed but do not make it DOWN: that is the ingestor's or the projector's trouble, and
  * every instance sees the same. Part of the readiness group.
  *
- * <p>The probes are public, so with authentication on the paused gateways are counted, not named: a gateway's id is
- * for callers whose scope includes it ({@code /api/gateways}).
+ * <p>The probes are public, so with authentication on they tell nothing about the gateways: paused ones are counted,
+ * not named, and the totals over every gateway (sessions, the table's position) are left out. A gateway's id and
+ * figures are for callers whose scope includes it ({@code /api/gateways}); the totals for the {@code *} scope
+ * ({@code /actuator/metrics}).
  */
 public final class TableHealthIndicator implements HealthIndicator {
 
@@ -21,13 +23,16 @@ public final class TableHealthIndicator implements HealthIndicator {
 
     private final TableReader reader;
 
-    private final boolean nameGateways;
+    private final boolean detailed;
 
-    /** @param nameGateways whether the details may list paused gateways by id (only while the API is open) */
-    public TableHealthIndicator(SessionTable table, TableReader reader, boolean nameGateways) {
+    /**
+     * @param detailed whether the details may name paused gateways and give the totals over every gateway (the
+     *     session count, the table's position): only while the API is open
+     */
+    public TableHealthIndicator(SessionTable table, TableReader reader, boolean detailed) {
         this.table = table;
         this.reader = reader;
-        this.nameGateways = nameGateways;
+        this.detailed = detailed;
     }
 
     @Override
@@ -45,12 +50,14 @@ public final class TableHealthIndicator implements HealthIndicator {
                 ? Health.down().withDetail("reason", status.reason()).withDetail("reasonCode", status.reasonCode())
                         .withDetail("pausedSince", status.since())
                 : Health.up();
-        health.withDetail("position", this.table.position().token())
-                .withDetail("sessions", this.table.sessionCount())
-                .withDetail("lag", this.reader.lag());
+        health.withDetail("lag", this.reader.lag());
+        if (this.detailed) {
+            health.withDetail("position", this.table.position().token())
+                    .withDetail("sessions", this.table.sessionCount());
+        }
         if (!pipeline.pausedGateways().isEmpty()) {
             health.withDetail("pausedGateways",
-                    this.nameGateways ? pipeline.pausedGateways() : pipeline.pausedGateways().size());
+                    this.detailed ? pipeline.pausedGateways() : pipeline.pausedGateways().size());
         }
         return health.build();
     }

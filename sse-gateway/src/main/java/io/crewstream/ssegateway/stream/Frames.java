@@ -126,7 +126,7 @@ public final class Frames {
         return SseFrame.event(SseEventType.PIPELINE_STATUS, null, status, PIPELINE_KEY, null);
     }
 
-    /** {@code auth-expired}: the last event of a stream whose access has ended; no {@code id:}, like {@link #pipeline}. */
+    /** {@code auth-expired}: the last event of a stream whose access has ended; no {@code id:} (like the pipeline's). */
     static SseFrame authExpired(long expiredAt) {
         return SseFrame.event(SseEventType.AUTH_EXPIRED, null, new AuthExpired(expiredAt, "The access this stream was "
                 + "opened with has expired; get a new stream ticket and resume with the last event id"), AUTH_KEY,

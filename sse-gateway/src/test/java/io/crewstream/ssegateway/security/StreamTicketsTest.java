@@ -68,6 +68,15 @@ class StreamTicketsTest {
     }
 
     @Test
+    void noTicketIsIssuedForAnAccessEndingWithinThisSecond() {
+        // Rounded down to the second, its end is already past: the ticket could only ever be refused.
+        Viewer endingNow = new Viewer("bob", GatewayScope.ALL, Optional.of(this.clock.instant().plusMillis(300)));
+
+        assertThatThrownBy(() -> this.tickets.issue(endingNow)).isInstanceOfSatisfying(AuthRefusedException.class,
+                refused -> assertThat(refused.refusal()).isEqualTo(AuthRefusal.TOKEN_EXPIRED));
+    }
+
+    @Test
     void aTicketLivesAtLeastItsTtlRoundedUpToAWholeSecondAndExactlyUntilTheExpiryItReports() {
         StreamTicket first = this.tickets.issue(this.alice);
         StreamTicket second = this.tickets.issue(this.alice);
