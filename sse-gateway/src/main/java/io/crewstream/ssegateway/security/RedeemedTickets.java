@@ -8,9 +8,9 @@ import java.util.Set;
  * The ids of the stream tickets this instance has redeemed, each kept until the ticket expires, so that a second use
  * is refused. Pure bookkeeping; the caller passes the time.
  *
- * <p>Memory: one entry per ticket redeemed here and not yet expired, so at most the tickets issued within one ticket
- * time-to-live (which {@code tickets.per-minute} caps per subject); expired ids are dropped, oldest first, on every
- * call. Time only moves forward here: an id is dropped once the latest time seen has passed its expiry, and from then
+ * <p>Memory: one entry per ticket redeemed here and not yet expired, so at most the tickets redeemed within one
+ * ticket time-to-live ({@code tickets.per-minute} caps them per JWT subject; a static token's are not capped, only its
+ * connections per address are); expired ids are dropped, oldest first, on every call. Time only moves forward here: an id is dropped once the latest time seen has passed its expiry, and from then
  * on every ticket expiring by that time is refused as expired even if the clock is set back (else a clock stepped back
  * would make a forgotten ticket usable again).
  *
