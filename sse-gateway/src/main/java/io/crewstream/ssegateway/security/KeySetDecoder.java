@@ -17,9 +17,9 @@ import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
  * fetched for ever, unless a token names a key id missing from it: a key the identity provider removed (revoked) would
  * go on checking tokens until a restart. So once its decoder is older than that, the next token is checked by a new
  * one, which fetches the set again; it replaces the old decoder once it has accepted a token. If the set cannot be
- * fetched, the old keys go
- * on checking tokens (an identity provider that is briefly down locks nobody out), {@code onUnavailable} hears of it,
- * and the next attempt is made {@link #RETRY} later, not at every request. Thread-safe: a lock-free swap.
+ * fetched, the old keys go on checking tokens (an identity provider that is briefly down locks nobody out),
+ * {@code onUnavailable} hears of it, and the next attempt is made {@link #RETRY} later, not at every request.
+ * Thread-safe: a lock-free swap.
  */
 final class KeySetDecoder implements ReactiveJwtDecoder {
 
