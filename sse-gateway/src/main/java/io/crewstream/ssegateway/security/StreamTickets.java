@@ -103,7 +103,7 @@ public final class StreamTickets {
                 .audience(AUDIENCE)
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(expiresAt))
-                .claim(SCOPE_CLAIM, scopeClaim(viewer.scope()));
+                .claim(SCOPE_CLAIM, gateways(viewer.scope()));
         viewer.expiresAt().ifPresent(access -> claims.claim(ACCESS_EXPIRES_CLAIM, access.toEpochMilli()));
         if (!viewer.individual()) {
             claims.claim(SHARED_CLAIM, true);
@@ -179,20 +179,14 @@ public final class StreamTickets {
         return whole.equals(instant) ? whole : whole.plusSeconds(1);
     }
 
-    /** The scope as the ticket's body says it: sorted ids, or {@code ["*"]}. */
+    /** The scope as the ticket's claim and its body say it: sorted ids, or {@code ["*"]}. */
     private static List<String> gateways(GatewayScope scope) {
         return (scope instanceof GatewayScope.Only only) ? only.connectionIds().stream().sorted().toList()
                 : List.of(GatewayScope.WILDCARD);
     }
 
-    private static Object scopeClaim(GatewayScope scope) {
-        return (scope instanceof GatewayScope.Only only) ? List.copyOf(only.connectionIds()) : GatewayScope.WILDCARD;
-    }
-
+    /** The inverse of {@link #gateways}: {@code ["*"]} is every gateway ({@link GatewayScope#of}). */
     private static GatewayScope scope(Object claim) {
-        if (GatewayScope.WILDCARD.equals(claim)) {
-            return GatewayScope.ALL;
-        }
         if (claim instanceof List<?> ids) {
             return GatewayScope.of(ids.stream().map(String::valueOf).collect(Collectors.toSet()));
         }
